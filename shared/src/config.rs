@@ -1,0 +1,341 @@
+//! The one configuration schema of every Newswire process.
+//!
+//! Loaded by the `config` crate from an optional TOML file, then `NEWSWIRE__SECTION__KEY`
+//! environment variables (e.g. `NEWSWIRE__KAFKA__BROKERS=kafka:9092`). Unknown keys are
+//! errors: a typo must fail start-up, never fall back silently to a default.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub kafka: KafkaSettings,
+    #[serde(default)]
+    pub topics: Topics,
+    #[serde(default)]
+    pub telemetry: TelemetrySettings,
+    #[serde(default)]
+    pub ingest: IngestSettings,
+    #[serde(default)]
+    pub enricher: EnricherSettings,
+    #[serde(default)]
+    pub feeds: FeedsSettings,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaSettings {
+    /// Bootstrap servers, `host:port[,host:port…]`.
+    #[serde(default = "default_brokers")]
+    pub brokers: String,
+    /// Upper bound for one transaction; an instance that dies mid-transaction blocks
+    /// `read_committed` readers of its partitions for at most this long.
+    #[serde(default = "default_transaction_timeout_ms")]
+    pub transaction_timeout_ms: u32,
+    /// Most input events handled in one consume→produce transaction.
+    #[serde(default = "default_batch_max_events")]
+    pub batch_max_events: usize,
+    /// Longest wait for a batch to fill before it is processed anyway.
+    #[serde(default = "default_batch_max_wait_ms")]
+    pub batch_max_wait_ms: u64,
+    /// Names this instance's transactional producers (`{service}-{instance}`); must be
+    /// stable across restarts of one instance and distinct between instances.
+    /// Defaults to the host name, which is what containers give each replica.
+    #[serde(default)]
+    pub instance_id: Option<String>,
+    /// How long a publish may wait for the broker's acknowledgement.
+    #[serde(default = "default_publish_timeout_ms")]
+    pub publish_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Topics {
+    #[serde(default = "default_topic_published")]
+    pub published: String,
+    #[serde(default = "default_topic_enriched")]
+    pub enriched: String,
+    #[serde(default = "default_topic_newsml")]
+    pub newsml: String,
+    #[serde(default = "default_topic_social")]
+    pub social: String,
+    #[serde(default = "default_topic_deadletter")]
+    pub deadletter: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetrySettings {
+    /// `text` for people, `json` for log collectors.
+    #[serde(default)]
+    pub log_format: LogFormat,
+    /// A `tracing` filter such as `info` or `newswire_feeds=debug,info`; `RUST_LOG` wins.
+    #[serde(default = "default_log_level")]
+    pub log_level: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IngestSettings {
+    /// Address of the newsroom API (and its /healthz, /readyz, /metrics).
+    #[serde(default = "default_ingest_listen")]
+    pub listen: SocketAddr,
+    /// Largest accepted request body; larger ones get 413.
+    #[serde(default = "default_max_body_bytes")]
+    pub max_body_bytes: usize,
+    /// CloudEvents `source` of the events ingest publishes.
+    #[serde(default = "default_ingest_source")]
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EnricherSettings {
+    /// Address of /healthz, /readyz and /metrics.
+    #[serde(default = "default_enricher_listen")]
+    pub listen: SocketAddr,
+    /// Consumer group shared by all enricher replicas.
+    #[serde(default = "default_enricher_group")]
+    pub group_id: String,
+    /// CloudEvents `source` of the enriched events.
+    #[serde(default = "default_enricher_source")]
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FeedsSettings {
+    /// Address of the feeds (and /healthz, /readyz, /metrics).
+    #[serde(default = "default_feeds_listen")]
+    pub listen: SocketAddr,
+    /// Public base URL of this service, used for self links.
+    #[serde(default = "default_feeds_base_url")]
+    pub base_url: String,
+    /// Feed title shown by readers.
+    #[serde(default = "default_feeds_title")]
+    pub title: String,
+    /// Items per feed, newest first.
+    #[serde(default = "default_items_per_feed")]
+    pub items_per_feed: usize,
+}
+
+fn default_brokers() -> String {
+    "127.0.0.1:9092".into()
+}
+fn default_transaction_timeout_ms() -> u32 {
+    10_000
+}
+fn default_batch_max_events() -> usize {
+    500
+}
+fn default_batch_max_wait_ms() -> u64 {
+    5
+}
+fn default_publish_timeout_ms() -> u64 {
+    30_000
+}
+fn default_topic_published() -> String {
+    "articles.published".into()
+}
+fn default_topic_enriched() -> String {
+    "articles.enriched".into()
+}
+fn default_topic_newsml() -> String {
+    "newsml.items".into()
+}
+fn default_topic_social() -> String {
+    "social.posts".into()
+}
+fn default_topic_deadletter() -> String {
+    "deadletter".into()
+}
+fn default_log_level() -> String {
+    "info".into()
+}
+fn default_ingest_listen() -> SocketAddr {
+    ([0, 0, 0, 0], 8080).into()
+}
+fn default_max_body_bytes() -> usize {
+    1 << 20
+}
+fn default_ingest_source() -> String {
+    "urn:newswire:ingest".into()
+}
+fn default_enricher_listen() -> SocketAddr {
+    ([0, 0, 0, 0], 8081).into()
+}
+fn default_enricher_group() -> String {
+    "newswire-enricher".into()
+}
+fn default_enricher_source() -> String {
+    "urn:newswire:enricher".into()
+}
+fn default_feeds_listen() -> SocketAddr {
+    ([0, 0, 0, 0], 8082).into()
+}
+fn default_feeds_base_url() -> String {
+    "http://localhost:8082".into()
+}
+fn default_feeds_title() -> String {
+    "Newswire".into()
+}
+fn default_items_per_feed() -> usize {
+    50
+}
+
+macro_rules! default_from_serde {
+    ($($t:ty),*) => {$(
+        impl Default for $t {
+            fn default() -> Self {
+                serde_json::from_value(serde_json::json!({})).expect("every field has a default")
+            }
+        }
+    )*};
+}
+default_from_serde!(KafkaSettings, Topics, TelemetrySettings, IngestSettings, EnricherSettings, FeedsSettings, Settings);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error("configuration: `{field}` {problem}")]
+    Invalid { field: &'static str, problem: String },
+}
+
+impl Settings {
+    /// File (optional) first, then `NEWSWIRE__…` variables from the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_from(file, std::env::vars())
+    }
+
+    /// As [`Settings::load`] with the environment given, for tests.
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut builder = config::Config::builder();
+        if let Some(path) = file {
+            builder = builder.add_source(config::File::from(path).required(true));
+        }
+        let env: config::Map<String, String> = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("NEWSWIRE__"))
+            .collect();
+        builder = builder.add_source(
+            config::Environment::with_prefix("NEWSWIRE")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true)
+                .source(Some(env)),
+        );
+        let settings: Settings = builder.build()?.try_deserialize()?;
+        settings.validated()
+    }
+
+    /// Cross-field checks, in one place, each naming its field.
+    pub fn validated(self) -> Result<Self, ConfigError> {
+        let invalid = |field, problem: &str| {
+            Err(ConfigError::Invalid {
+                field,
+                problem: problem.to_string(),
+            })
+        };
+        if self.kafka.brokers.trim().is_empty() {
+            return invalid("kafka.brokers", "must name at least one broker");
+        }
+        if self.kafka.batch_max_events == 0 {
+            return invalid("kafka.batch_max_events", "must be at least 1");
+        }
+        if self.kafka.transaction_timeout_ms < 1_000 {
+            return invalid("kafka.transaction_timeout_ms", "must be at least 1000");
+        }
+        let topics = [
+            ("topics.published", &self.topics.published),
+            ("topics.enriched", &self.topics.enriched),
+            ("topics.newsml", &self.topics.newsml),
+            ("topics.social", &self.topics.social),
+            ("topics.deadletter", &self.topics.deadletter),
+        ];
+        for (field, name) in topics {
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+                return invalid(field, "must be a Kafka topic name (letters, digits, . _ -)");
+            }
+        }
+        if self.topics.published == self.topics.enriched {
+            return invalid("topics.enriched", "must differ from topics.published");
+        }
+        if self.ingest.max_body_bytes < 1024 {
+            return invalid("ingest.max_body_bytes", "must be at least 1024");
+        }
+        if self.feeds.items_per_feed == 0 {
+            return invalid("feeds.items_per_feed", "must be at least 1");
+        }
+        if !self.feeds.base_url.starts_with("http://") && !self.feeds.base_url.starts_with("https://") {
+            return invalid("feeds.base_url", "must be an absolute http(s) URL");
+        }
+        Ok(self)
+    }
+
+    /// This instance's stable name, for transactional ids.
+    pub fn instance_id(&self) -> String {
+        self.kafka.instance_id.clone().unwrap_or_else(|| {
+            hostname::get()
+                .ok()
+                .and_then(|h| h.into_string().ok())
+                .unwrap_or_else(|| "local".into())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_without_file_or_env() {
+        let s = Settings::load_from(None, env(&[])).unwrap();
+        assert_eq!(s, Settings::default());
+        assert_eq!(s.topics.published, "articles.published");
+        assert_eq!(s.feeds.items_per_feed, 50);
+    }
+
+    #[test]
+    fn file_then_environment() {
+        let dir = std::env::temp_dir().join(format!("newswire-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("newswire.toml");
+        std::fs::write(&file, "[kafka]\nbrokers = \"file:9092\"\n[feeds]\nitems_per_feed = 10\n").unwrap();
+        let s = Settings::load_from(
+            Some(&file),
+            env(&[("NEWSWIRE__KAFKA__BROKERS", "env:9092"), ("OTHER", "x")]),
+        )
+        .unwrap();
+        assert_eq!(s.kafka.brokers, "env:9092");
+        assert_eq!(s.feeds.items_per_feed, 10);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_field() {
+        let err = Settings::load_from(None, env(&[("NEWSWIRE__FEEDS__ITEMS_PER_FEDE", "3")])).unwrap_err();
+        assert!(err.to_string().contains("items_per_fede"), "{err}");
+        let err = Settings::load_from(None, env(&[("NEWSWIRE__FEEDS__ITEMS_PER_FEED", "0")])).unwrap_err();
+        assert!(err.to_string().contains("feeds.items_per_feed"), "{err}");
+        let err = Settings::load_from(None, env(&[("NEWSWIRE__TOPICS__DEADLETTER", "dead letter")])).unwrap_err();
+        assert!(err.to_string().contains("topics.deadletter"), "{err}");
+    }
+}

@@ -1,0 +1,42 @@
+use crate::config::KafkaSettings;
+use rdkafka::ClientConfig;
+
+/// An idempotent producer: the broker acknowledges a record only once all in-sync
+/// replicas have it, and retries never duplicate or reorder records of one key.
+pub fn producer_config(kafka: &KafkaSettings, client_id: &str) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", &kafka.brokers)
+        .set("client.id", client_id)
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("linger.ms", "2")
+        .set("message.timeout.ms", kafka.publish_timeout_ms.to_string());
+    c
+}
+
+/// A transactional producer for consume→produce stages: its output and the consumer
+/// offsets it commits become visible together, or not at all.
+pub fn transactional_producer_config(kafka: &KafkaSettings, client_id: &str, transactional_id: &str) -> ClientConfig {
+    let mut c = producer_config(kafka, client_id);
+    c.set("transactional.id", transactional_id)
+        .set("transaction.timeout.ms", kafka.transaction_timeout_ms.to_string())
+        // Within a transaction the record timeout must not outlive the transaction.
+        .set("message.timeout.ms", kafka.transaction_timeout_ms.to_string());
+    c
+}
+
+/// A group consumer that reads only committed data and never commits on its own:
+/// offsets go with the output they produced.
+pub fn consumer_config(kafka: &KafkaSettings, client_id: &str, group_id: &str) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", &kafka.brokers)
+        .set("client.id", client_id)
+        .set("group.id", group_id)
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .set("auto.offset.reset", "earliest")
+        .set("isolation.level", "read_committed")
+        .set("session.timeout.ms", "10000")
+        .set("heartbeat.interval.ms", "1000");
+    c
+}

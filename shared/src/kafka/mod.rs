@@ -1,0 +1,15 @@
+//! Kafka plumbing shared by every service: client settings with our delivery
+//! guarantees, the embedded broker, topic creation, dead-letter records, and the
+//! exactly-once consume→transform→produce stage.
+
+mod clients;
+mod deadletter;
+mod embedded;
+mod stage;
+mod topics;
+
+pub use clients::{consumer_config, producer_config, transactional_producer_config};
+pub use deadletter::{dead_letter_record, DeadLetter};
+pub use embedded::EmbeddedBroker;
+pub use stage::{run_stage, OutputRecord, Rejection, StageError, StageSpec, Transform};
+pub use topics::{ensure_topics, TopicSpec};

@@ -1,0 +1,48 @@
+use crate::config::{KafkaSettings, Topics};
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::error::{KafkaError, KafkaResult};
+use rdkafka::types::RDKafkaErrorCode;
+use rdkafka::ClientConfig;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct TopicSpec {
+    pub name: String,
+    pub partitions: i32,
+}
+
+impl TopicSpec {
+    /// Every topic of the pipeline with the same partition count.
+    pub fn all(topics: &Topics, partitions: i32) -> Vec<TopicSpec> {
+        [&topics.published, &topics.enriched, &topics.newsml, &topics.social, &topics.deadletter]
+            .into_iter()
+            .map(|name| TopicSpec {
+                name: name.clone(),
+                partitions,
+            })
+            .collect()
+    }
+}
+
+/// Creates the topics on a real broker; ones that already exist are left as they are.
+pub async fn ensure_topics(kafka: &KafkaSettings, topics: &[TopicSpec], replication: i32) -> KafkaResult<()> {
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", &kafka.brokers)
+        .create()?;
+    let new: Vec<NewTopic> = topics
+        .iter()
+        .map(|t| NewTopic::new(&t.name, t.partitions, TopicReplication::Fixed(replication)))
+        .collect();
+    let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
+    for result in admin.create_topics(&new, &options).await? {
+        match result {
+            Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+            Err((name, code)) => {
+                tracing::error!(topic = %name, error = %code, "could not create topic");
+                return Err(KafkaError::AdminOp(code));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! What every Newswire service shares: the article event contract, its validation and
+//! CloudEvents headers, the Kafka plumbing that carries our delivery guarantees,
+//! configuration, health endpoints and telemetry.
+
+pub mod article;
+pub mod cloudevents;
+pub mod config;
+pub mod health;
+pub mod kafka;
+pub mod shutdown;
+pub mod telemetry;
+pub mod validate;
+
+pub use article::Article;
+pub use config::Settings;
