@@ -6,7 +6,9 @@ use newswire_shared::kafka::producer_config;
 use newswire_shared::telemetry::{Counter, Metrics};
 use newswire_shared::Article;
 use rdkafka::error::KafkaError;
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
+use rdkafka::types::RDKafkaErrorCode;
+use std::collections::VecDeque;
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,6 +71,73 @@ impl Publisher {
             Err((e, _)) => {
                 self.failed.inc();
                 Err(PublishError::NotAcknowledged(e))
+            }
+        }
+    }
+
+    /// Publishes many articles keeping their order (per key, as Kafka keeps it),
+    /// with up to `window` unacknowledged at once. `on_done` sees each outcome in order.
+    pub async fn publish_in_order(
+        &self,
+        articles: impl IntoIterator<Item = Article>,
+        window: usize,
+        mut on_done: impl FnMut(&Article, Result<Receipt, PublishError>),
+    ) {
+        let mut in_flight: VecDeque<(Article, String, DeliveryFuture)> = VecDeque::new();
+        for article in articles {
+            let event = CloudEvent::for_article(&article, &self.source, types::PUBLISHED);
+            let payload = serde_json::to_vec(&article).expect("an Article always serialises");
+            loop {
+                let record = FutureRecord::to(&self.topic)
+                    .key(article.id.as_bytes())
+                    .payload(&payload)
+                    .headers(event.to_headers());
+                match self.producer.send_result(record) {
+                    Ok(future) => {
+                        in_flight.push_back((article, event.id, future));
+                        break;
+                    }
+                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) if !in_flight.is_empty() => {
+                        let (a, id, f) = in_flight.pop_front().expect("not empty");
+                        on_done(&a, self.outcome(id, f.await));
+                    }
+                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                    Err((e, _)) => {
+                        self.failed.inc();
+                        on_done(&article, Err(PublishError::NotAcknowledged(e)));
+                        break;
+                    }
+                }
+            }
+            while in_flight.len() >= window.max(1) {
+                let (a, id, f) = in_flight.pop_front().expect("not empty");
+                on_done(&a, self.outcome(id, f.await));
+            }
+        }
+        while let Some((a, id, f)) = in_flight.pop_front() {
+            on_done(&a, self.outcome(id, f.await));
+        }
+    }
+
+    fn outcome<Canceled>(
+        &self,
+        event_id: String,
+        delivery: Result<rdkafka::producer::future_producer::OwnedDeliveryResult, Canceled>,
+    ) -> Result<Receipt, PublishError> {
+        match delivery {
+            Ok(Ok(d)) => {
+                self.published.inc();
+                Ok(Receipt { event_id, partition: d.partition, offset: d.offset })
+            }
+            Ok(Err((e, _))) => {
+                self.failed.inc();
+                Err(PublishError::NotAcknowledged(e))
+            }
+            Err(_) => {
+                self.failed.inc();
+                Err(PublishError::NotAcknowledged(KafkaError::Canceled))
             }
         }
     }

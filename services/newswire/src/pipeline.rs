@@ -1,0 +1,63 @@
+//! Every service in one process, serving on one port: what `newswire dev` runs and
+//! what the end-to-end tests start.
+
+use axum::Router;
+use newswire_enricher::spawn_stage;
+use newswire_feeds::Feeds;
+use newswire_ingest::Ingest;
+use newswire_shared::health::Health;
+use newswire_shared::shutdown::Shutdown;
+use newswire_shared::Settings;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// A running pipeline; dropped handles keep running until `shutdown` fires.
+pub struct Pipeline {
+    pub health: Health,
+    pub ingest: Ingest,
+    pub feeds: Feeds,
+    server: JoinHandle<std::io::Result<()>>,
+    feed_consumer: JoinHandle<anyhow::Result<()>>,
+    enricher: std::thread::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Pipeline {
+    /// Starts ingest, the enricher stage and feeds against `settings.kafka.brokers`,
+    /// all served on `listener`. The topics must exist.
+    pub fn start(settings: &Settings, listener: TcpListener, shutdown: Shutdown) -> anyhow::Result<Self> {
+        let health = Health::default();
+        let ingest = Ingest::build(settings, &health)?;
+        let feeds = Feeds::build(settings);
+        let enricher = spawn_stage(settings, &health, shutdown.clone());
+        let feed_consumer = feeds.spawn_consumer(settings, &health, shutdown.clone());
+        ingest.watch_broker(health.component("ingest.kafka"), shutdown.clone());
+        let app = Router::new()
+            .merge(ingest.router())
+            .merge(feeds.router())
+            .merge(health.router())
+            .fallback(newswire_ingest::api::not_found);
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app).with_graceful_shutdown(shutdown.wait()).await
+        });
+        Ok(Self {
+            health,
+            ingest,
+            feeds,
+            server,
+            feed_consumer,
+            enricher,
+        })
+    }
+
+    /// Waits for every part to finish after shutdown was triggered.
+    pub async fn stopped(self) -> anyhow::Result<()> {
+        self.server.await??;
+        self.feed_consumer.await??;
+        let enricher = self.enricher;
+        tokio::task::spawn_blocking(move || enricher.join())
+            .await?
+            .map_err(|_| anyhow::anyhow!("enricher thread panicked"))??;
+        self.ingest.state.publisher.flush();
+        Ok(())
+    }
+}

@@ -1,0 +1,122 @@
+//! The stages on stdin/stdout: JSON lines in, results out, one stderr line per bad
+//! input line naming the line and the reason.
+
+use chrono::{DateTime, Utc};
+use newswire_feeds::render::rss::render_rss;
+use newswire_feeds::render::FeedInfo;
+use newswire_feeds::FeedStore;
+use newswire_shared::validate::{decode_article, Stage};
+use std::io::{BufRead, Write};
+
+/// How many input lines were refused.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub bad_lines: usize,
+}
+
+/// Calls `each` for every non-blank line; errors go to `errors` as `line N: reason`.
+fn for_each_line(
+    input: impl BufRead,
+    errors: &mut impl Write,
+    mut each: impl FnMut(&[u8]) -> Result<(), String>,
+) -> std::io::Result<Report> {
+    let mut report = Report::default();
+    for (index, line) in input.split(b'\n').enumerate() {
+        let line = line?;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if let Err(reason) = each(&line) {
+            report.bad_lines += 1;
+            writeln!(errors, "line {}: {reason}", index + 1)?;
+        }
+    }
+    Ok(report)
+}
+
+/// `newswire enrich`: article events in, enriched events out.
+pub fn enrich(input: impl BufRead, output: &mut impl Write, errors: &mut impl Write) -> std::io::Result<Report> {
+    let mut io_error = None;
+    let report = for_each_line(input, errors, |line| {
+        let enriched = newswire_enricher::enrich_json(line).map_err(|e| e.to_string())?;
+        if let Err(e) = output.write_all(&enriched).and_then(|_| output.write_all(b"\n")) {
+            io_error.get_or_insert(e);
+        }
+        Ok(())
+    })?;
+    match io_error {
+        Some(e) => Err(e),
+        None => Ok(report),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FeedFormat {
+    Rss,
+}
+
+/// `newswire render`: enriched events in, one feed out, rendered by the service's code.
+pub fn render(
+    format: FeedFormat,
+    now: DateTime<Utc>,
+    limit: usize,
+    input: impl BufRead,
+    output: &mut impl Write,
+    errors: &mut impl Write,
+) -> std::io::Result<Report> {
+    let mut store = FeedStore::default();
+    let report = for_each_line(input, errors, |line| {
+        let article = decode_article(line, Stage::Enriched).map_err(|e| e.to_string())?;
+        store.apply(article);
+        Ok(())
+    })?;
+    let info = FeedInfo {
+        title: "Newswire".into(),
+        link: "urn:newswire:render".into(),
+        self_url: "urn:newswire:render:feed".into(),
+        description: "Rendered by newswire render".into(),
+    };
+    let items = store.released(now, limit);
+    let bytes = match format {
+        FeedFormat::Rss => render_rss(&info, &items),
+    };
+    output.write_all(&bytes)?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"id":"a","version":1,"status":"usable","headline":"Alpha","body":"<p>x</p>","first_created":"2024-11-28T08:00:00Z","version_created":"2024-11-28T08:00:00Z"}"#;
+
+    #[test]
+    fn bad_lines_are_named_and_the_rest_processed() {
+        let input = format!("{GOOD}\nnot json\n\n{{\"id\":\"b\"}}\n{}\n", GOOD.replace("\"a\"", "\"c\""));
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let report = enrich(input.as_bytes(), &mut out, &mut err).unwrap();
+        assert_eq!(report.bad_lines, 2);
+        let err = String::from_utf8(err).unwrap();
+        assert!(err.contains("line 2: $:"), "{err}");
+        assert!(err.contains("line 4: version: missing field"), "{err}");
+        assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2);
+    }
+
+    #[test]
+    fn enrich_then_render_gives_a_feed_with_released_stories_only() {
+        let embargoed = GOOD.replace("\"a\"", "\"e\"").replace("\"Alpha\"", "\"Embargoed\"")
+            .replace("\"body\"", "\"embargo_until\":\"2024-11-28T12:00:00Z\",\"body\"");
+        let input = format!("{GOOD}\n{embargoed}\n");
+        let mut enriched = Vec::new();
+        enrich(input.as_bytes(), &mut enriched, &mut Vec::new()).unwrap();
+        let at = |t: &str| t.parse::<DateTime<Utc>>().unwrap();
+        let feed_at = |now| {
+            let mut out = Vec::new();
+            render(FeedFormat::Rss, at(now), 50, &enriched[..], &mut out, &mut Vec::new()).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let before = feed_at("2024-11-28T11:59:59Z");
+        assert!(before.contains("Alpha") && !before.contains("Embargoed"));
+        assert!(feed_at("2024-11-28T12:00:00Z").contains("Embargoed"));
+    }
+}
