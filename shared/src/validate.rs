@@ -44,15 +44,24 @@ pub enum Stage {
 pub fn decode_article(bytes: &[u8], stage: Stage) -> Result<Article, ContractError> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| ContractError::new("$", format!("not UTF-8: {e}")))?;
+    // serde would also build a struct from a JSON array, positionally; an event is an object.
+    if !text.trim_start().starts_with('{') && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+        return Err(ContractError::new("$", "an article event must be a JSON object"));
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let article: Article = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
-        // serde reports a missing field on its parent object; name the field itself.
         let message = inner.to_string();
-        let field = missing_field_name(&message)
-            .map(|name| join_path(&path, name))
-            .unwrap_or(if path == "." { "$".to_string() } else { path });
+        let field = if inner.is_syntax() || inner.is_eof() {
+            // Broken JSON has no field to blame.
+            "$".to_string()
+        } else {
+            // serde reports a missing field on its parent object; name the field itself.
+            missing_field_name(&message)
+                .map(|name| join_path(&path, name))
+                .unwrap_or(if path == "." { "$".to_string() } else { path })
+        };
         ContractError::new(field, strip_position(&message))
     })?;
     de.end()

@@ -37,6 +37,9 @@ impl FeedConsumer {
             .set("client.id", "newswire-feeds")
             .set("group.id", "newswire-feeds-unused")
             .set("enable.auto.commit", "false")
+            // If a position is ever lost, re-reading is harmless (the store is
+            // idempotent) and skipping would lose stories.
+            .set("auto.offset.reset", "earliest")
             .set("isolation.level", "read_committed")
             .create()?;
         let partitions = self.wait_for_partitions(&consumer, &shutdown).await?;

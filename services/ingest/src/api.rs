@@ -93,7 +93,7 @@ async fn accept(state: &ApiState, request: Request) -> Result<Response, ApiError
     check_content_type(request.headers())?;
     let bytes = read_body(request.into_body(), state.max_body_bytes).await?;
     let article = decode_article(&bytes, Stage::Published).map_err(|e| {
-        let status = if e.field == "$" && serde_json::from_slice::<serde_json::Value>(&bytes).is_err() {
+        let status = if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
             StatusCode::BAD_REQUEST
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
