@@ -96,8 +96,14 @@ mod tests {
         let ce = CloudEvent::for_article(&article, "urn:newswire:ingest", types::PUBLISHED);
         let headers = ce.to_headers();
         assert_eq!(header_str(&headers, "ce_id"), Some("a1:3"));
-        assert_eq!(header_str(&headers, "ce_time"), Some("2024-11-28T09:00:00Z"));
-        assert_eq!(header_str(&headers, "content-type"), Some("application/json"));
+        assert_eq!(
+            header_str(&headers, "ce_time"),
+            Some("2024-11-28T09:00:00Z")
+        );
+        assert_eq!(
+            header_str(&headers, "content-type"),
+            Some("application/json")
+        );
         assert_eq!(CloudEvent::from_headers(&headers), Some(ce));
     }
 }

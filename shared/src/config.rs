@@ -203,14 +203,25 @@ macro_rules! default_from_serde {
         }
     )*};
 }
-default_from_serde!(KafkaSettings, Topics, TelemetrySettings, IngestSettings, EnricherSettings, FeedsSettings, Settings);
+default_from_serde!(
+    KafkaSettings,
+    Topics,
+    TelemetrySettings,
+    IngestSettings,
+    EnricherSettings,
+    FeedsSettings,
+    Settings
+);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("configuration: {0}")]
     Load(#[from] config::ConfigError),
     #[error("configuration: `{field}` {problem}")]
-    Invalid { field: &'static str, problem: String },
+    Invalid {
+        field: &'static str,
+        problem: String,
+    },
 }
 
 impl Settings {
@@ -268,7 +279,11 @@ impl Settings {
             ("topics.deadletter", &self.topics.deadletter),
         ];
         for (field, name) in topics {
-            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
+            if name.is_empty()
+                || !name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+            {
                 return invalid(field, "must be a Kafka topic name (letters, digits, . _ -)");
             }
         }
@@ -281,7 +296,9 @@ impl Settings {
         if self.feeds.items_per_feed == 0 {
             return invalid("feeds.items_per_feed", "must be at least 1");
         }
-        if !self.feeds.base_url.starts_with("http://") && !self.feeds.base_url.starts_with("https://") {
+        if !self.feeds.base_url.starts_with("http://")
+            && !self.feeds.base_url.starts_with("https://")
+        {
             return invalid("feeds.base_url", "must be an absolute http(s) URL");
         }
         Ok(self)
@@ -303,7 +320,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -319,7 +339,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("newswire-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("newswire.toml");
-        std::fs::write(&file, "[kafka]\nbrokers = \"file:9092\"\n[feeds]\nitems_per_feed = 10\n").unwrap();
+        std::fs::write(
+            &file,
+            "[kafka]\nbrokers = \"file:9092\"\n[feeds]\nitems_per_feed = 10\n",
+        )
+        .unwrap();
         let s = Settings::load_from(
             Some(&file),
             env(&[("NEWSWIRE__KAFKA__BROKERS", "env:9092"), ("OTHER", "x")]),
@@ -331,11 +355,17 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_values_name_the_field() {
-        let err = Settings::load_from(None, env(&[("NEWSWIRE__FEEDS__ITEMS_PER_FEDE", "3")])).unwrap_err();
+        let err = Settings::load_from(None, env(&[("NEWSWIRE__FEEDS__ITEMS_PER_FEDE", "3")]))
+            .unwrap_err();
         assert!(err.to_string().contains("items_per_fede"), "{err}");
-        let err = Settings::load_from(None, env(&[("NEWSWIRE__FEEDS__ITEMS_PER_FEED", "0")])).unwrap_err();
+        let err = Settings::load_from(None, env(&[("NEWSWIRE__FEEDS__ITEMS_PER_FEED", "0")]))
+            .unwrap_err();
         assert!(err.to_string().contains("feeds.items_per_feed"), "{err}");
-        let err = Settings::load_from(None, env(&[("NEWSWIRE__TOPICS__DEADLETTER", "dead letter")])).unwrap_err();
+        let err = Settings::load_from(
+            None,
+            env(&[("NEWSWIRE__TOPICS__DEADLETTER", "dead letter")]),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("topics.deadletter"), "{err}");
     }
 }

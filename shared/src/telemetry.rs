@@ -10,8 +10,8 @@ use tracing_subscriber::EnvFilter;
 /// Installs the global `tracing` subscriber once per process; later calls do nothing,
 /// so `newswire dev` and tests may call it freely.
 pub fn init_tracing(settings: &TelemetrySettings) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(&settings.log_level));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -76,21 +76,37 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn counter(&self, name: &'static str, help: &'static str, labels: &[(&str, &str)]) -> Arc<Counter> {
+    pub fn counter(
+        &self,
+        name: &'static str,
+        help: &'static str,
+        labels: &[(&str, &str)],
+    ) -> Arc<Counter> {
         match self.register(name, help, Kind::Counter, labels) {
             Series::Counter(c) => c,
             Series::Gauge(_) => panic!("metric {name} registered as a gauge"),
         }
     }
 
-    pub fn gauge(&self, name: &'static str, help: &'static str, labels: &[(&str, &str)]) -> Arc<Gauge> {
+    pub fn gauge(
+        &self,
+        name: &'static str,
+        help: &'static str,
+        labels: &[(&str, &str)],
+    ) -> Arc<Gauge> {
         match self.register(name, help, Kind::Gauge, labels) {
             Series::Gauge(g) => g,
             Series::Counter(_) => panic!("metric {name} registered as a counter"),
         }
     }
 
-    fn register(&self, name: &'static str, help: &'static str, kind: Kind, labels: &[(&str, &str)]) -> Series {
+    fn register(
+        &self,
+        name: &'static str,
+        help: &'static str,
+        kind: Kind,
+        labels: &[(&str, &str)],
+    ) -> Series {
         let mut families = self.families.lock().expect("metrics lock");
         let family = families.entry(name).or_insert_with(|| Family {
             help,
@@ -138,7 +154,10 @@ fn render_labels(labels: &[(&str, &str)]) -> String {
     let body: Vec<String> = labels
         .iter()
         .map(|(k, v)| {
-            let v = v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+            let v = v
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\n', "\\n");
             format!("{k}=\"{v}\"")
         })
         .collect();
@@ -154,7 +173,8 @@ mod tests {
         let m = Metrics::default();
         let c = m.counter("newswire_events_total", "Events.", &[("stage", "enricher")]);
         c.add(3);
-        m.counter("newswire_events_total", "Events.", &[("stage", "enricher")]).inc();
+        m.counter("newswire_events_total", "Events.", &[("stage", "enricher")])
+            .inc();
         m.gauge("newswire_items", "Items.", &[]).set(7);
         let text = m.render();
         assert!(text.contains("# TYPE newswire_events_total counter\n"));

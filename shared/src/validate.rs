@@ -45,8 +45,13 @@ pub fn decode_article(bytes: &[u8], stage: Stage) -> Result<Article, ContractErr
     let text = std::str::from_utf8(bytes)
         .map_err(|e| ContractError::new("$", format!("not UTF-8: {e}")))?;
     // serde would also build a struct from a JSON array, positionally; an event is an object.
-    if !text.trim_start().starts_with('{') && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
-        return Err(ContractError::new("$", "an article event must be a JSON object"));
+    if !text.trim_start().starts_with('{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+    {
+        return Err(ContractError::new(
+            "$",
+            "an article event must be a JSON object",
+        ));
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let article: Article = serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -178,21 +183,30 @@ fn validate_enrichment(e: &Enrichment) -> Result<(), ContractError> {
         if is_language_tag(value) {
             Ok(())
         } else {
-            Err(ContractError::new(field, format!("{value:?} is not a BCP 47 language tag")))
+            Err(ContractError::new(
+                field,
+                format!("{value:?} is not a BCP 47 language tag"),
+            ))
         }
     };
     let unit = |field: String, value: f32| {
         if (0.0..=1.0).contains(&value) {
             Ok(())
         } else {
-            Err(ContractError::new(field, format!("must be between 0 and 1, got {value}")))
+            Err(ContractError::new(
+                field,
+                format!("must be between 0 and 1, got {value}"),
+            ))
         }
     };
     tag("enrichment.language", &e.language)?;
     if let Some(h) = &e.headline_language {
         tag("enrichment.headline_language", h)?;
     }
-    unit("enrichment.language_confidence".into(), e.language_confidence)?;
+    unit(
+        "enrichment.language_confidence".into(),
+        e.language_confidence,
+    )?;
     for (i, entity) in e.entities.iter().enumerate() {
         if let Some(id) = &entity.id {
             if !is_entity_id(id) {
@@ -202,24 +216,34 @@ fn validate_enrichment(e: &Enrichment) -> Result<(), ContractError> {
                 ));
             }
         }
-        unit(format!("enrichment.entities[{i}].salience"), entity.salience)?;
+        unit(
+            format!("enrichment.entities[{i}].salience"),
+            entity.salience,
+        )?;
     }
     for (i, subject) in e.subjects.iter().enumerate() {
         let digits = subject.code.strip_prefix("medtop:").unwrap_or("");
         if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ContractError::new(
                 format!("enrichment.subjects[{i}].code"),
-                format!("{:?} is not an IPTC Media Topic (medtop:NNNNNNNN)", subject.code),
+                format!(
+                    "{:?} is not an IPTC Media Topic (medtop:NNNNNNNN)",
+                    subject.code
+                ),
             ));
         }
-        unit(format!("enrichment.subjects[{i}].confidence"), subject.confidence)?;
+        unit(
+            format!("enrichment.subjects[{i}].confidence"),
+            subject.confidence,
+        )?;
     }
     Ok(())
 }
 
 fn is_entity_id(id: &str) -> bool {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    id.strip_prefix("wikidata:Q").is_some_and(digits) || id.strip_prefix("geonames:").is_some_and(digits)
+    id.strip_prefix("wikidata:Q").is_some_and(digits)
+        || id.strip_prefix("geonames:").is_some_and(digits)
 }
 
 fn check_url(field: &str, url: &str) -> Result<(), ContractError> {
@@ -227,7 +251,9 @@ fn check_url(field: &str, url: &str) -> Result<(), ContractError> {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"));
     match rest {
-        Some(rest) if !rest.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+        Some(rest)
+            if !rest.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
             Ok(())
         }
         _ => Err(ContractError::new(
@@ -283,23 +309,39 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        assert_eq!(error_for(|v| { v.as_object_mut().unwrap().remove("headline"); }).field, "headline");
+        assert_eq!(
+            error_for(|v| {
+                v.as_object_mut().unwrap().remove("headline");
+            })
+            .field,
+            "headline"
+        );
         assert_eq!(error_for(|v| v["headline"] = " ".into()).field, "headline");
         assert_eq!(error_for(|v| v["version"] = 0.into()).field, "version");
         assert_eq!(error_for(|v| v["version"] = "two".into()).field, "version");
         assert_eq!(error_for(|v| v["status"] = "draft".into()).field, "status");
-        assert_eq!(error_for(|v| v["first_created"] = "yesterday".into()).field, "first_created");
+        assert_eq!(
+            error_for(|v| v["first_created"] = "yesterday".into()).field,
+            "first_created"
+        );
         assert_eq!(error_for(|v| v["id"] = "x".repeat(201).into()).field, "id");
         assert_eq!(error_for(|v| v["urgency"] = 0.into()).field, "urgency");
-        assert_eq!(error_for(|v| v["language"] = "english!".into()).field, "language");
+        assert_eq!(
+            error_for(|v| v["language"] = "english!".into()).field,
+            "language"
+        );
         assert_eq!(error_for(|v| v["url"] = "ftp://x".into()).field, "url");
-        assert_eq!(error_for(|v| v["headlnie"] = "typo".into()).field, "headlnie");
+        assert_eq!(
+            error_for(|v| v["headlnie"] = "typo".into()).field,
+            "headlnie"
+        );
         assert_eq!(
             error_for(|v| v["media"] = serde_json::json!([{"url": "https://x/a.jpg"}])).field,
             "media[0].type"
         );
         assert_eq!(
-            error_for(|v| v["media"] = serde_json::json!([{"url": "x", "type": "image/jpeg"}])).field,
+            error_for(|v| v["media"] = serde_json::json!([{"url": "x", "type": "image/jpeg"}]))
+                .field,
             "media[0].url"
         );
         assert_eq!(
@@ -307,18 +349,33 @@ mod tests {
             "version_created"
         );
         assert_eq!(
-            error_for(|v| v["enrichment"] = serde_json::json!({"language": "en", "language_confidence": 1.0})).field,
+            error_for(|v| v["enrichment"] =
+                serde_json::json!({"language": "en", "language_confidence": 1.0}))
+            .field,
             "enrichment"
         );
     }
 
     #[test]
     fn non_json_and_trailing_garbage_are_refused() {
-        assert_eq!(decode_article(b"not json", Stage::Published).unwrap_err().field, "$");
+        assert_eq!(
+            decode_article(b"not json", Stage::Published)
+                .unwrap_err()
+                .field,
+            "$"
+        );
         let mut bytes = minimal().to_string().into_bytes();
         bytes.extend_from_slice(b" {}");
-        assert_eq!(decode_article(&bytes, Stage::Published).unwrap_err().field, "$");
-        assert_eq!(decode_article(&[0xff, 0xfe], Stage::Published).unwrap_err().field, "$");
+        assert_eq!(
+            decode_article(&bytes, Stage::Published).unwrap_err().field,
+            "$"
+        );
+        assert_eq!(
+            decode_article(&[0xff, 0xfe], Stage::Published)
+                .unwrap_err()
+                .field,
+            "$"
+        );
     }
 
     #[test]

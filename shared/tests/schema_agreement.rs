@@ -13,8 +13,15 @@ const ARTICLE_ID: &str = "https://schemas.newswire.invalid/article.v1.schema.jso
 fn validators() -> (Validator, Validator) {
     let article: Value = serde_json::from_str(ARTICLE_SCHEMA).unwrap();
     let enriched: Value = serde_json::from_str(ENRICHED_SCHEMA).unwrap();
-    let published = jsonschema::options().should_validate_formats(true).build(&article).unwrap();
-    let registry = Registry::new().add(ARTICLE_ID, &article).unwrap().prepare().unwrap();
+    let published = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&article)
+        .unwrap();
+    let registry = Registry::new()
+        .add(ARTICLE_ID, &article)
+        .unwrap()
+        .prepare()
+        .unwrap();
     let enriched = jsonschema::options()
         .should_validate_formats(true)
         .with_registry(&registry)
@@ -63,8 +70,10 @@ fn edited(base: Value, edit: impl FnOnce(&mut Value)) -> Value {
 
 /// (name, event) pairs covering each rule on each side.
 fn cases() -> Vec<(&'static str, Value)> {
-    let remove = |field: &'static str| move |v: &mut Value| {
-        v.as_object_mut().unwrap().remove(field);
+    let remove = |field: &'static str| {
+        move |v: &mut Value| {
+            v.as_object_mut().unwrap().remove(field);
+        }
     };
     vec![
         ("minimal", minimal()),
@@ -72,36 +81,121 @@ fn cases() -> Vec<(&'static str, Value)> {
         ("missing id", edited(minimal(), remove("id"))),
         ("missing headline", edited(minimal(), remove("headline"))),
         ("missing body", edited(minimal(), remove("body"))),
-        ("missing version_created", edited(minimal(), remove("version_created"))),
+        (
+            "missing version_created",
+            edited(minimal(), remove("version_created")),
+        ),
         ("empty id", edited(minimal(), |v| v["id"] = "".into())),
-        ("id of 200 chars", edited(minimal(), |v| v["id"] = "я".repeat(200).into())),
-        ("id of 201 chars", edited(minimal(), |v| v["id"] = "я".repeat(201).into())),
-        ("id with space", edited(minimal(), |v| v["id"] = "a b".into())),
-        ("id with control", edited(minimal(), |v| v["id"] = "a\u{1}b".into())),
+        (
+            "id of 200 chars",
+            edited(minimal(), |v| v["id"] = "я".repeat(200).into()),
+        ),
+        (
+            "id of 201 chars",
+            edited(minimal(), |v| v["id"] = "я".repeat(201).into()),
+        ),
+        (
+            "id with space",
+            edited(minimal(), |v| v["id"] = "a b".into()),
+        ),
+        (
+            "id with control",
+            edited(minimal(), |v| v["id"] = "a\u{1}b".into()),
+        ),
         ("version 0", edited(minimal(), |v| v["version"] = 0.into())),
-        ("version 1.5", edited(minimal(), |v| v["version"] = 1.5.into())),
-        ("version string", edited(minimal(), |v| v["version"] = "1".into())),
-        ("version too large for JSON numbers", edited(minimal(), |v| v["version"] = 9007199254740992u64.into())),
-        ("status draft", edited(minimal(), |v| v["status"] = "draft".into())),
-        ("status canceled", edited(minimal(), |v| v["status"] = "canceled".into())),
-        ("blank headline", edited(minimal(), |v| v["headline"] = " \t".into())),
-        ("bad timestamp", edited(minimal(), |v| v["first_created"] = "28 Nov 2024".into())),
+        (
+            "version 1.5",
+            edited(minimal(), |v| v["version"] = 1.5.into()),
+        ),
+        (
+            "version string",
+            edited(minimal(), |v| v["version"] = "1".into()),
+        ),
+        (
+            "version too large for JSON numbers",
+            edited(minimal(), |v| v["version"] = 9007199254740992u64.into()),
+        ),
+        (
+            "status draft",
+            edited(minimal(), |v| v["status"] = "draft".into()),
+        ),
+        (
+            "status canceled",
+            edited(minimal(), |v| v["status"] = "canceled".into()),
+        ),
+        (
+            "blank headline",
+            edited(minimal(), |v| v["headline"] = " \t".into()),
+        ),
+        (
+            "bad timestamp",
+            edited(minimal(), |v| v["first_created"] = "28 Nov 2024".into()),
+        ),
         ("urgency 0", edited(minimal(), |v| v["urgency"] = 0.into())),
-        ("urgency 10", edited(minimal(), |v| v["urgency"] = 10.into())),
+        (
+            "urgency 10",
+            edited(minimal(), |v| v["urgency"] = 10.into()),
+        ),
         ("urgency 1", edited(minimal(), |v| v["urgency"] = 1.into())),
-        ("language with underscore", edited(minimal(), |v| v["language"] = "en_GB".into())),
-        ("language sr-Latn", edited(minimal(), |v| v["language"] = "sr-Latn".into())),
-        ("url ftp", edited(minimal(), |v| v["url"] = "ftp://example.org/".into())),
-        ("url with space", edited(minimal(), |v| v["url"] = "https://example.org/a b".into())),
-        ("unknown field", edited(minimal(), |v| v["headlnie"] = "x".into())),
-        ("unknown dateline field", edited(minimal(), |v| v["dateline"] = json!({"city": "Minsk"}))),
-        ("media without type", edited(minimal(), |v| v["media"] = json!([{"url": "https://e.org/a.jpg"}]))),
-        ("media width 0", edited(minimal(), |v| v["media"] = json!([{"url": "https://e.org/a.jpg", "type": "image/jpeg", "width": 0}]))),
-        ("media bad type", edited(minimal(), |v| v["media"] = json!([{"url": "https://e.org/a.jpg", "type": "jpeg"}]))),
-        ("signal kill", edited(minimal(), |v| v["signals"] = json!(["kill"]))),
-        ("blank keyword", edited(minimal(), |v| v["keywords"] = json!([""]))),
+        (
+            "language with underscore",
+            edited(minimal(), |v| v["language"] = "en_GB".into()),
+        ),
+        (
+            "language sr-Latn",
+            edited(minimal(), |v| v["language"] = "sr-Latn".into()),
+        ),
+        (
+            "url ftp",
+            edited(minimal(), |v| v["url"] = "ftp://example.org/".into()),
+        ),
+        (
+            "url with space",
+            edited(minimal(), |v| v["url"] = "https://example.org/a b".into()),
+        ),
+        (
+            "unknown field",
+            edited(minimal(), |v| v["headlnie"] = "x".into()),
+        ),
+        (
+            "unknown dateline field",
+            edited(minimal(), |v| v["dateline"] = json!({"city": "Minsk"})),
+        ),
+        (
+            "media without type",
+            edited(minimal(), |v| {
+                v["media"] = json!([{"url": "https://e.org/a.jpg"}])
+            }),
+        ),
+        (
+            "media width 0",
+            edited(
+                minimal(),
+                |v| {
+                    v["media"] =
+                        json!([{"url": "https://e.org/a.jpg", "type": "image/jpeg", "width": 0}])
+                },
+            ),
+        ),
+        (
+            "media bad type",
+            edited(minimal(), |v| {
+                v["media"] = json!([{"url": "https://e.org/a.jpg", "type": "jpeg"}])
+            }),
+        ),
+        (
+            "signal kill",
+            edited(minimal(), |v| v["signals"] = json!(["kill"])),
+        ),
+        (
+            "blank keyword",
+            edited(minimal(), |v| v["keywords"] = json!([""])),
+        ),
         ("not an object", json!(["id"])),
-        ("enrichment from the newsroom", edited(minimal(), |v| v["enrichment"] = enrichment())),
+        (
+            "enrichment from the newsroom",
+            edited(minimal(), |v| v["enrichment"] = enrichment()),
+        ),
     ]
 }
 
@@ -109,15 +203,47 @@ fn enriched_cases() -> Vec<(&'static str, Value)> {
     let with = |e: Value| edited(full(), |v| v["enrichment"] = e);
     vec![
         ("enriched full", with(enrichment())),
-        ("enriched minimal", with(json!({"language": "und", "language_confidence": 0.0}))),
+        (
+            "enriched minimal",
+            with(json!({"language": "und", "language_confidence": 0.0})),
+        ),
         ("no enrichment", full()),
-        ("enrichment without language", with(json!({"language_confidence": 0.5}))),
-        ("confidence above 1", with(json!({"language": "en", "language_confidence": 1.5}))),
-        ("bad entity type", with(edited(enrichment(), |e| e["entities"][0]["type"] = "thing".into()))),
-        ("bad entity id", with(edited(enrichment(), |e| e["entities"][0]["id"] = "Q42".into()))),
-        ("salience above 1", with(edited(enrichment(), |e| e["entities"][0]["salience"] = 2.0.into()))),
-        ("bad medtop code", with(edited(enrichment(), |e| e["subjects"][0]["code"] = "politics".into()))),
-        ("unknown enrichment field", with(edited(enrichment(), |e| e["sentiment"] = 1.into()))),
+        (
+            "enrichment without language",
+            with(json!({"language_confidence": 0.5})),
+        ),
+        (
+            "confidence above 1",
+            with(json!({"language": "en", "language_confidence": 1.5})),
+        ),
+        (
+            "bad entity type",
+            with(edited(enrichment(), |e| {
+                e["entities"][0]["type"] = "thing".into()
+            })),
+        ),
+        (
+            "bad entity id",
+            with(edited(enrichment(), |e| {
+                e["entities"][0]["id"] = "Q42".into()
+            })),
+        ),
+        (
+            "salience above 1",
+            with(edited(enrichment(), |e| {
+                e["entities"][0]["salience"] = 2.0.into()
+            })),
+        ),
+        (
+            "bad medtop code",
+            with(edited(enrichment(), |e| {
+                e["subjects"][0]["code"] = "politics".into()
+            })),
+        ),
+        (
+            "unknown enrichment field",
+            with(edited(enrichment(), |e| e["sentiment"] = 1.into())),
+        ),
     ]
 }
 
@@ -127,10 +253,16 @@ fn assert_agreement(schema: &Validator, stage: Stage, cases: Vec<(&'static str, 
         let by_schema = schema.is_valid(&event);
         let by_rust = decode_article(event.to_string().as_bytes(), stage);
         if by_schema != by_rust.is_ok() {
-            disagreements.push(format!("{name}: schema valid={by_schema}, rust={by_rust:?}"));
+            disagreements.push(format!(
+                "{name}: schema valid={by_schema}, rust={by_rust:?}"
+            ));
         }
     }
-    assert!(disagreements.is_empty(), "schema and Rust disagree:\n{}", disagreements.join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "schema and Rust disagree:\n{}",
+        disagreements.join("\n")
+    );
 }
 
 #[test]
@@ -148,10 +280,14 @@ fn enriched_schema_and_rust_agree() {
 #[test]
 fn the_one_rule_json_schema_cannot_express_is_documented() {
     let (published, _) = validators();
-    let backwards = edited(minimal(), |v| v["version_created"] = "2024-11-27T00:00:00Z".into());
+    let backwards = edited(minimal(), |v| {
+        v["version_created"] = "2024-11-27T00:00:00Z".into()
+    });
     assert!(published.is_valid(&backwards));
     assert_eq!(
-        decode_article(backwards.to_string().as_bytes(), Stage::Published).unwrap_err().field,
+        decode_article(backwards.to_string().as_bytes(), Stage::Published)
+            .unwrap_err()
+            .field,
         "version_created"
     );
     assert!(ARTICLE_SCHEMA.contains("version_created must not be earlier than first_created"));
@@ -173,8 +309,20 @@ fn field_sets_match() {
     };
     let props = |path: &str| keys(schema.pointer(path).unwrap());
     assert_eq!(keys(&written), props("/$defs/article/properties"));
-    assert_eq!(keys(&written["enrichment"]), props("/$defs/enrichment/properties"));
-    assert_eq!(keys(&written["enrichment"]["entities"][0]), props("/$defs/enrichment/properties/entities/items/properties"));
-    assert_eq!(keys(&written["media"][0]), props("/$defs/article/properties/media/items/properties"));
-    assert_eq!(keys(&written["dateline"]), props("/$defs/article/properties/dateline/properties"));
+    assert_eq!(
+        keys(&written["enrichment"]),
+        props("/$defs/enrichment/properties")
+    );
+    assert_eq!(
+        keys(&written["enrichment"]["entities"][0]),
+        props("/$defs/enrichment/properties/entities/items/properties")
+    );
+    assert_eq!(
+        keys(&written["media"][0]),
+        props("/$defs/article/properties/media/items/properties")
+    );
+    assert_eq!(
+        keys(&written["dateline"]),
+        props("/$defs/article/properties/dateline/properties")
+    );
 }

@@ -20,13 +20,23 @@ async fn seed_article_and_posted_article_reach_the_feed() {
         p.pipeline.ingest.state.publisher.publish(&a).await.unwrap();
     }
     let seed = seed_headline();
-    p.feed_until(Duration::from_secs(10), |f| f.contains(&seed)).await;
+    p.feed_until(Duration::from_secs(10), |f| f.contains(&seed))
+        .await;
     // The sample kill, the correction and the embargo, as a subscriber sees them.
     let (feed, _) = p
-        .feed_until(Duration::from_secs(5), |f| f.contains("до конца месяца") && !f.contains("Factory fire"))
+        .feed_until(Duration::from_secs(5), |f| {
+            f.contains("до конца месяца") && !f.contains("Factory fire")
+        })
         .await;
-    assert!(!feed.contains("Central bank to announce"), "embargoed story leaked");
-    assert_eq!(feed.matches("urn:newswire:article:sample-ru-minsk-budget").count(), 1);
+    assert!(
+        !feed.contains("Central bank to announce"),
+        "embargoed story leaked"
+    );
+    assert_eq!(
+        feed.matches("urn:newswire:article:sample-ru-minsk-budget")
+            .count(),
+        1
+    );
 
     let client = reqwest::Client::new();
     let posted = article("posted-1", 1, "Posted through the newsroom API");
@@ -40,19 +50,40 @@ async fn seed_article_and_posted_article_reach_the_feed() {
     let receipt: Value = response.json().await.unwrap();
     assert_eq!(receipt["event_id"], "posted-1:1");
     let (_, took) = p
-        .feed_until(Duration::from_secs(5), |f| f.contains("Posted through the newsroom API"))
+        .feed_until(Duration::from_secs(5), |f| {
+            f.contains("Posted through the newsroom API")
+        })
         .await;
-    assert!(took < Duration::from_secs(1), "took {took:?} to reach the feed");
+    assert!(
+        took < Duration::from_secs(1),
+        "took {took:?} to reach the feed"
+    );
 
     // The same version again: accepted, harmless.
     for _ in 0..3 {
-        let r = client.post(format!("{}/v1/articles", p.base)).json(&posted).send().await.unwrap();
+        let r = client
+            .post(format!("{}/v1/articles", p.base))
+            .json(&posted)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::ACCEPTED);
     }
     let newer = article("posted-2", 1, "A later story");
-    client.post(format!("{}/v1/articles", p.base)).json(&newer).send().await.unwrap();
-    let (feed, _) = p.feed_until(Duration::from_secs(5), |f| f.contains("A later story")).await;
-    assert_eq!(feed.matches("urn:newswire:article:posted-1<").count(), 1, "{feed}");
+    client
+        .post(format!("{}/v1/articles", p.base))
+        .json(&newer)
+        .send()
+        .await
+        .unwrap();
+    let (feed, _) = p
+        .feed_until(Duration::from_secs(5), |f| f.contains("A later story"))
+        .await;
+    assert_eq!(
+        feed.matches("urn:newswire:article:posted-1<").count(),
+        1,
+        "{feed}"
+    );
     p.stop().await;
 }
 
@@ -76,22 +107,114 @@ async fn every_malformed_request_gets_a_json_4xx_naming_the_problem() {
         v.to_string()
     };
     let cases: Vec<(&str, &str, String, u16, &str, Option<&str>)> = vec![
-        ("not JSON", "application/json", "{not json".into(), 400, "malformed_json", Some("$")),
-        ("missing headline", "application/json", without("headline"), 422, "invalid_article", Some("headline")),
-        ("empty headline", "application/json", with("headline", json!("")), 422, "invalid_article", Some("headline")),
-        ("version 0", "application/json", with("version", json!(0)), 422, "invalid_article", Some("version")),
-        ("bad status", "application/json", with("status", json!("draft")), 422, "invalid_article", Some("status")),
-        ("bad date", "application/json", with("first_created", json!("today")), 422, "invalid_article", Some("first_created")),
-        ("unknown field", "application/json", with("headlnie", json!("x")), 422, "invalid_article", Some("headlnie")),
-        ("bad media", "application/json", with("media", json!([{"url": "https://e.org/a.jpg"}])), 422, "invalid_article", Some("media[0].type")),
-        ("enrichment from newsroom", "application/json", with("enrichment", json!({"language": "en", "language_confidence": 1})), 422, "invalid_article", Some("enrichment")),
-        ("wrong content type", "text/plain", good.to_string(), 415, "unsupported_media_type", None),
-        ("too large", "application/json", with("body", json!("x".repeat(10_000))), 413, "payload_too_large", None),
+        (
+            "not JSON",
+            "application/json",
+            "{not json".into(),
+            400,
+            "malformed_json",
+            Some("$"),
+        ),
+        (
+            "missing headline",
+            "application/json",
+            without("headline"),
+            422,
+            "invalid_article",
+            Some("headline"),
+        ),
+        (
+            "empty headline",
+            "application/json",
+            with("headline", json!("")),
+            422,
+            "invalid_article",
+            Some("headline"),
+        ),
+        (
+            "version 0",
+            "application/json",
+            with("version", json!(0)),
+            422,
+            "invalid_article",
+            Some("version"),
+        ),
+        (
+            "bad status",
+            "application/json",
+            with("status", json!("draft")),
+            422,
+            "invalid_article",
+            Some("status"),
+        ),
+        (
+            "bad date",
+            "application/json",
+            with("first_created", json!("today")),
+            422,
+            "invalid_article",
+            Some("first_created"),
+        ),
+        (
+            "unknown field",
+            "application/json",
+            with("headlnie", json!("x")),
+            422,
+            "invalid_article",
+            Some("headlnie"),
+        ),
+        (
+            "bad media",
+            "application/json",
+            with("media", json!([{"url": "https://e.org/a.jpg"}])),
+            422,
+            "invalid_article",
+            Some("media[0].type"),
+        ),
+        (
+            "enrichment from newsroom",
+            "application/json",
+            with(
+                "enrichment",
+                json!({"language": "en", "language_confidence": 1}),
+            ),
+            422,
+            "invalid_article",
+            Some("enrichment"),
+        ),
+        (
+            "wrong content type",
+            "text/plain",
+            good.to_string(),
+            415,
+            "unsupported_media_type",
+            None,
+        ),
+        (
+            "too large",
+            "application/json",
+            with("body", json!("x".repeat(10_000))),
+            413,
+            "payload_too_large",
+            None,
+        ),
     ];
     for (name, content_type, body, status, error, field) in cases {
-        let r = client.post(&url).header("content-type", content_type).body(body).send().await.unwrap();
+        let r = client
+            .post(&url)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), status, "{name}");
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"), "{name}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{name}"
+        );
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["error"], error, "{name}: {v}");
         assert!(!v["message"].as_str().unwrap().is_empty(), "{name}");
@@ -101,8 +224,15 @@ async fn every_malformed_request_gets_a_json_4xx_naming_the_problem() {
     }
     let r = client.get(&url).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(r.json::<Value>().await.unwrap()["error"], "method_not_allowed");
-    let r = client.get(format!("{}/v1/nothing", p.base)).send().await.unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["error"],
+        "method_not_allowed"
+    );
+    let r = client
+        .get(format!("{}/v1/nothing", p.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(r.json::<Value>().await.unwrap()["error"], "not_found");
 

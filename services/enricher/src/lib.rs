@@ -26,7 +26,11 @@ pub fn stage_spec(settings: &Settings) -> StageSpec {
 }
 
 /// Starts the Kafka stage on its own thread; it stops when `shutdown` fires.
-pub fn spawn_stage(settings: &Settings, health: &Health, shutdown: Shutdown) -> std::thread::JoinHandle<anyhow::Result<()>> {
+pub fn spawn_stage(
+    settings: &Settings,
+    health: &Health,
+    shutdown: Shutdown,
+) -> std::thread::JoinHandle<anyhow::Result<()>> {
     let spec = stage_spec(settings);
     let kafka = settings.kafka.clone();
     let transform = EnrichTransform::new(settings);
@@ -34,7 +38,11 @@ pub fn spawn_stage(settings: &Settings, health: &Health, shutdown: Shutdown) -> 
     let readiness = health.component("enricher.stage");
     std::thread::Builder::new()
         .name("enricher-stage".into())
-        .spawn(move || Ok(run_stage(&spec, &kafka, transform, &metrics, readiness, shutdown)?))
+        .spawn(move || {
+            Ok(run_stage(
+                &spec, &kafka, transform, &metrics, readiness, shutdown,
+            )?)
+        })
         .expect("spawning the enricher thread")
 }
 

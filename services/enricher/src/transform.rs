@@ -41,8 +41,11 @@ impl EnrichTransform {
 
 impl Transform for EnrichTransform {
     fn apply(&mut self, message: &BorrowedMessage<'_>) -> Result<Vec<OutputRecord>, Rejection> {
-        let payload = message.payload().ok_or_else(|| Rejection("empty payload (tombstone)".into()))?;
-        let article = decode_article(payload, Stage::Published).map_err(|e| Rejection(format!("invalid article: {e}")))?;
+        let payload = message
+            .payload()
+            .ok_or_else(|| Rejection("empty payload (tombstone)".into()))?;
+        let article = decode_article(payload, Stage::Published)
+            .map_err(|e| Rejection(format!("invalid article: {e}")))?;
         if message.key() != Some(article.id.as_bytes()) {
             return Err(Rejection(format!(
                 "key: Kafka key {:?} is not the article id {:?}",
@@ -67,7 +70,8 @@ mod tests {
 
     #[test]
     fn enriched_output_passes_the_enriched_contract() {
-        let input = br#"{"id":"a","version":2,"status":"usable","headline":"H","body":"","language":"be",
+        let input =
+            br#"{"id":"a","version":2,"status":"usable","headline":"H","body":"","language":"be",
             "first_created":"2024-11-28T08:38:00Z","version_created":"2024-11-28T09:00:00Z"}"#;
         let out = enrich_json(input).unwrap();
         let article = decode_article(&out, Stage::Enriched).unwrap();

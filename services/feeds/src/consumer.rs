@@ -26,10 +26,27 @@ pub struct FeedConsumer {
 }
 
 impl FeedConsumer {
-    pub async fn run(self, metrics: Metrics, readiness: Readiness, shutdown: Shutdown) -> anyhow::Result<()> {
-        let applied = metrics.counter("newswire_feeds_events_total", "Enriched events read by feeds.", &[("outcome", "applied")]);
-        let ignored = metrics.counter("newswire_feeds_events_total", "Enriched events read by feeds.", &[("outcome", "duplicate_or_stale")]);
-        let invalid = metrics.counter("newswire_feeds_events_total", "Enriched events read by feeds.", &[("outcome", "invalid")]);
+    pub async fn run(
+        self,
+        metrics: Metrics,
+        readiness: Readiness,
+        shutdown: Shutdown,
+    ) -> anyhow::Result<()> {
+        let applied = metrics.counter(
+            "newswire_feeds_events_total",
+            "Enriched events read by feeds.",
+            &[("outcome", "applied")],
+        );
+        let ignored = metrics.counter(
+            "newswire_feeds_events_total",
+            "Enriched events read by feeds.",
+            &[("outcome", "duplicate_or_stale")],
+        );
+        let invalid = metrics.counter(
+            "newswire_feeds_events_total",
+            "Enriched events read by feeds.",
+            &[("outcome", "invalid")],
+        );
         let stories = metrics.gauge("newswire_feeds_stories", "Stories in the feed store.", &[]);
 
         let consumer: StreamConsumer = ClientConfig::new()
@@ -70,7 +87,9 @@ impl FeedConsumer {
                     continue;
                 }
             };
-            let Some(payload) = message.payload() else { continue };
+            let Some(payload) = message.payload() else {
+                continue;
+            };
             match decode_article(payload, Stage::Enriched) {
                 Ok(article) => {
                     let outcome = self.store.write().expect("store lock").apply(article);
@@ -95,12 +114,21 @@ impl FeedConsumer {
         Ok(())
     }
 
-    async fn wait_for_partitions(&self, consumer: &StreamConsumer, shutdown: &Shutdown) -> anyhow::Result<i32> {
+    async fn wait_for_partitions(
+        &self,
+        consumer: &StreamConsumer,
+        shutdown: &Shutdown,
+    ) -> anyhow::Result<i32> {
         loop {
             let found = consumer
                 .fetch_metadata(Some(&self.topic), Duration::from_secs(5))
                 .ok()
-                .and_then(|m| m.topics().first().filter(|t| t.error().is_none()).map(|t| t.partitions().len() as i32))
+                .and_then(|m| {
+                    m.topics()
+                        .first()
+                        .filter(|t| t.error().is_none())
+                        .map(|t| t.partitions().len() as i32)
+                })
                 .filter(|&n| n > 0);
             if let Some(n) = found {
                 return Ok(n);

@@ -39,7 +39,10 @@ async fn all_rss(State(state): State<FeedsState>) -> impl IntoResponse {
         let store = state.store.read().expect("store lock");
         render_rss(&info, &store.released(Utc::now(), state.items_per_feed))
     };
-    ([(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")], body)
+    (
+        [(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")],
+        body,
+    )
 }
 
 async fn index(State(state): State<FeedsState>) -> Html<String> {
@@ -52,5 +55,8 @@ async fn index(State(state): State<FeedsState>) -> Html<String> {
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -45,7 +45,12 @@ impl Feeds {
         self.changed.subscribe()
     }
 
-    pub fn spawn_consumer(&self, settings: &Settings, health: &Health, shutdown: Shutdown) -> tokio::task::JoinHandle<anyhow::Result<()>> {
+    pub fn spawn_consumer(
+        &self,
+        settings: &Settings,
+        health: &Health,
+        shutdown: Shutdown,
+    ) -> tokio::task::JoinHandle<anyhow::Result<()>> {
         let consumer = consumer::FeedConsumer {
             kafka: settings.kafka.clone(),
             topic: settings.topics.enriched.clone(),
@@ -64,13 +69,19 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
 }
 
 /// As [`run`] on an already-bound listener.
-pub async fn serve(settings: Settings, listener: TcpListener, shutdown: Shutdown) -> anyhow::Result<()> {
+pub async fn serve(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
     let health = Health::default();
     let feeds = Feeds::build(&settings);
     let consumer = feeds.spawn_consumer(&settings, &health, shutdown.clone());
     let app = feeds.router().merge(health.router());
     tracing::info!(address = %listener.local_addr()?, "feeds listening");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown.wait()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.wait())
+        .await?;
     consumer.await??;
     Ok(())
 }

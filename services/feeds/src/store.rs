@@ -55,8 +55,16 @@ impl FeedStore {
 
     /// What subscribers may see at `now`, newest version first, at most `limit`.
     pub fn released(&self, now: DateTime<Utc>, limit: usize) -> Vec<&Article> {
-        let mut items: Vec<&Article> = self.latest.values().filter(|a| a.is_released_at(now)).collect();
-        items.sort_by(|a, b| b.version_created.cmp(&a.version_created).then_with(|| a.id.cmp(&b.id)));
+        let mut items: Vec<&Article> = self
+            .latest
+            .values()
+            .filter(|a| a.is_released_at(now))
+            .collect();
+        items.sort_by(|a, b| {
+            b.version_created
+                .cmp(&a.version_created)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         items.truncate(limit);
         items
     }
@@ -84,7 +92,10 @@ mod tests {
     fn redelivery_and_late_older_versions_change_nothing() {
         let mut s = FeedStore::default();
         assert_eq!(s.apply(article("a", 2, Status::Usable, 2)), Applied::New);
-        assert_eq!(s.apply(article("a", 2, Status::Usable, 2)), Applied::Duplicate);
+        assert_eq!(
+            s.apply(article("a", 2, Status::Usable, 2)),
+            Applied::Duplicate
+        );
         assert_eq!(s.apply(article("a", 1, Status::Usable, 1)), Applied::Stale);
         let shown = s.released(now(), 10);
         assert_eq!(shown.len(), 1);
@@ -95,7 +106,10 @@ mod tests {
     fn kill_removes_and_cannot_be_undone_by_an_older_version() {
         let mut s = FeedStore::default();
         s.apply(article("a", 1, Status::Usable, 1));
-        assert_eq!(s.apply(article("a", 2, Status::Canceled, 2)), Applied::Replaced);
+        assert_eq!(
+            s.apply(article("a", 2, Status::Canceled, 2)),
+            Applied::Replaced
+        );
         assert!(s.released(now(), 10).is_empty());
         assert_eq!(s.apply(article("a", 1, Status::Usable, 1)), Applied::Stale);
         assert!(s.released(now(), 10).is_empty());
@@ -110,7 +124,13 @@ mod tests {
         s.apply(e);
         assert!(s.released(now(), 10).is_empty());
         let later = "2024-11-28T12:00:01Z".parse().unwrap();
-        assert_eq!(s.released(later, 10).iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["e"]);
+        assert_eq!(
+            s.released(later, 10)
+                .iter()
+                .map(|a| a.id.as_str())
+                .collect::<Vec<_>>(),
+            ["e"]
+        );
     }
 
     #[test]

@@ -23,7 +23,11 @@ impl ApiState {
         Self {
             publisher,
             max_body_bytes,
-            rejected: metrics.counter("newswire_ingest_rejected_total", "Requests refused with a 4xx.", &[]),
+            rejected: metrics.counter(
+                "newswire_ingest_rejected_total",
+                "Requests refused with a 4xx.",
+                &[],
+            ),
         }
     }
 }
@@ -68,7 +72,11 @@ pub fn router(state: Arc<ApiState>) -> Router {
         .route(
             "/v1/articles",
             post(post_article).fallback(|| async {
-                ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "use POST with an article as JSON")
+                ApiError::new(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    "use POST with an article as JSON",
+                )
             }),
         )
         .with_state(state)
@@ -79,7 +87,10 @@ pub async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
 }
 
-async fn post_article(State(state): State<Arc<ApiState>>, request: Request) -> Result<Response, ApiError> {
+async fn post_article(
+    State(state): State<Arc<ApiState>>,
+    request: Request,
+) -> Result<Response, ApiError> {
     let result = accept(&state, request).await;
     if let Err(e) = &result {
         if e.status.is_client_error() {
@@ -100,7 +111,11 @@ async fn accept(state: &ApiState, request: Request) -> Result<Response, ApiError
         };
         ApiError {
             status,
-            error: if status == StatusCode::BAD_REQUEST { "malformed_json" } else { "invalid_article" },
+            error: if status == StatusCode::BAD_REQUEST {
+                "malformed_json"
+            } else {
+                "invalid_article"
+            },
             field: Some(e.field.clone()),
             message: e.to_string(),
         }

@@ -22,7 +22,11 @@ pub struct Ingest {
 impl Ingest {
     pub fn build(settings: &Settings, health: &Health) -> anyhow::Result<Self> {
         let publisher = Publisher::new(settings, &health.metrics)?;
-        let state = Arc::new(api::ApiState::new(publisher, settings.ingest.max_body_bytes, &health.metrics));
+        let state = Arc::new(api::ApiState::new(
+            publisher,
+            settings.ingest.max_body_bytes,
+            &health.metrics,
+        ));
         Ok(Self { state })
     }
 
@@ -31,7 +35,11 @@ impl Ingest {
     }
 
     /// Keeps /readyz in step with whether the broker answers.
-    pub fn watch_broker(&self, readiness: Readiness, shutdown: Shutdown) -> tokio::task::JoinHandle<()> {
+    pub fn watch_broker(
+        &self,
+        readiness: Readiness,
+        shutdown: Shutdown,
+    ) -> tokio::task::JoinHandle<()> {
         let state = self.state.clone();
         tokio::spawn(async move {
             let stop = shutdown.wait();
@@ -42,7 +50,11 @@ impl Ingest {
                     .await
                     .unwrap_or(false);
                 readiness.set(connected);
-                let pause = if connected { Duration::from_secs(5) } else { Duration::from_millis(200) };
+                let pause = if connected {
+                    Duration::from_secs(5)
+                } else {
+                    Duration::from_millis(200)
+                };
                 tokio::select! {
                     _ = &mut stop => return,
                     _ = tokio::time::sleep(pause) => {}
@@ -59,7 +71,11 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
 }
 
 /// As [`run`] on an already-bound listener (tests bind port 0).
-pub async fn serve(settings: Settings, listener: TcpListener, shutdown: Shutdown) -> anyhow::Result<()> {
+pub async fn serve(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
     let health = Health::default();
     let ingest = Ingest::build(&settings, &health)?;
     let watcher = ingest.watch_broker(health.component("ingest.kafka"), shutdown.clone());

@@ -8,8 +8,8 @@ use newswire_shared::Article;
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
 use rdkafka::types::RDKafkaErrorCode;
-use std::collections::VecDeque;
 use serde::Serialize;
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,8 +45,16 @@ impl Publisher {
             topic: settings.topics.published.clone(),
             source: settings.ingest.source.clone(),
             timeout: Duration::from_millis(settings.kafka.publish_timeout_ms),
-            published: metrics.counter("newswire_ingest_published_total", "Articles acknowledged by Kafka.", &[]),
-            failed: metrics.counter("newswire_ingest_publish_failed_total", "Articles Kafka did not acknowledge.", &[]),
+            published: metrics.counter(
+                "newswire_ingest_published_total",
+                "Articles acknowledged by Kafka.",
+                &[],
+            ),
+            failed: metrics.counter(
+                "newswire_ingest_publish_failed_total",
+                "Articles Kafka did not acknowledge.",
+                &[],
+            ),
         })
     }
 
@@ -97,7 +105,9 @@ impl Publisher {
                         in_flight.push_back((article, event.id, future));
                         break;
                     }
-                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) if !in_flight.is_empty() => {
+                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _))
+                        if !in_flight.is_empty() =>
+                    {
                         let (a, id, f) = in_flight.pop_front().expect("not empty");
                         on_done(&a, self.outcome(id, f.await));
                     }
@@ -129,7 +139,11 @@ impl Publisher {
         match delivery {
             Ok(Ok(d)) => {
                 self.published.inc();
-                Ok(Receipt { event_id, partition: d.partition, offset: d.offset })
+                Ok(Receipt {
+                    event_id,
+                    partition: d.partition,
+                    offset: d.offset,
+                })
             }
             Ok(Err((e, _))) => {
                 self.failed.inc();
@@ -147,7 +161,11 @@ impl Publisher {
         self.producer
             .client()
             .fetch_metadata(Some(&self.topic), Duration::from_secs(2))
-            .is_ok_and(|m| m.topics().iter().any(|t| t.error().is_none() && !t.partitions().is_empty()))
+            .is_ok_and(|m| {
+                m.topics()
+                    .iter()
+                    .any(|t| t.error().is_none() && !t.partitions().is_empty())
+            })
     }
 
     /// Waits for everything in flight, on shutdown.

@@ -21,7 +21,12 @@ pub async fn run(mut settings: Settings, options: DevOptions) -> anyhow::Result<
     let _embedded = match &options.brokers {
         Some(brokers) => {
             settings.kafka.brokers = brokers.clone();
-            ensure_topics(&settings.kafka, &TopicSpec::all(&settings.topics, options.partitions), 1).await?;
+            ensure_topics(
+                &settings.kafka,
+                &TopicSpec::all(&settings.topics, options.partitions),
+                1,
+            )
+            .await?;
             None
         }
         None => {
@@ -56,7 +61,15 @@ pub async fn run(mut settings: Settings, options: DevOptions) -> anyhow::Result<
     if !ready {
         tracing::warn!("not every service reports ready yet; see {base}/readyz");
     }
-    println!("Newswire is running on {} ({}):", base, if _embedded.is_some() { "embedded broker" } else { "external broker" });
+    println!(
+        "Newswire is running on {} ({}):",
+        base,
+        if _embedded.is_some() {
+            "embedded broker"
+        } else {
+            "external broker"
+        }
+    );
     println!("  feed (RSS)      {base}/feeds/all.rss");
     println!("  feeds index     {base}/");
     println!("  newsroom API    POST {base}/v1/articles  (Content-Type: application/json)");

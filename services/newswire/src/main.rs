@@ -74,11 +74,27 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let settings = Settings::load(cli.config.as_deref()).context("loading configuration")?;
     let stdin = || BufReader::new(std::io::stdin().lock());
-    let outcome = |bad_lines: usize| if bad_lines == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+    let outcome = |bad_lines: usize| {
+        if bad_lines == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
+    };
     match cli.command {
-        Command::Dev { port, brokers, partitions, no_samples } => {
+        Command::Dev {
+            port,
+            brokers,
+            partitions,
+            no_samples,
+        } => {
             telemetry::init_tracing(&settings.telemetry);
-            let options = DevOptions { port, brokers, partitions, samples: !no_samples };
+            let options = DevOptions {
+                port,
+                brokers,
+                partitions,
+                samples: !no_samples,
+            };
             dev::run(settings, options).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -101,12 +117,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(outcome(failed))
         }
         Command::Enrich => {
-            let report = stdio::enrich(stdin(), &mut std::io::stdout().lock(), &mut std::io::stderr())?;
+            let report = stdio::enrich(
+                stdin(),
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr(),
+            )?;
             Ok(outcome(report.bad_lines))
         }
         Command::Render { format, now, limit } => {
             let now = now.unwrap_or_else(Utc::now);
-            let report = stdio::render(format, now, limit, stdin(), &mut std::io::stdout().lock(), &mut std::io::stderr())?;
+            let report = stdio::render(
+                format,
+                now,
+                limit,
+                stdin(),
+                &mut std::io::stdout().lock(),
+                &mut std::io::stderr(),
+            )?;
             Ok(outcome(report.bad_lines))
         }
     }

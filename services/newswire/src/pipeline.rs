@@ -24,7 +24,11 @@ pub struct Pipeline {
 impl Pipeline {
     /// Starts ingest, the enricher stage and feeds against `settings.kafka.brokers`,
     /// all served on `listener`. The topics must exist.
-    pub fn start(settings: &Settings, listener: TcpListener, shutdown: Shutdown) -> anyhow::Result<Self> {
+    pub fn start(
+        settings: &Settings,
+        listener: TcpListener,
+        shutdown: Shutdown,
+    ) -> anyhow::Result<Self> {
         let health = Health::default();
         let ingest = Ingest::build(settings, &health)?;
         let feeds = Feeds::build(settings);
@@ -37,7 +41,9 @@ impl Pipeline {
             .merge(health.router())
             .fallback(newswire_ingest::api::not_found);
         let server = tokio::spawn(async move {
-            axum::serve(listener, app).with_graceful_shutdown(shutdown.wait()).await
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown.wait())
+                .await
         });
         Ok(Self {
             health,

@@ -14,13 +14,23 @@ pub fn parse_events(bytes: &[u8]) -> Vec<Result<Article, (usize, ContractError)>
             Ok(values) => values
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| decode_article(v.to_string().as_bytes(), Stage::Published).map_err(|e| (i + 1, e)))
+                .map(|(i, v)| {
+                    decode_article(v.to_string().as_bytes(), Stage::Published)
+                        .map_err(|e| (i + 1, e))
+                })
                 .collect(),
-            Err(e) => vec![Err((1, ContractError { field: "$".into(), problem: e.to_string() }))],
+            Err(e) => vec![Err((
+                1,
+                ContractError {
+                    field: "$".into(),
+                    problem: e.to_string(),
+                },
+            ))],
         };
     }
     let mut events = Vec::new();
-    let mut stream = serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
+    let mut stream =
+        serde_json::Deserializer::from_slice(bytes).into_iter::<serde::de::IgnoredAny>();
     let mut start = 0;
     loop {
         let next = stream.next();
@@ -28,10 +38,18 @@ pub fn parse_events(bytes: &[u8]) -> Vec<Result<Article, (usize, ContractError)>
         let number = events.len() + 1;
         match next {
             None => break,
-            Some(Ok(_)) => events.push(decode_article(&bytes[start..end], Stage::Published).map_err(|e| (number, e))),
+            Some(Ok(_)) => events.push(
+                decode_article(&bytes[start..end], Stage::Published).map_err(|e| (number, e)),
+            ),
             Some(Err(e)) => {
                 // The JSON itself is broken; the rest cannot be split reliably.
-                events.push(Err((number, ContractError { field: "$".into(), problem: e.to_string() })));
+                events.push(Err((
+                    number,
+                    ContractError {
+                        field: "$".into(),
+                        problem: e.to_string(),
+                    },
+                )));
                 break;
             }
         }
@@ -44,7 +62,8 @@ pub fn parse_events(bytes: &[u8]) -> Vec<Result<Article, (usize, ContractError)>
 pub async fn publish(publisher: &Publisher, bytes: &[u8]) -> usize {
     let events = parse_events(bytes);
     let progress = ProgressBar::new(events.len() as u64).with_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} articles, {per_sec}, eta {eta}").expect("valid template"),
+        ProgressStyle::with_template("{bar:40} {pos}/{len} articles, {per_sec}, eta {eta}")
+            .expect("valid template"),
     );
     let mut failed = 0;
     let mut valid = Vec::with_capacity(events.len());
@@ -80,8 +99,16 @@ mod tests {
     #[test]
     fn json_lines_pretty_objects_and_arrays() {
         let lines = format!("{A}\n{}\n", A.replace("\"a\"", "\"b\""));
-        assert_eq!(parse_events(lines.as_bytes()).iter().filter(|r| r.is_ok()).count(), 2);
-        let pretty = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(A).unwrap()).unwrap();
+        assert_eq!(
+            parse_events(lines.as_bytes())
+                .iter()
+                .filter(|r| r.is_ok())
+                .count(),
+            2
+        );
+        let pretty =
+            serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(A).unwrap())
+                .unwrap();
         assert!(parse_events(pretty.as_bytes())[0].is_ok());
         let array = format!("[{A}, {{\"id\": \"x\"}}]");
         let parsed = parse_events(array.as_bytes());

@@ -6,18 +6,54 @@ use newswire_shared::validate::{decode_article, Stage};
 use newswire_shared::Article;
 
 const SAMPLES: &[(&str, &str)] = &[
-    ("01-seed-belta-csto-en.json", include_str!("../../../samples/articles/01-seed-belta-csto-en.json")),
-    ("02-minsk-budget-ru.json", include_str!("../../../samples/articles/02-minsk-budget-ru.json")),
-    ("03-harvest-be.json", include_str!("../../../samples/articles/03-harvest-be.json")),
-    ("04-rail-de.json", include_str!("../../../samples/articles/04-rail-de.json")),
-    ("05-trade-zh.json", include_str!("../../../samples/articles/05-trade-zh.json")),
-    ("06-astana-kk.json", include_str!("../../../samples/articles/06-astana-kk.json")),
-    ("07-climate-fr.json", include_str!("../../../samples/articles/07-climate-fr.json")),
-    ("08-football-es.json", include_str!("../../../samples/articles/08-football-es.json")),
-    ("09-minsk-budget-ru-correction.json", include_str!("../../../samples/articles/09-minsk-budget-ru-correction.json")),
-    ("10-killed-en-v1.json", include_str!("../../../samples/articles/10-killed-en-v1.json")),
-    ("11-killed-en-v2-kill.json", include_str!("../../../samples/articles/11-killed-en-v2-kill.json")),
-    ("12-embargoed-en.json", include_str!("../../../samples/articles/12-embargoed-en.json")),
+    (
+        "01-seed-belta-csto-en.json",
+        include_str!("../../../samples/articles/01-seed-belta-csto-en.json"),
+    ),
+    (
+        "02-minsk-budget-ru.json",
+        include_str!("../../../samples/articles/02-minsk-budget-ru.json"),
+    ),
+    (
+        "03-harvest-be.json",
+        include_str!("../../../samples/articles/03-harvest-be.json"),
+    ),
+    (
+        "04-rail-de.json",
+        include_str!("../../../samples/articles/04-rail-de.json"),
+    ),
+    (
+        "05-trade-zh.json",
+        include_str!("../../../samples/articles/05-trade-zh.json"),
+    ),
+    (
+        "06-astana-kk.json",
+        include_str!("../../../samples/articles/06-astana-kk.json"),
+    ),
+    (
+        "07-climate-fr.json",
+        include_str!("../../../samples/articles/07-climate-fr.json"),
+    ),
+    (
+        "08-football-es.json",
+        include_str!("../../../samples/articles/08-football-es.json"),
+    ),
+    (
+        "09-minsk-budget-ru-correction.json",
+        include_str!("../../../samples/articles/09-minsk-budget-ru-correction.json"),
+    ),
+    (
+        "10-killed-en-v1.json",
+        include_str!("../../../samples/articles/10-killed-en-v1.json"),
+    ),
+    (
+        "11-killed-en-v2-kill.json",
+        include_str!("../../../samples/articles/11-killed-en-v2-kill.json"),
+    ),
+    (
+        "12-embargoed-en.json",
+        include_str!("../../../samples/articles/12-embargoed-en.json"),
+    ),
 ];
 
 /// The samples in publishing order, with any embargo moved to `embargo_at` so the
@@ -52,7 +88,8 @@ mod tests {
         assert_eq!(all.len(), SAMPLES.len());
         assert_eq!(all[0].headline, "Lukashenko attends CSTO summit in Astana");
         assert!(all.iter().any(|a| a.embargo_until == Some(at)));
-        let languages: std::collections::BTreeSet<_> = all.iter().filter_map(|a| a.language.as_deref()).collect();
+        let languages: std::collections::BTreeSet<_> =
+            all.iter().filter_map(|a| a.language.as_deref()).collect();
         assert!(languages.len() >= 8, "{languages:?}");
     }
 }

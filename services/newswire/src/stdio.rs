@@ -35,11 +35,18 @@ fn for_each_line(
 }
 
 /// `newswire enrich`: article events in, enriched events out.
-pub fn enrich(input: impl BufRead, output: &mut impl Write, errors: &mut impl Write) -> std::io::Result<Report> {
+pub fn enrich(
+    input: impl BufRead,
+    output: &mut impl Write,
+    errors: &mut impl Write,
+) -> std::io::Result<Report> {
     let mut io_error = None;
     let report = for_each_line(input, errors, |line| {
         let enriched = newswire_enricher::enrich_json(line).map_err(|e| e.to_string())?;
-        if let Err(e) = output.write_all(&enriched).and_then(|_| output.write_all(b"\n")) {
+        if let Err(e) = output
+            .write_all(&enriched)
+            .and_then(|_| output.write_all(b"\n"))
+        {
             io_error.get_or_insert(e);
         }
         Ok(())
@@ -92,7 +99,10 @@ mod tests {
 
     #[test]
     fn bad_lines_are_named_and_the_rest_processed() {
-        let input = format!("{GOOD}\nnot json\n\n{{\"id\":\"b\"}}\n{}\n", GOOD.replace("\"a\"", "\"c\""));
+        let input = format!(
+            "{GOOD}\nnot json\n\n{{\"id\":\"b\"}}\n{}\n",
+            GOOD.replace("\"a\"", "\"c\"")
+        );
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let report = enrich(input.as_bytes(), &mut out, &mut err).unwrap();
         assert_eq!(report.bad_lines, 2);
@@ -104,15 +114,28 @@ mod tests {
 
     #[test]
     fn enrich_then_render_gives_a_feed_with_released_stories_only() {
-        let embargoed = GOOD.replace("\"a\"", "\"e\"").replace("\"Alpha\"", "\"Embargoed\"")
-            .replace("\"body\"", "\"embargo_until\":\"2024-11-28T12:00:00Z\",\"body\"");
+        let embargoed = GOOD
+            .replace("\"a\"", "\"e\"")
+            .replace("\"Alpha\"", "\"Embargoed\"")
+            .replace(
+                "\"body\"",
+                "\"embargo_until\":\"2024-11-28T12:00:00Z\",\"body\"",
+            );
         let input = format!("{GOOD}\n{embargoed}\n");
         let mut enriched = Vec::new();
         enrich(input.as_bytes(), &mut enriched, &mut Vec::new()).unwrap();
         let at = |t: &str| t.parse::<DateTime<Utc>>().unwrap();
         let feed_at = |now| {
             let mut out = Vec::new();
-            render(FeedFormat::Rss, at(now), 50, &enriched[..], &mut out, &mut Vec::new()).unwrap();
+            render(
+                FeedFormat::Rss,
+                at(now),
+                50,
+                &enriched[..],
+                &mut out,
+                &mut Vec::new(),
+            )
+            .unwrap();
             String::from_utf8(out).unwrap()
         };
         let before = feed_at("2024-11-28T11:59:59Z");

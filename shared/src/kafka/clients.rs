@@ -16,12 +16,22 @@ pub fn producer_config(kafka: &KafkaSettings, client_id: &str) -> ClientConfig {
 
 /// A transactional producer for consume→produce stages: its output and the consumer
 /// offsets it commits become visible together, or not at all.
-pub fn transactional_producer_config(kafka: &KafkaSettings, client_id: &str, transactional_id: &str) -> ClientConfig {
+pub fn transactional_producer_config(
+    kafka: &KafkaSettings,
+    client_id: &str,
+    transactional_id: &str,
+) -> ClientConfig {
     let mut c = producer_config(kafka, client_id);
     c.set("transactional.id", transactional_id)
-        .set("transaction.timeout.ms", kafka.transaction_timeout_ms.to_string())
+        .set(
+            "transaction.timeout.ms",
+            kafka.transaction_timeout_ms.to_string(),
+        )
         // Within a transaction the record timeout must not outlive the transaction.
-        .set("message.timeout.ms", kafka.transaction_timeout_ms.to_string());
+        .set(
+            "message.timeout.ms",
+            kafka.transaction_timeout_ms.to_string(),
+        );
     c
 }
 

@@ -20,11 +20,18 @@ pub mod headers {
     pub const OFFSET: &str = "dlq_offset";
 }
 
-pub fn dead_letter_record<M: Message>(message: &M, deadletter_topic: &str, why: &DeadLetter<'_>) -> OutputRecord {
+pub fn dead_letter_record<M: Message>(
+    message: &M,
+    deadletter_topic: &str,
+    why: &DeadLetter<'_>,
+) -> OutputRecord {
     let mut out = OwnedHeaders::new();
     if let Some(original) = message.headers() {
         for h in original.iter() {
-            out = out.insert(Header { key: h.key, value: h.value });
+            out = out.insert(Header {
+                key: h.key,
+                value: h.value,
+            });
         }
     }
     let partition = message.partition().to_string();
@@ -37,7 +44,10 @@ pub fn dead_letter_record<M: Message>(message: &M, deadletter_topic: &str, why: 
         (headers::OFFSET, offset.as_str()),
     ];
     for (key, value) in added {
-        out = out.insert(Header { key, value: Some(value) });
+        out = out.insert(Header {
+            key,
+            value: Some(value),
+        });
     }
     OutputRecord {
         topic: deadletter_topic.to_string(),

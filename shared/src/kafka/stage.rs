@@ -8,7 +8,9 @@
 
 use crate::config::KafkaSettings;
 use crate::health::Readiness;
-use crate::kafka::{consumer_config, dead_letter_record, transactional_producer_config, DeadLetter};
+use crate::kafka::{
+    consumer_config, dead_letter_record, transactional_producer_config, DeadLetter,
+};
 use crate::shutdown::Shutdown;
 use crate::telemetry::{Counter, Gauge, Metrics};
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
@@ -71,11 +73,31 @@ impl StageMetrics {
     fn new(metrics: &Metrics, stage: &str) -> Self {
         let labels = [("stage", stage)];
         Self {
-            consumed: metrics.counter("newswire_events_consumed_total", "Input events read by a stage.", &labels),
-            produced: metrics.counter("newswire_events_produced_total", "Output records committed by a stage.", &labels),
-            dead_lettered: metrics.counter("newswire_events_deadlettered_total", "Input events sent to the dead-letter topic.", &labels),
-            aborted: metrics.counter("newswire_transactions_aborted_total", "Transactions aborted and retried.", &labels),
-            committed: metrics.counter("newswire_transactions_committed_total", "Transactions committed.", &labels),
+            consumed: metrics.counter(
+                "newswire_events_consumed_total",
+                "Input events read by a stage.",
+                &labels,
+            ),
+            produced: metrics.counter(
+                "newswire_events_produced_total",
+                "Output records committed by a stage.",
+                &labels,
+            ),
+            dead_lettered: metrics.counter(
+                "newswire_events_deadlettered_total",
+                "Input events sent to the dead-letter topic.",
+                &labels,
+            ),
+            aborted: metrics.counter(
+                "newswire_transactions_aborted_total",
+                "Transactions aborted and retried.",
+                &labels,
+            ),
+            committed: metrics.counter(
+                "newswire_transactions_committed_total",
+                "Transactions committed.",
+                &labels,
+            ),
         }
     }
 }
@@ -103,7 +125,9 @@ impl ConsumerContext for StageContext {
                 self.readiness.set(true);
             }
             Rebalance::Revoke(_) => self.assigned.set(0),
-            Rebalance::Error(e) => tracing::warn!(stage = %self.stage, error = %e, "rebalance error"),
+            Rebalance::Error(e) => {
+                tracing::warn!(stage = %self.stage, error = %e, "rebalance error")
+            }
         }
     }
 }
@@ -119,13 +143,23 @@ pub fn run_stage<T: Transform>(
     readiness: Readiness,
     shutdown: Shutdown,
 ) -> Result<(), StageError> {
-    let client_err = |source| StageError::Client { stage: spec.name.clone(), source };
-    let fatal = |source| StageError::Fatal { stage: spec.name.clone(), source };
+    let client_err = |source| StageError::Client {
+        stage: spec.name.clone(),
+        source,
+    };
+    let fatal = |source| StageError::Fatal {
+        stage: spec.name.clone(),
+        source,
+    };
     let m = StageMetrics::new(metrics, &spec.name);
     let context = StageContext {
         stage: spec.name.clone(),
         readiness: readiness.clone(),
-        assigned: metrics.gauge("newswire_partitions_assigned", "Input partitions assigned to a stage.", &[("stage", &spec.name)]),
+        assigned: metrics.gauge(
+            "newswire_partitions_assigned",
+            "Input partitions assigned to a stage.",
+            &[("stage", &spec.name)],
+        ),
     };
     let client_id = format!("newswire-{}", spec.name);
     let consumer: BaseConsumer<StageContext> = consumer_config(kafka, &client_id, &spec.group_id)
@@ -138,9 +172,13 @@ pub fn run_stage<T: Transform>(
     let txn_timeout = Duration::from_millis(u64::from(kafka.transaction_timeout_ms));
 
     // Also aborts whatever a previous incarnation of this instance left open.
-    retry_until_shutdown(&shutdown, &spec.name, "init_transactions", || producer.init_transactions(txn_timeout))
-        .map_err(fatal)?;
-    consumer.subscribe(&[&spec.input_topic]).map_err(client_err)?;
+    retry_until_shutdown(&shutdown, &spec.name, "init_transactions", || {
+        producer.init_transactions(txn_timeout)
+    })
+    .map_err(fatal)?;
+    consumer
+        .subscribe(&[&spec.input_topic])
+        .map_err(client_err)?;
     tracing::info!(stage = %spec.name, input = %spec.input_topic, transactional_id = %spec.transactional_id, "stage started");
 
     let batch_wait = Duration::from_millis(kafka.batch_max_wait_ms);
@@ -150,7 +188,15 @@ pub fn run_stage<T: Transform>(
             continue;
         }
         m.consumed.add(batch.len() as u64);
-        match process_batch(&batch, spec, &mut transform, &consumer, &producer, txn_timeout, &m) {
+        match process_batch(
+            &batch,
+            spec,
+            &mut transform,
+            &consumer,
+            &producer,
+            txn_timeout,
+            &m,
+        ) {
             Ok(()) => m.committed.inc(),
             Err(e) if is_fatal(&e) => {
                 readiness.set(false);
@@ -176,7 +222,12 @@ pub fn run_stage<T: Transform>(
     Ok(())
 }
 
-fn read_batch<'c>(consumer: &'c BaseConsumer<StageContext>, max: usize, wait: Duration, stage: &str) -> Vec<BorrowedMessage<'c>> {
+fn read_batch<'c>(
+    consumer: &'c BaseConsumer<StageContext>,
+    max: usize,
+    wait: Duration,
+    stage: &str,
+) -> Vec<BorrowedMessage<'c>> {
     let mut batch = Vec::new();
     let first_wait = Duration::from_millis(100);
     let mut deadline: Option<Instant> = None;
@@ -224,7 +275,14 @@ fn process_batch<T: Transform>(
                     offset = message.offset(), %reason, "event dead-lettered"
                 );
                 dead += 1;
-                vec![dead_letter_record(message, &spec.deadletter_topic, &DeadLetter { stage: &spec.name, reason: &reason })]
+                vec![dead_letter_record(
+                    message,
+                    &spec.deadletter_topic,
+                    &DeadLetter {
+                        stage: &spec.name,
+                        reason: &reason,
+                    },
+                )]
             }
         };
         for record in records {
@@ -243,9 +301,14 @@ fn process_batch<T: Transform>(
     Ok(())
 }
 
-fn send(producer: &ThreadedProducer<DefaultProducerContext>, record: OutputRecord, timeout: Duration) -> KafkaResult<()> {
+fn send(
+    producer: &ThreadedProducer<DefaultProducerContext>,
+    record: OutputRecord,
+    timeout: Duration,
+) -> KafkaResult<()> {
     let started = Instant::now();
-    let mut base: BaseRecord<'_, [u8], [u8]> = BaseRecord::to(&record.topic).headers(record.headers.clone());
+    let mut base: BaseRecord<'_, [u8], [u8]> =
+        BaseRecord::to(&record.topic).headers(record.headers.clone());
     if let Some(k) = record.key.as_deref() {
         base = base.key(k);
     }
@@ -255,7 +318,9 @@ fn send(producer: &ThreadedProducer<DefaultProducerContext>, record: OutputRecor
     loop {
         match producer.send(base) {
             Ok(()) => return Ok(()),
-            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) if started.elapsed() < timeout => {
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back))
+                if started.elapsed() < timeout =>
+            {
                 base = back;
                 std::thread::sleep(Duration::from_millis(5));
             }
@@ -264,7 +329,10 @@ fn send(producer: &ThreadedProducer<DefaultProducerContext>, record: OutputRecor
     }
 }
 
-fn commit_with_retry(producer: &ThreadedProducer<DefaultProducerContext>, timeout: Duration) -> KafkaResult<()> {
+fn commit_with_retry(
+    producer: &ThreadedProducer<DefaultProducerContext>,
+    timeout: Duration,
+) -> KafkaResult<()> {
     loop {
         match producer.commit_transaction(timeout) {
             Err(KafkaError::Transaction(e)) if e.is_retriable() => {
@@ -292,10 +360,17 @@ fn next_offsets(batch: &[BorrowedMessage<'_>]) -> KafkaResult<TopicPartitionList
 fn rewind(consumer: &BaseConsumer<StageContext>, batch: &[BorrowedMessage<'_>]) {
     let mut first: BTreeMap<(&str, i32), i64> = BTreeMap::new();
     for m in batch {
-        first.entry((m.topic(), m.partition())).or_insert(m.offset());
+        first
+            .entry((m.topic(), m.partition()))
+            .or_insert(m.offset());
     }
     for ((topic, partition), offset) in first {
-        if let Err(e) = consumer.seek(topic, partition, Offset::Offset(offset), Duration::from_secs(5)) {
+        if let Err(e) = consumer.seek(
+            topic,
+            partition,
+            Offset::Offset(offset),
+            Duration::from_secs(5),
+        ) {
             tracing::warn!(topic, partition, error = %e, "could not rewind partition");
         }
     }
@@ -308,7 +383,12 @@ fn is_fatal(e: &KafkaError) -> bool {
     }
 }
 
-fn retry_until_shutdown(shutdown: &Shutdown, stage: &str, what: &str, mut op: impl FnMut() -> KafkaResult<()>) -> KafkaResult<()> {
+fn retry_until_shutdown(
+    shutdown: &Shutdown,
+    stage: &str,
+    what: &str,
+    mut op: impl FnMut() -> KafkaResult<()>,
+) -> KafkaResult<()> {
     loop {
         match op() {
             Ok(()) => return Ok(()),

@@ -15,18 +15,28 @@ pub struct TopicSpec {
 impl TopicSpec {
     /// Every topic of the pipeline with the same partition count.
     pub fn all(topics: &Topics, partitions: i32) -> Vec<TopicSpec> {
-        [&topics.published, &topics.enriched, &topics.newsml, &topics.social, &topics.deadletter]
-            .into_iter()
-            .map(|name| TopicSpec {
-                name: name.clone(),
-                partitions,
-            })
-            .collect()
+        [
+            &topics.published,
+            &topics.enriched,
+            &topics.newsml,
+            &topics.social,
+            &topics.deadletter,
+        ]
+        .into_iter()
+        .map(|name| TopicSpec {
+            name: name.clone(),
+            partitions,
+        })
+        .collect()
     }
 }
 
 /// Creates the topics on a real broker; ones that already exist are left as they are.
-pub async fn ensure_topics(kafka: &KafkaSettings, topics: &[TopicSpec], replication: i32) -> KafkaResult<()> {
+pub async fn ensure_topics(
+    kafka: &KafkaSettings,
+    topics: &[TopicSpec],
+    replication: i32,
+) -> KafkaResult<()> {
     let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
         .set("bootstrap.servers", &kafka.brokers)
         .create()?;

@@ -67,7 +67,9 @@ impl Broker {
         let topics = TopicSpec::all(&s.topics, PARTITIONS);
         match self {
             Broker::Embedded(b) => b.create_topics(&topics).expect("create topics"),
-            Broker::External(_) => ensure_topics(&s.kafka, &topics, 1).await.expect("create topics"),
+            Broker::External(_) => ensure_topics(&s.kafka, &topics, 1)
+                .await
+                .expect("create topics"),
         }
         s
     }
@@ -96,7 +98,11 @@ impl RunningPipeline {
             assert!(Instant::now() < deadline, "pipeline not ready within 30 s");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Self { base, pipeline, trigger }
+        Self {
+            base,
+            pipeline,
+            trigger,
+        }
     }
 
     pub async fn stop(self) {
@@ -108,18 +114,30 @@ impl RunningPipeline {
     }
 
     pub async fn feed(&self) -> String {
-        reqwest::get(format!("{}/feeds/all.rss", self.base)).await.unwrap().text().await.unwrap()
+        reqwest::get(format!("{}/feeds/all.rss", self.base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 
     /// Polls the feed until `check` holds; panics after `within`.
-    pub async fn feed_until(&self, within: Duration, check: impl Fn(&str) -> bool) -> (String, Duration) {
+    pub async fn feed_until(
+        &self,
+        within: Duration,
+        check: impl Fn(&str) -> bool,
+    ) -> (String, Duration) {
         let started = Instant::now();
         loop {
             let feed = self.feed().await;
             if check(&feed) {
                 return (feed, started.elapsed());
             }
-            assert!(started.elapsed() < within, "feed did not change as expected within {within:?}:\n{feed}");
+            assert!(
+                started.elapsed() < within,
+                "feed did not change as expected within {within:?}:\n{feed}"
+            );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
@@ -147,7 +165,8 @@ pub fn read_topic(brokers: &str, topic: &str, count: usize, within: Duration) ->
         .unwrap();
     let mut tpl = TopicPartitionList::new();
     for p in 0..PARTITIONS {
-        tpl.add_partition_offset(topic, p, Offset::Beginning).unwrap();
+        tpl.add_partition_offset(topic, p, Offset::Beginning)
+            .unwrap();
     }
     consumer.assign(&tpl).unwrap();
     let deadline = Instant::now() + within;
@@ -163,5 +182,9 @@ pub fn read_topic(brokers: &str, topic: &str, count: usize, within: Duration) ->
 pub fn header<'m>(m: &'m OwnedMessage, name: &str) -> Option<&'m str> {
     use rdkafka::message::Headers;
     let headers = m.headers()?;
-    headers.iter().find(|h| h.key == name).and_then(|h| h.value).and_then(|v| std::str::from_utf8(v).ok())
+    headers
+        .iter()
+        .find(|h| h.key == name)
+        .and_then(|h| h.value)
+        .and_then(|v| std::str::from_utf8(v).ok())
 }

@@ -16,7 +16,9 @@ pub fn render_rss(info: &FeedInfo, items: &[&Article]) -> Vec<u8> {
         items: items.iter().map(|a| item(a)).collect(),
         ..Channel::default()
     };
-    channel.namespaces.insert("atom".into(), "http://www.w3.org/2005/Atom".into());
+    channel
+        .namespaces
+        .insert("atom".into(), "http://www.w3.org/2005/Atom".into());
     channel.set_atom_ext(Some(rss::extension::atom::AtomExtension {
         links: vec![rss::extension::atom::Link {
             href: info.self_url.clone(),
@@ -26,7 +28,9 @@ pub fn render_rss(info: &FeedInfo, items: &[&Article]) -> Vec<u8> {
         }],
     }));
     let mut out = Vec::with_capacity(4096 + items.len() * 2048);
-    channel.pretty_write_to(&mut out, b' ', 1).expect("writing to a Vec cannot fail");
+    channel
+        .pretty_write_to(&mut out, b' ', 1)
+        .expect("writing to a Vec cannot fail");
     out
 }
 
@@ -63,7 +67,9 @@ fn item(a: &Article) -> Item {
 /// XML 1.0 cannot carry most C0 control characters, even escaped; drop them.
 pub(crate) fn xml_safe(s: &str) -> String {
     s.chars()
-        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'))
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+        })
         .collect()
 }
 
