@@ -369,3 +369,16 @@ mod tests {
         assert!(err.to_string().contains("topics.deadletter"), "{err}");
     }
 }
+
+#[cfg(test)]
+mod example_file {
+    use super::*;
+
+    /// The example in deploy/ documents every key; it must load and equal the defaults.
+    #[test]
+    fn example_configuration_is_the_defaults() {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/newswire.example.toml");
+        let loaded = Settings::load_from(Some(&file), Vec::new()).unwrap();
+        assert_eq!(loaded, Settings::default());
+    }
+}
