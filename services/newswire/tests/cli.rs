@@ -29,7 +29,10 @@ fn dev_serves_the_seed_article_and_stops_cleanly_on_sigterm() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let feed_url = loop {
         let line = lines.next().expect("dev printed its URLs").unwrap();
-        if let Some(url) = line.split_whitespace().find(|w| w.ends_with("/feeds/all.rss")) {
+        if let Some(url) = line
+            .split_whitespace()
+            .find(|w| w.ends_with("/feeds/all.rss"))
+        {
             break url.to_string();
         }
     };
@@ -37,10 +40,16 @@ fn dev_serves_the_seed_article_and_stops_cleanly_on_sigterm() {
     loop {
         let feed = http_get(&feed_url).unwrap_or_default();
         if feed.contains("Lukashenko attends CSTO summit in Astana") {
-            assert!(feed.contains("content-type: application/rss+xml; charset=utf-8"), "{feed}");
+            assert!(
+                feed.contains("content-type: application/rss+xml; charset=utf-8"),
+                "{feed}"
+            );
             break;
         }
-        assert!(Instant::now() < deadline, "seed article not in the feed within seconds:\n{feed}");
+        assert!(
+            Instant::now() < deadline,
+            "seed article not in the feed within seconds:\n{feed}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 
@@ -51,7 +60,10 @@ fn dev_serves_the_seed_article_and_stops_cleanly_on_sigterm() {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(stopped_at.elapsed() < Duration::from_secs(20), "dev did not stop within 20 s of SIGTERM");
+        assert!(
+            stopped_at.elapsed() < Duration::from_secs(20),
+            "dev did not stop within 20 s of SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "exit status {status:?}");
@@ -84,8 +96,14 @@ fn enrich_and_render_report_bad_lines_and_still_produce_output() {
     assert!(String::from_utf8_lossy(&enriched.stderr).contains("line 2:"));
     assert_eq!(String::from_utf8_lossy(&enriched.stdout).lines().count(), 1);
 
-    let rendered = run(&["render", "--format", "rss", "--now", "2024-11-28T09:00:00Z"], &[&enriched.stdout[..], b"{}\n"].concat());
-    assert!(!rendered.status.success(), "a bad line gives a non-zero exit");
+    let rendered = run(
+        &["render", "--format", "rss", "--now", "2024-11-28T09:00:00Z"],
+        &[&enriched.stdout[..], b"{}\n"].concat(),
+    );
+    assert!(
+        !rendered.status.success(),
+        "a bad line gives a non-zero exit"
+    );
     assert!(String::from_utf8_lossy(&rendered.stderr).contains("line 2:"));
     let feed = String::from_utf8(rendered.stdout).unwrap();
     assert!(feed.contains("<title>Alpha &lt;b&gt;</title>"), "{feed}");

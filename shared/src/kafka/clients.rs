@@ -37,8 +37,17 @@ pub fn transactional_producer_config(
 
 /// A group consumer that reads only committed data and never commits on its own:
 /// offsets go with the output they produced.
-pub fn consumer_config(kafka: &KafkaSettings, client_id: &str, group_id: &str) -> ClientConfig {
+///
+/// `instance_id` makes the member static (KIP-345): a restarted instance takes its
+/// partitions back at once instead of waiting for the group to notice the old one died.
+pub fn consumer_config(
+    kafka: &KafkaSettings,
+    client_id: &str,
+    group_id: &str,
+    instance_id: &str,
+) -> ClientConfig {
     let mut c = ClientConfig::new();
+    c.set("group.instance.id", instance_id);
     c.set("bootstrap.servers", &kafka.brokers)
         .set("client.id", client_id)
         .set("group.id", group_id)

@@ -162,9 +162,10 @@ pub fn run_stage<T: Transform>(
         ),
     };
     let client_id = format!("newswire-{}", spec.name);
-    let consumer: BaseConsumer<StageContext> = consumer_config(kafka, &client_id, &spec.group_id)
-        .create_with_context(context)
-        .map_err(client_err)?;
+    let consumer: BaseConsumer<StageContext> =
+        consumer_config(kafka, &client_id, &spec.group_id, &spec.transactional_id)
+            .create_with_context(context)
+            .map_err(client_err)?;
     let producer: ThreadedProducer<DefaultProducerContext> =
         transactional_producer_config(kafka, &client_id, &spec.transactional_id)
             .create()
