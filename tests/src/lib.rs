@@ -1,1 +1,172 @@
-//! Cross-service tests live in `tests/`; this crate has no library code.
+//! Helpers for the crash-test and benchmark binaries, which run the pipeline as
+//! separate processes against a real broker. The end-to-end tests live in `tests/`.
+
+use newswire_shared::config::{KafkaSettings, Topics};
+use newswire_shared::kafka::{ensure_topics, TopicSpec};
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::OwnedMessage;
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Topics of one run, named `{run}.{topic}` so runs never meet.
+pub async fn create_run_topics(brokers: &str, run: &str, partitions: i32) -> Topics {
+    let topic = |name: &str| format!("{run}.{name}");
+    let topics = Topics {
+        published: topic("articles.published"),
+        enriched: topic("articles.enriched"),
+        newsml: topic("newsml.items"),
+        social: topic("social.posts"),
+        deadletter: topic("deadletter"),
+    };
+    let kafka = KafkaSettings {
+        brokers: brokers.to_string(),
+        ..Default::default()
+    };
+    ensure_topics(&kafka, &TopicSpec::all(&topics, partitions), 1)
+        .await
+        .expect("creating topics");
+    topics
+}
+
+/// The `NEWSWIRE__…` variables every service process of a run shares.
+pub fn service_env(brokers: &str, run: &str, topics: &Topics) -> Vec<(String, String)> {
+    [
+        ("NEWSWIRE__KAFKA__BROKERS", brokers.to_string()),
+        ("NEWSWIRE__TOPICS__PUBLISHED", topics.published.clone()),
+        ("NEWSWIRE__TOPICS__ENRICHED", topics.enriched.clone()),
+        ("NEWSWIRE__TOPICS__DEADLETTER", topics.deadletter.clone()),
+        ("NEWSWIRE__TOPICS__NEWSML", topics.newsml.clone()),
+        ("NEWSWIRE__TOPICS__SOCIAL", topics.social.clone()),
+        ("NEWSWIRE__ENRICHER__GROUP_ID", format!("{run}.enricher")),
+        ("NEWSWIRE__TELEMETRY__LOG_LEVEL", "warn".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// One service process, restartable.
+pub struct Service {
+    pub name: String,
+    pub binary: PathBuf,
+    pub env: Vec<(String, String)>,
+    pub log: PathBuf,
+    child: Option<Child>,
+}
+
+impl Service {
+    pub fn new(name: &str, binary: PathBuf, env: Vec<(String, String)>, logs: &Path) -> Self {
+        Self {
+            name: name.to_string(),
+            binary,
+            env,
+            log: logs.join(format!("{name}.log")),
+            child: None,
+        }
+    }
+
+    pub fn start(&mut self) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .unwrap();
+        let child = Command::new(&self.binary)
+            .envs(self.env.iter().cloned())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {}: {e}", self.binary.display()));
+        self.child = Some(child);
+    }
+
+    /// SIGKILL: no chance to commit or flush.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub async fn wait_ready(http: &reqwest::Client, url: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(r) = http.get(url).send().await {
+            if r.status().is_success() {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "{url} not ready within 60 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Every committed record of `topic`, read to the end of each partition.
+pub fn read_all(brokers: &str, topic: &str, partitions: i32) -> Vec<OwnedMessage> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .set("group.id", "newswire-harness-reader")
+        .set("enable.auto.commit", "false")
+        .set("isolation.level", "read_committed")
+        .set("enable.partition.eof", "true")
+        .create()
+        .unwrap();
+    let mut tpl = TopicPartitionList::new();
+    for p in 0..partitions {
+        tpl.add_partition_offset(topic, p, Offset::Beginning)
+            .unwrap();
+    }
+    consumer.assign(&tpl).unwrap();
+    let mut out = Vec::new();
+    let mut at_end = std::collections::HashSet::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while at_end.len() < partitions as usize && Instant::now() < deadline {
+        match consumer.poll(Duration::from_millis(200)) {
+            Some(Ok(m)) => out.push(m.detach()),
+            Some(Err(rdkafka::error::KafkaError::PartitionEOF(p))) => {
+                at_end.insert(p);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The q-quantile (0–1) of durations, nearest rank.
+pub fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+/// A story event for load: headline `{id} version {v}` and a body of about `body_bytes`.
+pub fn article_json(id: &str, version: u64, body_bytes: usize) -> serde_json::Value {
+    let sentence = "The delegations met in the capital to discuss trade, transport and security. ";
+    let body: String = sentence.repeat(body_bytes / sentence.len() + 1);
+    serde_json::json!({
+        "id": id, "version": version, "status": "usable",
+        "headline": format!("{id} version {version}"),
+        "body": format!("<p>{}</p>", &body[..body_bytes.min(body.len())]),
+        "first_created": "2026-11-28T08:00:00Z",
+        "version_created": format!("2026-11-28T08:{:02}:00Z", version % 60),
+    })
+}

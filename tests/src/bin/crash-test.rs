@@ -6,14 +6,14 @@
 //! Usually run through `deploy/e2e/crash-test.sh`. Ends with one summary line:
 //! `crash-test seed=… published=… delivered=… lost=… duplicated=… regressed=…`.
 
-use newswire_shared::config::KafkaSettings;
-use newswire_shared::kafka::{ensure_topics, TopicSpec};
 use newswire_shared::validate::{decode_article, Stage};
-use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
+use newswire_tests::{
+    article_json, create_run_topics, free_port, read_all, service_env, wait_ready, Service,
+};
+use rdkafka::Message;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const PARTITIONS: i32 = 6;
@@ -71,85 +71,6 @@ impl Rng {
     }
 }
 
-struct Service {
-    name: &'static str,
-    binary: &'static str,
-    env: Vec<(String, String)>,
-    child: Option<Child>,
-    log: PathBuf,
-}
-
-impl Service {
-    fn start(&mut self, bin_dir: &PathBuf) {
-        let log = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.log)
-            .unwrap();
-        let child = Command::new(bin_dir.join(self.binary))
-            .envs(self.env.iter().cloned())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {}: {e}", self.binary));
-        self.child = Some(child);
-    }
-    fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            let _ = c.kill(); // SIGKILL
-            let _ = c.wait();
-        }
-    }
-}
-
-fn article(id: &str, version: u64) -> serde_json::Value {
-    serde_json::json!({
-        "id": id, "version": version, "status": "usable",
-        "headline": format!("{id} version {version}"), "body": format!("<p>{id} v{version}</p>"),
-        "first_created": "2026-11-28T08:00:00Z",
-        "version_created": format!("2026-11-28T08:{:02}:00Z", version),
-    })
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Every committed record of `topic`, read to the end.
-fn read_all(brokers: &str, topic: &str) -> Vec<rdkafka::message::OwnedMessage> {
-    let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", brokers)
-        .set("group.id", "crash-test-reader")
-        .set("enable.auto.commit", "false")
-        .set("isolation.level", "read_committed")
-        .set("enable.partition.eof", "true")
-        .create()
-        .unwrap();
-    let mut tpl = TopicPartitionList::new();
-    for p in 0..PARTITIONS {
-        tpl.add_partition_offset(topic, p, Offset::Beginning)
-            .unwrap();
-    }
-    consumer.assign(&tpl).unwrap();
-    let mut out = Vec::new();
-    let mut at_end = std::collections::HashSet::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while at_end.len() < PARTITIONS as usize && Instant::now() < deadline {
-        match consumer.poll(Duration::from_millis(200)) {
-            Some(Ok(m)) => out.push(m.detach()),
-            Some(Err(rdkafka::error::KafkaError::PartitionEOF(p))) => {
-                at_end.insert(p);
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 #[derive(Default, Debug)]
 struct Tally {
     delivered: usize,
@@ -199,102 +120,50 @@ async fn main() {
     let run = format!("crash-{}-{}", o.seed, chrono::Utc::now().timestamp_millis());
     let logs = std::env::temp_dir().join(&run);
     std::fs::create_dir_all(&logs).unwrap();
-    let topic = |name: &str| format!("{run}.{name}");
-    let kafka = KafkaSettings {
-        brokers: o.brokers.clone(),
-        ..Default::default()
-    };
-    let mut topics = newswire_shared::config::Topics::default();
-    topics.published = topic("articles.published");
-    topics.enriched = topic("articles.enriched");
-    topics.deadletter = topic("deadletter");
-    topics.newsml = topic("newsml.items");
-    topics.social = topic("social.posts");
-    ensure_topics(&kafka, &TopicSpec::all(&topics, PARTITIONS), 1)
-        .await
-        .expect("creating topics");
+    let topics = create_run_topics(&o.brokers, &run, PARTITIONS).await;
 
     let (ingest_port, feeds_port) = (free_port(), free_port());
-    let common = vec![
-        ("NEWSWIRE__KAFKA__BROKERS".to_string(), o.brokers.clone()),
-        (
-            "NEWSWIRE__TOPICS__PUBLISHED".into(),
-            topics.published.clone(),
-        ),
-        ("NEWSWIRE__TOPICS__ENRICHED".into(), topics.enriched.clone()),
-        (
-            "NEWSWIRE__TOPICS__DEADLETTER".into(),
-            topics.deadletter.clone(),
-        ),
-        ("NEWSWIRE__TOPICS__NEWSML".into(), topics.newsml.clone()),
-        ("NEWSWIRE__TOPICS__SOCIAL".into(), topics.social.clone()),
-        (
-            "NEWSWIRE__ENRICHER__GROUP_ID".into(),
-            format!("{run}.enricher"),
-        ),
-        (
-            "NEWSWIRE__INGEST__LISTEN".into(),
-            format!("127.0.0.1:{ingest_port}"),
-        ),
-        (
-            "NEWSWIRE__FEEDS__LISTEN".into(),
-            format!("127.0.0.1:{feeds_port}"),
-        ),
-        (
-            "NEWSWIRE__FEEDS__ITEMS_PER_FEED".into(),
-            (o.stories + 100).to_string(),
-        ),
-        ("NEWSWIRE__TELEMETRY__LOG_LEVEL".into(), "warn".into()),
-    ];
-    let with = |extra: Vec<(&str, String)>| {
-        let mut env = common.clone();
-        env.extend(extra.into_iter().map(|(k, v)| (k.to_string(), v)));
-        env
+    let mut env = service_env(&o.brokers, &run, &topics);
+    env.push((
+        "NEWSWIRE__INGEST__LISTEN".into(),
+        format!("127.0.0.1:{ingest_port}"),
+    ));
+    env.push((
+        "NEWSWIRE__FEEDS__LISTEN".into(),
+        format!("127.0.0.1:{feeds_port}"),
+    ));
+    env.push((
+        "NEWSWIRE__FEEDS__ITEMS_PER_FEED".into(),
+        (o.stories + 100).to_string(),
+    ));
+    let enricher_env = |n: u32| {
+        let mut e = env.clone();
+        e.push(("NEWSWIRE__KAFKA__INSTANCE_ID".into(), format!("{run}-{n}")));
+        e.push((
+            "NEWSWIRE__ENRICHER__LISTEN".into(),
+            format!("127.0.0.1:{}", free_port()),
+        ));
+        e
     };
+    let bin = |name: &str| o.bin_dir.join(name);
     let mut services = vec![
-        Service {
-            name: "ingest",
-            binary: "newswire-ingest",
-            env: with(vec![]),
-            child: None,
-            log: logs.join("ingest.log"),
-        },
-        Service {
-            name: "enricher-1",
-            binary: "newswire-enricher",
-            env: with(vec![
-                ("NEWSWIRE__KAFKA__INSTANCE_ID", format!("{run}-1")),
-                (
-                    "NEWSWIRE__ENRICHER__LISTEN",
-                    format!("127.0.0.1:{}", free_port()),
-                ),
-            ]),
-            child: None,
-            log: logs.join("enricher-1.log"),
-        },
-        Service {
-            name: "enricher-2",
-            binary: "newswire-enricher",
-            env: with(vec![
-                ("NEWSWIRE__KAFKA__INSTANCE_ID", format!("{run}-2")),
-                (
-                    "NEWSWIRE__ENRICHER__LISTEN",
-                    format!("127.0.0.1:{}", free_port()),
-                ),
-            ]),
-            child: None,
-            log: logs.join("enricher-2.log"),
-        },
-        Service {
-            name: "feeds",
-            binary: "newswire-feeds",
-            env: with(vec![]),
-            child: None,
-            log: logs.join("feeds.log"),
-        },
+        Service::new("ingest", bin("newswire-ingest"), env.clone(), &logs),
+        Service::new(
+            "enricher-1",
+            bin("newswire-enricher"),
+            enricher_env(1),
+            &logs,
+        ),
+        Service::new(
+            "enricher-2",
+            bin("newswire-enricher"),
+            enricher_env(2),
+            &logs,
+        ),
+        Service::new("feeds", bin("newswire-feeds"), env.clone(), &logs),
     ];
     for s in services.iter_mut() {
-        s.start(&o.bin_dir);
+        s.start();
     }
     let http = reqwest::Client::new();
     let ingest_url = format!("http://127.0.0.1:{ingest_port}");
@@ -302,9 +171,9 @@ async fn main() {
 
     // The newsroom: stories, then updates to the first `updates` of them, at a steady rate.
     let mut events: Vec<serde_json::Value> = (0..o.stories)
-        .map(|s| article(&format!("{run}-s{s}"), 1))
+        .map(|s| article_json(&format!("{run}-s{s}"), 1, 200))
         .collect();
-    events.extend((0..o.updates).map(|s| article(&format!("{run}-s{s}"), 2)));
+    events.extend((0..o.updates).map(|s| article_json(&format!("{run}-s{s}"), 2, 200)));
     let total = events.len();
     let publish_for = Duration::from_millis(1000 * total as u64 / o.rate_per_sec.max(1));
     let newsroom = {
@@ -313,7 +182,7 @@ async fn main() {
         let rate = o.rate_per_sec;
         tokio::spawn(async move {
             let started = Instant::now();
-            let mut refused = 0usize;
+            let mut retries = 0usize;
             for (i, e) in events.into_iter().enumerate() {
                 let due = started + Duration::from_micros(1_000_000 * i as u64 / rate.max(1));
                 tokio::time::sleep_until(due.into()).await;
@@ -322,13 +191,13 @@ async fn main() {
                     match http.post(&url).json(&e).send().await {
                         Ok(r) if r.status().as_u16() == 202 => break,
                         _ => {
-                            refused += 1;
+                            retries += 1;
                             tokio::time::sleep(Duration::from_millis(200)).await;
                         }
                     }
                 }
             }
-            refused
+            retries
         })
     };
 
@@ -354,13 +223,13 @@ async fn main() {
         let victim = 1 + turn % 3; // enricher-1, enricher-2, feeds
         turn += 1;
         services[victim].kill();
-        kills.push(services[victim].name);
+        kills.push(services[victim].name.clone());
         tokio::time::sleep(rng.millis(0, 1500)).await;
-        services[victim].start(&o.bin_dir);
+        services[victim].start();
     }
-    let refused = newsroom.await.unwrap();
+    let retries = newsroom.await.unwrap();
 
-    // Let the pipeline settle: the enriched topic and the feed must reach the full count.
+    // Let the pipeline settle: the feed must reach the full count.
     let feeds_url = format!("http://127.0.0.1:{feeds_port}/feeds/all.rss");
     let settle_deadline = Instant::now() + Duration::from_secs(180);
     let mut feed = String::new();
@@ -384,9 +253,9 @@ async fn main() {
     for s in 0..o.stories {
         expected.insert(format!("{run}-s{s}"), if s < o.updates { 2 } else { 1 });
     }
-    let versions_by_id = |records: Vec<rdkafka::message::OwnedMessage>, stage: Stage| {
+    let versions_by_id = |topic: &str, stage: Stage| {
         let mut seen: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-        for m in records {
+        for m in read_all(&o.brokers, topic, PARTITIONS) {
             let a = decode_article(m.payload().unwrap_or_default(), stage).expect("valid event");
             seen.entry(a.id).or_default().push(a.version);
         }
@@ -394,12 +263,12 @@ async fn main() {
     };
     let published = tally(
         &expected,
-        &versions_by_id(read_all(&o.brokers, &topics.published), Stage::Published),
+        &versions_by_id(&topics.published, Stage::Published),
         true,
     );
     let enriched = tally(
         &expected,
-        &versions_by_id(read_all(&o.brokers, &topics.enriched), Stage::Enriched),
+        &versions_by_id(&topics.enriched, Stage::Enriched),
         true,
     );
     let mut in_feed: BTreeMap<String, Vec<u64>> = BTreeMap::new();
@@ -417,7 +286,7 @@ async fn main() {
     let lost = published.lost + enriched.lost + feed_tally.lost;
     let duplicated = published.duplicated + enriched.duplicated + feed_tally.duplicated;
     let regressed = published.regressed + enriched.regressed + feed_tally.regressed;
-    eprintln!("crash-test: kills: {kills:?}; broker restarted: {broker_restarted}; newsroom retries: {refused}; logs in {}", logs.display());
+    eprintln!("crash-test: kills: {kills:?}; broker restarted: {broker_restarted}; newsroom retries: {retries}; logs in {}", logs.display());
     eprintln!("crash-test: articles.published {published:?}");
     eprintln!("crash-test: articles.enriched  {enriched:?}");
     eprintln!("crash-test: feed               {feed_tally:?}");
@@ -437,18 +306,5 @@ async fn main() {
         || feed_tally.delivered != o.stories as usize
     {
         std::process::exit(1);
-    }
-}
-
-async fn wait_ready(http: &reqwest::Client, url: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(r) = http.get(url).send().await {
-            if r.status().is_success() {
-                return;
-            }
-        }
-        assert!(Instant::now() < deadline, "{url} not ready within 60 s");
-        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
