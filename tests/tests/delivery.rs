@@ -179,6 +179,12 @@ async fn malformed_events_reach_deadletter_with_their_reason_and_the_partition_k
     let last_headline = format!("k version {version}");
     p.feed_until(Duration::from_secs(5), |f| f.contains(&last_headline))
         .await;
+    let metrics = p.pipeline.health.metrics.render();
+    let counted = format!(
+        "newswire_events_deadlettered_total{{stage=\"enricher\"}} {}\n",
+        bad.len()
+    );
+    assert!(metrics.contains(&counted), "{metrics}");
     p.stop().await;
 }
 

@@ -84,6 +84,24 @@ async fn seed_article_and_posted_article_reach_the_feed() {
         1,
         "{feed}"
     );
+
+    // What an operator checks.
+    let get = |path: &str| client.get(format!("{}{path}", p.base)).send();
+    assert_eq!(get("/healthz").await.unwrap().status(), StatusCode::OK);
+    let ready = get("/readyz").await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
+    let components: Value = ready.json().await.unwrap();
+    assert_eq!(components["enricher.stage"], true);
+    let metrics = get("/metrics").await.unwrap().text().await.unwrap();
+    let published = sample_articles(chrono::Utc::now()).len() + 5;
+    assert!(
+        metrics.contains(&format!("newswire_ingest_published_total {published}\n")),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("# TYPE newswire_events_consumed_total counter"),
+        "{metrics}"
+    );
     p.stop().await;
 }
 
