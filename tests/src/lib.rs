@@ -166,7 +166,7 @@ pub fn article_json(id: &str, version: u64, body_bytes: usize) -> serde_json::Va
         "id": id, "version": version, "status": "usable",
         "headline": format!("{id} version {version}"),
         "body": format!("<p>{}</p>", &body[..body_bytes.min(body.len())]),
-        "first_created": "2026-11-28T08:00:00Z",
-        "version_created": format!("2026-11-28T08:{:02}:00Z", version % 60),
+        "first_created": "2024-11-28T08:00:00Z",
+        "version_created": format!("2024-11-28T08:{:02}:00Z", version % 60),
     })
 }

@@ -152,7 +152,12 @@ async fn post_to_feed(
         let due = started + Duration::from_micros(1_000_000 * i as u64 / rate);
         tokio::time::sleep_until(due.into()).await;
         let id = format!("{run}-r{rate}-{i}");
-        let body = serde_json::to_vec(&article_json(&id, 1, 1000)).unwrap();
+        // Stamped now, so the story sorts to the top of the feed as live news does.
+        let mut article = article_json(&id, 1, 1000);
+        let now = chrono::Utc::now().to_rfc3339();
+        article["first_created"] = now.clone().into();
+        article["version_created"] = now.into();
+        let body = serde_json::to_vec(&article).unwrap();
         let (http, url, sent_at) = (
             http.clone(),
             format!("{ingest}/v1/articles"),
