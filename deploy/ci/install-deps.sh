@@ -18,5 +18,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -q >/dev/null
   apt-get install -y -q "${need[@]}" >/dev/null
 fi
+# Independent checkers the feeds tests run.
+python3 -c "import feedparser" 2>/dev/null || python3 -m pip install -q feedparser
 command -v cargo >/dev/null || { echo "install-deps: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt

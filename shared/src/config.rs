@@ -128,6 +128,12 @@ pub struct FeedsSettings {
     /// Items per feed, newest first.
     #[serde(default = "default_items_per_feed")]
     pub items_per_feed: usize,
+    /// `Cache-Control: max-age` of feed responses, in seconds.
+    #[serde(default = "default_max_age_secs")]
+    pub max_age_secs: u32,
+    /// WebSub hub announced in every feed (`Link rel="hub"`), if any.
+    #[serde(default)]
+    pub hub: Option<String>,
 }
 
 fn default_brokers() -> String {
@@ -192,6 +198,9 @@ fn default_feeds_title() -> String {
 }
 fn default_items_per_feed() -> usize {
     50
+}
+fn default_max_age_secs() -> u32 {
+    60
 }
 
 macro_rules! default_from_serde {

@@ -4,7 +4,7 @@
 //! each assigns itself all partitions and reads from the beginning. The store is
 //! idempotent on (id, version), which makes that replay safe.
 
-use crate::store::FeedStore;
+use crate::FeedWriter;
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::health::Readiness;
 use newswire_shared::shutdown::Shutdown;
@@ -13,16 +13,12 @@ use newswire_shared::validate::{decode_article, Stage};
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::Message;
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
-use std::sync::{Arc, RwLock};
 use std::time::Duration;
-use tokio::sync::watch;
 
 pub struct FeedConsumer {
     pub kafka: KafkaSettings,
     pub topic: String,
-    pub store: Arc<RwLock<FeedStore>>,
-    /// Bumped on every change, so waiters (long polls, renderers) wake up.
-    pub changed: watch::Sender<u64>,
+    pub writer: FeedWriter,
 }
 
 impl FeedConsumer {
@@ -69,7 +65,6 @@ impl FeedConsumer {
 
         let stop = shutdown.wait();
         tokio::pin!(stop);
-        let mut version = 0u64;
         loop {
             let next = tokio::select! {
                 _ = &mut stop => break,
@@ -92,12 +87,9 @@ impl FeedConsumer {
             };
             match decode_article(payload, Stage::Enriched) {
                 Ok(article) => {
-                    let outcome = self.store.write().expect("store lock").apply(article);
-                    if outcome.changed() {
+                    if self.writer.apply(article).changed() {
                         applied.inc();
-                        version += 1;
-                        self.changed.send_replace(version);
-                        stories.set(self.store.read().expect("store lock").len() as u64);
+                        stories.set(self.writer.stories() as u64);
                     } else {
                         ignored.inc();
                     }

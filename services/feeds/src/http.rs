@@ -1,56 +1,210 @@
-//! The subscriber-facing HTTP endpoints.
+//! The subscriber-facing HTTP endpoints: the feeds and an index page.
 
-use crate::render::rss::render_rss;
-use crate::render::FeedInfo;
-use crate::store::FeedStore;
-use axum::extract::State;
-use axum::http::header;
-use axum::response::{Html, IntoResponse};
+use crate::cache::{FeedCache, Rendered};
+use crate::render::Format;
+use crate::selector::{Selector, UnknownFeed};
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use chrono::Utc;
-use std::sync::{Arc, RwLock};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct FeedsState {
-    pub store: Arc<RwLock<FeedStore>>,
-    pub base_url: String,
+    pub cache: Arc<FeedCache>,
+    pub max_age_secs: u32,
+    pub hub: Option<String>,
     pub title: String,
-    pub items_per_feed: usize,
 }
 
 pub fn router(state: FeedsState) -> Router {
     Router::new()
         .route("/", get(index))
-        .route("/feeds/all.rss", get(all_rss))
+        .route("/feeds/{*path}", get(feed))
         .with_state(state)
 }
 
-async fn all_rss(State(state): State<FeedsState>) -> impl IntoResponse {
-    let info = FeedInfo {
-        title: state.title.clone(),
-        link: format!("{}/", state.base_url),
-        self_url: format!("{}/feeds/all.rss", state.base_url),
-        description: format!("{}: all stories", state.title),
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Encoding {
+    fn suffix(self) -> &'static str {
+        match self {
+            Encoding::Identity => "",
+            Encoding::Gzip => "-gz",
+            Encoding::Brotli => "-br",
+        }
+    }
+}
+
+/// The best encoding the client accepts (q > 0), brotli first.
+fn negotiate(headers: &HeaderMap) -> Encoding {
+    let Some(accept) = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Encoding::Identity;
     };
-    // Rendered at request time against the current clock, so an embargo lifts on
-    // time and never early.
-    let body = {
-        let store = state.store.read().expect("store lock");
-        render_rss(&info, &store.released(Utc::now(), state.items_per_feed))
+    let accepted = |name: &str| {
+        accept.split(',').any(|part| {
+            let mut pieces = part.split(';');
+            let coding = pieces.next().unwrap_or("").trim();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (coding.eq_ignore_ascii_case(name) || coding == "*") && q > 0.0
+        })
     };
-    (
-        [(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")],
-        body,
-    )
+    if accepted("br") {
+        Encoding::Brotli
+    } else if accepted("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+fn not_found(e: UnknownFeed) -> Response {
+    let body = serde_json::json!({"error": "not_found", "message": e.to_string()});
+    (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+}
+
+async fn feed(
+    State(state): State<FeedsState>,
+    Path(path): Path<String>,
+    Query(query): Query<BTreeMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some((name, format)) = path
+        .rsplit_once('.')
+        .and_then(|(name, ext)| Format::from_extension(ext).map(|f| (name, f)))
+    else {
+        return not_found(UnknownFeed(path));
+    };
+    let selector = match Selector::parse(name, &query) {
+        Ok(s) => s,
+        Err(e) => return not_found(e),
+    };
+    let cache = state.cache.clone();
+    let rendered = cache.get(&selector, format);
+    respond(&state, &selector, format, &rendered, &headers)
+}
+
+fn respond(
+    state: &FeedsState,
+    selector: &Selector,
+    format: Format,
+    r: &Rendered,
+    request: &HeaderMap,
+) -> Response {
+    let encoding = negotiate(request);
+    let etag = format!("\"{}{}\"", r.tag, encoding.suffix());
+    let last_modified = httpdate::fmt_http_date(r.last_modified.into());
+    let mut response = if not_modified(request, &r.tag, r.last_modified) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let body = match encoding {
+            Encoding::Identity => r.identity.clone(),
+            Encoding::Gzip => r.gzip.clone(),
+            Encoding::Brotli => r.brotli.clone(),
+        };
+        let mut resp = Response::new(Body::from(body));
+        let h = resp.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(format.content_type()),
+        );
+        match encoding {
+            Encoding::Gzip => h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+            Encoding::Brotli => h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br")),
+            Encoding::Identity => None,
+        };
+        resp
+    };
+    let h = response.headers_mut();
+    let value = |s: &str| HeaderValue::from_str(s).expect("header values we build are ASCII");
+    h.insert(header::ETAG, value(&etag));
+    h.insert(header::LAST_MODIFIED, value(&last_modified));
+    h.insert(
+        header::CACHE_CONTROL,
+        value(&format!("public, max-age={}", state.max_age_secs)),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    let self_url = format!(
+        "{}/feeds/{}.{}",
+        state.cache.base_url(),
+        selector.name().split('?').next().unwrap_or("all"),
+        format.extension()
+    );
+    let mut link = format!("<{self_url}>; rel=\"self\"");
+    if let Some(hub) = &state.hub {
+        link.push_str(&format!(", <{hub}>; rel=\"hub\""));
+    }
+    if let Ok(v) = HeaderValue::from_str(&link) {
+        h.insert(header::LINK, v);
+    }
+    response
+}
+
+/// RFC 9110: If-None-Match wins over If-Modified-Since; the tag of any encoding of the
+/// same content matches (weak comparison, as 304 allows).
+fn not_modified(
+    request: &HeaderMap,
+    tag: &str,
+    last_modified: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    if let Some(inm) = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        return inm.split(',').any(|t| {
+            let t = t.trim().trim_start_matches("W/").trim_matches('"');
+            t == "*"
+                || t.strip_suffix("-gz")
+                    .or_else(|| t.strip_suffix("-br"))
+                    .unwrap_or(t)
+                    == tag
+        });
+    }
+    if let Some(ims) = request
+        .get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+    {
+        let ims: chrono::DateTime<chrono::Utc> = ims.into();
+        return last_modified.timestamp() <= ims.timestamp();
+    }
+    false
 }
 
 async fn index(State(state): State<FeedsState>) -> Html<String> {
     let title = html_escape(&state.title);
+    let mut links = String::new();
+    let mut list = String::new();
+    for (name, label) in [("all", "All stories"), ("urgent", "Urgent")] {
+        for format in Format::ALL {
+            let mime = format.content_type().split(';').next().unwrap_or("");
+            let href = format!("/feeds/{name}.{}", format.extension());
+            links.push_str(&format!("<link rel=\"alternate\" type=\"{mime}\" title=\"{title}: {label}\" href=\"{href}\">\n"));
+            list.push_str(&format!(
+                "<li><a href=\"{href}\">{label} ({})</a></li>\n",
+                format.extension()
+            ));
+        }
+    }
     Html(format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title>\n\
-         <link rel=\"alternate\" type=\"application/rss+xml\" title=\"{title}: all stories\" href=\"/feeds/all.rss\">\n\
-         </head><body><h1>{title}</h1><ul><li><a href=\"/feeds/all.rss\">All stories (RSS)</a></li></ul></body></html>\n"
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title>\n{links}</head>\n<body><h1>{title}</h1>\n\
+         <p>Feeds by section, language and entity: <code>/feeds/section/NAME.rss</code>, <code>/feeds/lang/TAG.atom</code>, \
+         <code>/feeds/entity/ID-OR-NAME.json</code>; filters combine: <code>/feeds/all.rss?lang=ru&amp;section=economy</code>.</p>\n\
+         <ul>\n{list}</ul></body></html>\n"
     ))
 }
 

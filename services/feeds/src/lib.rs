@@ -1,9 +1,12 @@
 //! Feeds: keeps the feed state from `articles.enriched` and serves the feeds
-//! subscriber outlets poll. This first version serves `/feeds/all.rss`.
+//! subscriber outlets poll — RSS 2.0, Atom 1.0 and JSON Feed 1.1, by name and filter,
+//! pre-rendered on change, with conditional GET and compression.
 
+pub mod cache;
 pub mod consumer;
 pub mod http;
 pub mod render;
+pub mod selector;
 pub mod store;
 
 use axum::Router;
@@ -19,19 +22,29 @@ pub use store::FeedStore;
 /// The feeds service's parts, built once and mounted by `run` or `newswire dev`.
 pub struct Feeds {
     pub state: http::FeedsState,
+    pub store: Arc<RwLock<FeedStore>>,
     changed: watch::Sender<u64>,
 }
 
 impl Feeds {
     pub fn build(settings: &Settings) -> Self {
+        let store = Arc::new(RwLock::new(FeedStore::default()));
+        let cache = Arc::new(cache::FeedCache::new(
+            store.clone(),
+            &settings.feeds.base_url,
+            &settings.feeds.title,
+            settings.feeds.hub.clone(),
+            settings.feeds.items_per_feed,
+        ));
         let state = http::FeedsState {
-            store: Arc::new(RwLock::new(FeedStore::default())),
-            base_url: settings.feeds.base_url.trim_end_matches('/').to_string(),
+            cache,
+            max_age_secs: settings.feeds.max_age_secs,
+            hub: settings.feeds.hub.clone(),
             title: settings.feeds.title.clone(),
-            items_per_feed: settings.feeds.items_per_feed,
         };
         Self {
             state,
+            store,
             changed: watch::channel(0).0,
         }
     }
@@ -45,6 +58,24 @@ impl Feeds {
         self.changed.subscribe()
     }
 
+    /// Applies one enriched article and wakes the renderer if the store changed.
+    pub fn writer(&self) -> FeedWriter {
+        FeedWriter {
+            store: self.store.clone(),
+            changed: self.changed.clone(),
+        }
+    }
+
+    /// Re-renders cached feeds on every change and when an embargo lifts.
+    pub fn spawn_renderer(&self, shutdown: Shutdown) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(
+            self.state
+                .cache
+                .clone()
+                .run(self.changed.subscribe(), shutdown),
+        )
+    }
+
     pub fn spawn_consumer(
         &self,
         settings: &Settings,
@@ -54,11 +85,32 @@ impl Feeds {
         let consumer = consumer::FeedConsumer {
             kafka: settings.kafka.clone(),
             topic: settings.topics.enriched.clone(),
-            store: self.state.store.clone(),
-            changed: self.changed.clone(),
+            writer: self.writer(),
         };
         let readiness = health.component("feeds.consumer");
+        self.spawn_renderer(shutdown.clone());
         tokio::spawn(consumer.run(health.metrics.clone(), readiness, shutdown))
+    }
+}
+
+/// The one way into the feed store: applies an article, then wakes whoever renders.
+#[derive(Clone)]
+pub struct FeedWriter {
+    store: Arc<RwLock<FeedStore>>,
+    changed: watch::Sender<u64>,
+}
+
+impl FeedWriter {
+    pub fn apply(&self, article: newswire_shared::Article) -> store::Applied {
+        let outcome = self.store.write().expect("store lock").apply(article);
+        if outcome.changed() {
+            self.changed.send_modify(|generation| *generation += 1);
+        }
+        outcome
+    }
+
+    pub fn stories(&self) -> usize {
+        self.store.read().expect("store lock").len()
     }
 }
 

@@ -2,8 +2,7 @@
 //! input line naming the line and the reason.
 
 use chrono::{DateTime, Utc};
-use newswire_feeds::render::rss::render_rss;
-use newswire_feeds::render::FeedInfo;
+use newswire_feeds::render::{FeedContent, FeedInfo, Format, Tombstone};
 use newswire_feeds::FeedStore;
 use newswire_shared::validate::{decode_article, Stage};
 use std::io::{BufRead, Write};
@@ -60,6 +59,18 @@ pub fn enrich(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FeedFormat {
     Rss,
+    Atom,
+    Jsonfeed,
+}
+
+impl From<FeedFormat> for Format {
+    fn from(f: FeedFormat) -> Self {
+        match f {
+            FeedFormat::Rss => Format::Rss,
+            FeedFormat::Atom => Format::Atom,
+            FeedFormat::Jsonfeed => Format::JsonFeed,
+        }
+    }
 }
 
 /// `newswire render`: enriched events in, one feed out, rendered by the service's code.
@@ -80,13 +91,31 @@ pub fn render(
     let info = FeedInfo {
         title: "Newswire".into(),
         link: "urn:newswire:render".into(),
-        self_url: "urn:newswire:render:feed".into(),
+        self_base: "urn:newswire:render:feed".into(),
         description: "Rendered by newswire render".into(),
+        id: "urn:newswire:feed:all".into(),
+        hub: None,
     };
     let items = store.released(now, limit);
-    let bytes = match format {
-        FeedFormat::Rss => render_rss(&info, &items),
+    let tombstones: Vec<Tombstone> = store
+        .killed_matching(now, limit, |_| true)
+        .into_iter()
+        .map(|a| Tombstone {
+            id: a.id.clone(),
+            when: a.version_created,
+        })
+        .collect();
+    let format = Format::from(format);
+    let tombstones = if format == Format::Atom {
+        tombstones
+    } else {
+        Vec::new()
     };
+    let bytes = format.render(&FeedContent {
+        info: &info,
+        items: &items,
+        tombstones: &tombstones,
+    });
     output.write_all(&bytes)?;
     Ok(report)
 }

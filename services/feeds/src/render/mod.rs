@@ -1,8 +1,15 @@
 //! Feed formats: pure functions from released articles to bytes. No Kafka, no HTTP.
 
+pub mod atom;
+mod item;
+pub mod jsonfeed;
 pub mod rss;
 mod sanitize;
 
+use chrono::{DateTime, Utc};
+use newswire_shared::Article;
+
+pub use item::xml_safe;
 pub use sanitize::sanitize_html;
 
 /// What a feed says about itself.
@@ -11,9 +18,77 @@ pub struct FeedInfo {
     pub title: String,
     /// The site the feed belongs to.
     pub link: String,
-    /// This feed's own URL.
-    pub self_url: String,
+    /// This feed's own URL (without the format extension: `…/feeds/all`).
+    pub self_base: String,
     pub description: String,
+    /// Stable id of the feed, e.g. `urn:newswire:feed:all`.
+    pub id: String,
+    /// WebSub hub, if any.
+    pub hub: Option<String>,
+}
+
+/// A story killed after it was shown: Atom readers that cached it are told to drop it
+/// (RFC 6721).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tombstone {
+    pub id: String,
+    pub when: DateTime<Utc>,
+}
+
+/// Everything one rendering of one feed needs.
+pub struct FeedContent<'a> {
+    pub info: &'a FeedInfo,
+    /// Released stories, newest first.
+    pub items: &'a [&'a Article],
+    pub tombstones: &'a [Tombstone],
+}
+
+impl FeedContent<'_> {
+    /// The latest change the feed shows; deterministic, so equal content gives equal bytes.
+    pub fn updated(&self) -> DateTime<Utc> {
+        let items = self.items.iter().map(|a| a.version_created);
+        let kills = self.tombstones.iter().map(|t| t.when);
+        items.chain(kills).max().unwrap_or(DateTime::UNIX_EPOCH)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    Rss,
+    Atom,
+    JsonFeed,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Rss, Format::Atom, Format::JsonFeed];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Rss => "rss",
+            Format::Atom => "atom",
+            Format::JsonFeed => "json",
+        }
+    }
+
+    pub fn from_extension(ext: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.extension() == ext)
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml; charset=utf-8",
+            Format::Atom => "application/atom+xml; charset=utf-8",
+            Format::JsonFeed => "application/feed+json; charset=utf-8",
+        }
+    }
+
+    pub fn render(self, content: &FeedContent<'_>) -> Vec<u8> {
+        match self {
+            Format::Rss => rss::render_rss(content),
+            Format::Atom => atom::render_atom(content),
+            Format::JsonFeed => jsonfeed::render_json_feed(content),
+        }
+    }
 }
 
 /// The id of a story that never changes across versions.

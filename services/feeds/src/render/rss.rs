@@ -1,33 +1,46 @@
-//! RSS 2.0 with `content:encoded` and `dc:creator`.
+//! RSS 2.0 with `content:encoded`, `dc:creator`, Media RSS and `atom:link`.
 
-use super::{sanitize_html, story_urn, FeedInfo};
+use super::item::{body_html, categories, language, xml_safe};
+use super::{story_urn, FeedContent};
 use newswire_shared::Article;
+use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
-use rss::{Category, Channel, Guid, Item};
+use rss::extension::{Extension, ExtensionMap};
+use rss::{Category, Channel, Enclosure, Guid, Item};
+use std::collections::BTreeMap;
 
-pub fn render_rss(info: &FeedInfo, items: &[&Article]) -> Vec<u8> {
+const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
+
+pub fn render_rss(content: &FeedContent<'_>) -> Vec<u8> {
+    let info = content.info;
+    let mut links = vec![Link {
+        href: format!("{}.rss", info.self_base),
+        rel: "self".into(),
+        mime_type: Some("application/rss+xml".into()),
+        ..Default::default()
+    }];
+    if let Some(hub) = &info.hub {
+        links.push(Link {
+            href: hub.clone(),
+            rel: "hub".into(),
+            ..Default::default()
+        });
+    }
     let mut channel = Channel {
-        title: info.title.clone(),
+        title: xml_safe(&info.title),
         link: info.link.clone(),
-        description: info.description.clone(),
+        description: xml_safe(&info.description),
         generator: Some("Newswire".into()),
-        // The newest version's time, so identical content gives identical bytes.
-        last_build_date: items.first().map(|a| a.version_created.to_rfc2822()),
-        items: items.iter().map(|a| item(a)).collect(),
+        last_build_date: Some(content.updated().to_rfc2822()),
+        items: content.items.iter().map(|a| item(a)).collect(),
+        atom_ext: Some(AtomExtension { links }),
         ..Channel::default()
     };
     channel
         .namespaces
         .insert("atom".into(), "http://www.w3.org/2005/Atom".into());
-    channel.set_atom_ext(Some(rss::extension::atom::AtomExtension {
-        links: vec![rss::extension::atom::Link {
-            href: info.self_url.clone(),
-            rel: "self".into(),
-            mime_type: Some("application/rss+xml".into()),
-            ..Default::default()
-        }],
-    }));
-    let mut out = Vec::with_capacity(4096 + items.len() * 2048);
+    channel.namespaces.insert("media".into(), MEDIA_NS.into());
+    let mut out = Vec::with_capacity(4096 + content.items.len() * 2048);
     channel
         .pretty_write_to(&mut out, b' ', 1)
         .expect("writing to a Vec cannot fail");
@@ -44,66 +57,99 @@ fn item(a: &Article) -> Item {
             permalink: false,
         }),
         pub_date: Some(a.first_created.to_rfc2822()),
-        content: Some(xml_safe(&sanitize_html(&a.body))),
-        categories: a
-            .section
-            .iter()
-            .map(|s| Category {
-                name: xml_safe(s),
-                domain: Some("urn:newswire:section".into()),
+        content: Some(body_html(a)),
+        categories: categories(a)
+            .into_iter()
+            .map(|c| Category {
+                name: c.label.unwrap_or(c.term),
+                domain: Some(c.scheme.to_string()),
             })
             .collect(),
+        enclosure: a.media.first().map(|m| Enclosure {
+            url: m.url.clone(),
+            // The size is unknown to us; RSS requires the attribute, 0 is the convention.
+            length: "0".into(),
+            mime_type: m.media_type.clone(),
+        }),
         ..Item::default()
     };
+    let mut dc = DublinCoreExtension::default();
     if let Some(byline) = &a.byline {
-        item.set_dublin_core_ext(DublinCoreExtension {
-            creators: vec![xml_safe(byline)],
-            ..Default::default()
-        });
+        dc.creators = vec![xml_safe(byline)];
+    }
+    if let Some(lang) = language(a) {
+        dc.languages = vec![lang.to_string()];
+    }
+    dc.dates = vec![a.version_created.to_rfc3339()];
+    item.dublin_core_ext = Some(dc);
+    if !a.media.is_empty() {
+        item.extensions = media_extensions(a);
     }
     item
 }
 
-/// XML 1.0 cannot carry most C0 control characters, even escaped; drop them.
-pub(crate) fn xml_safe(s: &str) -> String {
-    s.chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
-        })
-        .collect()
+fn media_extensions(a: &Article) -> ExtensionMap {
+    let mut elements = Vec::new();
+    for m in &a.media {
+        let mut attrs = BTreeMap::from([
+            ("url".to_string(), m.url.clone()),
+            ("type".to_string(), m.media_type.clone()),
+        ]);
+        if m.media_type.starts_with("image/") {
+            attrs.insert("medium".into(), "image".into());
+        }
+        if let Some(w) = m.width {
+            attrs.insert("width".into(), w.to_string());
+        }
+        if let Some(h) = m.height {
+            attrs.insert("height".into(), h.to_string());
+        }
+        let mut children = BTreeMap::new();
+        if let Some(caption) = &m.caption {
+            children.insert(
+                "media:description".to_string(),
+                vec![text_element("media:description", caption)],
+            );
+        }
+        if let Some(credit) = &m.credit {
+            children.insert(
+                "media:credit".to_string(),
+                vec![text_element("media:credit", credit)],
+            );
+        }
+        elements.push(Extension {
+            name: "media:content".into(),
+            value: None,
+            attrs,
+            children,
+        });
+    }
+    if let Some(image) = a.media.iter().find(|m| m.media_type.starts_with("image/")) {
+        let thumbnail = Extension {
+            name: "media:thumbnail".into(),
+            value: None,
+            attrs: BTreeMap::from([("url".to_string(), image.url.clone())]),
+            children: BTreeMap::new(),
+        };
+        return BTreeMap::from([(
+            "media".to_string(),
+            BTreeMap::from([
+                ("content".to_string(), elements),
+                ("thumbnail".to_string(), vec![thumbnail]),
+            ]),
+        )]);
+    }
+    BTreeMap::from([(
+        "media".to_string(),
+        BTreeMap::from([("content".to_string(), elements)]),
+    )])
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn info() -> FeedInfo {
-        FeedInfo {
-            title: "Newswire".into(),
-            link: "http://localhost:8082/".into(),
-            self_url: "http://localhost:8082/feeds/all.rss".into(),
-            description: "All stories".into(),
-        }
-    }
-
-    #[test]
-    fn hostile_text_still_gives_well_formed_rss() {
-        let a: Article = serde_json::from_value(serde_json::json!({
-            "id": "x/1", "version": 1, "status": "usable",
-            "headline": "A & B <c> ]]> \u{1}bell", "byline": "Ann \"Q\" O'Neil",
-            "body": "<p>Hi<script>alert(1)</script> ]]> <b>unclosed", "section": "world",
-            "first_created": "2024-11-28T08:00:00Z", "version_created": "2024-11-28T08:00:00Z"
-        }))
-        .unwrap();
-        let bytes = render_rss(&info(), &[&a]);
-        let text = String::from_utf8(bytes.clone()).unwrap();
-        let parsed = rss::Channel::read_from(&bytes[..]).expect("well-formed RSS");
-        let item = &parsed.items()[0];
-        assert_eq!(item.title(), Some("A & B <c> ]]> bell"));
-        assert_eq!(item.guid().unwrap().value(), "urn:newswire:article:x/1");
-        assert!(!item.guid().unwrap().is_permalink());
-        assert!(!item.content().unwrap().contains("<script"));
-        assert!(item.content().unwrap().contains("<b>unclosed</b>"));
-        assert!(!text.contains('\u{1}'));
+fn text_element(name: &str, text: &str) -> Extension {
+    Extension {
+        name: name.into(),
+        value: Some(xml_safe(text)),
+        attrs: BTreeMap::new(),
+        children: BTreeMap::new(),
     }
 }

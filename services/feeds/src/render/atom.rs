@@ -1,0 +1,147 @@
+//! Atom 1.0 (RFC 4287) with deleted-entry tombstones for killed stories (RFC 6721).
+
+use super::item::{body_html, categories, language, xml_safe};
+use super::{story_urn, FeedContent, Tombstone};
+use atom_syndication::{Category, Content, Entry, Feed, Generator, Link, Person, Text};
+use chrono::{DateTime, FixedOffset, Utc};
+use newswire_shared::Article;
+
+const TOMBSTONES_NS: &str = "http://purl.org/atompub/tombstones/1.0";
+
+fn fixed(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    t.fixed_offset()
+}
+
+pub fn render_atom(content: &FeedContent<'_>) -> Vec<u8> {
+    let info = content.info;
+    let mut links = vec![
+        Link {
+            href: format!("{}.atom", info.self_base),
+            rel: "self".into(),
+            mime_type: Some("application/atom+xml".into()),
+            ..Default::default()
+        },
+        Link {
+            href: info.link.clone(),
+            rel: "alternate".into(),
+            mime_type: Some("text/html".into()),
+            ..Default::default()
+        },
+    ];
+    if let Some(hub) = &info.hub {
+        links.push(Link {
+            href: hub.clone(),
+            rel: "hub".into(),
+            ..Default::default()
+        });
+    }
+    let mut feed = Feed {
+        title: Text::plain(xml_safe(&info.title)),
+        id: info.id.clone(),
+        updated: fixed(content.updated()),
+        // Entries without a byline are attributed to the wire itself.
+        authors: vec![Person {
+            name: xml_safe(&info.title),
+            ..Default::default()
+        }],
+        generator: Some(Generator {
+            value: "Newswire".into(),
+            ..Default::default()
+        }),
+        links,
+        subtitle: Some(Text::plain(xml_safe(&info.description))),
+        entries: content.items.iter().map(|a| entry(a)).collect(),
+        ..Feed::default()
+    };
+    if !content.tombstones.is_empty() {
+        feed.namespaces.insert("at".into(), TOMBSTONES_NS.into());
+    }
+    let mut out = Vec::with_capacity(4096 + content.items.len() * 2048);
+    feed.write_to(&mut out)
+        .expect("writing to a Vec cannot fail");
+    insert_tombstones(out, content.tombstones)
+}
+
+/// RFC 4287's grammar puts foreign elements of a feed before its entries, but
+/// atom_syndication writes feed extensions after them; so the tombstones are written
+/// here and placed before the first entry (or the end of the feed).
+fn insert_tombstones(mut out: Vec<u8>, tombstones: &[Tombstone]) -> Vec<u8> {
+    if tombstones.is_empty() {
+        return out;
+    }
+    let mut xml = String::new();
+    for t in tombstones {
+        xml.push_str(&format!(
+            "<at:deleted-entry ref=\"{}\" when=\"{}\"/>",
+            quick_xml::escape::escape(story_urn(&t.id).as_str()),
+            t.when.to_rfc3339()
+        ));
+    }
+    let at = find(&out, b"<entry>")
+        .or_else(|| find(&out, b"</feed>"))
+        .expect("a feed has an end tag");
+    out.splice(at..at, xml.into_bytes());
+    out
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn entry(a: &Article) -> Entry {
+    let lang = language(a).map(str::to_string);
+    let mut title = Text::plain(xml_safe(&a.headline));
+    title.lang = lang.clone();
+    let mut links = Vec::new();
+    if let Some(url) = &a.url {
+        links.push(Link {
+            href: url.clone(),
+            rel: "alternate".into(),
+            ..Default::default()
+        });
+    }
+    for m in &a.media {
+        links.push(Link {
+            href: m.url.clone(),
+            rel: "enclosure".into(),
+            mime_type: Some(m.media_type.clone()),
+            title: m.caption.as_deref().map(xml_safe),
+            ..Default::default()
+        });
+    }
+    Entry {
+        title,
+        id: story_urn(&a.id),
+        updated: fixed(a.version_created),
+        published: Some(fixed(a.first_created)),
+        authors: a
+            .byline
+            .iter()
+            .map(|b| Person {
+                name: xml_safe(b),
+                ..Default::default()
+            })
+            .collect(),
+        categories: categories(a)
+            .into_iter()
+            .map(|c| Category {
+                term: c.term,
+                scheme: Some(c.scheme.to_string()),
+                label: c.label,
+            })
+            .collect(),
+        links,
+        summary: a.summary.as_deref().map(|s| {
+            let mut t = Text::plain(xml_safe(s));
+            t.lang = lang.clone();
+            t
+        }),
+        content: Some(Content {
+            lang,
+            value: Some(body_html(a)),
+            content_type: Some("html".into()),
+            ..Default::default()
+        }),
+        ..Entry::default()
+    }
+}

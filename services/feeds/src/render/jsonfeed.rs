@@ -1,0 +1,112 @@
+//! JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
+
+use super::item::{body_html, categories, language};
+use super::{story_urn, FeedContent};
+use newswire_shared::Article;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: &'a str,
+    feed_url: String,
+    description: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hubs: Option<Vec<Hub<'a>>>,
+    items: Vec<JsonItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct Hub<'a> {
+    #[serde(rename = "type")]
+    hub_type: &'static str,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonItem<'a> {
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    title: &'a str,
+    content_html: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
+    date_published: String,
+    date_modified: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<Author<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<Attachment<'a>>,
+}
+
+#[derive(Serialize)]
+struct Author<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Attachment<'a> {
+    url: &'a str,
+    mime_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+}
+
+pub fn render_json_feed(content: &FeedContent<'_>) -> Vec<u8> {
+    let info = content.info;
+    let feed = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: &info.title,
+        home_page_url: &info.link,
+        feed_url: format!("{}.json", info.self_base),
+        description: &info.description,
+        hubs: info.hub.as_deref().map(|url| {
+            vec![Hub {
+                hub_type: "WebSub",
+                url,
+            }]
+        }),
+        items: content.items.iter().map(|a| item(a)).collect(),
+    };
+    serde_json::to_vec_pretty(&feed).expect("a feed always serialises")
+}
+
+fn item(a: &Article) -> JsonItem<'_> {
+    JsonItem {
+        id: story_urn(&a.id),
+        url: a.url.as_deref(),
+        title: &a.headline,
+        content_html: body_html(a),
+        summary: a.summary.as_deref(),
+        image: a
+            .media
+            .iter()
+            .find(|m| m.media_type.starts_with("image/"))
+            .map(|m| m.url.as_str()),
+        date_published: a.first_created.to_rfc3339(),
+        date_modified: a.version_created.to_rfc3339(),
+        authors: a.byline.iter().map(|name| Author { name }).collect(),
+        tags: categories(a)
+            .into_iter()
+            .map(|c| c.label.unwrap_or(c.term))
+            .collect(),
+        language: language(a),
+        attachments: a
+            .media
+            .iter()
+            .map(|m| Attachment {
+                url: &m.url,
+                mime_type: &m.media_type,
+                title: m.caption.as_deref(),
+            })
+            .collect(),
+    }
+}

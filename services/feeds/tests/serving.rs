@@ -1,0 +1,332 @@
+//! The feeds as subscribers poll them: names and filters, conditional GET, compression,
+//! embargo released by the scheduler (never early), kill with tombstone, corrections.
+
+mod support;
+
+use axum::http::StatusCode;
+use chrono::{Duration as ChronoDuration, Utc};
+use newswire_feeds::Feeds;
+use newswire_shared::article::Status;
+use newswire_shared::shutdown;
+use newswire_shared::Settings;
+use std::io::Read;
+use std::time::{Duration, Instant};
+use support::article;
+
+struct Server {
+    base: String,
+    feeds: Feeds,
+    _stop: shutdown::ShutdownTrigger,
+}
+
+async fn start() -> Server {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut settings = Settings::default();
+    settings.feeds.base_url = base.clone();
+    settings.feeds.hub = Some("https://hub.example.org/".into());
+    let feeds = Feeds::build(&settings);
+    let (trigger, stop) = shutdown::channel();
+    feeds.spawn_renderer(stop.clone());
+    let app = feeds.router();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(stop.wait())
+            .await
+    });
+    Server {
+        base,
+        feeds,
+        _stop: trigger,
+    }
+}
+
+async fn get(url: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut r = reqwest::Client::new().get(url);
+    for (k, v) in headers {
+        r = r.header(*k, *v);
+    }
+    r.send().await.unwrap()
+}
+
+async fn body(url: &str) -> String {
+    get(url, &[]).await.text().await.unwrap()
+}
+
+/// Polls until `check` holds on the body; returns how long it took.
+async fn until(url: &str, within: Duration, check: impl Fn(&str) -> bool) -> Duration {
+    let started = Instant::now();
+    loop {
+        if check(&body(url).await) {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < within,
+            "{url} did not change within {within:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn named_feeds_and_filters_in_three_formats() {
+    let s = start().await;
+    let w = s.feeds.writer();
+    let mut ru = article("ru-1", 1, "Бюджет", "<p>Текст</p>");
+    ru.section = Some("Economy".into());
+    ru.enrichment.as_mut().unwrap().language = "ru".into();
+    ru.urgency = 2;
+    let mut de = article("de-1", 1, "Bahn", "<p>Text</p>");
+    de.section = Some("Transport".into());
+    de.enrichment.as_mut().unwrap().language = "de".into();
+    de.enrichment.as_mut().unwrap().entities.clear();
+    w.apply(ru);
+    w.apply(de);
+    let has = |b: &str, id: &str| b.contains(&format!("urn:newswire:article:{id}"));
+    until(
+        &format!("{}/feeds/all.rss", s.base),
+        Duration::from_secs(2),
+        |b| has(b, "ru-1") && has(b, "de-1"),
+    )
+    .await;
+    for (path, ru_in, de_in) in [
+        ("section/economy", true, false),
+        ("lang/de", false, true),
+        ("urgent", true, false),
+        ("entity/geonames:1522867", true, false),
+        ("entity/kazakhstan", true, false),
+        ("all.EXT?lang=ru&section=transport", false, false),
+        ("all.EXT?lang=de&section=transport", false, true),
+    ] {
+        for ext in ["rss", "atom", "json"] {
+            let url = if path.contains("EXT") {
+                format!("{}/feeds/{}", s.base, path.replace("EXT", ext))
+            } else {
+                format!("{}/feeds/{path}.{ext}", s.base)
+            };
+            let r = get(&url, &[]).await;
+            assert_eq!(r.status(), StatusCode::OK, "{url}");
+            let b = r.text().await.unwrap();
+            assert_eq!((has(&b, "ru-1"), has(&b, "de-1")), (ru_in, de_in), "{url}");
+        }
+    }
+    let r = get(&format!("{}/feeds/nonsense.rss", s.base), &[]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = get(&format!("{}/feeds/all.html", s.base), &[]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let index = body(&format!("{}/", s.base)).await;
+    assert!(
+        index.contains(r#"<link rel="alternate" type="application/atom+xml""#),
+        "{index}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conditional_get_compression_and_headers() {
+    let s = start().await;
+    s.feeds
+        .writer()
+        .apply(article("a", 1, "First", "<p>One</p>"));
+    let url = format!("{}/feeds/all.rss", s.base);
+    until(&url, Duration::from_secs(2), |b| b.contains("First")).await;
+
+    let plain = get(&url, &[]).await;
+    assert_eq!(
+        plain.headers()["content-type"],
+        "application/rss+xml; charset=utf-8"
+    );
+    assert_eq!(plain.headers()["vary"], "Accept-Encoding");
+    assert_eq!(plain.headers()["cache-control"], "public, max-age=60");
+    assert!(plain.headers()["link"]
+        .to_str()
+        .unwrap()
+        .contains(r#"<https://hub.example.org/>; rel="hub""#));
+    let etag = plain.headers()["etag"].to_str().unwrap().to_string();
+    let last_modified = plain.headers()["last-modified"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        etag.starts_with('"') && !etag.starts_with("W/"),
+        "strong ETag: {etag}"
+    );
+    let identity = plain.bytes().await.unwrap();
+
+    // The same content again: same validators; conditional requests get 304.
+    let again = get(&url, &[]).await;
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    let r = get(&url, &[("if-none-match", &etag)]).await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    assert!(r.bytes().await.unwrap().is_empty());
+    let r = get(&url, &[("if-modified-since", &last_modified)]).await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    let r = get(&url, &[("if-none-match", "\"something-else\"")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Compressed variants carry the same bytes and their own tags.
+    let gz = get(&url, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    let gz_tag = gz.headers()["etag"].to_str().unwrap().to_string();
+    assert_ne!(gz_tag, etag);
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gz.bytes().await.unwrap()[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, identity);
+    let br = get(&url, &[("accept-encoding", "gzip, deflate, br")]).await;
+    assert_eq!(br.headers()["content-encoding"], "br");
+    let mut unbrotli = Vec::new();
+    brotli::Decompressor::new(&br.bytes().await.unwrap()[..], 4096)
+        .read_to_end(&mut unbrotli)
+        .unwrap();
+    assert_eq!(unbrotli, identity);
+    let r = get(
+        &url,
+        &[("accept-encoding", "gzip"), ("if-none-match", &gz_tag)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    let r = get(&url, &[("accept-encoding", "br;q=0, gzip;q=0")]).await;
+    assert!(r.headers().get("content-encoding").is_none());
+
+    // New content: new validators, the old ones no longer match.
+    s.feeds
+        .writer()
+        .apply(article("b", 1, "Second", "<p>Two</p>"));
+    until(&url, Duration::from_secs(1), |b| b.contains("Second")).await;
+    let r = get(&url, &[("if-none-match", &etag)]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_ne!(r.headers()["etag"].to_str().unwrap(), etag);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embargo_is_released_by_the_scheduler_on_time_and_never_earlier() {
+    let s = start().await;
+    let url = format!("{}/feeds/all.atom", s.base);
+    let etag_before = get(&url, &[]).await.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let lifts = Utc::now() + ChronoDuration::milliseconds(700);
+    let mut embargoed = article("emb", 1, "Embargoed story", "<p>Secret</p>");
+    embargoed.embargo_until = Some(lifts);
+    s.feeds.writer().apply(embargoed);
+    // Before the instant: not in any format, and not even the ETag moves.
+    while Utc::now() < lifts - ChronoDuration::milliseconds(100) {
+        for ext in ["rss", "atom", "json"] {
+            let r = get(&format!("{}/feeds/all.{ext}", s.base), &[]).await;
+            let seen_at = Utc::now();
+            let text = r.text().await.unwrap();
+            if seen_at < lifts {
+                assert!(
+                    !text.contains("Embargoed story") && !text.contains("urn:newswire:article:emb"),
+                    "leaked before {lifts}"
+                );
+            }
+        }
+        assert_eq!(
+            get(&url, &[]).await.headers()["etag"].to_str().unwrap(),
+            etag_before,
+            "the ETag revealed the embargoed story"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // After it: present without any further event (the scheduler released it).
+    until(&url, Duration::from_secs(2), |b| {
+        b.contains("Embargoed story")
+    })
+    .await;
+    let released_after = Utc::now() - lifts;
+    assert!(
+        released_after < ChronoDuration::milliseconds(500),
+        "released {released_after} late"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_removes_the_story_everywhere_within_a_second_with_a_tombstone() {
+    let s = start().await;
+    let w = s.feeds.writer();
+    w.apply(article("k", 1, "Soon killed", "<p>x</p>"));
+    let atom = format!("{}/feeds/all.atom", s.base);
+    until(&atom, Duration::from_secs(1), |b| b.contains("Soon killed")).await;
+    let urls: Vec<String> = [
+        "all.rss",
+        "all.atom",
+        "all.json",
+        "section/world-news.rss",
+        "lang/en.atom",
+    ]
+    .iter()
+    .map(|p| format!("{}/feeds/{p}", s.base))
+    .collect();
+    for u in &urls {
+        assert!(body(u).await.contains("Soon killed"), "{u}");
+    }
+    let mut kill = article("k", 2, "Soon killed", "<p>withdrawn</p>");
+    kill.status = Status::Canceled;
+    w.apply(kill);
+    for u in &urls {
+        let took = until(u, Duration::from_secs(1), |b| !b.contains("Soon killed")).await;
+        assert!(took < Duration::from_secs(1));
+    }
+    let text = body(&atom).await;
+    assert!(
+        text.contains(r#"<at:deleted-entry ref="urn:newswire:article:k""#),
+        "no tombstone"
+    );
+    // A late, older usable version cannot bring it back.
+    w.apply(article("k", 1, "Soon killed", "<p>x</p>"));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(!body(&atom).await.contains("Soon killed"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_embargoed_story_killed_before_release_leaves_no_trace() {
+    let s = start().await;
+    let w = s.feeds.writer();
+    let mut e = article("secret", 1, "Never seen", "<p>x</p>");
+    e.embargo_until = Some(Utc::now() + ChronoDuration::hours(1));
+    w.apply(e);
+    let mut kill = article("secret", 2, "Never seen", "<p>x</p>");
+    kill.status = Status::Canceled;
+    w.apply(kill);
+    w.apply(article("other", 1, "Other story", "<p>y</p>"));
+    let atom = format!("{}/feeds/all.atom", s.base);
+    until(&atom, Duration::from_secs(1), |b| b.contains("Other story")).await;
+    assert!(
+        !body(&atom).await.contains("secret"),
+        "the tombstone revealed an embargoed story"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrections_replace_in_place_and_redelivery_changes_nothing() {
+    let s = start().await;
+    let w = s.feeds.writer();
+    w.apply(article("c", 1, "Original", "<p>v1</p>"));
+    let mut fixed = article("c", 2, "Corrected", "<p>v2</p>");
+    fixed.signals = vec![newswire_shared::article::Signal::Correction];
+    w.apply(fixed.clone());
+    let url = format!("{}/feeds/all.json", s.base);
+    until(&url, Duration::from_secs(1), |b| b.contains("Corrected")).await;
+    let etag = get(&url, &[]).await.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(!w.apply(fixed).changed());
+    assert!(!w.apply(article("c", 1, "Original", "<p>v1</p>")).changed());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let r = get(&url, &[]).await;
+    assert_eq!(r.headers()["etag"].to_str().unwrap(), etag);
+    let feed: serde_json::Value = r.json().await.unwrap();
+    let items = feed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], "urn:newswire:article:c");
+    assert_eq!(items[0]["date_published"], "2024-11-28T08:00:00+00:00");
+    assert_eq!(items[0]["date_modified"], "2024-11-28T09:02:00+00:00");
+    assert!(items[0]["content_html"]
+        .as_str()
+        .unwrap()
+        .contains("Correction"));
+}

@@ -1,0 +1,183 @@
+//! Shared by the feeds tests: articles, and the independent checkers (xmllint with
+//! IPTC/IETF schemas from the conformance directory, Python feedparser).
+
+#![allow(dead_code)]
+
+use newswire_shared::Article;
+use std::path::PathBuf;
+use std::process::Command;
+
+/// In CI (`NEWSWIRE_REQUIRE_CONFORMANCE=1`) a missing checker fails the test; on a
+/// user's machine the test says it was skipped and why.
+pub fn required() -> bool {
+    std::env::var("NEWSWIRE_REQUIRE_CONFORMANCE").is_ok_and(|v| v == "1")
+}
+
+pub fn skip(why: &str) {
+    assert!(!required(), "required in CI but unavailable: {why}");
+    eprintln!("skipped: {why}");
+}
+
+pub fn conformance_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("NEWSWIRE_CONFORMANCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
+        });
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        skip(&format!(
+            "conformance material not found at {} (set NEWSWIRE_CONFORMANCE_DIR)",
+            dir.display()
+        ));
+        None
+    }
+}
+
+pub fn have(tool: &str, probe: &[&str]) -> bool {
+    let ok = Command::new(tool)
+        .args(probe)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        skip(&format!("{tool} is not installed"));
+    }
+    ok
+}
+
+/// Validates Atom documents against RFC 4287's RELAX NG schema; returns xmllint's
+/// complaint for the first invalid one.
+pub fn atom_schema_errors(docs: &[Vec<u8>]) -> Option<Result<(), String>> {
+    let dir = conformance_dir()?;
+    if !have("xmllint", &["--version"]) {
+        return None;
+    }
+    let tmp = tempdir();
+    for (i, doc) in docs.iter().enumerate() {
+        let path = tmp.join(format!("feed-{i}.atom"));
+        std::fs::write(&path, doc).unwrap();
+        let out = Command::new("xmllint")
+            .args(["--noout", "--nonet", "--relaxng"])
+            .arg(dir.join("atom/atom.rng"))
+            .arg(&path)
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            return Some(Err(format!(
+                "{}\n{}",
+                String::from_utf8_lossy(&out.stderr),
+                head(doc)
+            )));
+        }
+    }
+    Some(Ok(()))
+}
+
+/// Parses each feed with Python's feedparser; returns the bozo reasons of the failures.
+pub fn feedparser_bozo(docs: &[Vec<u8>]) -> Option<Vec<String>> {
+    let probe = Command::new("python3")
+        .args(["-c", "import feedparser"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        skip("Python feedparser is not installed (pip install feedparser)");
+        return None;
+    }
+    let tmp = tempdir();
+    let paths: Vec<PathBuf> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let p = tmp.join(format!("feed-{i}"));
+            std::fs::write(&p, d).unwrap();
+            p
+        })
+        .collect();
+    let script = "import sys, feedparser\n\
+                  for p in sys.argv[1:]:\n\
+                  \x20   d = feedparser.parse(open(p, 'rb').read())\n\
+                  \x20   if d.bozo: print(p, repr(d.bozo_exception))\n\
+                  \x20   elif not d.entries: print(p, 'no entries')\n";
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(&paths)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+fn tempdir() -> PathBuf {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("newswire-feeds-test-{}-{n}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn article(id: &str, version: u64, headline: &str, body: &str) -> Article {
+    serde_json::from_value(serde_json::json!({
+        "id": id, "version": version, "status": "usable", "headline": headline, "body": body,
+        "summary": format!("Summary of {headline}"), "byline": "Desk <desk@example.org>",
+        "section": "World News", "language": "en", "url": "https://example.org/news/1?a=1&b=2",
+        "media": [{"url": "https://example.org/p.jpg", "type": "image/jpeg", "caption": "A <caption> & more", "credit": "Photo: X", "width": 800, "height": 600}],
+        "first_created": "2024-11-28T08:00:00Z",
+        "version_created": format!("2024-11-28T09:{:02}:00Z", version % 60),
+        "enrichment": {"language": "en", "language_confidence": 0.9,
+            "subjects": [{"code": "medtop:11000000", "label": "politics", "confidence": 0.8}],
+            "entities": [{"name": "Kazakhstan", "type": "place", "id": "geonames:1522867", "mentions": [], "count": 1, "salience": 0.5}]}
+    }))
+    .unwrap()
+}
+
+/// Markup that must never reach a subscriber's browser: looks inside tags only, since
+/// escaped text such as `&lt;script&gt;` is harmless.
+pub fn active_content(html: &str) -> Option<&'static str> {
+    let lower = html.to_ascii_lowercase();
+    for tag in lower.split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap_or("");
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if [
+            "script", "iframe", "object", "embed", "style", "svg", "math", "form", "base", "meta",
+            "link",
+        ]
+        .contains(&name.as_str())
+        {
+            return Some("active element");
+        }
+        if tag.contains("javascript:")
+            || tag.contains("vbscript:")
+            || tag.contains("data:text/html")
+        {
+            return Some("script URL");
+        }
+        let words =
+            tag.split(|c: char| c.is_ascii_whitespace() || c == '/' || c == '"' || c == '\'');
+        if words
+            .into_iter()
+            .any(|w| w.starts_with("on") && w.contains('='))
+        {
+            return Some("on*= attribute");
+        }
+    }
+    None
+}
+
+/// The start of a document, for failure messages that stay readable.
+pub fn head(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(1500)]).into_owned()
+}
