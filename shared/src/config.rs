@@ -134,6 +134,28 @@ pub struct FeedsSettings {
     /// WebSub hub announced in every feed (`Link rel="hub"`), if any.
     #[serde(default)]
     pub hub: Option<String>,
+    /// Feeds anyone may read, as patterns: `all`, `section/*`, `*` (everything).
+    /// Every other feed needs a subscriber key entitled to it.
+    #[serde(default = "default_public_feeds")]
+    pub public: Vec<String>,
+    /// Subscriber keys and the feeds each may read.
+    #[serde(default)]
+    pub subscribers: Vec<Subscriber>,
+    /// Requests per minute allowed to each subscriber key; 429 beyond it.
+    #[serde(default = "default_rate_limit_per_minute")]
+    pub rate_limit_per_minute: u32,
+}
+
+/// One subscriber outlet.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Subscriber {
+    /// For logs and metrics; never shown to other subscribers.
+    pub name: String,
+    /// Sent as `Authorization: Bearer KEY`, `X-API-Key: KEY` or `?key=KEY`.
+    pub key: String,
+    /// Feed patterns this subscriber may read (`section/*`, `lang/ru`, `*`).
+    pub feeds: Vec<String>,
 }
 
 fn default_brokers() -> String {
@@ -201,6 +223,12 @@ fn default_items_per_feed() -> usize {
 }
 fn default_max_age_secs() -> u32 {
     60
+}
+fn default_public_feeds() -> Vec<String> {
+    vec!["*".into()]
+}
+fn default_rate_limit_per_minute() -> u32 {
+    600
 }
 
 macro_rules! default_from_serde {
@@ -304,6 +332,12 @@ impl Settings {
         }
         if self.feeds.items_per_feed == 0 {
             return invalid("feeds.items_per_feed", "must be at least 1");
+        }
+        if self.feeds.subscribers.iter().any(|s| s.key.len() < 16) {
+            return invalid("feeds.subscribers.key", "must be at least 16 characters");
+        }
+        if self.feeds.rate_limit_per_minute == 0 {
+            return invalid("feeds.rate_limit_per_minute", "must be at least 1");
         }
         if !self.feeds.base_url.starts_with("http://")
             && !self.feeds.base_url.starts_with("https://")

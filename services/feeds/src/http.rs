@@ -1,5 +1,6 @@
 //! The subscriber-facing HTTP endpoints: the feeds and an index page.
 
+use crate::access::{Access, Decision};
 use crate::cache::{FeedCache, Rendered};
 use crate::render::Format;
 use crate::selector::{Selector, UnknownFeed};
@@ -15,6 +16,7 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct FeedsState {
     pub cache: Arc<FeedCache>,
+    pub access: Arc<Access>,
     pub max_age_secs: u32,
     pub hub: Option<String>,
     pub title: String,
@@ -93,9 +95,41 @@ async fn feed(
         Ok(s) => s,
         Err(e) => return not_found(e),
     };
-    let cache = state.cache.clone();
-    let rendered = cache.get(&selector, format);
-    respond(&state, &selector, format, &rendered, &headers)
+    // Entitlement follows the feed's path: `all` covers every filter of it.
+    let path_name = name.to_string();
+    let public = match state.access.decide(&path_name, &headers, &query) {
+        Decision::Public => true,
+        Decision::Subscriber(_) => false,
+        Decision::Unauthorized => return refuse(StatusCode::UNAUTHORIZED, "unauthorized", None),
+        Decision::Forbidden => return refuse(StatusCode::FORBIDDEN, "forbidden", None),
+        Decision::RateLimited(wait) => {
+            return refuse(StatusCode::TOO_MANY_REQUESTS, "rate_limited", Some(wait))
+        }
+    };
+    let rendered = state.cache.get(&selector, format);
+    respond(&state, &selector, format, &rendered, &headers, public)
+}
+
+/// The same terse answer whatever the feed, so a refusal reveals nothing about it.
+fn refuse(
+    status: StatusCode,
+    error: &'static str,
+    retry_after: Option<std::time::Duration>,
+) -> Response {
+    let mut r = (status, axum::Json(serde_json::json!({ "error": error }))).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if status == StatusCode::UNAUTHORIZED {
+        h.insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"newswire\""),
+        );
+    }
+    if let Some(wait) = retry_after {
+        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        h.insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
+    }
+    r
 }
 
 fn respond(
@@ -104,6 +138,7 @@ fn respond(
     format: Format,
     r: &Rendered,
     request: &HeaderMap,
+    public: bool,
 ) -> Response {
     let encoding = negotiate(request);
     let etag = format!("\"{}{}\"", r.tag, encoding.suffix());
@@ -133,9 +168,11 @@ fn respond(
     let value = |s: &str| HeaderValue::from_str(s).expect("header values we build are ASCII");
     h.insert(header::ETAG, value(&etag));
     h.insert(header::LAST_MODIFIED, value(&last_modified));
+    // A subscriber's feed must not be served from a shared cache to someone else.
+    let scope = if public { "public" } else { "private" };
     h.insert(
         header::CACHE_CONTROL,
-        value(&format!("public, max-age={}", state.max_age_secs)),
+        value(&format!("{scope}, max-age={}", state.max_age_secs)),
     );
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     let self_url = format!(

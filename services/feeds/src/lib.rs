@@ -2,6 +2,7 @@
 //! subscriber outlets poll — RSS 2.0, Atom 1.0 and JSON Feed 1.1, by name and filter,
 //! pre-rendered on change, with conditional GET and compression.
 
+pub mod access;
 pub mod cache;
 pub mod consumer;
 pub mod http;
@@ -38,6 +39,7 @@ impl Feeds {
         ));
         let state = http::FeedsState {
             cache,
+            access: Arc::new(access::Access::new(&settings.feeds)),
             max_age_secs: settings.feeds.max_age_secs,
             hub: settings.feeds.hub.clone(),
             title: settings.feeds.title.clone(),

@@ -330,3 +330,114 @@ async fn corrections_replace_in_place_and_redelivery_changes_nothing() {
         .unwrap()
         .contains("Correction"));
 }
+
+async fn start_with(settings_edit: impl FnOnce(&mut Settings)) -> Server {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut settings = Settings::default();
+    settings.feeds.base_url = base.clone();
+    settings_edit(&mut settings);
+    let feeds = Feeds::build(&settings.validated().unwrap());
+    let (trigger, stop) = shutdown::channel();
+    feeds.spawn_renderer(stop.clone());
+    let app = feeds.router();
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(stop.wait())
+            .await
+    });
+    Server {
+        base,
+        feeds,
+        _stop: trigger,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriber_feeds_need_an_entitled_key_and_refusals_reveal_nothing() {
+    use newswire_shared::config::Subscriber;
+    let s = start_with(|st| {
+        st.feeds.public = vec!["all".into()];
+        st.feeds.rate_limit_per_minute = 3;
+        st.feeds.subscribers = vec![
+            Subscriber {
+                name: "sections".into(),
+                key: "key-sections-0123456789".into(),
+                feeds: vec!["section/*".into()],
+            },
+            Subscriber {
+                name: "everything".into(),
+                key: "key-everything-0123456789".into(),
+                feeds: vec!["*".into()],
+            },
+        ];
+    })
+    .await;
+    let mut a = article("paid", 1, "Subscriber story", "<p>x</p>");
+    a.section = Some("Economy".into());
+    s.feeds.writer().apply(a);
+    let public = format!("{}/feeds/all.rss", s.base);
+    until(&public, Duration::from_secs(1), |b| {
+        b.contains("Subscriber story")
+    })
+    .await;
+    assert_eq!(
+        get(&public, &[]).await.headers()["cache-control"],
+        "public, max-age=60"
+    );
+
+    let section = format!("{}/feeds/section/economy.rss", s.base);
+    let empty_section = format!("{}/feeds/section/sport.rss", s.base);
+    let lang = format!("{}/feeds/lang/en.atom", s.base);
+    // No key, a wrong key: 401, the same body whether the feed has stories or not.
+    let mut refusals = Vec::new();
+    for (url, headers) in [
+        (&section, vec![]),
+        (&empty_section, vec![]),
+        (&section, vec![("x-api-key", "key-sections-0123456780")]),
+        (&empty_section, vec![("authorization", "Bearer nope")]),
+    ] {
+        let r = get(url, &headers).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{url}");
+        assert!(r.headers().contains_key("www-authenticate"));
+        refusals.push(r.text().await.unwrap());
+    }
+    assert!(refusals.windows(2).all(|w| w[0] == w[1]), "{refusals:?}");
+    // Entitled key: 200, private caching; by header or query.
+    let r = get(
+        &section,
+        &[("authorization", "Bearer key-sections-0123456789")],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "private, max-age=60");
+    assert!(r.text().await.unwrap().contains("Subscriber story"));
+    let r = get(&format!("{section}?key=key-everything-0123456789"), &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // Valid key, feed outside its entitlement: 403 with nothing about the feed.
+    let r = get(&lang, &[("x-api-key", "key-sections-0123456789")]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.text().await.unwrap(), r#"{"error":"forbidden"}"#);
+    // Rate limit per key (3 a minute; 2 used above by "sections"... and one more).
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let r = get(&section, &[("x-api-key", "key-sections-0123456789")]).await;
+        statuses.push(r.status());
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            let retry: u64 = r.headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((1..=20).contains(&retry), "Retry-After {retry}");
+        }
+    }
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    // Another key has its own allowance.
+    let r = get(&lang, &[("x-api-key", "key-everything-0123456789")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
