@@ -60,6 +60,10 @@ impl FeedCache {
         }
     }
 
+    pub fn store(&self) -> Arc<RwLock<FeedStore>> {
+        self.store.clone()
+    }
+
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -186,6 +190,10 @@ impl FeedCache {
                 // The embargo lifts now: publish it without waiting for the next request.
                 _ = tokio::time::sleep(release_in) => {}
             }
+            self.store
+                .write()
+                .expect("store lock")
+                .release_due(Utc::now());
             let cache = self.clone();
             let _ = tokio::task::spawn_blocking(move || cache.refresh()).await;
         }

@@ -26,6 +26,7 @@ pub fn router(state: FeedsState) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/feeds/{*path}", get(feed))
+        .route("/v1/items", get(crate::items::items))
         .with_state(state)
 }
 
@@ -111,7 +112,7 @@ async fn feed(
 }
 
 /// The same terse answer whatever the feed, so a refusal reveals nothing about it.
-fn refuse(
+pub(crate) fn refuse(
     status: StatusCode,
     error: &'static str,
     retry_after: Option<std::time::Duration>,

@@ -4,8 +4,10 @@
 
 pub mod access;
 pub mod cache;
+pub mod changes;
 pub mod consumer;
 pub mod http;
+pub mod items;
 pub mod render;
 pub mod selector;
 pub mod store;
@@ -104,7 +106,11 @@ pub struct FeedWriter {
 
 impl FeedWriter {
     pub fn apply(&self, article: newswire_shared::Article) -> store::Applied {
-        let outcome = self.store.write().expect("store lock").apply(article);
+        let outcome = self
+            .store
+            .write()
+            .expect("store lock")
+            .apply_at(article, chrono::Utc::now());
         if outcome.changed() {
             self.changed.send_modify(|generation| *generation += 1);
         }

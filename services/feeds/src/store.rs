@@ -4,10 +4,12 @@
 //! version arriving late never replaces a newer one. Killed and withheld stories are
 //! kept (as their latest version) so a late older `usable` version cannot resurrect them.
 
+use crate::changes::ChangeLog;
 use chrono::{DateTime, Utc};
 use newswire_shared::article::Status;
 use newswire_shared::Article;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
@@ -28,6 +30,8 @@ impl Applied {
 #[derive(Debug, Default)]
 pub struct FeedStore {
     latest: HashMap<String, Article>,
+    /// What subscribers polling `/v1/items` see, in order.
+    pub changes: ChangeLog,
     /// When each story first became visible to subscribers (its earliest usable
     /// version's embargo, or the epoch): decides whether a kill needs a tombstone.
     visible_from: HashMap<String, DateTime<Utc>>,
@@ -63,6 +67,42 @@ impl FeedStore {
                 Applied::New
             }
         }
+    }
+
+    /// As [`FeedStore::apply`], and records the change for polling subscribers as of
+    /// `now`: at once if subscribers may see it, at its embargo if it has one, never
+    /// for a kill of a story nobody could see.
+    pub fn apply_at(&mut self, article: Article, now: DateTime<Utc>) -> Applied {
+        let id = article.id.clone();
+        let outcome = self.apply(article);
+        if outcome.changed() {
+            let latest = Arc::new(self.latest[&id].clone());
+            match latest.status {
+                Status::Usable if latest.is_released_at(now) => self.changes.record(latest),
+                Status::Usable => self.changes.hold_until_embargo(latest),
+                _ if self.was_visible(&latest, now) => self.changes.record(latest),
+                _ => {}
+            }
+        }
+        outcome
+    }
+
+    /// Logs the embargoed versions whose instant has come, if still current.
+    pub fn release_due(&mut self, now: DateTime<Utc>) {
+        let latest = &self.latest;
+        self.changes.release_due(now, |a| {
+            latest
+                .get(&a.id)
+                .is_some_and(|l| l.version == a.version && l.status == Status::Usable)
+        });
+    }
+
+    /// Whether subscribers could have seen some usable version of this story before
+    /// this (withdrawing) version.
+    fn was_visible(&self, a: &Article, now: DateTime<Utc>) -> bool {
+        self.visible_from
+            .get(&a.id)
+            .is_some_and(|from| *from <= a.version_created && *from <= now)
     }
 
     pub fn len(&self) -> usize {
@@ -101,14 +141,10 @@ impl FeedStore {
         limit: usize,
         keep: impl Fn(&Article) -> bool,
     ) -> Vec<&Article> {
-        let killed = self.latest.values().filter(|a| {
-            a.status == Status::Canceled
-                && self
-                    .visible_from
-                    .get(&a.id)
-                    .is_some_and(|from| *from <= a.version_created && *from <= now)
-                && keep(a)
-        });
+        let killed = self
+            .latest
+            .values()
+            .filter(|a| a.status == Status::Canceled && self.was_visible(a, now) && keep(a));
         newest_first(killed, limit)
     }
 

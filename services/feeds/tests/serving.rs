@@ -441,3 +441,79 @@ async fn subscriber_feeds_need_an_entitled_key_and_refusals_reveal_nothing() {
     let r = get(&lang, &[("x-api-key", "key-everything-0123456789")]).await;
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn items_api_lists_changes_after_a_cursor_and_long_polls() {
+    let s = start().await;
+    let w = s.feeds.writer();
+    let items_url = |q: &str| format!("{}/v1/items?{q}", s.base);
+    let page = |q: String| async move {
+        get(&q, &[])
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    w.apply(article("a", 1, "First", "<p>1</p>"));
+    w.apply(article("b", 1, "Second", "<p>2</p>"));
+    let p = page(items_url("since=0")).await;
+    let ids: Vec<&str> = p["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["a", "b"], "oldest first");
+    assert_eq!(p["items"][0]["cursor"], 1);
+    assert_eq!(p["items"][0]["article"]["headline"], "First");
+    let next = p["next"].as_u64().unwrap();
+    assert_eq!(next, 2);
+
+    // Long poll: held open until a change arrives.
+    let waiting = tokio::spawn(page(items_url(&format!("since={next}&wait=10"))));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!waiting.is_finished(), "answered before anything changed");
+    let posted = Instant::now();
+    w.apply(article("a", 2, "First, updated", "<p>1b</p>"));
+    let p = waiting.await.unwrap();
+    assert!(posted.elapsed() < Duration::from_secs(1));
+    assert_eq!(p["items"][0]["id"], "a");
+    assert_eq!(p["items"][0]["version"], 2);
+    let next = p["next"].as_u64().unwrap();
+
+    // An embargoed version arrives in the log at its instant, not before.
+    let lifts = Utc::now() + ChronoDuration::milliseconds(600);
+    let mut e = article("e", 1, "Embargoed", "<p>e</p>");
+    e.embargo_until = Some(lifts);
+    w.apply(e);
+    let p = page(items_url(&format!("since={next}&wait=10"))).await;
+    assert!(
+        Utc::now() >= lifts,
+        "an embargoed story reached a subscriber early"
+    );
+    assert_eq!(p["items"][0]["id"], "e");
+    let next = p["next"].as_u64().unwrap();
+
+    // A kill is a change too; filters apply; an idle wait ends empty.
+    let mut kill = article("b", 2, "Second", "<p>2</p>");
+    kill.status = Status::Canceled;
+    w.apply(kill);
+    let p = page(items_url(&format!("since={next}"))).await;
+    assert_eq!(p["items"][0]["status"], "canceled");
+    let next = p["next"].as_u64().unwrap();
+    let p = page(items_url("since=0&lang=de")).await;
+    assert!(p["items"].as_array().unwrap().is_empty());
+    assert_eq!(
+        p["next"].as_u64().unwrap(),
+        next,
+        "the cursor moves past what the filter skipped"
+    );
+    let started = Instant::now();
+    let p = page(items_url(&format!("since={next}&wait=1"))).await;
+    assert!(p["items"].as_array().unwrap().is_empty());
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    assert_eq!(
+        get(&items_url("since=-1"), &[]).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+}

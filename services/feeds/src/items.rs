@@ -1,0 +1,132 @@
+//! `GET /v1/items?since=CURSOR&wait=SECONDS`: the changes after a cursor, oldest first,
+//! for machines that want every new story, version and kill — long-polled, so a waiting
+//! subscriber hears of a change the moment subscribers may see it.
+
+use crate::access::Decision;
+use crate::changes::Since;
+use crate::http::{refuse, FeedsState};
+use crate::selector::Selector;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub const MAX_WAIT_SECS: u64 = 30;
+const DEFAULT_LIMIT: usize = 100;
+const MAX_LIMIT: usize = 1000;
+
+#[derive(Serialize)]
+struct Item<'a> {
+    cursor: u64,
+    id: &'a str,
+    version: u64,
+    status: newswire_shared::article::Status,
+    article: &'a newswire_shared::Article,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    items: Vec<Item<'a>>,
+    /// Pass as `since` to get what comes after.
+    next: u64,
+}
+
+fn bad_request(message: String) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(serde_json::json!({"error": "bad_request", "message": message})),
+    )
+        .into_response()
+}
+
+pub async fn items(
+    State(state): State<FeedsState>,
+    Query(query): Query<BTreeMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let number = |name: &str, default: u64| -> Result<u64, Response> {
+        match query.get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .parse()
+                .map_err(|_| bad_request(format!("{name}: {v:?} is not a non-negative integer"))),
+        }
+    };
+    let (since, wait, limit) = match (
+        number("since", 0),
+        number("wait", 0),
+        number("limit", DEFAULT_LIMIT as u64),
+    ) {
+        (Ok(s), Ok(w), Ok(l)) => (s, w.min(MAX_WAIT_SECS), (l as usize).clamp(1, MAX_LIMIT)),
+        (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => return r,
+    };
+    let filters: BTreeMap<String, String> = query
+        .iter()
+        .filter(|(k, _)| k.as_str() != "since")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let selector = match Selector::parse("all", &filters) {
+        Ok(s) => s,
+        Err(e) => return bad_request(e.to_string()),
+    };
+    let name = selector.name();
+    match state
+        .access
+        .decide(name.split('?').next().unwrap_or("all"), &headers, &query)
+    {
+        Decision::Public | Decision::Subscriber(_) => {}
+        Decision::Unauthorized => return refuse(StatusCode::UNAUTHORIZED, "unauthorized", None),
+        Decision::Forbidden => return refuse(StatusCode::FORBIDDEN, "forbidden", None),
+        Decision::RateLimited(w) => {
+            return refuse(StatusCode::TOO_MANY_REQUESTS, "rate_limited", Some(w))
+        }
+    }
+
+    let store = state.cache.store();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(wait);
+    let mut grown = store.read().expect("store lock").changes.subscribe();
+    loop {
+        // Subscribed before looking, so a change between the look and the wait wakes us.
+        grown.borrow_and_update();
+        {
+            let store = store.read().expect("store lock");
+            let log = &store.changes;
+            match log.after(since, limit, |a| selector.matches(a)) {
+                Since::Gone => {
+                    let body = serde_json::json!({"error": "cursor_expired", "message": "this cursor is older than the retained changes; read the feeds and start again from since=0"});
+                    return (StatusCode::GONE, Json(body)).into_response();
+                }
+                Since::Changes(changes)
+                    if !changes.is_empty() || tokio::time::Instant::now() >= deadline =>
+                {
+                    let next = if changes.len() < limit {
+                        log.last_cursor().max(since)
+                    } else {
+                        changes.last().map_or(since, |c| c.cursor)
+                    };
+                    let items = changes
+                        .iter()
+                        .map(|c| Item {
+                            cursor: c.cursor,
+                            id: &c.article.id,
+                            version: c.article.version,
+                            status: c.article.status,
+                            article: &c.article,
+                        })
+                        .collect();
+                    return Json(Page { items, next }).into_response();
+                }
+                Since::Changes(_) => {}
+            }
+        }
+        if tokio::time::timeout_at(deadline, grown.changed())
+            .await
+            .is_err()
+        {
+            // Deadline reached: the next round answers with what there is (nothing).
+        }
+    }
+}
