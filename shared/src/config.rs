@@ -141,6 +141,11 @@ pub struct FeedsSettings {
     /// Subscriber keys and the feeds each may read.
     #[serde(default)]
     pub subscribers: Vec<Subscriber>,
+    /// Directory of the crash-safe feed store (stories and consumer offsets, saved in
+    /// one transaction); without it the store lives in memory and is rebuilt from
+    /// `articles.enriched` at start.
+    #[serde(default)]
+    pub data_dir: Option<std::path::PathBuf>,
     /// Requests per minute allowed to each subscriber key; 429 beyond it.
     #[serde(default = "default_rate_limit_per_minute")]
     pub rate_limit_per_minute: u32,

@@ -1,9 +1,11 @@
 //! Fills the feed store from `articles.enriched`.
 //!
 //! Every feeds replica needs every story, so replicas do not share a consumer group:
-//! each assigns itself all partitions and reads from the beginning. The store is
-//! idempotent on (id, version), which makes that replay safe.
+//! each assigns itself all partitions. Without a data directory a replica reads from
+//! the beginning (the store is idempotent on (id, version), so that replay is safe);
+//! with one, it restores its stories and resumes from the offsets saved with them.
 
+use crate::persist::FeedDb;
 use crate::FeedWriter;
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::health::Readiness;
@@ -11,11 +13,17 @@ use newswire_shared::shutdown::Shutdown;
 use newswire_shared::telemetry::Metrics;
 use newswire_shared::validate::{decode_article, Stage};
 use rdkafka::consumer::{Consumer, StreamConsumer};
-use rdkafka::message::Message;
+use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::time::Duration;
 
+/// Most events applied per store transaction.
+const BATCH: usize = 500;
+
 pub struct FeedConsumer {
+    pub data_dir: Option<PathBuf>,
     pub kafka: KafkaSettings,
     pub topic: String,
     pub writer: FeedWriter,
@@ -28,22 +36,32 @@ impl FeedConsumer {
         readiness: Readiness,
         shutdown: Shutdown,
     ) -> anyhow::Result<()> {
-        let applied = metrics.counter(
-            "newswire_feeds_events_total",
-            "Enriched events read by feeds.",
-            &[("outcome", "applied")],
-        );
-        let ignored = metrics.counter(
-            "newswire_feeds_events_total",
-            "Enriched events read by feeds.",
-            &[("outcome", "duplicate_or_stale")],
-        );
-        let invalid = metrics.counter(
-            "newswire_feeds_events_total",
-            "Enriched events read by feeds.",
-            &[("outcome", "invalid")],
+        let count = |outcome| {
+            metrics.counter(
+                "newswire_feeds_events_total",
+                "Enriched events read by feeds.",
+                &[("outcome", outcome)],
+            )
+        };
+        let (applied, ignored, invalid) = (
+            count("applied"),
+            count("duplicate_or_stale"),
+            count("invalid"),
         );
         let stories = metrics.gauge("newswire_feeds_stories", "Stories in the feed store.", &[]);
+
+        let db = match &self.data_dir {
+            Some(dir) => Some(FeedDb::open(dir)?),
+            None => None,
+        };
+        let mut offsets = BTreeMap::new();
+        if let Some(db) = &db {
+            let loaded = tokio::task::block_in_place(|| db.load())?;
+            tracing::info!(stories = loaded.stories.len(), "feed store restored");
+            self.writer.restore(loaded.stories);
+            offsets = loaded.offsets;
+        }
+        stories.set(self.writer.stories() as u64);
 
         let consumer: StreamConsumer = ClientConfig::new()
             .set("bootstrap.servers", &self.kafka.brokers)
@@ -58,15 +76,18 @@ impl FeedConsumer {
         let partitions = self.wait_for_partitions(&consumer, &shutdown).await?;
         let mut assignment = TopicPartitionList::new();
         for p in 0..partitions {
-            assignment.add_partition_offset(&self.topic, p, Offset::Beginning)?;
+            let from = offsets
+                .get(&p)
+                .map_or(Offset::Beginning, |o| Offset::Offset(*o));
+            assignment.add_partition_offset(&self.topic, p, from)?;
         }
         consumer.assign(&assignment)?;
-        tracing::info!(topic = %self.topic, partitions, "feeds consumer assigned");
+        tracing::info!(topic = %self.topic, partitions, resumed = !offsets.is_empty(), "feeds consumer assigned");
 
         let stop = shutdown.wait();
         tokio::pin!(stop);
         loop {
-            let next = tokio::select! {
+            let first = tokio::select! {
                 _ = &mut stop => break,
                 // No message for a moment means we have read what is there: serve.
                 _ = tokio::time::sleep(Duration::from_millis(200)) => {
@@ -75,32 +96,56 @@ impl FeedConsumer {
                 }
                 m = consumer.recv() => m,
             };
-            let message = match next {
-                Ok(m) => m,
-                Err(e) => {
-                    tracing::warn!(error = %e, "feeds consume error");
-                    continue;
+            // Whatever else is already here joins the same store transaction.
+            let mut batch = vec![first];
+            while batch.len() < BATCH {
+                match tokio::time::timeout(Duration::ZERO, consumer.recv()).await {
+                    Ok(m) => batch.push(m),
+                    Err(_) => break,
                 }
-            };
-            let Some(payload) = message.payload() else {
-                continue;
-            };
-            match decode_article(payload, Stage::Enriched) {
-                Ok(article) => {
-                    if self.writer.apply(article).changed() {
-                        applied.inc();
-                        stories.set(self.writer.stories() as u64);
-                    } else {
-                        ignored.inc();
+            }
+            let mut changed_ids = Vec::new();
+            for next in batch {
+                let message: BorrowedMessage<'_> = match next {
+                    Ok(m) => m,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "feeds consume error");
+                        continue;
+                    }
+                };
+                offsets.insert(message.partition(), message.offset() + 1);
+                let Some(payload) = message.payload() else {
+                    continue;
+                };
+                match decode_article(payload, Stage::Enriched) {
+                    Ok(article) => {
+                        let id = article.id.clone();
+                        if self.writer.apply(article).changed() {
+                            applied.inc();
+                            changed_ids.push(id);
+                        } else {
+                            ignored.inc();
+                        }
+                    }
+                    Err(e) => {
+                        // The enricher validated this; an invalid event here was written
+                        // by something else. Each replica reads everything, so a dead
+                        // letter from here would be filed once per replica: count and log.
+                        invalid.inc();
+                        tracing::warn!(partition = message.partition(), offset = message.offset(), reason = %e, "invalid enriched event skipped");
                     }
                 }
-                Err(e) => {
-                    // The enricher validated this; an invalid event here was written by
-                    // something else. Each replica reads everything, so dead-lettering
-                    // here would file one copy per replica: count and log instead.
-                    invalid.inc();
-                    tracing::warn!(partition = message.partition(), offset = message.offset(), reason = %e, "invalid enriched event skipped");
-                }
+            }
+            stories.set(self.writer.stories() as u64);
+            if let Some(db) = &db {
+                changed_ids.sort();
+                changed_ids.dedup();
+                let latest: Vec<_> = changed_ids
+                    .iter()
+                    .filter_map(|id| self.writer.latest(id))
+                    .collect();
+                let refs: Vec<_> = latest.iter().collect();
+                tokio::task::block_in_place(|| db.commit(&refs, &offsets))?;
             }
         }
         Ok(())

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod consumer;
 pub mod http;
 pub mod items;
+pub mod persist;
 pub mod render;
 pub mod selector;
 pub mod store;
@@ -87,6 +88,7 @@ impl Feeds {
         shutdown: Shutdown,
     ) -> tokio::task::JoinHandle<anyhow::Result<()>> {
         let consumer = consumer::FeedConsumer {
+            data_dir: settings.feeds.data_dir.clone(),
             kafka: settings.kafka.clone(),
             topic: settings.topics.enriched.clone(),
             writer: self.writer(),
@@ -115,6 +117,21 @@ impl FeedWriter {
             self.changed.send_modify(|generation| *generation += 1);
         }
         outcome
+    }
+
+    /// Restores stories saved before a restart; they are state, not news, so they do
+    /// not enter the change log of `/v1/items`.
+    pub fn restore(&self, stories: Vec<newswire_shared::Article>) {
+        let mut store = self.store.write().expect("store lock");
+        for a in stories {
+            store.apply(a);
+        }
+        drop(store);
+        self.changed.send_modify(|generation| *generation += 1);
+    }
+
+    pub fn latest(&self, id: &str) -> Option<newswire_shared::Article> {
+        self.store.read().expect("store lock").latest(id).cloned()
     }
 
     pub fn stories(&self) -> usize {

@@ -105,6 +105,10 @@ impl FeedStore {
             .is_some_and(|from| *from <= a.version_created && *from <= now)
     }
 
+    pub fn latest(&self, id: &str) -> Option<&Article> {
+        self.latest.get(id)
+    }
+
     pub fn len(&self) -> usize {
         self.latest.len()
     }
