@@ -74,10 +74,14 @@ impl FeedCache {
         if let Some(hit) = self.cached.read().expect("cache lock").get(&key) {
             return hit.clone();
         }
-        let rendered = Arc::new(self.render(selector, format, Utc::now(), None));
+        // Rendered and cached under the store's read lock: no change can land between
+        // the two, so the change's own re-render (which now sees this feed) comes after
+        // and a stale rendering can never stay in the cache.
+        let store = self.store.read().expect("store lock");
+        let rendered = Arc::new(self.render_from(&store, selector, format, Utc::now(), None));
         let mut cached = self.cached.write().expect("cache lock");
         if cached.len() < MAX_CACHED {
-            cached.entry(key).or_insert_with(|| rendered.clone());
+            cached.insert(key, rendered.clone());
         }
         rendered
     }
@@ -130,9 +134,20 @@ impl FeedCache {
         now: DateTime<Utc>,
         previous: Option<&Rendered>,
     ) -> Rendered {
+        let store = self.store.read().expect("store lock");
+        self.render_from(&store, selector, format, now, previous)
+    }
+
+    fn render_from(
+        &self,
+        store: &FeedStore,
+        selector: &Selector,
+        format: Format,
+        now: DateTime<Utc>,
+        previous: Option<&Rendered>,
+    ) -> Rendered {
         let info = self.info(selector);
         let bytes = {
-            let store = self.store.read().expect("store lock");
             let items = store.released_matching(now, self.items_per_feed, |a| selector.matches(a));
             let tombstones: Vec<Tombstone> = if format == Format::Atom {
                 store

@@ -19,6 +19,9 @@ pub struct Change {
 
 #[derive(Debug)]
 pub struct ChangeLog {
+    /// Names this log: cursors from another process (a restart, another replica) are
+    /// recognised as foreign instead of silently skipping changes.
+    epoch: String,
     entries: VecDeque<Change>,
     /// Embargoed versions waiting for their instant.
     pending: Vec<Arc<Article>>,
@@ -27,7 +30,15 @@ pub struct ChangeLog {
 
 impl Default for ChangeLog {
     fn default() -> Self {
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
         Self {
+            epoch: format!(
+                "{:x}{:05x}",
+                started.as_secs(),
+                started.subsec_micros() & 0xfffff
+            ),
             entries: VecDeque::new(),
             pending: Vec::new(),
             last: watch::channel(0).0,
@@ -90,6 +101,22 @@ impl ChangeLog {
 
     pub fn last_cursor(&self) -> u64 {
         *self.last.borrow()
+    }
+
+    /// The cursor as subscribers see it: `{epoch}-{sequence}`.
+    pub fn cursor_text(&self, sequence: u64) -> String {
+        format!("{}-{sequence}", self.epoch)
+    }
+
+    /// `None` for a cursor of another log (or garbage); `0` (or empty) is the start.
+    pub fn parse_cursor(&self, text: &str) -> Option<u64> {
+        if text.is_empty() || text == "0" {
+            return Some(0);
+        }
+        let (epoch, sequence) = text.rsplit_once('-')?;
+        (epoch == self.epoch)
+            .then(|| sequence.parse().ok())
+            .flatten()
     }
 
     /// Wakes when the log grows.

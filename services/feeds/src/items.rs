@@ -20,7 +20,7 @@ const MAX_LIMIT: usize = 1000;
 
 #[derive(Serialize)]
 struct Item<'a> {
-    cursor: u64,
+    cursor: String,
     id: &'a str,
     version: u64,
     status: newswire_shared::article::Status,
@@ -31,7 +31,13 @@ struct Item<'a> {
 struct Page<'a> {
     items: Vec<Item<'a>>,
     /// Pass as `since` to get what comes after.
-    next: u64,
+    next: String,
+}
+
+/// The cursor is too old or from another process (a restart, another replica).
+fn gone() -> Response {
+    let body = serde_json::json!({"error": "cursor_expired", "message": "this cursor is unknown here (too old, or from before a restart or another replica); read the feeds and start again from since=0"});
+    (StatusCode::GONE, Json(body)).into_response()
 }
 
 fn bad_request(message: String) -> Response {
@@ -55,14 +61,11 @@ pub async fn items(
                 .map_err(|_| bad_request(format!("{name}: {v:?} is not a non-negative integer"))),
         }
     };
-    let (since, wait, limit) = match (
-        number("since", 0),
-        number("wait", 0),
-        number("limit", DEFAULT_LIMIT as u64),
-    ) {
-        (Ok(s), Ok(w), Ok(l)) => (s, w.min(MAX_WAIT_SECS), (l as usize).clamp(1, MAX_LIMIT)),
-        (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => return r,
+    let (wait, limit) = match (number("wait", 0), number("limit", DEFAULT_LIMIT as u64)) {
+        (Ok(w), Ok(l)) => (w.min(MAX_WAIT_SECS), (l as usize).clamp(1, MAX_LIMIT)),
+        (Err(r), _) | (_, Err(r)) => return r,
     };
+    let since_text = query.get("since").map(String::as_str).unwrap_or("0");
     let filters: BTreeMap<String, String> = query
         .iter()
         .filter(|(k, _)| k.as_str() != "since")
@@ -94,11 +97,11 @@ pub async fn items(
         {
             let store = store.read().expect("store lock");
             let log = &store.changes;
+            let Some(since) = log.parse_cursor(since_text) else {
+                return gone();
+            };
             match log.after(since, limit, |a| selector.matches(a)) {
-                Since::Gone => {
-                    let body = serde_json::json!({"error": "cursor_expired", "message": "this cursor is older than the retained changes; read the feeds and start again from since=0"});
-                    return (StatusCode::GONE, Json(body)).into_response();
-                }
+                Since::Gone => return gone(),
                 Since::Changes(changes)
                     if !changes.is_empty() || tokio::time::Instant::now() >= deadline =>
                 {
@@ -107,10 +110,11 @@ pub async fn items(
                     } else {
                         changes.last().map_or(since, |c| c.cursor)
                     };
+                    let next = log.cursor_text(next);
                     let items = changes
                         .iter()
                         .map(|c| Item {
-                            cursor: c.cursor,
+                            cursor: log.cursor_text(c.cursor),
                             id: &c.article.id,
                             version: c.article.version,
                             status: c.article.status,
