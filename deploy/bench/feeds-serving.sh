@@ -10,6 +10,7 @@ cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 work=$(mktemp -d)
+chmod 755 "$work"   # nginx's workers run unprivileged
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true' EXIT
 
 cargo build --release -q -p newswire -p newswire-tests --bins
@@ -17,16 +18,26 @@ BIN=${CARGO_TARGET_DIR:-target}/release
 
 # 50 wire stories of about 4 KB each, enriched by the real enricher.
 python3 - "$work/articles.jsonl" <<'PY'
-import json, sys
-para = ("The delegations met in the capital on Thursday to discuss trade, transport and energy "
-        "security, officials said, adding that a joint statement would follow later in the day. ")
+import json, random, sys
+# Varied text, so compression ratios are those of real copy, not of one sentence repeated.
+rng = random.Random(7)
+words = ("the delegations met in capital on thursday to discuss trade transport energy security "
+         "officials said adding that a joint statement would follow later day minister president "
+         "government agreement talks border summit economy growth percent billion investment "
+         "cooperation regional national international parliament committee report according "
+         "sources statement week month year first second new old major agency spokesman").split()
+def sentence():
+    s = " ".join(rng.choice(words) for _ in range(rng.randint(8, 22)))
+    return s[0].upper() + s[1:] + f" {rng.randint(1, 9999)}."
+def paragraph():
+    return " ".join(sentence() for _ in range(rng.randint(2, 4)))
 with open(sys.argv[1], "w") as f:
     for i in range(50):
         f.write(json.dumps({
             "id": f"bench-{i}", "version": 1, "status": "usable",
             "headline": f"Talks on regional cooperation continue, day {i}",
             "summary": "Delegations discussed trade, transport and energy security.",
-            "body": "".join(f"<p>{para}</p>" for _ in range(20)),
+            "body": "".join(f"<p>{paragraph()}</p>" for _ in range(12)),
             "byline": "Newswire staff", "section": "world", "language": "en",
             "url": f"https://example.org/news/{i}",
             "first_created": f"2024-11-28T{8 + i // 60:02d}:{i % 60:02d}:00Z",
@@ -37,7 +48,7 @@ PY
 "$BIN/feeds-bench-server" 18300 "$work/enriched.jsonl" &
 for _ in $(seq 1 50); do curl -fs -o /dev/null http://127.0.0.1:18300/healthz 2>/dev/null && break || sleep 0.1; done 2>/dev/null || true
 sleep 0.5
-mkdir -p "$work/www"
+mkdir -p "$work/www" && chmod 755 "$work/www"
 curl -fs http://127.0.0.1:18300/feeds/all.rss -o "$work/www/all.rss"
 curl -fs -H 'Accept-Encoding: gzip' http://127.0.0.1:18300/feeds/all.rss -o "$work/www/all.rss.gz"
 size=$(stat -c %s "$work/www/all.rss"); gzsize=$(stat -c %s "$work/www/all.rss.gz")
