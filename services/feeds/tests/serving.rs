@@ -20,25 +20,7 @@ struct Server {
 }
 
 async fn start() -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let mut settings = Settings::default();
-    settings.feeds.base_url = base.clone();
-    settings.feeds.hub = Some("https://hub.example.org/".into());
-    let feeds = Feeds::build(&settings);
-    let (trigger, stop) = shutdown::channel();
-    feeds.spawn_renderer(stop.clone());
-    let app = feeds.router();
-    tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stop.wait())
-            .await
-    });
-    Server {
-        base,
-        feeds,
-        _stop: trigger,
-    }
+    start_with(|settings| settings.feeds.hub = Some("https://hub.example.org/".into())).await
 }
 
 async fn get(url: &str, headers: &[(&str, &str)]) -> reqwest::Response {
