@@ -6,6 +6,7 @@ use crate::render::{FeedContent, FeedInfo, Format, Tombstone};
 use crate::selector::Selector;
 use crate::store::FeedStore;
 use axum::body::Bytes;
+use axum::http::HeaderValue;
 use chrono::{DateTime, Utc};
 use newswire_shared::shutdown::Shutdown;
 use std::collections::HashMap;
@@ -25,6 +26,32 @@ pub struct Rendered {
     pub tag: String,
     /// When these bytes first appeared; unchanged while re-renders give the same bytes.
     pub last_modified: DateTime<Utc>,
+    /// Built once per rendering so a request, 304s above all, only copies them.
+    pub headers: RenderedHeaders,
+}
+
+#[derive(Debug, Clone)]
+pub struct RenderedHeaders {
+    /// Strong ETags of the identity, gzip and brotli bodies, in that order.
+    pub etags: [HeaderValue; 3],
+    pub last_modified: HeaderValue,
+    pub link: HeaderValue,
+}
+
+impl RenderedHeaders {
+    fn new(tag: &str, last_modified: DateTime<Utc>, self_url: &str, hub: Option<&str>) -> Self {
+        let value =
+            |s: String| HeaderValue::from_str(&s).expect("header values we build are ASCII");
+        let mut link = format!("<{self_url}>; rel=\"self\"");
+        if let Some(hub) = hub {
+            link.push_str(&format!(", <{hub}>; rel=\"hub\""));
+        }
+        Self {
+            etags: ["", "-gz", "-br"].map(|suffix| value(format!("\"{tag}{suffix}\""))),
+            last_modified: value(httpdate::fmt_http_date(last_modified.into())),
+            link: HeaderValue::from_str(&link).unwrap_or(HeaderValue::from_static("")),
+        }
+    }
 }
 
 /// Cached feeds beyond this many are rendered per request instead, so arbitrary
@@ -175,14 +202,18 @@ impl FeedCache {
                 brotli: previous.brotli.clone(),
                 tag,
                 last_modified: previous.last_modified,
+                headers: previous.headers.clone(),
             };
         }
+        let self_url = format!("{}.{}", info.self_base, format.extension());
+        let headers = RenderedHeaders::new(&tag, now, &self_url, self.hub.as_deref());
         Rendered {
             gzip: gzip(&bytes).into(),
             brotli: brotli(&bytes).into(),
             identity: bytes.into(),
             tag,
             last_modified: now,
+            headers,
         }
     }
 

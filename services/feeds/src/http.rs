@@ -17,8 +17,9 @@ use std::sync::Arc;
 pub struct FeedsState {
     pub cache: Arc<FeedCache>,
     pub access: Arc<Access>,
-    pub max_age_secs: u32,
-    pub hub: Option<String>,
+    /// `Cache-Control` of public and of subscriber-only feeds.
+    pub cache_public: HeaderValue,
+    pub cache_private: HeaderValue,
     pub title: String,
 }
 
@@ -35,16 +36,6 @@ enum Encoding {
     Identity,
     Gzip,
     Brotli,
-}
-
-impl Encoding {
-    fn suffix(self) -> &'static str {
-        match self {
-            Encoding::Identity => "",
-            Encoding::Gzip => "-gz",
-            Encoding::Brotli => "-br",
-        }
-    }
 }
 
 /// The best encoding the client accepts (q > 0), brotli first.
@@ -108,7 +99,7 @@ async fn feed(
         }
     };
     let rendered = state.cache.get(&selector, format);
-    respond(&state, &selector, format, &rendered, &headers, public)
+    respond(&state, format, &rendered, &headers, public)
 }
 
 /// The same terse answer whatever the feed, so a refusal reveals nothing about it.
@@ -135,15 +126,12 @@ pub(crate) fn refuse(
 
 fn respond(
     state: &FeedsState,
-    selector: &Selector,
     format: Format,
     r: &Rendered,
     request: &HeaderMap,
     public: bool,
 ) -> Response {
     let encoding = negotiate(request);
-    let etag = format!("\"{}{}\"", r.tag, encoding.suffix());
-    let last_modified = httpdate::fmt_http_date(r.last_modified.into());
     let mut response = if not_modified(request, &r.tag, r.last_modified) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -166,29 +154,22 @@ fn respond(
         resp
     };
     let h = response.headers_mut();
-    let value = |s: &str| HeaderValue::from_str(s).expect("header values we build are ASCII");
-    h.insert(header::ETAG, value(&etag));
-    h.insert(header::LAST_MODIFIED, value(&last_modified));
+    let index = match encoding {
+        Encoding::Identity => 0,
+        Encoding::Gzip => 1,
+        Encoding::Brotli => 2,
+    };
+    h.insert(header::ETAG, r.headers.etags[index].clone());
+    h.insert(header::LAST_MODIFIED, r.headers.last_modified.clone());
     // A subscriber's feed must not be served from a shared cache to someone else.
-    let scope = if public { "public" } else { "private" };
-    h.insert(
-        header::CACHE_CONTROL,
-        value(&format!("{scope}, max-age={}", state.max_age_secs)),
-    );
+    let cache_control = if public {
+        &state.cache_public
+    } else {
+        &state.cache_private
+    };
+    h.insert(header::CACHE_CONTROL, cache_control.clone());
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    let self_url = format!(
-        "{}/feeds/{}.{}",
-        state.cache.base_url(),
-        selector.name().split('?').next().unwrap_or("all"),
-        format.extension()
-    );
-    let mut link = format!("<{self_url}>; rel=\"self\"");
-    if let Some(hub) = &state.hub {
-        link.push_str(&format!(", <{hub}>; rel=\"hub\""));
-    }
-    if let Ok(v) = HeaderValue::from_str(&link) {
-        h.insert(header::LINK, v);
-    }
+    h.insert(header::LINK, r.headers.link.clone());
     response
 }
 

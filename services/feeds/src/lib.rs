@@ -43,8 +43,12 @@ impl Feeds {
         let state = http::FeedsState {
             cache,
             access: Arc::new(access::Access::new(&settings.feeds)),
-            max_age_secs: settings.feeds.max_age_secs,
-            hub: settings.feeds.hub.clone(),
+            cache_public: format!("public, max-age={}", settings.feeds.max_age_secs)
+                .parse()
+                .expect("ASCII"),
+            cache_private: format!("private, max-age={}", settings.feeds.max_age_secs)
+                .parse()
+                .expect("ASCII"),
             title: settings.feeds.title.clone(),
         };
         Self {
