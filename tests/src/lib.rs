@@ -170,3 +170,59 @@ pub fn article_json(id: &str, version: u64, body_bytes: usize) -> serde_json::Va
         "version_created": format!("2024-11-28T08:{:02}:00Z", version % 60),
     })
 }
+
+/// A benchmark or test run: a unique name (prefix of its topics and groups) and a
+/// folder for its processes' logs.
+pub struct Run {
+    pub name: String,
+    pub logs: PathBuf,
+}
+
+impl Run {
+    pub fn new(kind: &str) -> Self {
+        let name = format!("{kind}-{}", chrono::Utc::now().timestamp_millis());
+        let logs = std::env::temp_dir().join(&name);
+        std::fs::create_dir_all(&logs).unwrap();
+        Self { name, logs }
+    }
+}
+
+/// Polls a feed back to back and records when each story id first appears in it.
+pub struct FeedWatcher {
+    seen: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Instant>>>,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl FeedWatcher {
+    pub fn start(http: reqwest::Client, url: String) -> Self {
+        let seen: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Instant>>> =
+            Default::default();
+        let done: std::sync::Arc<std::sync::atomic::AtomicBool> = Default::default();
+        let task = {
+            let (seen, done) = (seen.clone(), done.clone());
+            tokio::spawn(async move {
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    let Ok(r) = http.get(&url).send().await else {
+                        continue;
+                    };
+                    let body = r.text().await.unwrap_or_default();
+                    let now = Instant::now();
+                    let mut seen = seen.lock().unwrap();
+                    for part in body.split("urn:newswire:article:").skip(1) {
+                        seen.entry(part.split('<').next().unwrap_or("").to_string())
+                            .or_insert(now);
+                    }
+                }
+            })
+        };
+        Self { seen, done, task }
+    }
+
+    /// Stops polling; returns id → first seen.
+    pub async fn stop(self) -> std::collections::HashMap<String, Instant> {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.task.await.unwrap();
+        std::mem::take(&mut *self.seen.lock().unwrap())
+    }
+}

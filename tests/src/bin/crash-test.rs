@@ -8,7 +8,7 @@
 
 use newswire_shared::validate::{decode_article, Stage};
 use newswire_tests::{
-    article_json, create_run_topics, free_port, read_all, service_env, wait_ready, Service,
+    article_json, create_run_topics, free_port, read_all, service_env, wait_ready, Run, Service,
 };
 use rdkafka::Message;
 use std::collections::{BTreeMap, HashMap};
@@ -117,9 +117,7 @@ fn tally(
 async fn main() {
     let o = options();
     let mut rng = Rng(o.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    let run = format!("crash-{}-{}", o.seed, chrono::Utc::now().timestamp_millis());
-    let logs = std::env::temp_dir().join(&run);
-    std::fs::create_dir_all(&logs).unwrap();
+    let Run { name: run, logs } = Run::new(&format!("crash-{}", o.seed));
     let topics = create_run_topics(&o.brokers, &run, PARTITIONS).await;
 
     let (ingest_port, feeds_port) = (free_port(), free_port());

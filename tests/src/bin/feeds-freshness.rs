@@ -5,7 +5,9 @@
 
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::kafka::producer_config;
-use newswire_tests::{create_run_topics, free_port, quantile, service_env, wait_ready, Service};
+use newswire_tests::{
+    create_run_topics, free_port, quantile, service_env, wait_ready, FeedWatcher, Run, Service,
+};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -30,9 +32,7 @@ async fn main() {
             other => panic!("unknown argument {other}"),
         }
     }
-    let run = format!("fresh-{}", chrono::Utc::now().timestamp_millis());
-    let logs = std::env::temp_dir().join(&run);
-    std::fs::create_dir_all(&logs).unwrap();
+    let Run { name: run, logs } = Run::new("fresh");
     let topics = create_run_topics(&brokers, &run, 6).await;
     let port = free_port();
     let mut env = service_env(&brokers, &run, &topics);
@@ -46,26 +46,10 @@ async fn main() {
     wait_ready(&http, &format!("http://127.0.0.1:{port}/readyz")).await;
 
     let acked: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
-    let seen: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
-    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let watcher = {
-        let (http, seen, done) = (http.clone(), seen.clone(), done.clone());
-        let url = format!("http://127.0.0.1:{port}/feeds/all.rss");
-        tokio::spawn(async move {
-            while !done.load(std::sync::atomic::Ordering::Relaxed) {
-                let Ok(r) = http.get(&url).send().await else {
-                    continue;
-                };
-                let body = r.text().await.unwrap_or_default();
-                let now = Instant::now();
-                let mut seen = seen.lock().unwrap();
-                for part in body.split("urn:newswire:article:").skip(1) {
-                    seen.entry(part.split('<').next().unwrap_or("").to_string())
-                        .or_insert(now);
-                }
-            }
-        })
-    };
+    let watcher = FeedWatcher::start(
+        http.clone(),
+        format!("http://127.0.0.1:{port}/feeds/all.rss"),
+    );
     let kafka = KafkaSettings {
         brokers: brokers.clone(),
         ..Default::default()
@@ -95,9 +79,8 @@ async fn main() {
         acked.lock().unwrap().insert(id, Instant::now());
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    done.store(true, std::sync::atomic::Ordering::Relaxed);
-    watcher.await.unwrap();
-    let (acked, seen) = (acked.lock().unwrap(), seen.lock().unwrap());
+    let seen = watcher.stop().await;
+    let acked = acked.lock().unwrap();
     let mut latencies: Vec<Duration> = acked
         .iter()
         .filter_map(|(id, t)| seen.get(id).map(|s| s.saturating_duration_since(*t)))

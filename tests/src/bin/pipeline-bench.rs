@@ -9,7 +9,8 @@
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::kafka::{ensure_topics, producer_config, TopicSpec};
 use newswire_tests::{
-    article_json, create_run_topics, free_port, quantile, service_env, wait_ready, Service,
+    article_json, create_run_topics, free_port, quantile, service_env, wait_ready, FeedWatcher,
+    Run, Service,
 };
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use std::collections::HashMap;
@@ -122,30 +123,7 @@ async fn post_to_feed(
     let http = reqwest::Client::new();
     let total = (rate * seconds) as usize;
     let sent_at: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
-    let seen_at: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
-    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let watcher = {
-        let (http, feed, seen_at, done) = (
-            http.clone(),
-            feed.to_string(),
-            seen_at.clone(),
-            done.clone(),
-        );
-        tokio::spawn(async move {
-            while !done.load(std::sync::atomic::Ordering::Relaxed) {
-                let Ok(r) = http.get(&feed).send().await else {
-                    continue;
-                };
-                let body = r.text().await.unwrap_or_default();
-                let now = Instant::now();
-                let mut seen = seen_at.lock().unwrap();
-                for part in body.split("urn:newswire:article:").skip(1) {
-                    let id = part.split('<').next().unwrap_or("");
-                    seen.entry(id.to_string()).or_insert(now);
-                }
-            }
-        })
-    };
+    let watcher = FeedWatcher::start(http.clone(), feed.to_string());
     let started = Instant::now();
     let mut posts = Vec::with_capacity(total);
     for i in 0..total {
@@ -179,10 +157,9 @@ async fn post_to_feed(
         p.await.unwrap();
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    done.store(true, std::sync::atomic::Ordering::Relaxed);
-    watcher.await.unwrap();
+    let seen = watcher.stop().await;
     let elapsed = started.elapsed();
-    let (sent, seen) = (sent_at.lock().unwrap(), seen_at.lock().unwrap());
+    let sent = sent_at.lock().unwrap();
     let latencies: Vec<Duration> = sent
         .iter()
         .filter_map(|(id, s)| seen.get(id).map(|t| t.saturating_duration_since(*s)))
@@ -212,9 +189,7 @@ async fn main() {
             other => panic!("unknown argument {other}"),
         }
     }
-    let run = format!("bench-{}", chrono::Utc::now().timestamp_millis());
-    let logs = std::env::temp_dir().join(&run);
-    std::fs::create_dir_all(&logs).unwrap();
+    let Run { name: run, logs } = Run::new("bench");
     let topics = create_run_topics(&brokers, &run, PARTITIONS).await;
     let bare_topic = format!("{run}.bare");
     let kafka = KafkaSettings {
