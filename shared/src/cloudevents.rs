@@ -12,6 +12,7 @@ pub const CONTENT_TYPE: &str = "application/json";
 pub mod types {
     pub const PUBLISHED: &str = "news.article.published.v1";
     pub const ENRICHED: &str = "news.article.enriched.v1";
+    pub const SOCIAL_POST: &str = "news.social.post.v1";
 }
 
 /// The CloudEvents context of one event.

@@ -10,6 +10,7 @@ pub mod kafka;
 pub mod service;
 pub mod shutdown;
 pub mod telemetry;
+pub mod testing;
 pub mod validate;
 
 pub use article::Article;

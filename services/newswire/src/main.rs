@@ -46,7 +46,8 @@ enum Command {
     },
     /// Enrich article events: JSON lines on stdin, enriched JSON lines on stdout.
     Enrich,
-    /// Render a feed from enriched events (JSON lines on stdin) to stdout.
+    /// Render a feed (or, with `--format social`, social posts as JSON lines) from
+    /// enriched events (JSON lines on stdin) to stdout.
     Render {
         #[arg(long, value_enum)]
         format: FeedFormat,
@@ -126,8 +127,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Render { format, now, limit } => {
             let now = now.unwrap_or_else(Utc::now);
+            let Some(feed) = format.feed() else {
+                let report = stdio::render_social(
+                    settings.social.accounts.clone(),
+                    stdin(),
+                    &mut std::io::stdout().lock(),
+                    &mut std::io::stderr(),
+                )?;
+                return Ok(outcome(report.bad_lines));
+            };
             let report = stdio::render(
-                format,
+                feed,
                 now,
                 limit,
                 stdin(),

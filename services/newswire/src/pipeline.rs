@@ -19,10 +19,11 @@ pub struct Pipeline {
     server: JoinHandle<std::io::Result<()>>,
     feed_consumer: JoinHandle<anyhow::Result<()>>,
     enricher: std::thread::JoinHandle<anyhow::Result<()>>,
+    social: std::thread::JoinHandle<anyhow::Result<()>>,
 }
 
 impl Pipeline {
-    /// Starts ingest, the enricher stage and feeds against `settings.kafka.brokers`,
+    /// Starts ingest, the enricher and social stages and feeds against `settings.kafka.brokers`,
     /// all served on `listener`. The topics must exist.
     pub fn start(
         settings: &Settings,
@@ -33,6 +34,7 @@ impl Pipeline {
         let ingest = Ingest::build(settings, &health)?;
         let feeds = Feeds::build(settings);
         let enricher = spawn_stage(settings, &health, shutdown.clone());
+        let social = newswire_social::spawn_stage(settings, &health, shutdown.clone());
         let feed_consumer = feeds.spawn_consumer(settings, &health, shutdown.clone());
         ingest.watch_broker(health.component("ingest.kafka"), shutdown.clone());
         let app = Router::new()
@@ -52,6 +54,7 @@ impl Pipeline {
             server,
             feed_consumer,
             enricher,
+            social,
         })
     }
 
@@ -59,10 +62,11 @@ impl Pipeline {
     pub async fn stopped(self) -> anyhow::Result<()> {
         self.server.await??;
         self.feed_consumer.await??;
-        let enricher = self.enricher;
-        tokio::task::spawn_blocking(move || enricher.join())
-            .await?
-            .map_err(|_| anyhow::anyhow!("enricher thread panicked"))??;
+        for (name, stage) in [("enricher", self.enricher), ("social", self.social)] {
+            tokio::task::spawn_blocking(move || stage.join())
+                .await?
+                .map_err(|_| anyhow::anyhow!("{name} thread panicked"))??;
+        }
         self.ingest.state.publisher.flush();
         Ok(())
     }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use newswire_feeds::render::{FeedContent, FeedInfo, Format, Tombstone};
 use newswire_feeds::FeedStore;
+use newswire_shared::config::SocialAccount;
 use newswire_shared::validate::{decode_article, Stage};
 use std::io::{BufRead, Write};
 
@@ -61,21 +62,53 @@ pub enum FeedFormat {
     Rss,
     Atom,
     Jsonfeed,
+    /// Social posts as JSON lines, one per account (from the configuration).
+    Social,
 }
 
-impl From<FeedFormat> for Format {
-    fn from(f: FeedFormat) -> Self {
-        match f {
-            FeedFormat::Rss => Format::Rss,
-            FeedFormat::Atom => Format::Atom,
-            FeedFormat::Jsonfeed => Format::JsonFeed,
+impl FeedFormat {
+    pub fn feed(self) -> Option<Format> {
+        match self {
+            FeedFormat::Rss => Some(Format::Rss),
+            FeedFormat::Atom => Some(Format::Atom),
+            FeedFormat::Jsonfeed => Some(Format::JsonFeed),
+            FeedFormat::Social => None,
         }
+    }
+}
+
+/// `newswire render --format social`: enriched events in, one JSON line per post
+/// instruction out, planned by the social service's code.
+pub fn render_social(
+    accounts: Vec<SocialAccount>,
+    input: impl BufRead,
+    output: &mut impl Write,
+    errors: &mut impl Write,
+) -> std::io::Result<Report> {
+    let mut renderer = newswire_social::Renderer::new(accounts);
+    let mut io_error = None;
+    let report = for_each_line(input, errors, |line| {
+        let article = decode_article(line, Stage::Enriched).map_err(|e| e.to_string())?;
+        for post in renderer.render(&article) {
+            let json = serde_json::to_vec(&post).expect("a post always serialises");
+            if let Err(e) = output
+                .write_all(&json)
+                .and_then(|_| output.write_all(b"\n"))
+            {
+                io_error.get_or_insert(e);
+            }
+        }
+        Ok(())
+    })?;
+    match io_error {
+        Some(e) => Err(e),
+        None => Ok(report),
     }
 }
 
 /// `newswire render`: enriched events in, one feed out, rendered by the service's code.
 pub fn render(
-    format: FeedFormat,
+    format: Format,
     now: DateTime<Utc>,
     limit: usize,
     input: impl BufRead,
@@ -105,7 +138,6 @@ pub fn render(
             when: a.version_created,
         })
         .collect();
-    let format = Format::from(format);
     let tombstones = if format == Format::Atom {
         tombstones
     } else {
@@ -157,7 +189,7 @@ mod tests {
         let feed_at = |now| {
             let mut out = Vec::new();
             render(
-                FeedFormat::Rss,
+                Format::Rss,
                 at(now),
                 50,
                 &enriched[..],

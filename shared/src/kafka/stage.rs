@@ -20,6 +20,7 @@ use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedPr
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -37,8 +38,22 @@ pub struct OutputRecord {
 pub struct Rejection(pub String);
 
 /// The pure part of a stage: one input event to zero or more output records.
+///
+/// A transform that keeps state between events (what it has already produced) must
+/// hold the changes of a batch aside until `committed`, and drop them on `aborted`:
+/// an aborted batch is read again and must find the state as it was before it.
 pub trait Transform: Send {
     fn apply(&mut self, message: &BorrowedMessage<'_>) -> Result<Vec<OutputRecord>, Rejection>;
+
+    /// The batch's outputs and offsets are committed.
+    fn committed(&mut self) {}
+
+    /// The batch's transaction was aborted; it will be read again.
+    fn aborted(&mut self) {}
+
+    /// The group gave this instance a new set of partitions; state another instance
+    /// may have changed meanwhile must be reloaded before the next batch.
+    fn reassigned(&mut self) {}
 }
 
 /// What distinguishes one stage from another.
@@ -108,6 +123,7 @@ struct StageContext {
     stage: String,
     readiness: Readiness,
     assigned: Arc<Gauge>,
+    reassigned: Arc<AtomicBool>,
 }
 
 impl ClientContext for StageContext {
@@ -122,6 +138,7 @@ impl ConsumerContext for StageContext {
             Rebalance::Assign(tpl) => {
                 tracing::info!(stage = %self.stage, partitions = tpl.count(), "partitions assigned");
                 self.assigned.set(tpl.count() as u64);
+                self.reassigned.store(true, Ordering::SeqCst);
                 self.readiness.set(true);
             }
             Rebalance::Revoke(_) => self.assigned.set(0),
@@ -152,7 +169,9 @@ pub fn run_stage<T: Transform>(
         source,
     };
     let m = StageMetrics::new(metrics, &spec.name);
+    let reassigned = Arc::new(AtomicBool::new(false));
     let context = StageContext {
+        reassigned: reassigned.clone(),
         stage: spec.name.clone(),
         readiness: readiness.clone(),
         assigned: metrics.gauge(
@@ -185,6 +204,10 @@ pub fn run_stage<T: Transform>(
     let batch_wait = Duration::from_millis(kafka.batch_max_wait_ms);
     while !shutdown.is_triggered() {
         let batch = read_batch(&consumer, kafka.batch_max_events, batch_wait, &spec.name);
+        // Polling is what runs the rebalance callback, so the flag is checked after it.
+        if reassigned.swap(false, Ordering::SeqCst) {
+            transform.reassigned();
+        }
         if batch.is_empty() {
             continue;
         }
@@ -198,13 +221,18 @@ pub fn run_stage<T: Transform>(
             txn_timeout,
             &m,
         ) {
-            Ok(()) => m.committed.inc(),
+            Ok(()) => {
+                transform.committed();
+                m.committed.inc();
+            }
             Err(e) if is_fatal(&e) => {
+                transform.aborted();
                 readiness.set(false);
                 return Err(fatal(e));
             }
             Err(e) => {
                 m.aborted.inc();
+                transform.aborted();
                 tracing::warn!(stage = %spec.name, error = %e, events = batch.len(), "transaction aborted; the batch will be read again");
                 if let Err(e) = producer.abort_transaction(txn_timeout) {
                     if is_fatal(&e) {

@@ -64,6 +64,7 @@ impl Broker {
         s.topics.social = format!("{unique}.social.posts");
         s.topics.deadletter = format!("{unique}.deadletter");
         s.enricher.group_id = format!("{unique}.enricher");
+        s.social.group_id = format!("{unique}.social");
         let topics = TopicSpec::all(&s.topics, PARTITIONS);
         match self {
             Broker::Embedded(b) => b.create_topics(&topics).expect("create topics"),

@@ -7,44 +7,7 @@ use newswire_shared::Article;
 use std::path::PathBuf;
 use std::process::Command;
 
-/// In CI (`NEWSWIRE_REQUIRE_CONFORMANCE=1`) a missing checker fails the test; on a
-/// user's machine the test says it was skipped and why.
-pub fn required() -> bool {
-    std::env::var("NEWSWIRE_REQUIRE_CONFORMANCE").is_ok_and(|v| v == "1")
-}
-
-pub fn skip(why: &str) {
-    assert!(!required(), "required in CI but unavailable: {why}");
-    eprintln!("skipped: {why}");
-}
-
-pub fn conformance_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("NEWSWIRE_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
-        });
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        skip(&format!(
-            "conformance material not found at {} (set NEWSWIRE_CONFORMANCE_DIR)",
-            dir.display()
-        ));
-        None
-    }
-}
-
-pub fn have(tool: &str, probe: &[&str]) -> bool {
-    let ok = Command::new(tool)
-        .args(probe)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        skip(&format!("{tool} is not installed"));
-    }
-    ok
-}
+pub use newswire_shared::testing::{conformance_dir, have, skip};
 
 /// Validates Atom documents against RFC 4287's RELAX NG schema; returns xmllint's
 /// complaint for the first invalid one.

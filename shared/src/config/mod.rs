@@ -8,6 +8,9 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::Path;
 
+mod social;
+pub use social::{CorrectionPolicy, Network, SocialAccount, SocialSettings};
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -23,6 +26,8 @@ pub struct Settings {
     pub enricher: EnricherSettings,
     #[serde(default)]
     pub feeds: FeedsSettings,
+    #[serde(default)]
+    pub social: SocialSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -343,6 +348,24 @@ impl Settings {
         }
         if self.feeds.rate_limit_per_minute == 0 {
             return invalid("feeds.rate_limit_per_minute", "must be at least 1");
+        }
+        let mut seen = std::collections::HashSet::new();
+        for account in &self.social.accounts {
+            if account.name.trim().is_empty() {
+                return invalid("social.accounts.name", "must not be empty");
+            }
+            if !seen.insert((account.network, account.name.as_str())) {
+                return invalid("social.accounts.name", "must be unique per network");
+            }
+            if account.hashtags > 3 {
+                return invalid("social.accounts.hashtags", "must be 0 to 3");
+            }
+            if account.limit == Some(0) {
+                return invalid("social.accounts.limit", "must be at least 1");
+            }
+            if account.thread_max_posts == 0 {
+                return invalid("social.accounts.thread_max_posts", "must be at least 1");
+            }
         }
         if !self.feeds.base_url.starts_with("http://")
             && !self.feeds.base_url.starts_with("https://")

@@ -1,0 +1,59 @@
+//! For the tests of every crate: where the conformance material is, and how a test
+//! that needs it (or an outside checker) behaves when it is missing.
+//!
+//! In CI (`NEWSWIRE_REQUIRE_CONFORMANCE=1`) anything missing fails the test; on a
+//! user's fresh clone the test says it was skipped and why.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+pub fn required() -> bool {
+    std::env::var("NEWSWIRE_REQUIRE_CONFORMANCE").is_ok_and(|v| v == "1")
+}
+
+/// Fails in CI, otherwise prints why the test did nothing.
+pub fn skip(why: &str) {
+    assert!(!required(), "required in CI but unavailable: {why}");
+    eprintln!("skipped: {why}");
+}
+
+/// `NEWSWIRE_CONFORMANCE_DIR`, by default `../shared/conformance` beside the project.
+pub fn conformance_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("NEWSWIRE_CONFORMANCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance")
+        });
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        skip(&format!(
+            "conformance material not found at {} (set NEWSWIRE_CONFORMANCE_DIR)",
+            dir.display()
+        ));
+        None
+    }
+}
+
+/// A file in the conformance directory, or `None` (skipped) if it is not there.
+pub fn conformance_file(relative: &str) -> Option<PathBuf> {
+    let path = conformance_dir()?.join(relative);
+    if path.is_file() {
+        Some(path)
+    } else {
+        skip(&format!("{} is missing", path.display()));
+        None
+    }
+}
+
+/// Whether an outside checker runs (`xmllint --version`).
+pub fn have(tool: &str, probe: &[&str]) -> bool {
+    let ok = Command::new(tool)
+        .args(probe)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        skip(&format!("{tool} is not installed"));
+    }
+    ok
+}
