@@ -174,6 +174,30 @@ mod tests {
     }
 
     #[test]
+    fn render_social_writes_json_lines_and_names_bad_lines() {
+        let mut enriched = Vec::new();
+        enrich(GOOD.as_bytes(), &mut enriched, &mut Vec::new()).unwrap();
+        let input = format!("{}\nnot json\n", String::from_utf8(enriched.clone()).unwrap().trim());
+        let accounts = newswire_shared::config::SocialSettings::default().accounts;
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let report = render_social(accounts.clone(), input.as_bytes(), &mut out, &mut err).unwrap();
+        assert_eq!(report.bad_lines, 1);
+        assert!(String::from_utf8(err).unwrap().starts_with("line 2: "));
+        let posts: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(posts.len(), accounts.len());
+        assert!(posts.iter().all(|p| p["article_id"] == "a" && p["text"].as_str().unwrap().contains("Alpha")));
+        // The same event twice is one set of posts.
+        let twice = [&enriched[..], &enriched[..]].concat();
+        let mut out = Vec::new();
+        render_social(accounts.clone(), &twice[..], &mut out, &mut Vec::new()).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap().lines().count(), accounts.len());
+    }
+
+    #[test]
     fn enrich_then_render_gives_a_feed_with_released_stories_only() {
         let embargoed = GOOD
             .replace("\"a\"", "\"e\"")

@@ -425,6 +425,25 @@ mod tests {
     }
 
     #[test]
+    fn social_accounts_from_a_file_are_checked() {
+        let dir = std::env::temp_dir().join(format!("newswire-social-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("newswire.toml");
+        let write = |accounts: &str| std::fs::write(&file, accounts).unwrap();
+        write("[[social.accounts]]\nname = \"belta_ru\"\nnetwork = \"telegram\"\nlanguages = [\"ru\"]\nutm = { utm_source = \"telegram\" }\n");
+        let s = Settings::load_from(Some(&file), env(&[])).unwrap();
+        assert_eq!(s.social.accounts.len(), 1);
+        assert_eq!(s.social.accounts[0].network, Network::Telegram);
+        assert_eq!(s.social.accounts[0].utm["utm_source"], "telegram");
+        write("[[social.accounts]]\nname = \"a\"\nnetwork = \"x\"\nhashtags = 4\n");
+        let err = Settings::load_from(Some(&file), env(&[])).unwrap_err();
+        assert!(err.to_string().contains("social.accounts.hashtags"), "{err}");
+        write("[[social.accounts]]\nname = \"a\"\nnetwork = \"myspace\"\n");
+        let err = Settings::load_from(Some(&file), env(&[])).unwrap_err();
+        assert!(err.to_string().contains("myspace"), "{err}");
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_name_the_field() {
         let err = Settings::load_from(None, env(&[("NEWSWIRE__FEEDS__ITEMS_PER_FEDE", "3")]))
             .unwrap_err();
