@@ -194,6 +194,15 @@ impl Article {
         self.status == Status::Usable && self.embargo_until.is_none_or(|t| t <= now)
     }
 
+    /// The language of the story: the enricher's finding, else the newsroom's hint.
+    pub fn story_language(&self) -> Option<&str> {
+        self.enrichment
+            .as_ref()
+            .map(|e| e.language.as_str())
+            .filter(|l| *l != "und")
+            .or(self.language.as_deref())
+    }
+
     /// The (id, version) pair every consumer deduplicates on.
     pub fn identity(&self) -> (&str, u64) {
         (&self.id, self.version)

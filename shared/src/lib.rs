@@ -12,6 +12,7 @@ pub mod shutdown;
 pub mod telemetry;
 pub mod testing;
 pub mod validate;
+pub mod xml;
 
 pub use article::Article;
 pub use config::Settings;

@@ -73,6 +73,10 @@ pub async fn run(mut settings: Settings, options: DevOptions) -> anyhow::Result<
     println!("  feed (RSS)      {base}/feeds/all.rss");
     println!("  feeds index     {base}/");
     println!("  newsroom API    POST {base}/v1/articles  (Content-Type: application/json)");
+    println!(
+        "  social posts    Kafka topic {} (one per account and network)",
+        settings.topics.social
+    );
     println!("  health          {base}/healthz  {base}/readyz  {base}/metrics");
     println!("Press Ctrl-C to stop.");
 

@@ -177,7 +177,10 @@ mod tests {
     fn render_social_writes_json_lines_and_names_bad_lines() {
         let mut enriched = Vec::new();
         enrich(GOOD.as_bytes(), &mut enriched, &mut Vec::new()).unwrap();
-        let input = format!("{}\nnot json\n", String::from_utf8(enriched.clone()).unwrap().trim());
+        let input = format!(
+            "{}\nnot json\n",
+            String::from_utf8(enriched.clone()).unwrap().trim()
+        );
         let accounts = newswire_shared::config::SocialSettings::default().accounts;
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let report = render_social(accounts.clone(), input.as_bytes(), &mut out, &mut err).unwrap();
@@ -189,12 +192,17 @@ mod tests {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
         assert_eq!(posts.len(), accounts.len());
-        assert!(posts.iter().all(|p| p["article_id"] == "a" && p["text"].as_str().unwrap().contains("Alpha")));
+        assert!(posts
+            .iter()
+            .all(|p| p["article_id"] == "a" && p["text"].as_str().unwrap().contains("Alpha")));
         // The same event twice is one set of posts.
         let twice = [&enriched[..], &enriched[..]].concat();
         let mut out = Vec::new();
         render_social(accounts.clone(), &twice[..], &mut out, &mut Vec::new()).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap().lines().count(), accounts.len());
+        assert_eq!(
+            String::from_utf8(out).unwrap().lines().count(),
+            accounts.len()
+        );
     }
 
     #[test]

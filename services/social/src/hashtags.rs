@@ -22,7 +22,9 @@ pub fn choose(article: &Article, max: usize, blocklist: &[String]) -> Vec<String
         candidates.extend(e.keywords.iter().map(String::as_str));
     }
     candidates.extend(article.keywords.iter().map(String::as_str));
-    let english = language(article).is_some_and(|l| l == "en" || l.starts_with("en-"));
+    let english = article
+        .story_language()
+        .is_some_and(|l| l == "en" || l.starts_with("en-"));
     if english {
         if let Some(e) = &article.enrichment {
             candidates.extend(e.subjects.iter().map(|s| s.label.as_str()));
@@ -47,14 +49,6 @@ pub fn choose(article: &Article, max: usize, blocklist: &[String]) -> Vec<String
         chosen.push(tag);
     }
     chosen
-}
-
-fn language(article: &Article) -> Option<&str> {
-    article
-        .enrichment
-        .as_ref()
-        .map(|e| e.language.as_str())
-        .or(article.language.as_deref())
 }
 
 /// `Aleksandr Lukashenko` → `AleksandrLukashenko`, `Collective Security Treaty

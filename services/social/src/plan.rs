@@ -112,7 +112,7 @@ fn wants(account: &SocialAccount, article: &Article) -> bool {
     if account.languages.is_empty() {
         return true;
     }
-    let Some(lang) = language(article) else {
+    let Some(lang) = article.story_language() else {
         return false;
     };
     let primary = lang.split('-').next().unwrap_or(lang);
@@ -120,15 +120,6 @@ fn wants(account: &SocialAccount, article: &Article) -> bool {
         .languages
         .iter()
         .any(|l| l.eq_ignore_ascii_case(primary) || l.eq_ignore_ascii_case(lang))
-}
-
-fn language(article: &Article) -> Option<&str> {
-    article
-        .enrichment
-        .as_ref()
-        .map(|e| e.language.as_str())
-        .filter(|l| *l != "und")
-        .or(article.language.as_deref())
 }
 
 fn delete(article: &Article, live: &PostRecord, post_id: &str, reason: &str) -> PostEvent {
@@ -247,7 +238,7 @@ pub fn story_post(article: &Article, account: &SocialAccount, kind: Kind) -> Opt
         thread,
         publish_at: Some(publish_at),
         link,
-        language: language(article).map(str::to_string),
+        language: article.story_language().map(str::to_string),
         facets: first.facets,
         embed,
         parse_mode: (account.network == Network::Telegram).then_some("HTML"),

@@ -8,7 +8,9 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::Path;
 
+mod newsml;
 mod social;
+pub use newsml::{NewsmlSettings, NewsmlSubscriber};
 pub use social::{CorrectionPolicy, Network, SocialAccount, SocialSettings};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -26,6 +28,8 @@ pub struct Settings {
     pub enricher: EnricherSettings,
     #[serde(default)]
     pub feeds: FeedsSettings,
+    #[serde(default)]
+    pub newsml: NewsmlSettings,
     #[serde(default)]
     pub social: SocialSettings,
 }
@@ -349,6 +353,20 @@ impl Settings {
         if self.feeds.rate_limit_per_minute == 0 {
             return invalid("feeds.rate_limit_per_minute", "must be at least 1");
         }
+        for s in &self.newsml.subscribers {
+            if s.key.as_ref().is_some_and(|k| k.len() < 16) {
+                return invalid("newsml.subscribers.key", "must be at least 16 characters");
+            }
+            if s.name.is_empty() || s.name.contains(['/', '\\']) {
+                return invalid(
+                    "newsml.subscribers.name",
+                    "must be a non-empty name without slashes",
+                );
+            }
+        }
+        if !self.newsml.provider_uri.contains(':') {
+            return invalid("newsml.provider_uri", "must be an absolute URI");
+        }
         let mut seen = std::collections::HashSet::new();
         for account in &self.social.accounts {
             if account.name.trim().is_empty() {
@@ -437,7 +455,10 @@ mod tests {
         assert_eq!(s.social.accounts[0].utm["utm_source"], "telegram");
         write("[[social.accounts]]\nname = \"a\"\nnetwork = \"x\"\nhashtags = 4\n");
         let err = Settings::load_from(Some(&file), env(&[])).unwrap_err();
-        assert!(err.to_string().contains("social.accounts.hashtags"), "{err}");
+        assert!(
+            err.to_string().contains("social.accounts.hashtags"),
+            "{err}"
+        );
         write("[[social.accounts]]\nname = \"a\"\nnetwork = \"myspace\"\n");
         let err = Settings::load_from(Some(&file), env(&[])).unwrap_err();
         assert!(err.to_string().contains("myspace"), "{err}");

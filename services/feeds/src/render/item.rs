@@ -58,18 +58,7 @@ pub fn body_html(a: &Article) -> String {
 
 /// The language of the story: the enricher's finding, else the newsroom's hint.
 pub fn language(a: &Article) -> Option<&str> {
-    a.enrichment
-        .as_ref()
-        .map(|e| e.language.as_str())
-        .filter(|l| *l != "und")
-        .or(a.language.as_deref())
+    a.story_language()
 }
 
-/// XML 1.0 cannot carry most C0 control characters, even escaped; drop them.
-pub fn xml_safe(s: &str) -> String {
-    s.chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
-        })
-        .collect()
-}
+pub use newswire_shared::xml::xml_safe;
