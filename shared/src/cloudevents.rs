@@ -13,6 +13,7 @@ pub mod types {
     pub const PUBLISHED: &str = "news.article.published.v1";
     pub const ENRICHED: &str = "news.article.enriched.v1";
     pub const SOCIAL_POST: &str = "news.social.post.v1";
+    pub const NEWSML_ITEM: &str = "news.newsml.item.v1";
 }
 
 /// The CloudEvents context of one event.
@@ -41,14 +42,19 @@ impl CloudEvent {
     }
 
     pub fn to_headers(&self) -> OwnedHeaders {
-        OwnedHeaders::new_with_capacity(7)
+        self.to_headers_with_content_type(CONTENT_TYPE)
+    }
+
+    /// As [`CloudEvent::to_headers`], for a payload that is not JSON.
+    pub fn to_headers_with_content_type(&self, content_type: &str) -> OwnedHeaders {
+        OwnedHeaders::new_with_capacity(10)
             .insert(header("ce_specversion", SPECVERSION))
             .insert(header("ce_id", &self.id))
             .insert(header("ce_source", &self.source))
             .insert(header("ce_type", &self.event_type))
             .insert(header("ce_time", &self.time))
             .insert(header("ce_subject", &self.subject))
-            .insert(header("content-type", CONTENT_TYPE))
+            .insert(header("content-type", content_type))
     }
 
     /// Reads the context back; `None` when a required attribute is missing.

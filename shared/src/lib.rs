@@ -7,6 +7,7 @@ pub mod cloudevents;
 pub mod config;
 pub mod health;
 pub mod kafka;
+pub mod keys;
 pub mod service;
 pub mod shutdown;
 pub mod telemetry;

@@ -1,8 +1,9 @@
 //! Who may read which feed: public feeds for everyone, the rest for subscriber keys
 //! entitled to them, each key rate-limited. Refusals say nothing about the feed.
 
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use newswire_shared::config::{FeedsSettings, Subscriber};
+use newswire_shared::keys::{constant_time_eq, presented_key};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -99,32 +100,12 @@ impl Access {
     }
 }
 
-fn presented_key(headers: &HeaderMap, query: &BTreeMap<String, String>) -> Option<String> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    let api_key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
-    bearer
-        .or(api_key)
-        .map(|k| k.trim().to_string())
-        .or_else(|| query.get("key").cloned())
-}
-
 /// `*` matches everything; `section/*` every section; anything else matches itself.
 pub fn pattern_matches(pattern: &str, feed: &str) -> bool {
     match pattern.strip_suffix('*') {
         Some(prefix) => feed.starts_with(prefix),
         None => pattern == feed,
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = a.len() ^ b.len();
-    for i in 0..a.len().max(b.len()) {
-        diff |= usize::from(a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0));
-    }
-    diff == 0
 }
 
 #[cfg(test)]
@@ -137,9 +118,5 @@ mod tests {
         assert!(pattern_matches("section/*", "section/economy"));
         assert!(!pattern_matches("section/*", "lang/ru"));
         assert!(pattern_matches("all", "all") && !pattern_matches("all", "allx"));
-        assert!(constant_time_eq(b"secret-key-0001", b"secret-key-0001"));
-        assert!(!constant_time_eq(b"secret-key-0001", b"secret-key-0002"));
-        assert!(!constant_time_eq(b"secret", b"secret-key"));
-        assert!(!constant_time_eq(b"", b"x"));
     }
 }

@@ -2,13 +2,143 @@
 //! `newsItem` (and ninjs 3.2), produces it to `newsml.items`, and delivers it to
 //! subscribers by drop folder and HTTP pull — embargo- and kill-aware.
 //!
-//! Formats are pure functions of an article ([`g2`], [`ninjs`], [`xhtml`]), apart
-//! from Kafka and HTTP.
+//! Formats are pure functions of an article ([`g2`], [`ninjs`], [`xhtml`]); the
+//! Kafka stage is [`stage`]; [`delivery`] reads `newsml.items` back and hands items
+//! over.
 
+pub mod delivery;
+pub mod files;
 pub mod g2;
 pub mod ninjs;
+pub mod stage;
 pub mod vocab;
 pub mod xhtml;
 
 pub use g2::{news_item, news_message, Provider};
 pub use ninjs::ninjs;
+
+use anyhow::Context;
+use axum::Router;
+use delivery::consumer::DeliveryConsumer;
+use delivery::dropfolder::DropFolder;
+use delivery::http::PullApi;
+use delivery::ItemStore;
+use newswire_shared::health::Health;
+use newswire_shared::kafka::{run_stage, StageSpec};
+use newswire_shared::shutdown::Shutdown;
+use newswire_shared::Settings;
+use std::sync::{Arc, RwLock};
+use tokio::net::TcpListener;
+
+pub fn stage_spec(settings: &Settings) -> StageSpec {
+    StageSpec {
+        name: "newsml".into(),
+        input_topic: settings.topics.enriched.clone(),
+        group_id: settings.newsml.group_id.clone(),
+        deadletter_topic: settings.topics.deadletter.clone(),
+        transactional_id: format!("newswire-newsml-{}", settings.instance_id()),
+    }
+}
+
+/// Starts the rendering stage on its own thread; it stops when `shutdown` fires.
+pub fn spawn_stage(
+    settings: &Settings,
+    health: &Health,
+    shutdown: Shutdown,
+) -> std::thread::JoinHandle<anyhow::Result<()>> {
+    let spec = stage_spec(settings);
+    let kafka = settings.kafka.clone();
+    let transform = stage::NewsmlTransform::new(settings);
+    let metrics = health.metrics.clone();
+    let readiness = health.component("newsml.stage");
+    std::thread::Builder::new()
+        .name("newsml-stage".into())
+        .spawn(move || {
+            Ok(run_stage(
+                &spec, &kafka, transform, &metrics, readiness, shutdown,
+            )?)
+        })
+        .expect("spawning the newsml stage thread")
+}
+
+/// Delivery: the item store shared by the drop folders and the pull API.
+pub struct Delivery {
+    pub store: Arc<RwLock<ItemStore>>,
+    api: PullApi,
+    folders: Vec<DropFolder>,
+}
+
+impl Delivery {
+    /// Opens every subscriber's drop folder (reading what it already received).
+    pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let store = Arc::new(RwLock::new(ItemStore::new(epoch)));
+        let mut folders = Vec::new();
+        for s in &settings.newsml.subscribers {
+            if let Some(dir) = &s.drop_folder {
+                folders.push(DropFolder::open(s, dir).with_context(|| {
+                    format!("opening drop folder {} of {}", dir.display(), s.name)
+                })?);
+            }
+        }
+        let api = PullApi {
+            store: store.clone(),
+            subscribers: Arc::new(settings.newsml.subscribers.clone()),
+            provider: Arc::new(stage::provider(settings)),
+        };
+        Ok(Self {
+            store,
+            api,
+            folders,
+        })
+    }
+
+    /// `/newsml/items…`.
+    pub fn router(&self) -> Router {
+        self.api.clone().router()
+    }
+
+    /// Reads `newsml.items` and feeds the drop folders on its own thread.
+    pub fn spawn_consumer(
+        self,
+        settings: &Settings,
+        health: &Health,
+        shutdown: Shutdown,
+    ) -> std::thread::JoinHandle<anyhow::Result<()>> {
+        let consumer = DeliveryConsumer {
+            kafka: settings.kafka.clone(),
+            topic: settings.topics.newsml.clone(),
+            store: self.store,
+            folders: self.folders,
+        };
+        let metrics = health.metrics.clone();
+        let readiness = health.component("newsml.delivery");
+        std::thread::Builder::new()
+            .name("newsml-delivery".into())
+            .spawn(move || consumer.run(metrics, readiness, shutdown))
+            .expect("spawning the newsml delivery thread")
+    }
+}
+
+/// Runs the newsml service alone: rendering stage, delivery, and the pull API with
+/// /healthz, /readyz, /metrics on `newsml.listen`.
+pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(settings.newsml.listen).await?;
+    let health = Health::default();
+    let delivery = Delivery::build(&settings)?;
+    let app = delivery.router().merge(health.router());
+    let stage = spawn_stage(&settings, &health, shutdown.clone());
+    let consumer = delivery.spawn_consumer(&settings, &health, shutdown.clone());
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.wait())
+        .await;
+    for (name, thread) in [("stage", stage), ("delivery", consumer)] {
+        tokio::task::spawn_blocking(move || thread.join())
+            .await?
+            .map_err(|_| anyhow::anyhow!("newsml {name} thread panicked"))??;
+    }
+    served?;
+    Ok(())
+}

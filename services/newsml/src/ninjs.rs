@@ -15,7 +15,7 @@ pub fn ninjs(a: &Article) -> Vec<u8> {
 }
 
 pub fn ninjs_value(a: &Article) -> Value {
-    let time = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let time = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, true);
     let mut o = Map::new();
     o.insert(
         "standard".into(),

@@ -46,8 +46,8 @@ enum Command {
     },
     /// Enrich article events: JSON lines on stdin, enriched JSON lines on stdout.
     Enrich,
-    /// Render a feed (or, with `--format social`, social posts as JSON lines) from
-    /// enriched events (JSON lines on stdin) to stdout.
+    /// Render a feed to stdout (or social posts as JSON lines to stdout, or NewsML-G2
+    /// / ninjs files into `--out`) from enriched events (JSON lines on stdin).
     Render {
         #[arg(long, value_enum)]
         format: FeedFormat,
@@ -57,6 +57,9 @@ enum Command {
         /// Items in the feed.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Folder for `--format newsml` and `--format ninjs` (one file per version).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -125,8 +128,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )?;
             Ok(outcome(report.bad_lines))
         }
-        Command::Render { format, now, limit } => {
+        Command::Render {
+            format,
+            now,
+            limit,
+            out,
+        } => {
             let now = now.unwrap_or_else(Utc::now);
+            if matches!(format, FeedFormat::Newsml | FeedFormat::Ninjs) {
+                let out = out.context("--format newsml and ninjs write files: give --out DIR")?;
+                let provider = newswire_newsml::Provider {
+                    name: settings.newsml.provider_name.clone(),
+                    uri: settings.newsml.provider_uri.clone(),
+                };
+                let (report, written) =
+                    stdio::render_items(format, &provider, &out, stdin(), &mut std::io::stderr())?;
+                eprintln!("{written} files written to {}", out.display());
+                return Ok(outcome(report.bad_lines));
+            }
             let Some(feed) = format.feed() else {
                 let report = stdio::render_social(
                     settings.social.accounts.clone(),

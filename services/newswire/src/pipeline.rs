@@ -20,10 +20,12 @@ pub struct Pipeline {
     feed_consumer: JoinHandle<anyhow::Result<()>>,
     enricher: std::thread::JoinHandle<anyhow::Result<()>>,
     social: std::thread::JoinHandle<anyhow::Result<()>>,
+    newsml: std::thread::JoinHandle<anyhow::Result<()>>,
+    newsml_delivery: std::thread::JoinHandle<anyhow::Result<()>>,
 }
 
 impl Pipeline {
-    /// Starts ingest, the enricher and social stages and feeds against `settings.kafka.brokers`,
+    /// Starts ingest, the enricher, newsml and social stages, newsml delivery and feeds against `settings.kafka.brokers`,
     /// all served on `listener`. The topics must exist.
     pub fn start(
         settings: &Settings,
@@ -35,11 +37,16 @@ impl Pipeline {
         let feeds = Feeds::build(settings);
         let enricher = spawn_stage(settings, &health, shutdown.clone());
         let social = newswire_social::spawn_stage(settings, &health, shutdown.clone());
+        let newsml = newswire_newsml::spawn_stage(settings, &health, shutdown.clone());
+        let delivery = newswire_newsml::Delivery::build(settings)?;
+        let newsml_router = delivery.router();
+        let newsml_delivery = delivery.spawn_consumer(settings, &health, shutdown.clone());
         let feed_consumer = feeds.spawn_consumer(settings, &health, shutdown.clone());
         ingest.watch_broker(health.component("ingest.kafka"), shutdown.clone());
         let app = Router::new()
             .merge(ingest.router())
             .merge(feeds.router())
+            .merge(newsml_router)
             .merge(health.router())
             .fallback(newswire_ingest::api::not_found);
         let server = tokio::spawn(async move {
@@ -55,6 +62,8 @@ impl Pipeline {
             feed_consumer,
             enricher,
             social,
+            newsml,
+            newsml_delivery,
         })
     }
 
@@ -62,7 +71,12 @@ impl Pipeline {
     pub async fn stopped(self) -> anyhow::Result<()> {
         self.server.await??;
         self.feed_consumer.await??;
-        for (name, stage) in [("enricher", self.enricher), ("social", self.social)] {
+        for (name, stage) in [
+            ("enricher", self.enricher),
+            ("social", self.social),
+            ("newsml", self.newsml),
+            ("newsml delivery", self.newsml_delivery),
+        ] {
             tokio::task::spawn_blocking(move || stage.join())
                 .await?
                 .map_err(|_| anyhow::anyhow!("{name} thread panicked"))??;

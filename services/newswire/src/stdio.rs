@@ -64,6 +64,10 @@ pub enum FeedFormat {
     Jsonfeed,
     /// Social posts as JSON lines, one per account (from the configuration).
     Social,
+    /// One NewsML-G2 news item file per article version (needs `--out`).
+    Newsml,
+    /// One ninjs 3.2 file per article version (needs `--out`).
+    Ninjs,
 }
 
 impl FeedFormat {
@@ -72,7 +76,7 @@ impl FeedFormat {
             FeedFormat::Rss => Some(Format::Rss),
             FeedFormat::Atom => Some(Format::Atom),
             FeedFormat::Jsonfeed => Some(Format::JsonFeed),
-            FeedFormat::Social => None,
+            FeedFormat::Social | FeedFormat::Newsml | FeedFormat::Ninjs => None,
         }
     }
 }
@@ -103,6 +107,40 @@ pub fn render_social(
     match io_error {
         Some(e) => Err(e),
         None => Ok(report),
+    }
+}
+
+/// `newswire render --format newsml|ninjs --out DIR`: enriched events in, one file per
+/// article version out (`{id}_v{version}.xml` or `.json`), written atomically; a
+/// version already rendered is not written again. Returns the files written.
+pub fn render_items(
+    format: FeedFormat,
+    provider: &newswire_newsml::Provider,
+    out_dir: &std::path::Path,
+    input: impl BufRead,
+    errors: &mut impl Write,
+) -> std::io::Result<(Report, usize)> {
+    let mut written = 0;
+    let mut io_error = None;
+    let report = for_each_line(input, errors, |line| {
+        let article = decode_article(line, Stage::Enriched).map_err(|e| e.to_string())?;
+        let (bytes, ext) = match format {
+            FeedFormat::Ninjs => (newswire_newsml::ninjs(&article), "json"),
+            _ => (newswire_newsml::news_item(&article, provider), "xml"),
+        };
+        let name = newswire_newsml::files::file_name(&article.id, article.version, ext);
+        match newswire_newsml::files::write_atomic(out_dir, &name, &bytes) {
+            Ok(true) => written += 1,
+            Ok(false) => {}
+            Err(e) => {
+                io_error.get_or_insert(e);
+            }
+        }
+        Ok(())
+    })?;
+    match io_error {
+        Some(e) => Err(e),
+        None => Ok((report, written)),
     }
 }
 
@@ -203,6 +241,39 @@ mod tests {
             String::from_utf8(out).unwrap().lines().count(),
             accounts.len()
         );
+    }
+
+    #[test]
+    fn render_items_writes_one_file_per_version_once() {
+        let mut enriched = Vec::new();
+        let v2 = GOOD.replace("\"version\":1", "\"version\":2");
+        enrich(
+            format!("{GOOD}\n{v2}\n").as_bytes(),
+            &mut enriched,
+            &mut Vec::new(),
+        )
+        .unwrap();
+        let input = [&enriched[..], &enriched[..], b"{bad\n"].concat();
+        let dir = std::env::temp_dir().join(format!("render-items-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let provider = newswire_newsml::Provider {
+            name: "N".into(),
+            uri: "https://n.example/".into(),
+        };
+        let mut err = Vec::new();
+        let (report, written) =
+            render_items(FeedFormat::Newsml, &provider, &dir, &input[..], &mut err).unwrap();
+        assert_eq!((report.bad_lines, written), (1, 2));
+        assert!(String::from_utf8(err).unwrap().starts_with("line 5: "));
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a_v1.xml", "a_v2.xml"]);
+        let xml = std::fs::read_to_string(dir.join("a_v2.xml")).unwrap();
+        assert!(xml.contains("version=\"2\"") && xml.contains("<headline>Alpha</headline>"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -5,11 +5,13 @@
 mod clients;
 mod deadletter;
 mod embedded;
+mod replay;
 mod stage;
 mod topics;
 
 pub use clients::{consumer_config, producer_config, transactional_producer_config};
 pub use deadletter::{dead_letter_record, DeadLetter};
 pub use embedded::EmbeddedBroker;
+pub use replay::replay_topic;
 pub use stage::{run_stage, OutputRecord, Rejection, StageError, StageSpec, Transform};
 pub use topics::{ensure_topics, TopicSpec};

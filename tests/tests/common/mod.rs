@@ -65,6 +65,7 @@ impl Broker {
         s.topics.deadletter = format!("{unique}.deadletter");
         s.enricher.group_id = format!("{unique}.enricher");
         s.social.group_id = format!("{unique}.social");
+        s.newsml.group_id = format!("{unique}.newsml");
         let topics = TopicSpec::all(&s.topics, PARTITIONS);
         match self {
             Broker::Embedded(b) => b.create_topics(&topics).expect("create topics"),

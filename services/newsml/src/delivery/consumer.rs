@@ -1,0 +1,280 @@
+//! Reads `newsml.items` into the item store and hands every version to the drop
+//! folders as soon as each subscriber may have it; embargoes are released by the
+//! clock, not by the next item.
+//!
+//! Every replica reads every partition from the beginning (the store is in memory and
+//! idempotent on (id, version)); the drop folders remember what they received, so the
+//! replay after a restart delivers nothing twice.
+
+use crate::delivery::dropfolder::DropFolder;
+use crate::delivery::store::{ItemStore, ItemVersion};
+use crate::stage::{EMBARGO_HEADER, STATUS_HEADER, VERSION_HEADER};
+use chrono::{DateTime, Utc};
+use newswire_shared::article::Status;
+use newswire_shared::cloudevents::header_str;
+use newswire_shared::config::KafkaSettings;
+use newswire_shared::health::Readiness;
+use newswire_shared::shutdown::Shutdown;
+use newswire_shared::telemetry::Metrics;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::{BorrowedMessage, Message};
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use std::collections::BTreeSet;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+pub struct DeliveryConsumer {
+    pub kafka: KafkaSettings,
+    pub topic: String,
+    pub store: Arc<RwLock<ItemStore>>,
+    pub folders: Vec<DropFolder>,
+}
+
+/// The item version a `newsml.items` record carries, or why it cannot be read.
+pub fn item_from_record(m: &BorrowedMessage<'_>) -> Result<ItemVersion, String> {
+    let id = m
+        .key()
+        .and_then(|k| std::str::from_utf8(k).ok())
+        .ok_or("key: missing or not UTF-8")?;
+    let headers = m.headers().ok_or("headers: missing")?;
+    let version = header_str(headers, VERSION_HEADER)
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or("newsml_version: missing or not a number")?;
+    let status = match header_str(headers, STATUS_HEADER) {
+        Some("usable") => Status::Usable,
+        Some("withheld") => Status::Withheld,
+        Some("canceled") => Status::Canceled,
+        _ => return Err("newsml_status: missing or unknown".into()),
+    };
+    let embargo = match header_str(headers, EMBARGO_HEADER) {
+        Some(e) => Some(
+            e.parse::<DateTime<Utc>>()
+                .map_err(|e| format!("newsml_embargo_until: {e}"))?,
+        ),
+        None => None,
+    };
+    let partition = m.partition();
+    let received = m
+        .timestamp()
+        .to_millis()
+        .and_then(DateTime::<Utc>::from_timestamp_millis)
+        .unwrap_or_else(Utc::now);
+    let xml = m.payload().ok_or("payload: empty")?;
+    Ok(ItemVersion {
+        id: id.to_string(),
+        version,
+        status,
+        embargo,
+        received,
+        partition,
+        xml: Arc::from(xml),
+    })
+}
+
+/// Tracks, per partition, the high watermark taken at some instant and whether the
+/// consumer has read up to it: then every record written before that instant is in
+/// the store, and the partition is settled up to it.
+struct Settling {
+    snapshots: Vec<Option<(i64, DateTime<Utc>)>>,
+    last: Instant,
+    all_settled_once: bool,
+}
+
+impl Settling {
+    /// How often watermarks are asked for (a round trip per partition).
+    const EVERY: Duration = Duration::from_millis(25);
+
+    fn new(partitions: i32) -> Self {
+        Self {
+            snapshots: vec![None; partitions as usize],
+            last: Instant::now() - Self::EVERY,
+            all_settled_once: false,
+        }
+    }
+
+    /// Settles the partitions whose snapshot has been read up to; takes new snapshots.
+    /// Returns whether every partition has been settled at least once.
+    fn update(&mut self, consumer: &BaseConsumer, topic: &str, store: &RwLock<ItemStore>) -> bool {
+        if self.last.elapsed() < Self::EVERY {
+            return self.all_settled_once;
+        }
+        self.last = Instant::now();
+        let positions = consumer.position().ok();
+        let position = |p: i32| {
+            positions
+                .as_ref()
+                .and_then(|tpl| tpl.find_partition(topic, p))
+                .and_then(|e| match e.offset() {
+                    Offset::Offset(o) => Some(o),
+                    _ => None,
+                })
+        };
+        let mut all = true;
+        for p in 0..self.snapshots.len() as i32 {
+            if let Some((high, taken)) = self.snapshots[p as usize] {
+                if position(p).is_some_and(|at| at >= high) || high == 0 {
+                    store.write().expect("store lock").settle(p, taken);
+                    self.snapshots[p as usize] = None;
+                } else {
+                    all = false;
+                    continue;
+                }
+            }
+            let taken = Utc::now();
+            match consumer.fetch_watermarks(topic, p, Duration::from_secs(2)) {
+                Ok((low, high)) => {
+                    if low >= high {
+                        // Empty (or compacted away): nothing to read before `taken`.
+                        store.write().expect("store lock").settle(p, taken);
+                    } else {
+                        self.snapshots[p as usize] = Some((high, taken));
+                    }
+                }
+                Err(e) => {
+                    all = false;
+                    tracing::warn!(partition = p, error = %e, "could not read the high watermark");
+                }
+            }
+        }
+        self.all_settled_once |= all;
+        self.all_settled_once
+    }
+}
+
+impl DeliveryConsumer {
+    /// Runs on the calling thread until `shutdown`.
+    pub fn run(
+        mut self,
+        metrics: Metrics,
+        readiness: Readiness,
+        shutdown: Shutdown,
+    ) -> anyhow::Result<()> {
+        let delivered: Vec<_> = self
+            .folders
+            .iter()
+            .map(|f| {
+                metrics.counter(
+                    "newswire_newsml_delivered_total",
+                    "Item files written to a subscriber's drop folder.",
+                    &[("subscriber", &f.name)],
+                )
+            })
+            .collect();
+        let invalid = metrics.counter(
+            "newswire_newsml_invalid_records_total",
+            "newsml.items records that could not be read.",
+            &[],
+        );
+        let consumer: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &self.kafka.brokers)
+            .set("client.id", "newswire-newsml-delivery")
+            .set("group.id", "newswire-newsml-delivery-unused")
+            .set("enable.auto.commit", "false")
+            .set("isolation.level", "read_committed")
+            .create()?;
+        let partitions = loop {
+            let n = consumer
+                .fetch_metadata(Some(&self.topic), Duration::from_secs(5))
+                .ok()
+                .and_then(|m| {
+                    m.topics()
+                        .first()
+                        .filter(|t| t.error().is_none())
+                        .map(|t| t.partitions().len() as i32)
+                })
+                .unwrap_or(0);
+            if n > 0 {
+                break n;
+            }
+            if shutdown.is_triggered() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        };
+        let mut assignment = TopicPartitionList::new();
+        for p in 0..partitions {
+            assignment.add_partition_offset(&self.topic, p, Offset::Beginning)?;
+        }
+        consumer.assign(&assignment)?;
+        tracing::info!(topic = %self.topic, partitions, folders = self.folders.len(), "newsml delivery assigned");
+        // Stories whose delivery failed (a full disk, say) and must be tried again.
+        let mut retry: BTreeSet<String> = BTreeSet::new();
+        let mut last_retry = Instant::now();
+        let mut settling = Settling::new(partitions);
+        while !shutdown.is_triggered() {
+            let wait = self.until_next_release().min(Duration::from_millis(50));
+            let mut touched = BTreeSet::new();
+            match consumer.poll(wait) {
+                Some(Ok(m)) => match item_from_record(&m) {
+                    Ok(item) => {
+                        let id = item.id.clone();
+                        if self
+                            .store
+                            .write()
+                            .expect("store lock")
+                            .insert(item, Utc::now())
+                        {
+                            touched.insert(id);
+                        }
+                    }
+                    Err(reason) => {
+                        invalid.inc();
+                        tracing::warn!(partition = m.partition(), offset = m.offset(), %reason, "newsml.items record skipped");
+                    }
+                },
+                Some(Err(e)) => tracing::warn!(error = %e, "newsml delivery consume error"),
+                None => {}
+            }
+            if settling.update(&consumer, &self.topic, &self.store) {
+                readiness.set(true);
+            }
+            let now = Utc::now();
+            touched.extend(self.store.write().expect("store lock").release_due(now));
+            if last_retry.elapsed() > Duration::from_secs(5) {
+                touched.append(&mut retry);
+                last_retry = Instant::now();
+            }
+            for id in touched {
+                self.deliver_story(&id, now, &delivered, &mut retry);
+            }
+        }
+        Ok(())
+    }
+
+    fn until_next_release(&self) -> Duration {
+        let now = Utc::now();
+        let store = self.store.read().expect("store lock");
+        if store.has_due(now) {
+            return Duration::ZERO;
+        }
+        store.next_release(now).map_or(Duration::from_secs(1), |e| {
+            (e - now).to_std().unwrap_or(Duration::ZERO)
+        })
+    }
+
+    fn deliver_story(
+        &mut self,
+        id: &str,
+        now: DateTime<Utc>,
+        counters: &[Arc<newswire_shared::telemetry::Counter>],
+        retry: &mut BTreeSet<String>,
+    ) {
+        let store = self.store.read().expect("store lock");
+        for (folder, counter) in self.folders.iter_mut().zip(counters) {
+            let Some(item) = folder.due(&store, id, now).cloned() else {
+                continue;
+            };
+            match folder.deliver(&item) {
+                Ok(written) => {
+                    if written {
+                        counter.inc();
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(subscriber = %folder.name, id, version = item.version, error = %e, "drop folder delivery failed; will retry");
+                    retry.insert(id.to_string());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! One drop folder per subscriber: each version they may have is written once, as
+//! `{id}_v{version}.xml`, atomically. What was delivered is remembered in the folder
+//! itself (`.delivered`, one `id version` line per file, synced), so a restart neither
+//! repeats nor skips a delivery even after the subscriber has picked the files up.
+
+use crate::delivery::store::{ItemStore, ItemVersion};
+use crate::files::{file_name, write_atomic};
+use chrono::{DateTime, Utc};
+use newswire_shared::article::Status;
+use newswire_shared::config::NewsmlSubscriber;
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+const LEDGER: &str = ".delivered";
+
+pub struct DropFolder {
+    pub name: String,
+    pub trusted: bool,
+    dir: PathBuf,
+    /// Highest version delivered per story.
+    delivered: HashMap<String, u64>,
+}
+
+impl DropFolder {
+    /// Opens (creating) the folder and reads what was delivered before.
+    pub fn open(subscriber: &NewsmlSubscriber, dir: &Path) -> io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let mut delivered = HashMap::new();
+        match File::open(dir.join(LEDGER)) {
+            Ok(f) => {
+                for line in BufReader::new(f).lines() {
+                    let line = line?;
+                    if let Some((id, v)) = line.rsplit_once(' ') {
+                        if let Ok(v) = v.parse::<u64>() {
+                            let e = delivered.entry(id.to_string()).or_insert(0);
+                            *e = (*e).max(v);
+                        }
+                    }
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        Ok(Self {
+            name: subscriber.name.clone(),
+            trusted: subscriber.trust_embargo,
+            dir: dir.to_path_buf(),
+            delivered,
+        })
+    }
+
+    /// The version of story `id` this subscriber should get now, if any: the newest
+    /// they may have, newer than what they have; a withdrawal only if they had the story.
+    pub fn due<'s>(
+        &self,
+        store: &'s ItemStore,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Option<&'s ItemVersion> {
+        let target = store.visible_latest(id, self.trusted, now)?;
+        let had = self.delivered.get(id).copied();
+        if target.status != Status::Usable && had.is_none() {
+            return None;
+        }
+        (had.unwrap_or(0) < target.version).then_some(target)
+    }
+
+    /// Writes the item, then records it. Returns whether a file was written.
+    pub fn deliver(&mut self, item: &ItemVersion) -> io::Result<bool> {
+        let name = file_name(&item.id, item.version, "xml");
+        let written = write_atomic(&self.dir, &name, &item.xml)?;
+        let mut ledger = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.dir.join(LEDGER))?;
+        writeln!(ledger, "{} {}", item.id, item.version)?;
+        ledger.sync_data()?;
+        self.delivered.insert(item.id.clone(), item.version);
+        Ok(written)
+    }
+}

@@ -1,0 +1,168 @@
+//! `articles.enriched` → `newsml.items`, exactly once: one NewsML-G2 item per new
+//! article version. A version not newer than the last one rendered (redelivery, a
+//! late older version) produces nothing.
+
+use crate::g2::{news_item, Provider};
+use chrono::SecondsFormat;
+use newswire_shared::article::Status;
+use newswire_shared::cloudevents::{header_str, types, CloudEvent};
+use newswire_shared::config::KafkaSettings;
+use newswire_shared::kafka::{replay_topic, OutputRecord, Rejection, Transform};
+use newswire_shared::validate::{decode_article, Stage};
+use newswire_shared::{Article, Settings};
+use rdkafka::message::{BorrowedMessage, Header, Message, OwnedHeaders};
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// MIME type of a NewsML-G2 news item.
+pub const CONTENT_TYPE: &str = "application/vnd.iptc.g2.newsitem+xml";
+/// Headers that let readers of `newsml.items` route without parsing the XML.
+pub const VERSION_HEADER: &str = "newsml_version";
+pub const STATUS_HEADER: &str = "newsml_status";
+pub const EMBARGO_HEADER: &str = "newsml_embargo_until";
+
+pub struct NewsmlTransform {
+    provider: Provider,
+    output_topic: String,
+    source: String,
+    kafka: Option<KafkaSettings>,
+    /// Highest version rendered per story, as committed.
+    rendered: HashMap<String, u64>,
+    /// Changes of the batch in progress, merged on commit.
+    pending: HashMap<String, u64>,
+}
+
+impl NewsmlTransform {
+    /// Reads what it rendered before back from `newsml.items` at start and after every
+    /// rebalance.
+    pub fn new(settings: &Settings) -> Self {
+        let mut t = Self::offline(settings);
+        t.kafka = Some(settings.kafka.clone());
+        t
+    }
+
+    /// Starts with nothing rendered and never reads Kafka back (tests, benchmarks).
+    pub fn offline(settings: &Settings) -> Self {
+        Self {
+            provider: provider(settings),
+            output_topic: settings.topics.newsml.clone(),
+            source: settings.newsml.source.clone(),
+            kafka: None,
+            rendered: HashMap::new(),
+            pending: HashMap::new(),
+        }
+    }
+}
+
+pub fn provider(settings: &Settings) -> Provider {
+    Provider {
+        name: settings.newsml.provider_name.clone(),
+        uri: settings.newsml.provider_uri.clone(),
+    }
+}
+
+/// The `newsml.items` record of an article version.
+pub fn item_record(
+    article: &Article,
+    provider: &Provider,
+    topic: &str,
+    source: &str,
+) -> OutputRecord {
+    let event = CloudEvent::for_article(article, source, types::NEWSML_ITEM);
+    let status = match article.status {
+        Status::Usable => "usable",
+        Status::Withheld => "withheld",
+        Status::Canceled => "canceled",
+    };
+    let mut headers: OwnedHeaders = event
+        .to_headers_with_content_type(CONTENT_TYPE)
+        .insert(Header {
+            key: VERSION_HEADER,
+            value: Some(&article.version.to_string()),
+        })
+        .insert(Header {
+            key: STATUS_HEADER,
+            value: Some(status),
+        });
+    if let Some(e) = article.embargo_until {
+        headers = headers.insert(Header {
+            key: EMBARGO_HEADER,
+            value: Some(&e.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+        });
+    }
+    OutputRecord {
+        topic: topic.to_string(),
+        key: Some(article.id.clone().into_bytes()),
+        payload: Some(news_item(article, provider)),
+        headers,
+    }
+}
+
+impl Transform for NewsmlTransform {
+    fn apply(&mut self, message: &BorrowedMessage<'_>) -> Result<Vec<OutputRecord>, Rejection> {
+        let payload = message
+            .payload()
+            .ok_or_else(|| Rejection("empty payload (tombstone)".into()))?;
+        let article = decode_article(payload, Stage::Enriched)
+            .map_err(|e| Rejection(format!("invalid enriched article: {e}")))?;
+        if message.key() != Some(article.id.as_bytes()) {
+            return Err(Rejection(format!(
+                "key: Kafka key {:?} is not the article id {:?}",
+                message.key().map(String::from_utf8_lossy),
+                article.id
+            )));
+        }
+        let done = self
+            .pending
+            .get(&article.id)
+            .or_else(|| self.rendered.get(&article.id))
+            .copied()
+            .unwrap_or(0);
+        if article.version <= done {
+            return Ok(Vec::new());
+        }
+        self.pending.insert(article.id.clone(), article.version);
+        Ok(vec![item_record(
+            &article,
+            &self.provider,
+            &self.output_topic,
+            &self.source,
+        )])
+    }
+
+    fn committed(&mut self) {
+        self.rendered.extend(self.pending.drain());
+    }
+
+    fn aborted(&mut self) {
+        self.pending.clear();
+    }
+
+    fn reassigned(&mut self) {
+        let Some(kafka) = &self.kafka else { return };
+        let mut rendered: HashMap<String, u64> = HashMap::new();
+        let replayed = replay_topic(
+            kafka,
+            &self.output_topic,
+            "newswire-newsml-rendered",
+            Duration::from_secs(60),
+            |m| {
+                let id = m.key().map(|k| String::from_utf8_lossy(k).into_owned());
+                let version = m
+                    .headers()
+                    .and_then(|h| header_str(h, VERSION_HEADER))
+                    .and_then(|v| v.parse::<u64>().ok());
+                if let (Some(id), Some(v)) = (id, version) {
+                    let e = rendered.entry(id).or_default();
+                    *e = (*e).max(v);
+                }
+            },
+        );
+        match replayed {
+            Ok(_) => self.rendered = rendered,
+            Err(e) => {
+                tracing::error!(error = %e, "could not read newsml.items back; keeping what is in memory")
+            }
+        }
+    }
+}
