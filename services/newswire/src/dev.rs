@@ -72,6 +72,9 @@ pub async fn run(mut settings: Settings, options: DevOptions) -> anyhow::Result<
     );
     println!("  feed (RSS)      {base}/feeds/all.rss");
     println!("  feeds index     {base}/");
+    println!(
+        "  NewsML-G2       {base}/newsml/items  (newsMessage; /newsml/items/{{id}} for one item)"
+    );
     println!("  newsroom API    POST {base}/v1/articles  (Content-Type: application/json)");
     println!(
         "  social posts    Kafka topic {} (one per account and network)",

@@ -71,73 +71,89 @@ pub fn item_from_record(m: &BorrowedMessage<'_>) -> Result<ItemVersion, String> 
     })
 }
 
-/// Tracks, per partition, the high watermark taken at some instant and whether the
-/// consumer has read up to it: then every record written before that instant is in
-/// the store, and the partition is settled up to it.
+/// Tracks, per partition, high watermarks and the instants they were taken: once the
+/// consumer has read up to one, every record written before its instant is in the
+/// store, and the partition is settled up to that instant. Snapshots are taken every
+/// few milliseconds without waiting for the previous one to be reached, so a release
+/// waits about one interval, not a round of them.
 struct Settling {
-    snapshots: Vec<Option<(i64, DateTime<Utc>)>>,
+    /// A client of its own: on the consumer's connection a watermark request would
+    /// queue behind the fetch the broker holds open (up to `fetch.wait.max.ms`).
+    watermarks: BaseConsumer,
+    snapshots: Vec<std::collections::VecDeque<(i64, DateTime<Utc>)>>,
     last: Instant,
-    all_settled_once: bool,
+    settled_once: Vec<bool>,
 }
 
 impl Settling {
-    /// How often watermarks are asked for (a round trip per partition).
-    const EVERY: Duration = Duration::from_millis(25);
+    /// How often watermarks are asked for (one small request per partition).
+    const EVERY: Duration = Duration::from_millis(20);
+    /// Snapshots kept per partition while the consumer catches up.
+    const KEEP: usize = 64;
 
-    fn new(partitions: i32) -> Self {
-        Self {
-            snapshots: vec![None; partitions as usize],
+    fn new(kafka: &KafkaSettings, partitions: i32) -> rdkafka::error::KafkaResult<Self> {
+        let watermarks: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &kafka.brokers)
+            .set("client.id", "newswire-newsml-watermarks")
+            .set("group.id", "newswire-newsml-watermarks-unused")
+            .create()?;
+        Ok(Self {
+            watermarks,
+            snapshots: vec![Default::default(); partitions as usize],
             last: Instant::now() - Self::EVERY,
-            all_settled_once: false,
-        }
+            settled_once: vec![false; partitions as usize],
+        })
     }
 
-    /// Settles the partitions whose snapshot has been read up to; takes new snapshots.
-    /// Returns whether every partition has been settled at least once.
+    /// Settles what the consumer has read up to; takes new snapshots. Returns whether
+    /// every partition has been settled at least once (the initial catch-up is done).
     fn update(&mut self, consumer: &BaseConsumer, topic: &str, store: &RwLock<ItemStore>) -> bool {
         if self.last.elapsed() < Self::EVERY {
-            return self.all_settled_once;
+            return self.settled_once.iter().all(|s| *s);
         }
         self.last = Instant::now();
         let positions = consumer.position().ok();
-        let position = |p: i32| {
-            positions
+        for p in 0..self.snapshots.len() {
+            let position = positions
                 .as_ref()
-                .and_then(|tpl| tpl.find_partition(topic, p))
+                .and_then(|tpl| tpl.find_partition(topic, p as i32))
                 .and_then(|e| match e.offset() {
                     Offset::Offset(o) => Some(o),
                     _ => None,
                 })
-        };
-        let mut all = true;
-        for p in 0..self.snapshots.len() as i32 {
-            if let Some((high, taken)) = self.snapshots[p as usize] {
-                if position(p).is_some_and(|at| at >= high) || high == 0 {
-                    store.write().expect("store lock").settle(p, taken);
-                    self.snapshots[p as usize] = None;
-                } else {
-                    all = false;
-                    continue;
+                .unwrap_or(0);
+            let queue = &mut self.snapshots[p];
+            let mut reached = None;
+            while let Some(&(high, taken)) = queue.front() {
+                if position < high {
+                    break;
                 }
+                reached = Some(taken);
+                queue.pop_front();
             }
             let taken = Utc::now();
-            match consumer.fetch_watermarks(topic, p, Duration::from_secs(2)) {
-                Ok((low, high)) => {
-                    if low >= high {
-                        // Empty (or compacted away): nothing to read before `taken`.
-                        store.write().expect("store lock").settle(p, taken);
-                    } else {
-                        self.snapshots[p as usize] = Some((high, taken));
+            match self
+                .watermarks
+                .fetch_watermarks(topic, p as i32, Duration::from_secs(2))
+            {
+                // Empty (or compacted away) up to here: nothing to read before `taken`.
+                Ok((low, high)) if low >= high || position >= high => reached = Some(taken),
+                Ok((_, high)) => {
+                    if queue.len() >= Self::KEEP {
+                        queue.pop_back();
                     }
+                    queue.push_back((high, taken));
                 }
                 Err(e) => {
-                    all = false;
-                    tracing::warn!(partition = p, error = %e, "could not read the high watermark");
+                    tracing::warn!(partition = p, error = %e, "could not read the high watermark")
                 }
             }
+            if let Some(until) = reached {
+                store.write().expect("store lock").settle(p as i32, until);
+                self.settled_once[p] = true;
+            }
         }
-        self.all_settled_once |= all;
-        self.all_settled_once
+        self.settled_once.iter().all(|s| *s)
     }
 }
 
@@ -200,7 +216,7 @@ impl DeliveryConsumer {
         // Stories whose delivery failed (a full disk, say) and must be tried again.
         let mut retry: BTreeSet<String> = BTreeSet::new();
         let mut last_retry = Instant::now();
-        let mut settling = Settling::new(partitions);
+        let mut settling = Settling::new(&self.kafka, partitions)?;
         while !shutdown.is_triggered() {
             let wait = self.until_next_release().min(Duration::from_millis(50));
             let mut touched = BTreeSet::new();
@@ -245,7 +261,8 @@ impl DeliveryConsumer {
         let now = Utc::now();
         let store = self.store.read().expect("store lock");
         if store.has_due(now) {
-            return Duration::ZERO;
+            // Due, waiting only for its partition to settle: look again shortly.
+            return Duration::from_millis(5);
         }
         store.next_release(now).map_or(Duration::from_secs(1), |e| {
             (e - now).to_std().unwrap_or(Duration::ZERO)
