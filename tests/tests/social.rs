@@ -179,10 +179,11 @@ async fn a_bad_enriched_event_is_dead_lettered_and_the_rest_still_posted() {
         Duration::from_secs(30),
     );
     assert_eq!(good.len(), 6);
+    // The newsml stage reads articles.enriched too and files its own dead letter.
     let dead = read_topic(
         &brokers,
         &settings.topics.deadletter,
-        1,
+        2,
         Duration::from_secs(30),
     );
     let social_dead: Vec<_> = dead
