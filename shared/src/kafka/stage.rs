@@ -160,6 +160,47 @@ pub fn run_stage<T: Transform>(
     readiness: Readiness,
     shutdown: Shutdown,
 ) -> Result<(), StageError> {
+    let m = StageMetrics::new(metrics, &spec.name);
+    loop {
+        match run_session(
+            spec,
+            kafka,
+            &mut transform,
+            metrics,
+            &m,
+            &readiness,
+            &shutdown,
+        )? {
+            SessionEnd::Shutdown => return Ok(()),
+            SessionEnd::ConsumerFenced(e) => {
+                // Seen after a broker restart: the group coordinator takes our own
+                // rejoin for another member with our static id. Nothing is lost (the
+                // uncommitted batch is read again); start over with fresh clients.
+                readiness.set(false);
+                transform.aborted();
+                tracing::warn!(stage = %spec.name, error = %e, "consumer fenced; reconnecting with new clients");
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
+    }
+}
+
+/// Why a session with one consumer and one producer ended.
+enum SessionEnd {
+    Shutdown,
+    /// The consumer hit a fatal error (fenced static member): a new session can go on.
+    ConsumerFenced(KafkaError),
+}
+
+fn run_session<T: Transform>(
+    spec: &StageSpec,
+    kafka: &KafkaSettings,
+    transform: &mut T,
+    metrics: &Metrics,
+    m: &StageMetrics,
+    readiness: &Readiness,
+    shutdown: &Shutdown,
+) -> Result<SessionEnd, StageError> {
     let client_err = |source| StageError::Client {
         stage: spec.name.clone(),
         source,
@@ -168,7 +209,6 @@ pub fn run_stage<T: Transform>(
         stage: spec.name.clone(),
         source,
     };
-    let m = StageMetrics::new(metrics, &spec.name);
     let reassigned = Arc::new(AtomicBool::new(false));
     let context = StageContext {
         reassigned: reassigned.clone(),
@@ -192,7 +232,7 @@ pub fn run_stage<T: Transform>(
     let txn_timeout = Duration::from_millis(u64::from(kafka.transaction_timeout_ms));
 
     // Also aborts whatever a previous incarnation of this instance left open.
-    retry_until_shutdown(&shutdown, &spec.name, "init_transactions", || {
+    retry_until_shutdown(shutdown, &spec.name, "init_transactions", || {
         producer.init_transactions(txn_timeout)
     })
     .map_err(fatal)?;
@@ -203,7 +243,10 @@ pub fn run_stage<T: Transform>(
 
     let batch_wait = Duration::from_millis(kafka.batch_max_wait_ms);
     while !shutdown.is_triggered() {
-        let batch = read_batch(&consumer, kafka.batch_max_events, batch_wait, &spec.name);
+        let batch = match read_batch(&consumer, kafka.batch_max_events, batch_wait, &spec.name) {
+            Ok(batch) => batch,
+            Err(e) => return Ok(SessionEnd::ConsumerFenced(e)),
+        };
         // Polling is what runs the rebalance callback, so the flag is checked after it.
         if reassigned.swap(false, Ordering::SeqCst) {
             transform.reassigned();
@@ -215,11 +258,11 @@ pub fn run_stage<T: Transform>(
         match process_batch(
             &batch,
             spec,
-            &mut transform,
+            transform,
             &consumer,
             &producer,
             txn_timeout,
-            &m,
+            m,
         ) {
             Ok(()) => {
                 transform.committed();
@@ -248,15 +291,17 @@ pub fn run_stage<T: Transform>(
         }
     }
     tracing::info!(stage = %spec.name, "stage stopped");
-    Ok(())
+    Ok(SessionEnd::Shutdown)
 }
 
+/// Up to `max` events; `Err` only for a fatal consumer error, after which this
+/// consumer is useless.
 fn read_batch<'c>(
     consumer: &'c BaseConsumer<StageContext>,
     max: usize,
     wait: Duration,
     stage: &str,
-) -> Vec<BorrowedMessage<'c>> {
+) -> KafkaResult<Vec<BorrowedMessage<'c>>> {
     let mut batch = Vec::new();
     let first_wait = Duration::from_millis(100);
     let mut deadline: Option<Instant> = None;
@@ -273,6 +318,10 @@ fn read_batch<'c>(
                 deadline.get_or_insert_with(|| Instant::now() + wait);
                 batch.push(message);
             }
+            Some(Err(e @ KafkaError::MessageConsumptionFatal(_))) => {
+                tracing::error!(stage, error = %e, "fatal consumer error");
+                return Err(e);
+            }
             Some(Err(e)) => {
                 tracing::warn!(stage, error = %e, "consume error");
                 break;
@@ -280,7 +329,7 @@ fn read_batch<'c>(
             None => break,
         }
     }
-    batch
+    Ok(batch)
 }
 
 fn process_batch<T: Transform>(
