@@ -12,6 +12,7 @@ pub mod service;
 pub mod shutdown;
 pub mod telemetry;
 pub mod testing;
+pub mod text;
 pub mod validate;
 pub mod xml;
 

@@ -24,3 +24,22 @@ where
         .await
         .map_err(|e| format!("{name}: {e:#}").into())
 }
+
+/// Serves `app` on `listener` until `shutdown`, then waits for the service's worker
+/// `threads` (stages, consumers) to finish; the first failure is returned.
+pub async fn serve_until_stopped(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    threads: Vec<(&'static str, std::thread::JoinHandle<anyhow::Result<()>>)>,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.wait())
+        .await;
+    for (name, thread) in threads {
+        tokio::task::spawn_blocking(move || thread.join())
+            .await?
+            .map_err(|_| anyhow::anyhow!("{name} thread panicked"))??;
+    }
+    Ok(served?)
+}

@@ -57,3 +57,21 @@ pub fn have(tool: &str, probe: &[&str]) -> bool {
     }
     ok
 }
+
+/// The sample articles of `samples/articles/`, in file order (the seed report first).
+pub fn samples() -> Vec<crate::Article> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../samples/articles");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).expect("sample readable");
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        })
+        .collect()
+}

@@ -226,3 +226,38 @@ impl FeedWatcher {
         std::mem::take(&mut *self.seen.lock().unwrap())
     }
 }
+
+/// The arguments every benchmark binary takes: `--brokers`, `--bin-dir`, `--count`,
+/// `--rate` (events per second, where the benchmark paces itself).
+pub struct BenchArgs {
+    pub brokers: String,
+    pub bin_dir: PathBuf,
+    pub count: usize,
+    pub rate: u64,
+}
+
+impl BenchArgs {
+    /// Parses the command line over the given defaults; an unknown argument panics.
+    pub fn parse(count: usize, rate: u64) -> Self {
+        let mut a = Self {
+            brokers: "127.0.0.1:9092".into(),
+            bin_dir: PathBuf::from("target/release"),
+            count,
+            rate,
+        };
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        for pair in args.chunks(2) {
+            let value = pair
+                .get(1)
+                .unwrap_or_else(|| panic!("{} needs a value", pair[0]));
+            match pair[0].as_str() {
+                "--brokers" => a.brokers = value.clone(),
+                "--bin-dir" => a.bin_dir = value.into(),
+                "--count" => a.count = value.parse().expect("--count: a number"),
+                "--rate" => a.rate = value.parse().expect("--rate: a number"),
+                other => panic!("unknown argument {other}"),
+            }
+        }
+        a
+    }
+}

@@ -1,22 +1,115 @@
-use newswire_shared::article::Enrichment;
+use crate::dateline;
+use crate::language::{identify, Identified};
+use newswire_shared::article::{Enrichment, ParsedDateline};
 use newswire_shared::cloudevents::{types, CloudEvent};
-use newswire_shared::kafka::{OutputRecord, Rejection, Transform};
+use newswire_shared::kafka::{decode_keyed_article, OutputRecord, Rejection, Transform};
+use newswire_shared::text::{hashtag, plain_text};
 use newswire_shared::validate::{decode_article, ContractError, Stage};
 use newswire_shared::{Article, Settings};
-use rdkafka::message::{BorrowedMessage, Message};
+use rdkafka::message::BorrowedMessage;
 
 /// Adds the enrichment object. Pure: the same article always gives the same result.
 pub fn enrich(mut article: Article) -> Article {
+    let body = plain_text(&article.body);
+    let language = body_language(&article, &body);
+    let headline_language = identify(&article.headline)
+        .filter(|h| h.confidence >= 0.5 && primary(&h.tag) != primary(&language.tag))
+        .map(|h| h.tag);
+    let opening = body.split("\n\n").next().unwrap_or_default();
+    let dateline = dateline::parse(opening, article.first_created)
+        .map(|d| ParsedDateline {
+            place: Some(d.place),
+            place_id: None,
+            date: d.date,
+            source: d.source,
+        })
+        .or_else(|| {
+            // The newsroom's own dateline fields, when the text has none to parse.
+            let d = article.dateline.as_ref()?;
+            Some(ParsedDateline {
+                place: d.place.clone(),
+                place_id: None,
+                date: None,
+                source: d.source.clone(),
+            })
+        });
     article.enrichment = Some(Enrichment {
-        language: article.language.clone().unwrap_or_else(|| "und".into()),
-        language_confidence: 0.0,
-        headline_language: None,
+        language: language.tag,
+        language_confidence: language.confidence,
+        headline_language,
         entities: Vec::new(),
         subjects: Vec::new(),
-        dateline: None,
-        keywords: Vec::new(),
+        dateline,
+        keywords: keywords(&article),
     });
     article
+}
+
+/// The body's language; for a body too short to tell, the headline and summary too;
+/// the publisher's hint when even that is not enough. The hint is checked, not
+/// trusted: a confident finding wins over it.
+fn body_language(article: &Article, body: &str) -> Identified {
+    let mut text = String::with_capacity(body.len() + 256);
+    let letters = body.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 200 {
+        text.push_str(&article.headline);
+        text.push('\n');
+        if let Some(s) = &article.summary {
+            text.push_str(s);
+            text.push('\n');
+        }
+    }
+    // The first paragraphs say as much about the language as the whole body, at a
+    // fraction of the cost.
+    let mut cut = body.len().min(IDENTIFY_BYTES);
+    while !body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.push_str(&body[..cut]);
+    let found = identify(&text);
+    let hint = article.language.as_deref().filter(|h| !h.trim().is_empty());
+    match (found, hint) {
+        (Some(f), Some(h)) if primary(&f.tag) == primary(h) => Identified {
+            // Agreement: the hint's (possibly more specific) tag, and more certainty.
+            tag: if h.len() > f.tag.len() {
+                h.to_string()
+            } else {
+                f.tag
+            },
+            confidence: (f.confidence + 0.1).min(0.99),
+        },
+        (Some(f), _) if f.confidence >= 0.5 => f,
+        (_, Some(h)) => Identified {
+            tag: h.to_string(),
+            confidence: 0.3,
+        },
+        (Some(f), None) => f,
+        (None, None) => Identified {
+            tag: "und".into(),
+            confidence: 0.0,
+        },
+    }
+}
+
+/// How much of the body language identification reads.
+const IDENTIFY_BYTES: usize = 1024;
+
+fn primary(tag: &str) -> &str {
+    tag.split('-').next().unwrap_or(tag)
+}
+
+/// Hashtag-ready keywords (`Aleksandr Lukashenko` → `AleksandrLukashenko`) from the
+/// newsroom's keywords, without duplicates.
+fn keywords(article: &Article) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for k in &article.keywords {
+        if let Some(tag) = hashtag(k) {
+            if !out.iter().any(|o| o.to_lowercase() == tag.to_lowercase()) {
+                out.push(tag);
+            }
+        }
+    }
+    out
 }
 
 /// One JSON article event in, one enriched JSON event out (`newswire enrich`).
@@ -41,18 +134,7 @@ impl EnrichTransform {
 
 impl Transform for EnrichTransform {
     fn apply(&mut self, message: &BorrowedMessage<'_>) -> Result<Vec<OutputRecord>, Rejection> {
-        let payload = message
-            .payload()
-            .ok_or_else(|| Rejection("empty payload (tombstone)".into()))?;
-        let article = decode_article(payload, Stage::Published)
-            .map_err(|e| Rejection(format!("invalid article: {e}")))?;
-        if message.key() != Some(article.id.as_bytes()) {
-            return Err(Rejection(format!(
-                "key: Kafka key {:?} is not the article id {:?}",
-                message.key().map(String::from_utf8_lossy),
-                article.id
-            )));
-        }
+        let article = decode_keyed_article(message, Stage::Published)?;
         let enriched = enrich(article);
         let event = CloudEvent::for_article(&enriched, &self.source, types::ENRICHED);
         Ok(vec![OutputRecord {

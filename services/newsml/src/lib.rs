@@ -24,20 +24,20 @@ use delivery::dropfolder::DropFolder;
 use delivery::http::PullApi;
 use delivery::ItemStore;
 use newswire_shared::health::Health;
-use newswire_shared::kafka::{run_stage, StageSpec};
+use newswire_shared::kafka::StageSpec;
+use newswire_shared::service::serve_until_stopped;
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
 use std::sync::{Arc, RwLock};
 use tokio::net::TcpListener;
 
 pub fn stage_spec(settings: &Settings) -> StageSpec {
-    StageSpec {
-        name: "newsml".into(),
-        input_topic: settings.topics.enriched.clone(),
-        group_id: settings.newsml.group_id.clone(),
-        deadletter_topic: settings.topics.deadletter.clone(),
-        transactional_id: format!("newswire-newsml-{}", settings.instance_id()),
-    }
+    StageSpec::new(
+        "newsml",
+        &settings.topics.enriched,
+        &settings.newsml.group_id,
+        settings,
+    )
 }
 
 /// Starts the rendering stage on its own thread; it stops when `shutdown` fires.
@@ -46,19 +46,13 @@ pub fn spawn_stage(
     health: &Health,
     shutdown: Shutdown,
 ) -> std::thread::JoinHandle<anyhow::Result<()>> {
-    let spec = stage_spec(settings);
-    let kafka = settings.kafka.clone();
-    let transform = stage::NewsmlTransform::new(settings);
-    let metrics = health.metrics.clone();
-    let readiness = health.component("newsml.stage");
-    std::thread::Builder::new()
-        .name("newsml-stage".into())
-        .spawn(move || {
-            Ok(run_stage(
-                &spec, &kafka, transform, &metrics, readiness, shutdown,
-            )?)
-        })
-        .expect("spawning the newsml stage thread")
+    newswire_shared::kafka::spawn_stage(
+        stage_spec(settings),
+        &settings.kafka,
+        stage::NewsmlTransform::new(settings),
+        health,
+        shutdown,
+    )
 }
 
 /// Delivery: the item store shared by the drop folders and the pull API.
@@ -131,14 +125,6 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let app = delivery.router().merge(health.router());
     let stage = spawn_stage(&settings, &health, shutdown.clone());
     let consumer = delivery.spawn_consumer(&settings, &health, shutdown.clone());
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.wait())
-        .await;
-    for (name, thread) in [("stage", stage), ("delivery", consumer)] {
-        tokio::task::spawn_blocking(move || thread.join())
-            .await?
-            .map_err(|_| anyhow::anyhow!("newsml {name} thread panicked"))??;
-    }
-    served?;
-    Ok(())
+    let threads = vec![("newsml stage", stage), ("newsml delivery", consumer)];
+    serve_until_stopped(listener, app, threads, shutdown).await
 }

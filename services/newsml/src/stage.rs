@@ -7,8 +7,10 @@ use chrono::SecondsFormat;
 use newswire_shared::article::Status;
 use newswire_shared::cloudevents::{header_str, types, CloudEvent};
 use newswire_shared::config::KafkaSettings;
-use newswire_shared::kafka::{replay_topic, OutputRecord, Rejection, Transform};
-use newswire_shared::validate::{decode_article, Stage};
+use newswire_shared::kafka::{
+    decode_keyed_article, replay_topic, OutputRecord, Rejection, Transform,
+};
+use newswire_shared::validate::Stage;
 use newswire_shared::{Article, Settings};
 use rdkafka::message::{BorrowedMessage, Header, Message, OwnedHeaders};
 use std::collections::HashMap;
@@ -100,18 +102,7 @@ pub fn item_record(
 
 impl Transform for NewsmlTransform {
     fn apply(&mut self, message: &BorrowedMessage<'_>) -> Result<Vec<OutputRecord>, Rejection> {
-        let payload = message
-            .payload()
-            .ok_or_else(|| Rejection("empty payload (tombstone)".into()))?;
-        let article = decode_article(payload, Stage::Enriched)
-            .map_err(|e| Rejection(format!("invalid enriched article: {e}")))?;
-        if message.key() != Some(article.id.as_bytes()) {
-            return Err(Rejection(format!(
-                "key: Kafka key {:?} is not the article id {:?}",
-                message.key().map(String::from_utf8_lossy),
-                article.id
-            )));
-        }
+        let article = decode_keyed_article(message, Stage::Enriched)?;
         let done = self
             .pending
             .get(&article.id)

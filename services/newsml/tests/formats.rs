@@ -3,7 +3,7 @@
 //! held against IPTC's vocabularies, ninjs validated against the ninjs 3.2 JSON Schema.
 
 use newswire_newsml::{news_item, news_message, ninjs, Provider};
-use newswire_shared::testing::{conformance_dir, have};
+use newswire_shared::testing::{conformance_dir, have, samples};
 use newswire_shared::Article;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -16,19 +16,6 @@ fn provider() -> Provider {
         name: "Newswire".into(),
         uri: "https://newswire.example/".into(),
     }
-}
-
-fn samples() -> Vec<Article> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples/articles");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
-        .collect()
 }
 
 /// The seed report with the enrichment the enricher gives it.

@@ -1,10 +1,7 @@
 //! Hashtags from what the enricher found: whole names, never a word cut out of one.
 
+use newswire_shared::text::hashtag;
 use newswire_shared::Article;
-use unicode_categories::UnicodeCategories;
-
-/// Longest hashtag any of our networks accepts (Bluesky: 64 graphemes).
-const MAX_TAG_CHARS: usize = 64;
 
 /// Up to `max` hashtags (without `#`) for `article`: its most salient entities first,
 /// then its keywords, then (in English only, since their labels are English) its
@@ -49,49 +46,4 @@ pub fn choose(article: &Article, max: usize, blocklist: &[String]) -> Vec<String
         chosen.push(tag);
     }
     chosen
-}
-
-/// `Aleksandr Lukashenko` → `AleksandrLukashenko`, `Collective Security Treaty
-/// Organization` → `CollectiveSecurityTreatyOrganization`, `Беларусь` → `Беларусь`.
-/// `None` when nothing usable is left (only digits, or too long for a hashtag).
-pub fn hashtag(name: &str) -> Option<String> {
-    let mut tag = String::with_capacity(name.len());
-    for word in name
-        .split(|c: char| !is_tag_char(c))
-        .filter(|w| !w.is_empty())
-    {
-        let mut chars = word.chars();
-        if let Some(first) = chars.next() {
-            tag.extend(first.to_uppercase());
-            tag.extend(chars);
-        }
-    }
-    let has_letter = tag.chars().any(char::is_alphabetic);
-    (has_letter && tag.chars().count() <= MAX_TAG_CHARS).then_some(tag)
-}
-
-/// Letters, digits and combining marks: what every network keeps inside a hashtag.
-fn is_tag_char(c: char) -> bool {
-    c.is_alphanumeric() || c.is_mark()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_become_one_hashtag_each() {
-        assert_eq!(
-            hashtag("Aleksandr Lukashenko").as_deref(),
-            Some("AleksandrLukashenko")
-        );
-        assert_eq!(
-            hashtag("Shanghai Cooperation Organisation's").as_deref(),
-            Some("ShanghaiCooperationOrganisationS")
-        );
-        assert_eq!(hashtag("Беларусь").as_deref(), Some("Беларусь"));
-        assert_eq!(hashtag("上海合作组织").as_deref(), Some("上海合作组织"));
-        assert_eq!(hashtag("2024"), None);
-        assert_eq!(hashtag("!!!"), None);
-    }
 }

@@ -20,7 +20,8 @@ pub mod text;
 pub mod transform;
 
 use newswire_shared::health::Health;
-use newswire_shared::kafka::{run_stage, StageSpec};
+use newswire_shared::kafka::StageSpec;
+use newswire_shared::service::serve_until_stopped;
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
 use tokio::net::TcpListener;
@@ -31,13 +32,12 @@ pub use render::Renderer;
 pub use transform::SocialTransform;
 
 pub fn stage_spec(settings: &Settings) -> StageSpec {
-    StageSpec {
-        name: "social".into(),
-        input_topic: settings.topics.enriched.clone(),
-        group_id: settings.social.group_id.clone(),
-        deadletter_topic: settings.topics.deadletter.clone(),
-        transactional_id: format!("newswire-social-{}", settings.instance_id()),
-    }
+    StageSpec::new(
+        "social",
+        &settings.topics.enriched,
+        &settings.social.group_id,
+        settings,
+    )
 }
 
 /// Starts the Kafka stage on its own thread; it stops when `shutdown` fires.
@@ -46,19 +46,13 @@ pub fn spawn_stage(
     health: &Health,
     shutdown: Shutdown,
 ) -> std::thread::JoinHandle<anyhow::Result<()>> {
-    let spec = stage_spec(settings);
-    let kafka = settings.kafka.clone();
-    let transform = SocialTransform::new(settings);
-    let metrics = health.metrics.clone();
-    let readiness = health.component("social.stage");
-    std::thread::Builder::new()
-        .name("social-stage".into())
-        .spawn(move || {
-            Ok(run_stage(
-                &spec, &kafka, transform, &metrics, readiness, shutdown,
-            )?)
-        })
-        .expect("spawning the social thread")
+    newswire_shared::kafka::spawn_stage(
+        stage_spec(settings),
+        &settings.kafka,
+        SocialTransform::new(settings),
+        health,
+        shutdown,
+    )
 }
 
 /// Runs the social service alone: the stage plus /healthz, /readyz, /metrics on
@@ -67,11 +61,6 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let listener = TcpListener::bind(settings.social.listen).await?;
     let health = Health::default();
     let stage = spawn_stage(&settings, &health, shutdown.clone());
-    let server = axum::serve(listener, health.router()).with_graceful_shutdown(shutdown.wait());
-    let served = server.await;
-    let staged = tokio::task::spawn_blocking(move || stage.join())
-        .await?
-        .map_err(|_| anyhow::anyhow!("social thread panicked"))?;
-    served?;
-    staged
+    let app = health.router();
+    serve_until_stopped(listener, app, vec![("social stage", stage)], shutdown).await
 }

@@ -4,52 +4,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 pub const ELLIPSIS: &str = "…";
 
-/// The body's paragraphs as plain text: tags dropped, the usual entities decoded,
-/// white space collapsed. Posts are plain text; the network adds its own markup.
-pub fn paragraphs(html: &str) -> Vec<String> {
-    let mut text = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('>') else {
-            rest = "";
-            break;
-        };
-        let tag = rest[open + 1..open + close]
-            .trim_start_matches('/')
-            .to_ascii_lowercase();
-        let name: String = tag
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        if matches!(
-            name.as_str(),
-            "p" | "br" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "blockquote" | "tr"
-        ) {
-            text.push_str("\n\n");
-        }
-        rest = &rest[open + close + 1..];
-    }
-    text.push_str(rest);
-    let text = decode_entities(&text);
-    text.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect()
-}
-
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
+pub use newswire_shared::text::paragraphs;
 
 /// Single-line text: line breaks and runs of white space become one space.
 pub fn one_line(s: &str) -> String {
@@ -208,14 +163,6 @@ fn sentences(paragraph: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paragraphs_are_plain_text() {
-        assert_eq!(
-            paragraphs("<p>One &amp; <b>two</b></p><p>Three<br>four</p>"),
-            vec!["One & two", "Three", "four"]
-        );
-    }
 
     #[test]
     fn truncation_keeps_whole_words() {

@@ -5,10 +5,10 @@ use crate::plan::{plan, StoryState};
 use crate::post::PostEvent;
 use newswire_shared::cloudevents::{types, CloudEvent};
 use newswire_shared::config::{KafkaSettings, SocialAccount};
-use newswire_shared::kafka::{OutputRecord, Rejection, Transform};
-use newswire_shared::validate::{decode_article, Stage};
+use newswire_shared::kafka::{decode_keyed_article, OutputRecord, Rejection, Transform};
+use newswire_shared::validate::Stage;
 use newswire_shared::Settings;
-use rdkafka::message::{BorrowedMessage, Message};
+use rdkafka::message::BorrowedMessage;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -69,18 +69,7 @@ impl SocialTransform {
 
 impl Transform for SocialTransform {
     fn apply(&mut self, message: &BorrowedMessage<'_>) -> Result<Vec<OutputRecord>, Rejection> {
-        let payload = message
-            .payload()
-            .ok_or_else(|| Rejection("empty payload (tombstone)".into()))?;
-        let article = decode_article(payload, Stage::Enriched)
-            .map_err(|e| Rejection(format!("invalid enriched article: {e}")))?;
-        if message.key() != Some(article.id.as_bytes()) {
-            return Err(Rejection(format!(
-                "key: Kafka key {:?} is not the article id {:?}",
-                message.key().map(String::from_utf8_lossy),
-                article.id
-            )));
-        }
+        let article = decode_keyed_article(message, Stage::Enriched)?;
         let state = self
             .pending
             .get(&article.id)

@@ -13,5 +13,8 @@ pub use clients::{consumer_config, producer_config, transactional_producer_confi
 pub use deadletter::{dead_letter_record, DeadLetter};
 pub use embedded::EmbeddedBroker;
 pub use replay::replay_topic;
-pub use stage::{run_stage, OutputRecord, Rejection, StageError, StageSpec, Transform};
+pub use stage::{
+    decode_keyed_article, run_stage, spawn_stage, OutputRecord, Rejection, StageError, StageSpec,
+    Transform,
+};
 pub use topics::{ensure_topics, TopicSpec};

@@ -56,6 +56,49 @@ pub trait Transform: Send {
     fn reassigned(&mut self) {}
 }
 
+/// The article an input event carries, checked against the contract of `stage` and
+/// against its Kafka key (which must be the article id); the rejection names why not.
+pub fn decode_keyed_article(
+    message: &BorrowedMessage<'_>,
+    stage: crate::validate::Stage,
+) -> Result<crate::Article, Rejection> {
+    let payload = message
+        .payload()
+        .ok_or_else(|| Rejection("empty payload (tombstone)".into()))?;
+    let article = crate::validate::decode_article(payload, stage)
+        .map_err(|e| Rejection(format!("invalid article: {e}")))?;
+    if message.key() != Some(article.id.as_bytes()) {
+        return Err(Rejection(format!(
+            "key: Kafka key {:?} is not the article id {:?}",
+            message.key().map(String::from_utf8_lossy),
+            article.id
+        )));
+    }
+    Ok(article)
+}
+
+/// Runs `transform` as a stage on a thread of its own, ready and counted under
+/// `health`; the thread ends when `shutdown` fires (or the stage cannot go on).
+pub fn spawn_stage<T: Transform + 'static>(
+    spec: StageSpec,
+    kafka: &KafkaSettings,
+    transform: T,
+    health: &crate::health::Health,
+    shutdown: Shutdown,
+) -> std::thread::JoinHandle<anyhow::Result<()>> {
+    let kafka = kafka.clone();
+    let metrics = health.metrics.clone();
+    let readiness = health.component(&format!("{}.stage", spec.name));
+    std::thread::Builder::new()
+        .name(format!("{}-stage", spec.name))
+        .spawn(move || {
+            Ok(run_stage(
+                &spec, &kafka, transform, &metrics, readiness, shutdown,
+            )?)
+        })
+        .expect("spawning a stage thread")
+}
+
 /// What distinguishes one stage from another.
 #[derive(Debug, Clone)]
 pub struct StageSpec {
@@ -66,6 +109,20 @@ pub struct StageSpec {
     pub deadletter_topic: String,
     /// Stable per instance, distinct between instances.
     pub transactional_id: String,
+}
+
+impl StageSpec {
+    /// The stage `name` of this instance: its group, its transactional id
+    /// (`newswire-{name}-{instance}`), and the configured dead-letter topic.
+    pub fn new(name: &str, input_topic: &str, group_id: &str, settings: &crate::Settings) -> Self {
+        Self {
+            name: name.into(),
+            input_topic: input_topic.into(),
+            group_id: group_id.into(),
+            deadletter_topic: settings.topics.deadletter.clone(),
+            transactional_id: format!("newswire-{name}-{}", settings.instance_id()),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

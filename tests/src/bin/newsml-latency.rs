@@ -8,33 +8,23 @@
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::kafka::producer_config;
 use newswire_tests::{
-    article_json, create_run_topics, free_port, quantile, service_env, wait_ready, Run, Service,
+    article_json, create_run_topics, free_port, quantile, service_env, wait_ready, BenchArgs, Run,
+    Service,
 };
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[tokio::main]
 async fn main() {
-    let (mut brokers, mut bin_dir, mut count, mut rate) = (
-        "127.0.0.1:9092".to_string(),
-        PathBuf::from("target/release"),
-        1000usize,
-        50u64,
-    );
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    for pair in args.chunks(2) {
-        match pair[0].as_str() {
-            "--brokers" => brokers = pair[1].clone(),
-            "--bin-dir" => bin_dir = pair[1].clone().into(),
-            "--count" => count = pair[1].parse().unwrap(),
-            "--rate" => rate = pair[1].parse().unwrap(),
-            other => panic!("unknown argument {other}"),
-        }
-    }
+    let BenchArgs {
+        brokers,
+        bin_dir,
+        count,
+        rate,
+    } = BenchArgs::parse(1000, 50);
     let Run { name: run, logs } = Run::new("newsml");
     let topics = create_run_topics(&brokers, &run, 6).await;
     let drop = logs.join("drop");

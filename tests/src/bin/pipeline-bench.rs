@@ -9,12 +9,11 @@
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::kafka::{ensure_topics, producer_config, TopicSpec};
 use newswire_tests::{
-    article_json, create_run_topics, free_port, quantile, service_env, wait_ready, FeedWatcher,
-    Run, Service,
+    article_json, create_run_topics, free_port, quantile, service_env, wait_ready, BenchArgs,
+    FeedWatcher, Run, Service,
 };
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -177,18 +176,12 @@ async fn post_to_feed(
 
 #[tokio::main]
 async fn main() {
-    let mut brokers = "127.0.0.1:9092".to_string();
-    let mut bin_dir = PathBuf::from("target/release");
-    let mut count = 20_000usize;
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    for pair in args.chunks(2) {
-        match pair[0].as_str() {
-            "--brokers" => brokers = pair[1].clone(),
-            "--bin-dir" => bin_dir = pair[1].clone().into(),
-            "--count" => count = pair[1].parse().unwrap(),
-            other => panic!("unknown argument {other}"),
-        }
-    }
+    let BenchArgs {
+        brokers,
+        bin_dir,
+        count,
+        ..
+    } = BenchArgs::parse(20_000, 0);
     let Run { name: run, logs } = Run::new("bench");
     let topics = create_run_topics(&brokers, &run, PARTITIONS).await;
     let bare_topic = format!("{run}.bare");

@@ -1,0 +1,245 @@
+//! Which language a text is in, as a BCP 47 tag.
+//!
+//! The writing system decides first (Han, kana, Hangul, Greek…). Cyrillic languages
+//! are told apart by the letters only one of them uses, counted as a share of the text
+//! so one borrowed name (Київ in a Russian story) does not flip it: ў Belarusian; ї є ґ
+//! Ukrainian; ә ғ қ ұ һ Kazakh; ң ө ү without those Kyrgyz; ӣ ӯ ҷ Tajik; ђ ћ џ
+//! Serbian; ѓ ќ ѕ Macedonian. Everything else goes to CLD2 (Chromium's detector,
+//! compiled in), and Serbian in Latin script is told from Croatian and Bosnian by its
+//! ekavian forms and month names.
+
+use cld2::{detect_language_ext, Format, Hints, Reliability};
+
+/// A language finding: tag and how sure we are (0–1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identified {
+    pub tag: String,
+    pub confidence: f32,
+}
+
+#[derive(Debug, Default)]
+struct Scripts {
+    letters: usize,
+    latin: usize,
+    cyrillic: usize,
+    han: usize,
+    kana: usize,
+    hangul: usize,
+    greek: usize,
+    arabic: usize,
+    hebrew: usize,
+    other: usize,
+}
+
+fn scripts(text: &str) -> Scripts {
+    let mut s = Scripts::default();
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        s.letters += 1;
+        match c as u32 {
+            0x0041..=0x024F | 0x1E00..=0x1EFF => s.latin += 1,
+            0x0400..=0x052F => s.cyrillic += 1,
+            0x0370..=0x03FF => s.greek += 1,
+            0x0590..=0x05FF => s.hebrew += 1,
+            0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => s.arabic += 1,
+            0x3040..=0x30FF => s.kana += 1,
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F => s.han += 1,
+            0xAC00..=0xD7AF | 0x1100..=0x11FF => s.hangul += 1,
+            _ => s.other += 1,
+        }
+    }
+    s
+}
+
+/// The language of `text`, or `None` when it has no letters to go by.
+pub fn identify(text: &str) -> Option<Identified> {
+    let s = scripts(text);
+    if s.letters == 0 {
+        return None;
+    }
+    let share = |n: usize| n as f32 / s.letters as f32;
+    let sure = |tag: &str, n: usize| {
+        Some(Identified {
+            tag: tag.into(),
+            confidence: share(n).clamp(0.5, 0.99),
+        })
+    };
+    if s.kana > 0 && s.kana + s.han > s.letters / 2 && s.kana * 20 >= s.han {
+        return sure("ja", s.kana + s.han);
+    }
+    if s.han > s.letters / 2 {
+        return cld2_identify(text)
+            .filter(|i| i.tag.starts_with("zh"))
+            .or_else(|| sure("zh", s.han));
+    }
+    if s.hangul > s.letters / 2 {
+        return sure("ko", s.hangul);
+    }
+    if s.greek > s.letters / 2 {
+        return sure("el", s.greek);
+    }
+    if s.hebrew > s.letters / 2 {
+        return sure("he", s.hebrew);
+    }
+    if s.cyrillic > s.letters / 2 {
+        if let Some(tag) = cyrillic_by_letters(text, s.cyrillic) {
+            return sure(tag, s.cyrillic);
+        }
+        return cld2_identify(text)
+            .filter(|i| {
+                matches!(
+                    i.tag.as_str(),
+                    "ru" | "bg" | "uk" | "be" | "sr" | "mk" | "kk" | "ky" | "tg" | "mn"
+                )
+            })
+            .or_else(|| {
+                Some(Identified {
+                    tag: "ru".into(),
+                    confidence: 0.5,
+                })
+            });
+    }
+    let found = cld2_identify(text)?;
+    if s.latin > s.letters / 2 && matches!(found.tag.as_str(), "hr" | "bs" | "sr") {
+        return Some(Identified {
+            tag: if serbian_latin(text) {
+                "sr-Latn".into()
+            } else {
+                found.tag
+            },
+            confidence: found.confidence,
+        });
+    }
+    Some(found)
+}
+
+/// A Cyrillic language settled by letters only it uses, when they are frequent enough
+/// to be the text's own and not a quoted name.
+fn cyrillic_by_letters(text: &str, cyrillic: usize) -> Option<&'static str> {
+    // One pass, counting each group of telling letters (either case).
+    let mut n = [0usize; 9];
+    for c in text.chars() {
+        let group = match c {
+            'ә' | 'Ә' | 'ғ' | 'Ғ' | 'қ' | 'Қ' | 'ұ' | 'Ұ' | 'һ' | 'Һ' => 0,
+            'ӣ' | 'Ӣ' | 'ӯ' | 'Ӯ' | 'ҷ' | 'Ҷ' => 1,
+            'ө' | 'Ө' | 'ү' | 'Ү' => 2,
+            'ң' | 'Ң' => 3,
+            'ў' | 'Ў' => 4,
+            'ї' | 'Ї' | 'є' | 'Є' | 'ґ' | 'Ґ' => 5,
+            'ѓ' | 'Ѓ' | 'ќ' | 'Ќ' | 'ѕ' | 'Ѕ' => 6,
+            'ђ' | 'Ђ' | 'ћ' | 'Ћ' | 'џ' | 'Џ' => 7,
+            'ј' | 'Ј' | 'љ' | 'Љ' | 'њ' | 'Њ' => 8,
+            _ => continue,
+        };
+        n[group] += 1;
+    }
+    // At least one in 400 Cyrillic letters, and at least two, unless the text is short.
+    let frequent = |k: usize| {
+        if cyrillic < 200 {
+            k >= 1
+        } else {
+            k >= 2 && k * 400 >= cyrillic
+        }
+    };
+    if frequent(n[1]) {
+        return Some("tg");
+    }
+    if frequent(n[0]) {
+        return Some("kk");
+    }
+    if frequent(n[2] + n[3]) && n[3] > 0 {
+        return Some("ky");
+    }
+    if frequent(n[4]) {
+        return Some("be");
+    }
+    if frequent(n[5]) {
+        return Some("uk");
+    }
+    if frequent(n[6]) {
+        return Some("mk");
+    }
+    if frequent(n[7]) || frequent(n[8]) && n[8] >= 2 {
+        return Some("sr");
+    }
+    None
+}
+
+/// Serbian written in Latin script rather than Croatian or Bosnian: ekavian forms and
+/// Serbian month names outweigh ijekavian forms and Croatian month names.
+fn serbian_latin(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let hits = |words: &[&str]| {
+        words
+            .iter()
+            .map(|w| lower.matches(w).count())
+            .sum::<usize>()
+    };
+    let serbian = hits(&[
+        "novembr", "decembr", "januar", "februar", "septembr", "oktobr", "hiljad", "opštin",
+        "šta ", " ko ", "vreme", "reč", "mleko", "dete", "deca", "celog", "srbij",
+    ]);
+    let croatian = hits(&[
+        "studen", "prosin", "siječ", "veljač", "listopad", "rujn", "tisuć", "tko ", "vrijeme",
+        "riječ", "dijete", "djeca", "cijel", "hrvatsk",
+    ]);
+    serbian > croatian
+}
+
+/// CLD2's answer with its own code names mapped to BCP 47 (`iw` → `he`…).
+pub fn cld2_identify(text: &str) -> Option<Identified> {
+    let result = detect_language_ext(text, Format::Text, &Hints::default());
+    let lang = result.language?;
+    let tag = match lang.0 {
+        "iw" => "he",
+        "jw" => "jv",
+        "zh-Hant" => "zh-Hant",
+        "un" | "xx" => return None,
+        other => other,
+    };
+    let percent = result.scores.first().map_or(0, |s| s.percent) as f32 / 100.0;
+    let reliable = matches!(result.reliability, Reliability::Reliable);
+    Some(Identified {
+        tag: tag.to_string(),
+        confidence: if reliable {
+            percent.clamp(0.5, 0.99)
+        } else {
+            (percent * 0.5).min(0.49)
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(text: &str) -> String {
+        identify(text).unwrap().tag
+    }
+
+    #[test]
+    fn cyrillic_languages_are_told_apart() {
+        assert_eq!(tag("Правительство Беларуси одобрило проект бюджета на следующий год, сообщили в пресс-службе."), "ru");
+        assert_eq!(
+            tag("Урад Беларусі ўхваліў праект бюджэту на наступны год, паведамілі ў прэс-службе."),
+            "be"
+        );
+        assert_eq!(tag("Уряд України схвалив проєкт бюджету на наступний рік, повідомили в пресслужбі міністерства."), "uk");
+        assert_eq!(tag("Қазақстан Республикасының Президенті Астанада ұжымдық қауіпсіздік кеңесінің отырысына қатысты."), "kk");
+        assert_eq!(tag("Кыргыз Республикасынын Президенти өлкөнүн түштүгүндөгү жаңы мектептин ачылышына катышты."), "ky");
+        assert_eq!(tag("Влада Србије усвојила је нацрт буџета за следећу годину, саопштило је министарство финансија."), "sr");
+    }
+
+    #[test]
+    fn one_borrowed_name_does_not_change_the_language() {
+        let russian = "Министр иностранных дел провел переговоры в Киеве. ".repeat(20)
+            + "Делегация посетила Київ.";
+        assert_eq!(tag(&russian), "ru");
+    }
+
+    #[test]
+    fn scripts_decide_before_statistics() {
+        assert_eq!(tag("卢卡申科抵达阿斯塔纳出席集体安全条约组织峰会"), "zh");
+        assert_eq!(tag("ルカシェンコ大統領がアスタナに到着した"), "ja");
+        assert_eq!(tag("대통령이 아스타나에 도착했다"), "ko");
+    }
+}

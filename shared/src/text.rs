@@ -1,0 +1,155 @@
+//! Text every service derives from an article: plain paragraphs from the body HTML,
+//! and names as hashtags.
+
+use unicode_categories::UnicodeCategories;
+
+/// Longest hashtag any network we write for accepts (Bluesky: 64 graphemes).
+const MAX_TAG_CHARS: usize = 64;
+
+/// The body's paragraphs as plain text: tags dropped, the usual entities decoded,
+/// white space collapsed. Posts are plain text; the network adds its own markup.
+pub fn paragraphs(html: &str) -> Vec<String> {
+    const BLOCKS: [&str; 10] = [
+        "p",
+        "br",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "blockquote",
+        "tr",
+    ];
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = rest[open + 1..open + close].trim_start_matches('/');
+        let name_len = tag.bytes().take_while(u8::is_ascii_alphanumeric).count();
+        if BLOCKS
+            .iter()
+            .any(|b| b.eq_ignore_ascii_case(&tag[..name_len]))
+        {
+            text.push_str("\n\n");
+        }
+        rest = &rest[open + close + 1..];
+    }
+    text.push_str(rest);
+    let text = decode_entities(&text);
+    let mut out = Vec::new();
+    for block in text.split("\n\n") {
+        let mut p = String::with_capacity(block.len());
+        for word in block.split_whitespace() {
+            if !p.is_empty() {
+                p.push(' ');
+            }
+            p.push_str(word);
+        }
+        if !p.is_empty() {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Decodes the entities a news body uses (`&amp;`, `&lt;`, `&nbsp;`, numeric ones) in
+/// one pass; anything else is left as written.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| match &rest[1..e] {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" | "#39" => Some('\''),
+            "nbsp" => Some(' '),
+            n => {
+                let n = n.strip_prefix('#')?;
+                let code = match n.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                    None => n.parse().ok()?,
+                };
+                char::from_u32(code)
+            }
+        });
+        match (end, decoded) {
+            (Some(e), Some(c)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The body as one plain-text string, paragraphs separated by a blank line.
+pub fn plain_text(html: &str) -> String {
+    paragraphs(html).join("\n\n")
+}
+
+/// `Aleksandr Lukashenko` → `AleksandrLukashenko`, `Collective Security Treaty
+/// Organization` → `CollectiveSecurityTreatyOrganization`, `Беларусь` → `Беларусь`.
+/// `None` when nothing usable is left (only digits, or too long for a hashtag).
+pub fn hashtag(name: &str) -> Option<String> {
+    let mut tag = String::with_capacity(name.len());
+    for word in name
+        .split(|c: char| !is_tag_char(c))
+        .filter(|w| !w.is_empty())
+    {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            tag.extend(first.to_uppercase());
+            tag.extend(chars);
+        }
+    }
+    let has_letter = tag.chars().any(char::is_alphabetic);
+    (has_letter && tag.chars().count() <= MAX_TAG_CHARS).then_some(tag)
+}
+
+/// Letters, digits and combining marks: what every network keeps inside a hashtag.
+fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c.is_mark()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_plain_text() {
+        assert_eq!(
+            paragraphs("<p>One &amp; <b>two</b></p><p>Three<br>four</p>"),
+            vec!["One & two", "Three", "four"]
+        );
+    }
+
+    #[test]
+    fn names_become_one_hashtag_each() {
+        assert_eq!(
+            hashtag("Aleksandr Lukashenko").as_deref(),
+            Some("AleksandrLukashenko")
+        );
+        assert_eq!(hashtag("Беларусь").as_deref(), Some("Беларусь"));
+        assert_eq!(hashtag("上海合作组织").as_deref(), Some("上海合作组织"));
+        assert_eq!(hashtag("2024"), None);
+        assert_eq!(hashtag("!!!"), None);
+    }
+}
