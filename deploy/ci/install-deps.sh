@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# What building and testing Newswire needs on a fresh Debian machine: a C toolchain
-# and make for librdkafka, Java 17 and Maven for the local Kafka broker, and the
+# What building and testing Newswire needs on a fresh Debian machine: a C and C++
+# toolchain and make for librdkafka, CLD2 and twitter-text's bridge, Java 17 and Maven for the local Kafka broker, and the
 # independent checkers the tests call. Installs only what is missing.
 set -euo pipefail
 
 need=()
 command -v cc >/dev/null || need+=(build-essential)
+command -v c++ >/dev/null || need+=(g++)
 command -v make >/dev/null || need+=(make)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v java >/dev/null || need+=(openjdk-17-jre-headless)

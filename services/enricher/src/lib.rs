@@ -8,6 +8,7 @@
 
 pub mod dateline;
 pub mod language;
+pub mod mediatopics;
 pub mod transform;
 
 use newswire_shared::health::Health;
