@@ -59,7 +59,7 @@ pub fn paragraphs(html: &str) -> Vec<String> {
 
 /// Decodes the entities a news body uses (`&amp;`, `&lt;`, `&nbsp;`, numeric ones) in
 /// one pass; anything else is left as written.
-fn decode_entities(s: &str) -> String {
+pub fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }

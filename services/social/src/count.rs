@@ -236,53 +236,20 @@ pub fn is_emoji_code_point(c: char) -> bool {
 
 /// The text a Telegram HTML message shows: tags removed, entities decoded.
 pub fn telegram_visible_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
+    let mut text = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(i) = rest.find(['<', '&']) {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        if rest.starts_with('<') {
-            match rest.find('>') {
-                Some(end) => rest = &rest[end + 1..],
-                None => {
-                    out.push_str(rest);
-                    rest = "";
-                }
-            }
-        } else {
-            let entity_end = rest.find(';').filter(|&e| e <= 10);
-            let decoded = entity_end.and_then(|e| decode_entity(&rest[1..e]));
-            match (entity_end, decoded) {
-                (Some(e), Some(c)) => {
-                    out.push(c);
-                    rest = &rest[e + 1..];
-                }
-                _ => {
-                    out.push('&');
-                    rest = &rest[1..];
-                }
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        match rest[open..].find('>') {
+            Some(close) => rest = &rest[open + close + 1..],
+            None => {
+                rest = &rest[open..];
+                break;
             }
         }
     }
-    out.push_str(rest);
-    out
-}
-
-fn decode_entity(name: &str) -> Option<char> {
-    match name {
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "amp" => Some('&'),
-        "quot" => Some('"'),
-        _ => {
-            let n = name.strip_prefix('#')?;
-            let code = match n.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => n.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
-    }
+    text.push_str(rest);
+    newswire_shared::text::decode_entities(&text)
 }
 
 #[cfg(test)]
