@@ -366,3 +366,69 @@ fn ninjs_validates_against_the_ninjs_3_2_schema() {
     bad["pubStatus"] = "published".into();
     assert!(!validator.is_valid(&bad));
 }
+
+/// Child element names of `parent` (its first occurrence), in document order.
+fn children(xml: &str, parent: &str) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut depth_in = None::<usize>;
+    let mut depth = 0usize;
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                if depth_in == Some(depth) {
+                    out.push(name.clone());
+                }
+                depth += 1;
+                if depth_in.is_none() && name == parent {
+                    depth_in = Some(depth);
+                }
+            }
+            Event::Empty(e) => {
+                if depth_in == Some(depth) {
+                    out.push(String::from_utf8_lossy(e.local_name().as_ref()).into_owned());
+                }
+            }
+            Event::End(_) => {
+                depth -= 1;
+                if depth_in.is_some_and(|d| depth < d) {
+                    return out;
+                }
+            }
+            Event::Eof => return out,
+            _ => {}
+        }
+    }
+}
+
+/// Our item next to IPTC's own text item: the elements both have come in the same
+/// order inside `newsItem`, `itemMeta` and `contentMeta`.
+#[test]
+fn structure_follows_the_iptc_text_item() {
+    let Some(dir) = conformance_dir() else { return };
+    let iptc = std::fs::read_to_string(dir.join("newsml-g2/example-text-item.xml")).unwrap();
+    let mut seed = enriched_seed();
+    seed.embargo_until = Some("2024-11-28T12:00:00Z".parse().unwrap());
+    seed.signals = vec![newswire_shared::article::Signal::Update];
+    let ours = String::from_utf8(news_item(&seed, &provider())).unwrap();
+    for parent in ["newsItem", "itemMeta", "contentMeta"] {
+        let theirs = children(&iptc, parent);
+        let mine = children(&ours, parent);
+        assert!(mine.len() >= 3, "{parent}: {mine:?}");
+        let mut shared_theirs: Vec<&String> = theirs.iter().filter(|n| mine.contains(n)).collect();
+        let mut shared_mine: Vec<&String> = mine.iter().filter(|n| theirs.contains(n)).collect();
+        shared_mine.dedup();
+        shared_theirs.dedup();
+        // contentMeta's second group may come in any order; the first three are fixed.
+        if parent == "contentMeta" {
+            assert_eq!(&mine[..3], ["urgency", "contentCreated", "contentModified"]);
+        } else {
+            assert_eq!(
+                shared_mine, shared_theirs,
+                "{parent}: ours {mine:?}, IPTC {theirs:?}"
+            );
+        }
+    }
+}
