@@ -9,12 +9,13 @@ use crate::persist::FeedDb;
 use crate::FeedWriter;
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::health::Readiness;
+use newswire_shared::kafka::{partition_count, reader_config};
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::telemetry::Metrics;
 use newswire_shared::validate::{decode_article, Stage};
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::{BorrowedMessage, Message};
-use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use rdkafka::{Offset, TopicPartitionList};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -63,16 +64,7 @@ impl FeedConsumer {
         }
         stories.set(self.writer.stories() as u64);
 
-        let consumer: StreamConsumer = ClientConfig::new()
-            .set("bootstrap.servers", &self.kafka.brokers)
-            .set("client.id", "newswire-feeds")
-            .set("group.id", "newswire-feeds-unused")
-            .set("enable.auto.commit", "false")
-            // If a position is ever lost, re-reading is harmless (the store is
-            // idempotent) and skipping would lose stories.
-            .set("auto.offset.reset", "earliest")
-            .set("isolation.level", "read_committed")
-            .create()?;
+        let consumer: StreamConsumer = reader_config(&self.kafka, "newswire-feeds").create()?;
         let partitions = self.wait_for_partitions(&consumer, &shutdown).await?;
         let mut assignment = TopicPartitionList::new();
         for p in 0..partitions {
@@ -157,16 +149,7 @@ impl FeedConsumer {
         shutdown: &Shutdown,
     ) -> anyhow::Result<i32> {
         loop {
-            let found = consumer
-                .fetch_metadata(Some(&self.topic), Duration::from_secs(5))
-                .ok()
-                .and_then(|m| {
-                    m.topics()
-                        .first()
-                        .filter(|t| t.error().is_none())
-                        .map(|t| t.partitions().len() as i32)
-                })
-                .filter(|&n| n > 0);
+            let found = partition_count(consumer, &self.topic);
             if let Some(n) = found {
                 return Ok(n);
             }

@@ -59,3 +59,36 @@ pub fn consumer_config(
         .set("heartbeat.interval.ms", "1000");
     c
 }
+
+/// A consumer that reads partitions it assigns itself, committed data only, and never
+/// commits offsets: for replicas that each read a whole topic (feeds, newsml delivery)
+/// and for reading a topic back. `group.id` is required by librdkafka but unused.
+pub fn reader_config(kafka: &KafkaSettings, client_id: &str) -> ClientConfig {
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", &kafka.brokers)
+        .set("client.id", client_id)
+        .set("group.id", format!("{client_id}-unused"))
+        .set("enable.auto.commit", "false")
+        // If a position is ever lost, re-reading is harmless (every reader is
+        // idempotent) and skipping would lose records.
+        .set("auto.offset.reset", "earliest")
+        .set("isolation.level", "read_committed");
+    c
+}
+
+/// How many partitions `topic` has, or `None` while it does not exist (yet).
+pub fn partition_count<C: rdkafka::consumer::Consumer<X>, X: rdkafka::consumer::ConsumerContext>(
+    consumer: &C,
+    topic: &str,
+) -> Option<i32> {
+    consumer
+        .fetch_metadata(Some(topic), std::time::Duration::from_secs(5))
+        .ok()
+        .and_then(|m| {
+            m.topics()
+                .first()
+                .filter(|t| t.error().is_none())
+                .map(|t| t.partitions().len() as i32)
+        })
+        .filter(|&n| n > 0)
+}

@@ -9,7 +9,9 @@ mod replay;
 mod stage;
 mod topics;
 
-pub use clients::{consumer_config, producer_config, transactional_producer_config};
+pub use clients::{
+    consumer_config, partition_count, producer_config, reader_config, transactional_producer_config,
+};
 pub use deadletter::{dead_letter_record, DeadLetter};
 pub use embedded::EmbeddedBroker;
 pub use replay::replay_topic;

@@ -2,10 +2,11 @@
 //! state it keeps in its own output topic.
 
 use crate::config::KafkaSettings;
+use crate::kafka::reader_config;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaResult;
 use rdkafka::message::BorrowedMessage;
-use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
+use rdkafka::{Message, Offset, TopicPartitionList};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -21,13 +22,7 @@ pub fn replay_topic(
     mut each: impl FnMut(&BorrowedMessage<'_>),
 ) -> KafkaResult<u64> {
     let started = Instant::now();
-    let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", &kafka.brokers)
-        .set("client.id", client_id)
-        .set("group.id", client_id)
-        .set("enable.auto.commit", "false")
-        .set("isolation.level", "read_committed")
-        .create()?;
+    let consumer: BaseConsumer = reader_config(kafka, client_id).create()?;
     let metadata = consumer.fetch_metadata(Some(topic), Duration::from_secs(10))?;
     let partitions: Vec<i32> = metadata
         .topics()

@@ -14,11 +14,12 @@ use newswire_shared::article::Status;
 use newswire_shared::cloudevents::header_str;
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::health::Readiness;
+use newswire_shared::kafka::{partition_count, reader_config};
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::telemetry::Metrics;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{BorrowedMessage, Message};
-use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use rdkafka::{Offset, TopicPartitionList};
 use std::collections::BTreeSet;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -92,11 +93,8 @@ impl Settling {
     const KEEP: usize = 64;
 
     fn new(kafka: &KafkaSettings, partitions: i32) -> rdkafka::error::KafkaResult<Self> {
-        let watermarks: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", &kafka.brokers)
-            .set("client.id", "newswire-newsml-watermarks")
-            .set("group.id", "newswire-newsml-watermarks-unused")
-            .create()?;
+        let watermarks: BaseConsumer =
+            reader_config(kafka, "newswire-newsml-watermarks").create()?;
         Ok(Self {
             watermarks,
             snapshots: vec![Default::default(); partitions as usize],
@@ -181,24 +179,10 @@ impl DeliveryConsumer {
             "newsml.items records that could not be read.",
             &[],
         );
-        let consumer: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", &self.kafka.brokers)
-            .set("client.id", "newswire-newsml-delivery")
-            .set("group.id", "newswire-newsml-delivery-unused")
-            .set("enable.auto.commit", "false")
-            .set("isolation.level", "read_committed")
-            .create()?;
+        let consumer: BaseConsumer =
+            reader_config(&self.kafka, "newswire-newsml-delivery").create()?;
         let partitions = loop {
-            let n = consumer
-                .fetch_metadata(Some(&self.topic), Duration::from_secs(5))
-                .ok()
-                .and_then(|m| {
-                    m.topics()
-                        .first()
-                        .filter(|t| t.error().is_none())
-                        .map(|t| t.partitions().len() as i32)
-                })
-                .unwrap_or(0);
+            let n = partition_count(&consumer, &self.topic).unwrap_or(0);
             if n > 0 {
                 break n;
             }
@@ -245,7 +229,10 @@ impl DeliveryConsumer {
                 readiness.set(true);
             }
             let now = Utc::now();
-            touched.extend(self.store.write().expect("store lock").release_due(now));
+            // The write lock (which holds off pull requests) only when a release is due.
+            if self.store.read().expect("store lock").has_due(now) {
+                touched.extend(self.store.write().expect("store lock").release_due(now));
+            }
             if last_retry.elapsed() > Duration::from_secs(5) {
                 touched.append(&mut retry);
                 last_retry = Instant::now();

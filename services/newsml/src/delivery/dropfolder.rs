@@ -21,6 +21,8 @@ pub struct DropFolder {
     dir: PathBuf,
     /// Highest version delivered per story.
     delivered: HashMap<String, u64>,
+    /// The folder's `.delivered`, open for appending.
+    ledger: File,
 }
 
 impl DropFolder {
@@ -43,11 +45,16 @@ impl DropFolder {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(e),
         }
+        let ledger = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join(LEDGER))?;
         Ok(Self {
             name: subscriber.name.clone(),
             trusted: subscriber.trust_embargo,
             dir: dir.to_path_buf(),
             delivered,
+            ledger,
         })
     }
 
@@ -71,12 +78,8 @@ impl DropFolder {
     pub fn deliver(&mut self, item: &ItemVersion) -> io::Result<bool> {
         let name = file_name(&item.id, item.version, "xml");
         let written = write_atomic(&self.dir, &name, &item.xml)?;
-        let mut ledger = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.dir.join(LEDGER))?;
-        writeln!(ledger, "{} {}", item.id, item.version)?;
-        ledger.sync_data()?;
+        writeln!(self.ledger, "{} {}", item.id, item.version)?;
+        self.ledger.sync_data()?;
         self.delivered.insert(item.id.clone(), item.version);
         Ok(written)
     }

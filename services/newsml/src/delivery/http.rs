@@ -81,16 +81,13 @@ async fn latest(
     Path(id): Path<String>,
     Query(query): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
-) -> Response {
-    let trusted = match api.trusted(&headers, &query) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Result<Response, Response> {
+    let trusted = api.trusted(&headers, &query)?;
     let store = api.store.read().expect("store lock");
-    match store.visible_latest(&id, trusted, Utc::now()) {
-        Some(item) => xml(item.xml.to_vec(), CONTENT_TYPE),
-        None => refuse(StatusCode::NOT_FOUND, "no such item"),
-    }
+    let item = store
+        .visible_latest(&id, trusted, Utc::now())
+        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "no such item"))?;
+    Ok(xml(item.xml.to_vec(), CONTENT_TYPE))
 }
 
 async fn version(
@@ -98,16 +95,13 @@ async fn version(
     Path((id, version)): Path<(String, u64)>,
     Query(query): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
-) -> Response {
-    let trusted = match api.trusted(&headers, &query) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Result<Response, Response> {
+    let trusted = api.trusted(&headers, &query)?;
     let store = api.store.read().expect("store lock");
-    match store.visible_version(&id, version, trusted, Utc::now()) {
-        Some(item) => xml(item.xml.to_vec(), CONTENT_TYPE),
-        None => refuse(StatusCode::NOT_FOUND, "no such item version"),
-    }
+    let item = store
+        .visible_version(&id, version, trusted, Utc::now())
+        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "no such item version"))?;
+    Ok(xml(item.xml.to_vec(), CONTENT_TYPE))
 }
 
 /// `GET /newsml/items?since=CURSOR&limit=N`: the item versions that became visible to
@@ -117,15 +111,12 @@ async fn batch(
     State(api): State<PullApi>,
     Query(query): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
-) -> Response {
-    let trusted = match api.trusted(&headers, &query) {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Result<Response, Response> {
+    let trusted = api.trusted(&headers, &query)?;
     let limit = match query.get("limit").map(|l| l.parse::<usize>()) {
         None => 100,
         Some(Ok(l)) if (1..=MAX_BATCH).contains(&l) => l,
-        Some(_) => return refuse(StatusCode::BAD_REQUEST, "limit must be 1 to 500"),
+        Some(_) => return Err(refuse(StatusCode::BAD_REQUEST, "limit must be 1 to 500")),
     };
     let store = api.store.read().expect("store lock");
     let log = if trusted {
@@ -133,12 +124,14 @@ async fn batch(
     } else {
         &store.public_log
     };
-    let Ok((changes, next)) = log.since(query.get("since").map(String::as_str), limit) else {
-        return refuse(
-            StatusCode::GONE,
-            "cursor unknown to this server: start again without since",
-        );
-    };
+    let (changes, next) = log
+        .since(query.get("since").map(String::as_str), limit)
+        .map_err(|()| {
+            refuse(
+                StatusCode::GONE,
+                "cursor unknown to this server: start again without since",
+            )
+        })?;
     let items: Vec<&[u8]> = changes
         .iter()
         .filter_map(|c| store.get(&c.id, c.version))
@@ -149,5 +142,5 @@ async fn batch(
     if let Ok(v) = HeaderValue::from_str(&next) {
         r.headers_mut().insert("newsml-next-cursor", v);
     }
-    r
+    Ok(r)
 }
