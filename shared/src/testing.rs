@@ -75,3 +75,45 @@ pub fn samples() -> Vec<crate::Article> {
         })
         .collect()
 }
+
+/// Validates `docs` with one `xmllint --noout --nonet {flag} SCHEMA` run, the schema
+/// being `schema` inside the conformance directory (`--schema` for XSD, `--relaxng`).
+/// `None` (skipped) when the directory or xmllint is missing; `Err` holds xmllint's
+/// complaints.
+pub fn xmllint_errors(flag: &str, schema: &str, docs: &[Vec<u8>]) -> Option<Result<(), String>> {
+    let schema = conformance_file(schema)?;
+    if !have("xmllint", &["--version"]) {
+        return None;
+    }
+    static RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "newswire-xmllint-{}-{}",
+        std::process::id(),
+        RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).expect("temporary directory");
+    let files: Vec<PathBuf> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            let path = dir.join(format!("doc-{i}.xml"));
+            std::fs::write(&path, doc).expect("writing a document");
+            path
+        })
+        .collect();
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet", flag])
+        .arg(&schema)
+        .args(&files)
+        .output()
+        .expect("running xmllint");
+    let _ = std::fs::remove_dir_all(&dir);
+    Some(if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr)
+            .chars()
+            .take(3000)
+            .collect())
+    })
+}

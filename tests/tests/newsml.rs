@@ -5,12 +5,10 @@
 
 mod common;
 
-use common::{article, header, read_topic, Broker, RunningPipeline};
+use common::{article, header, post_article, produce, read_topic, Broker, RunningPipeline};
 use newswire_shared::config::NewsmlSubscriber;
-use newswire_shared::testing::{conformance_dir, have};
-use rdkafka::producer::{FutureProducer, FutureRecord};
-use rdkafka::{ClientConfig, Message};
-use serde_json::Value;
+use newswire_shared::testing::xmllint_errors;
+use rdkafka::Message;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -45,16 +43,6 @@ async fn wait_for(dir: &Path, name: &str, within: Duration) -> String {
     }
 }
 
-async fn post(base: &str, body: &Value) {
-    let r = reqwest::Client::new()
-        .post(format!("{base}/v1/articles"))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
-}
-
 async fn get(base: &str, path: &str, key: Option<&str>) -> (u16, String) {
     let mut req = reqwest::Client::new().get(format!("{base}{path}"));
     if let Some(k) = key {
@@ -65,23 +53,14 @@ async fn get(base: &str, path: &str, key: Option<&str>) -> (u16, String) {
 }
 
 fn xsd_valid(doc: &str) {
-    let Some(dir) = conformance_dir() else { return };
-    if !have("xmllint", &["--version"]) {
-        return;
+    let docs = [doc.as_bytes().to_vec()];
+    if let Some(verdict) = xmllint_errors(
+        "--schema",
+        "newsml-g2/NewsML-G2_2.35-spec-All-Power.xsd",
+        &docs,
+    ) {
+        verdict.unwrap();
     }
-    let path = std::env::temp_dir().join(format!("newsml-e2e-{}.xml", std::process::id()));
-    std::fs::write(&path, doc).unwrap();
-    let out = std::process::Command::new("xmllint")
-        .args(["--noout", "--nonet", "--schema"])
-        .arg(dir.join("newsml-g2/NewsML-G2_2.35-spec-All-Power.xsd"))
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -114,7 +93,7 @@ async fn drop_folders_and_pull_follow_embargoes_kills_and_restarts() {
     // A plain story: both folders, once, however often it is posted.
     let story = serde_json::to_value(article("nm-1", 1, "Plain story")).unwrap();
     for _ in 0..3 {
-        post(&p.base, &story).await;
+        post_article(&p.base, &story).await;
     }
     let delivered = wait_for(&trusted_dir, "nm-1_v1.xml", within).await;
     wait_for(&plain_dir, "nm-1_v1.xml", within).await;
@@ -126,7 +105,7 @@ async fn drop_folders_and_pull_follow_embargoes_kills_and_restarts() {
     let embargo = chrono::Utc::now() + chrono::Duration::seconds(4);
     let mut secret = serde_json::to_value(article("nm-2", 1, "Embargoed story")).unwrap();
     secret["embargo_until"] = embargo.to_rfc3339().into();
-    post(&p.base, &secret).await;
+    post_article(&p.base, &secret).await;
     let early = wait_for(&trusted_dir, "nm-2_v1.xml", within).await;
     assert!(early.contains("<embargoed>"));
     assert_eq!(get(&p.base, "/newsml/items/nm-2", None).await.0, 404);
@@ -160,13 +139,13 @@ async fn drop_folders_and_pull_follow_embargoes_kills_and_restarts() {
     let mut doomed = serde_json::to_value(article("nm-3", 1, "Doomed story")).unwrap();
     let doomed_embargo = chrono::Utc::now() + chrono::Duration::seconds(6);
     doomed["embargo_until"] = doomed_embargo.to_rfc3339().into();
-    post(&p.base, &doomed).await;
+    post_article(&p.base, &doomed).await;
     wait_for(&trusted_dir, "nm-3_v1.xml", within).await;
     let mut kill3 = doomed.clone();
     kill3["version"] = 2.into();
     kill3["status"] = "canceled".into();
     kill3["version_created"] = "2024-11-28T09:30:00Z".into();
-    post(&p.base, &kill3).await;
+    post_article(&p.base, &kill3).await;
     let killed = wait_for(&trusted_dir, "nm-3_v2.xml", within).await;
     assert!(killed.contains("stat:canceled"));
 
@@ -175,7 +154,7 @@ async fn drop_folders_and_pull_follow_embargoes_kills_and_restarts() {
     kill1["version"] = 2.into();
     kill1["status"] = "canceled".into();
     kill1["version_created"] = "2024-11-28T09:30:00Z".into();
-    post(&p.base, &kill1).await;
+    post_article(&p.base, &kill1).await;
     wait_for(&trusted_dir, "nm-1_v2.xml", within).await;
     assert!(wait_for(&plain_dir, "nm-1_v2.xml", within)
         .await
@@ -243,7 +222,7 @@ async fn drop_folders_and_pull_follow_embargoes_kills_and_restarts() {
     std::fs::remove_file(plain_dir.join("nm-1_v1.xml")).unwrap();
     let before = (files(&trusted_dir), files(&plain_dir));
     let p = RunningPipeline::start(&settings).await;
-    post(
+    post_article(
         &p.base,
         &serde_json::to_value(article("nm-4", 1, "After restart")).unwrap(),
     )
@@ -286,20 +265,14 @@ async fn a_bad_event_is_dead_lettered_by_the_newsml_stage() {
     let broker = Broker::start();
     let settings = broker.settings("newsml-dlq").await;
     let p = RunningPipeline::start(&settings).await;
-    let producer: FutureProducer = ClientConfig::new()
-        .set("bootstrap.servers", &settings.kafka.brokers)
-        .create()
-        .unwrap();
-    producer
-        .send(
-            FutureRecord::to(&settings.topics.enriched)
-                .key("x")
-                .payload(&b"not json"[..]),
-            Duration::from_secs(10),
-        )
-        .await
-        .unwrap();
-    post(
+    produce(
+        &settings.kafka.brokers,
+        &settings.topics.enriched,
+        "x",
+        b"not json",
+    )
+    .await;
+    post_article(
         &p.base,
         &serde_json::to_value(article("nm-good", 1, "Good")).unwrap(),
     )

@@ -3,10 +3,9 @@
 
 mod common;
 
-use common::{article, header, read_topic, Broker, RunningPipeline};
+use common::{article, header, post_article, produce, read_topic, Broker, RunningPipeline};
 use rdkafka::message::OwnedMessage;
-use rdkafka::producer::{FutureProducer, FutureRecord};
-use rdkafka::{ClientConfig, Message};
+use rdkafka::Message;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -15,16 +14,6 @@ fn posts(messages: &[OwnedMessage]) -> Vec<Value> {
         .iter()
         .map(|m| serde_json::from_slice(m.payload().unwrap()).unwrap())
         .collect()
-}
-
-async fn post_article(base: &str, body: &Value) {
-    let r = reqwest::Client::new()
-        .post(format!("{base}/v1/articles"))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -106,23 +95,11 @@ async fn posts_once_per_account_and_kills_delete_them_even_across_restarts() {
     // A new process reads what was produced back from social.posts: the same events
     // arriving again (an upstream replay) produce nothing new.
     let p = RunningPipeline::start(&settings).await;
-    let producer: FutureProducer = ClientConfig::new()
-        .set("bootstrap.servers", &brokers)
-        .create()
-        .unwrap();
     for version in [&story, &kill] {
         let mut enriched = version.clone();
         enriched["enrichment"] = serde_json::json!({"language": "en", "language_confidence": 1.0});
         let bytes = serde_json::to_vec(&enriched).unwrap();
-        producer
-            .send(
-                FutureRecord::to(&settings.topics.enriched)
-                    .key("social-1")
-                    .payload(&bytes),
-                Duration::from_secs(10),
-            )
-            .await
-            .unwrap();
+        produce(&brokers, &settings.topics.enriched, "social-1", &bytes).await;
     }
     // A marker story shows the stage has handled everything before it.
     let marker = article("social-2", 1, "Marker story");
@@ -154,19 +131,13 @@ async fn a_bad_enriched_event_is_dead_lettered_and_the_rest_still_posted() {
     let settings = broker.settings("social-dlq").await;
     let brokers = settings.kafka.brokers.clone();
     let p = RunningPipeline::start(&settings).await;
-    let producer: FutureProducer = ClientConfig::new()
-        .set("bootstrap.servers", &brokers)
-        .create()
-        .unwrap();
-    producer
-        .send(
-            FutureRecord::to(&settings.topics.enriched)
-                .key("bad")
-                .payload(&b"{\"id\":\"bad\"}"[..]),
-            Duration::from_secs(10),
-        )
-        .await
-        .unwrap();
+    produce(
+        &brokers,
+        &settings.topics.enriched,
+        "bad",
+        b"{\"id\":\"bad\"}",
+    )
+    .await;
     post_article(
         &p.base,
         &serde_json::to_value(article("good", 1, "Good story")).unwrap(),

@@ -3,13 +3,11 @@
 //! held against IPTC's vocabularies, ninjs validated against the ninjs 3.2 JSON Schema.
 
 use newswire_newsml::{news_item, news_message, ninjs, Provider};
-use newswire_shared::testing::{conformance_dir, have, samples};
+use newswire_shared::testing::{conformance_dir, samples, xmllint_errors};
 use newswire_shared::Article;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn provider() -> Provider {
     Provider {
@@ -39,47 +37,11 @@ fn enriched_seed() -> Article {
     seed
 }
 
-fn schema() -> Option<PathBuf> {
-    let dir = conformance_dir()?;
-    have("xmllint", &["--version"]).then(|| dir.join("newsml-g2/NewsML-G2_2.35-spec-All-Power.xsd"))
-}
+const NEWSML_XSD: &str = "newsml-g2/NewsML-G2_2.35-spec-All-Power.xsd";
 
-/// Validates every document with one xmllint run; returns its complaints.
-fn xsd_errors(schema: &Path, docs: &[Vec<u8>]) -> Result<(), String> {
-    let dir = std::env::temp_dir().join(format!(
-        "newsml-xsd-{}-{}",
-        std::process::id(),
-        rand_suffix()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut files = Vec::new();
-    for (i, doc) in docs.iter().enumerate() {
-        let path = dir.join(format!("item-{i}.xml"));
-        std::fs::write(&path, doc).unwrap();
-        files.push(path);
-    }
-    let out = Command::new("xmllint")
-        .args(["--noout", "--nonet", "--schema"])
-        .arg(schema)
-        .args(&files)
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr)
-            .chars()
-            .take(3000)
-            .collect())
-    }
-}
-
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
+/// xmllint's verdict on `docs` against IPTC's schema; `None` when skipped.
+fn xsd_errors(docs: &[Vec<u8>]) -> Option<Result<(), String>> {
+    xmllint_errors("--schema", NEWSML_XSD, docs)
 }
 
 fn hostile(id: &str, body: &str, headline: &str) -> Article {
@@ -120,13 +82,15 @@ fn hostile_articles() -> Vec<Article> {
 
 #[test]
 fn samples_and_hostile_articles_validate_against_the_newsml_g2_schema() {
-    let Some(schema) = schema() else { return };
     let mut articles = samples();
     articles.push(enriched_seed());
     articles.extend(hostile_articles());
     assert!(hostile_articles().iter().any(|a| a.body.len() >= 100_000));
     let docs: Vec<Vec<u8>> = articles.iter().map(|a| news_item(a, &provider())).collect();
-    xsd_errors(&schema, &docs).unwrap();
+    let Some(verdict) = xsd_errors(&docs) else {
+        return;
+    };
+    verdict.unwrap();
     // And all of them together in one newsMessage.
     let refs: Vec<&[u8]> = docs.iter().map(Vec::as_slice).collect();
     let message = news_message(
@@ -135,18 +99,21 @@ fn samples_and_hostile_articles_validate_against_the_newsml_g2_schema() {
         "t-1",
         &provider(),
     );
-    xsd_errors(&schema, &[message]).unwrap();
+    xsd_errors(&[message]).unwrap().unwrap();
 }
 
 #[test]
 fn iptc_examples_validate_with_the_same_checker() {
-    let Some(schema) = schema() else { return };
-    let dir = conformance_dir().unwrap().join("newsml-g2");
+    let Some(dir) = conformance_dir() else { return };
+    let dir = dir.join("newsml-g2");
     let mut docs = vec![std::fs::read(dir.join("example-text-item.xml")).unwrap()];
     for e in std::fs::read_dir(dir.join("examples")).unwrap() {
         docs.push(std::fs::read(e.unwrap().path()).unwrap());
     }
-    xsd_errors(&schema, &docs).unwrap();
+    let Some(verdict) = xsd_errors(&docs) else {
+        return;
+    };
+    verdict.unwrap();
     // The checker can fail: an IPTC example with embargoed after pubStatus is refused.
     let example = String::from_utf8(docs[0].clone()).unwrap();
     let broken = example.replace(
@@ -154,7 +121,7 @@ fn iptc_examples_validate_with_the_same_checker() {
         "<pubStatus qcode=\"stat:usable\"/>\n        <embargoed>2025-03-14T11:00:00Z</embargoed>",
     );
     assert_ne!(broken, example);
-    assert!(xsd_errors(&schema, &[broken.into_bytes()]).is_err());
+    assert!(xsd_errors(&[broken.into_bytes()]).unwrap().is_err());
 }
 
 fn arb_article() -> impl Strategy<Value = Article> {
@@ -184,7 +151,6 @@ fn arb_article() -> impl Strategy<Value = Article> {
 
 #[test]
 fn generated_articles_validate() {
-    let Some(schema) = schema() else { return };
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let docs: Vec<Vec<u8>> = (0..200)
         .map(|_| {
@@ -194,7 +160,10 @@ fn generated_articles_validate() {
             )
         })
         .collect();
-    xsd_errors(&schema, &docs).unwrap();
+    let Some(verdict) = xsd_errors(&docs) else {
+        return;
+    };
+    verdict.unwrap();
 }
 
 /// Every QCode we write, against the values of IPTC's controlled vocabularies.

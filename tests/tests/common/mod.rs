@@ -190,3 +190,31 @@ pub fn header<'m>(m: &'m OwnedMessage, name: &str) -> Option<&'m str> {
         .and_then(|h| h.value)
         .and_then(|v| std::str::from_utf8(v).ok())
 }
+
+/// POSTs an article to the newsroom API and expects 202.
+pub async fn post_article(base: &str, body: &serde_json::Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/v1/articles"))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
+}
+
+/// Writes one record straight to `topic`, past the API (for events no API would take).
+pub async fn produce(brokers: &str, topic: &str, key: &str, payload: &[u8]) {
+    let producer: rdkafka::producer::FutureProducer = ClientConfig::new()
+        .set("bootstrap.servers", brokers)
+        .create()
+        .unwrap();
+    producer
+        .send(
+            rdkafka::producer::FutureRecord::to(topic)
+                .key(key)
+                .payload(payload),
+            Duration::from_secs(10),
+        )
+        .await
+        .unwrap();
+}
