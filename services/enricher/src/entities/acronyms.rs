@@ -1,0 +1,105 @@
+//! Acronyms a story defines: "Collective Security Treaty Organization (CSTO)",
+//! "Организация Договора о коллективной безопасности (ОДКБ)". The long form is found
+//! the way Schwartz and Hearst's algorithm does it: the acronym's letters, right to
+//! left, each at the start of a word (the first one at the start of the first word),
+//! in at most `min(letters + 5, letters * 2)` words before the bracket.
+
+use super::inflect::is_acronym;
+use super::tokens::Token;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Definition {
+    /// Byte span of the long form.
+    pub long: (usize, usize),
+    /// Byte span of the acronym inside the brackets.
+    pub short: (usize, usize),
+}
+
+pub fn definitions(text: &str, tokens: &[Token<'_>]) -> Vec<Definition> {
+    let mut out = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if i == 0 || !is_acronym(t.text) || t.text.chars().count() < 2 {
+            continue;
+        }
+        let before = text[tokens[i - 1].end..t.start].trim();
+        let after = text[t.end..].chars().next();
+        if !before.ends_with('(') || after != Some(')') {
+            continue;
+        }
+        let letters: Vec<char> = t
+            .text
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        let max_words = (letters.len() + 5).min(letters.len() * 2);
+        let first = i.saturating_sub(max_words);
+        if let Some(start) = long_form_start(&tokens[first..i], &letters) {
+            out.push(Definition {
+                long: (tokens[first + start].start, tokens[i - 1].end),
+                short: (t.start, t.end),
+            });
+        }
+    }
+    out
+}
+
+/// Index (into `words`) of the first word of the long form, matching `letters` right
+/// to left against word starts.
+fn long_form_start(words: &[Token<'_>], letters: &[char]) -> Option<usize> {
+    let mut li = letters.len();
+    let mut wi = words.len();
+    while li > 0 {
+        loop {
+            wi = wi.checked_sub(1)?;
+            // A hyphenated word gives a letter per part (`Kassym-Jomart` → k, j).
+            let initials: Vec<char> = words[wi]
+                .text
+                .split('-')
+                .filter_map(|p| p.chars().next())
+                .flat_map(char::to_lowercase)
+                .collect();
+            let n = initials.len();
+            if n > 1 && n <= li && initials[..] == letters[li - n..li] {
+                li -= n;
+                break;
+            }
+            if initials.first() == Some(&letters[li - 1]) {
+                li -= 1;
+                break;
+            }
+        }
+    }
+    Some(wi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn long_forms(text: &str) -> Vec<(&str, &str)> {
+        let tokens = tokenize(text);
+        definitions(text, &tokens)
+            .into_iter()
+            .map(|d| (&text[d.long.0..d.long.1], &text[d.short.0..d.short.1]))
+            .collect()
+    }
+
+    #[test]
+    fn long_forms_of_defined_acronyms() {
+        assert_eq!(
+            long_forms("leaders of the Collective Security Treaty Organization (CSTO) met"),
+            [("Collective Security Treaty Organization", "CSTO")]
+        );
+        assert_eq!(
+            long_forms("саммит Организации Договора о коллективной безопасности (ОДКБ) прошёл"),
+            [("Организации Договора о коллективной безопасности", "ОДКБ")]
+        );
+        assert_eq!(
+            long_forms("the National Academy of Sciences (NAS) said"),
+            [("National Academy of Sciences", "NAS")]
+        );
+        assert!(long_forms("prices rose (USD) on Monday").is_empty());
+    }
+}

@@ -1,0 +1,109 @@
+//! Paragraphs that are page furniture, not story: navigation, "Follow us on", share
+//! buttons, copyright and photo credits. Names in them are not the story's entities;
+//! from a credit line only the organisation credited counts.
+
+use super::fold::{fold, is_cjk};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paragraph {
+    Story,
+    /// Navigation and the like: nothing in it counts.
+    Furniture,
+    /// "Photo: BelTA", "Source: Reuters": only organisations count.
+    Credit,
+}
+
+const FURNITURE: &[&str] = &[
+    "follow us",
+    "subscribe",
+    "all rights reserved",
+    "read more",
+    "read also",
+    "recent news",
+    "all news",
+    "share this",
+    "related news",
+    "newsletter",
+    "cookie",
+    "copyright",
+    "подписывайтесь",
+    "подпишитесь",
+    "читайте также",
+    "все новости",
+    "последние новости",
+    "следите за",
+    "чытайце таксама",
+    "усе навіны",
+    "падпісвайцеся",
+    "читайте також",
+    "усі новини",
+    "folgen sie uns",
+    "suivez-nous",
+    "síguenos",
+    "lesen sie auch",
+    "lire aussi",
+    "lea también",
+    "барлық жаңалықтар",
+];
+
+const CREDITS: &[&str] = &[
+    "photo",
+    "фото",
+    "source",
+    "источник",
+    "крыніца",
+    "джерело",
+    "quelle",
+    "credit",
+    "©",
+    "foto",
+    "crédit",
+    "fuente",
+];
+
+pub fn classify(paragraph: &str) -> Paragraph {
+    let text = paragraph.trim();
+    let folded = fold(text);
+    if FURNITURE.iter().any(|p| folded.contains(p)) {
+        return Paragraph::Furniture;
+    }
+    if CREDITS.iter().any(|p| folded.starts_with(p)) {
+        return Paragraph::Credit;
+    }
+    // Menus and link lists: a few words with no sentence in them.
+    // Chinese and Japanese have no spaces: about two characters a word.
+    let words = if text.chars().any(|c| is_cjk(&c.to_string())) {
+        text.chars().count() / 2
+    } else {
+        text.split_whitespace().count()
+    };
+    let sentence_end = text
+        .chars()
+        .next_back()
+        .is_some_and(|c| ".!?…\"”»“)。！？」』".contains(c));
+    if words <= 6 && !sentence_end {
+        return Paragraph::Furniture;
+    }
+    Paragraph::Story
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn furniture_credit_and_story() {
+        assert_eq!(classify("Follow us on:"), Paragraph::Furniture);
+        assert_eq!(classify("Recent news from Belarus"), Paragraph::Furniture);
+        assert_eq!(classify("Government Bodies"), Paragraph::Furniture);
+        assert_eq!(classify("Photo: BelTA"), Paragraph::Credit);
+        assert_eq!(
+            classify("业内人士表示，班列运输为沿线国家企业提供了稳定的物流通道。"),
+            Paragraph::Story
+        );
+        assert_eq!(
+            classify("Kyrgyzstan is to take over the chairmanship of the CSTO in 2025."),
+            Paragraph::Story
+        );
+    }
+}

@@ -1,0 +1,41 @@
+//! Case folding that keeps every character's byte length, so an offset in the folded
+//! text is the same offset in the original.
+
+/// Lower case, and `ё` as `е` (Russian copy writes either); a character whose lower
+/// case would change its length in UTF-8 stays as it is.
+pub fn fold(text: &str) -> String {
+    text.chars().map(fold_char).collect()
+}
+
+fn fold_char(c: char) -> char {
+    let c = match c {
+        'ё' | 'Ё' => 'е',
+        _ => c,
+    };
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
+        _ => c,
+    }
+}
+
+/// Han, kana or hangul: scripts written without spaces between words.
+pub fn is_cjk(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| {
+        matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_keeps_byte_offsets() {
+        for s in ["Беларусь", "ÅNGSTRÖM İstanbul", "Ё-моё", "ẞtraße K", "北京"]
+        {
+            assert_eq!(fold(s).len(), s.len(), "{s}");
+        }
+        assert_eq!(fold("Объединённых"), "объединенных");
+    }
+}

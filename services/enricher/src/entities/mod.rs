@@ -1,0 +1,372 @@
+//! People, organisations and places in a story, each once, with where it is named.
+//!
+//! Known names come from the gazetteer (every inflected form, ids attached); new ones
+//! from their shape (an office before a person's name, a given name, an organisation's
+//! or place's head word, an acronym the story defines). One entity per referent: an
+//! acronym is its long form, a surname after the full name is the same person, an
+//! inflected form is its nominative. Page furniture (menus, "Follow us on", credits)
+//! gives nothing but the credited organisation.
+//!
+//! Mentions are character offsets into `headline + "\n\n" + plain text of the body`.
+
+mod acronyms;
+mod boilerplate;
+pub mod fold;
+pub mod gazetteer;
+pub mod inflect;
+mod newnames;
+mod tokens;
+
+use boilerplate::Paragraph;
+use fold::fold;
+use gazetteer::{at_word_bounds, Gazetteer, Hit, Kind};
+use newswire_shared::article::{Entity, EntityType, Mention};
+use std::collections::HashMap;
+
+pub use gazetteer::Gazetteer as KnownNames;
+
+/// The text mentions index into.
+pub fn mention_text(headline: &str, body_plain: &str) -> String {
+    format!("{headline}\n\n{body_plain}")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Referent {
+    Known(u32),
+    New(EntityType, String),
+}
+
+struct Span {
+    start: usize,
+    end: usize,
+    referent: Referent,
+    /// The uninflected name a known entity was written as here.
+    base: Option<String>,
+}
+
+/// Entities of the text, most salient first. `language` is the story's BCP 47 tag.
+pub fn find(text: &str, language: &str) -> Vec<Entity> {
+    let gazetteer = Gazetteer::get();
+    let paragraphs = paragraphs(text);
+    let paragraph_of = |byte: usize| -> &(usize, usize, Paragraph) {
+        let i = paragraphs.partition_point(|p| p.1 <= byte);
+        &paragraphs[i.min(paragraphs.len() - 1)]
+    };
+    let folded = fold(text);
+    let hits: Vec<Hit> = gazetteer
+        .find(text, &folded, matches!(primary(language), "kk" | "ky"))
+        .into_iter()
+        .filter(|h| match paragraph_of(h.start).2 {
+            Paragraph::Story => true,
+            Paragraph::Credit => gazetteer.entries[h.entry as usize].kind == Kind::Organization,
+            Paragraph::Furniture => false,
+        })
+        .collect();
+    let tokens = tokens::tokenize(text);
+    let known: Vec<bool> = tokens
+        .iter()
+        .map(|t| hits.iter().any(|h| t.start < h.end && h.start < t.end))
+        .collect();
+    let usable: Vec<bool> = tokens
+        .iter()
+        .map(|t| paragraph_of(t.start).2 == Paragraph::Story)
+        .collect();
+
+    let mut spans: Vec<Span> = hits
+        .iter()
+        .map(|h| Span {
+            start: h.start,
+            end: h.end,
+            referent: Referent::Known(h.entry),
+            base: (!h.surname).then(|| gazetteer.base(h).to_string()),
+        })
+        .collect();
+
+    // Acronyms the story defines: the long form names the entity, the acronym refers to it.
+    for d in acronyms::definitions(text, &tokens) {
+        if !usable_at(&tokens, &usable, d.long.0) {
+            continue;
+        }
+        let long = &text[d.long.0..d.long.1];
+        let short = &text[d.short.0..d.short.1];
+        let referent = match spans
+            .iter()
+            .find(|s| s.start >= d.long.0 && s.end <= d.long.1 && matches!(s.referent, Referent::Known(e) if gazetteer.entries[e as usize].kind == Kind::Organization))
+        {
+            Some(s) => s.referent.clone(),
+            None => Referent::New(EntityType::Organization, long.to_string()),
+        };
+        spans.retain(|s| !(s.start >= d.long.0 && s.end <= d.long.1) || s.referent == referent);
+        if !spans
+            .iter()
+            .any(|s| s.start == d.long.0 && s.end == d.long.1)
+        {
+            spans.push(Span {
+                start: d.long.0,
+                end: d.long.1,
+                referent: referent.clone(),
+                base: None,
+            });
+        }
+        for (at, _) in text.match_indices(short) {
+            let end = at + short.len();
+            if at_word_bounds(text, at, end)
+                && usable_at(&tokens, &usable, at)
+                && !spans.iter().any(|s| s.start < end && at < s.end)
+            {
+                spans.push(Span {
+                    start: at,
+                    end,
+                    referent: referent.clone(),
+                    base: None,
+                });
+            }
+        }
+    }
+
+    // Names found by their shape, where no known name already is.
+    for f in newnames::find(text, &tokens, &known, &usable) {
+        let overlaps = |s: &Span| s.start < f.end && f.start < s.end;
+        let clash = spans.iter().any(|s| {
+            overlaps(s)
+                && match &s.referent {
+                    Referent::Known(e) => {
+                        f.entity_type == EntityType::Person
+                            || gazetteer.entries[*e as usize].kind == Kind::Person
+                            || gazetteer.entries[*e as usize].kind.entity_type() == f.entity_type
+                                && s.start <= f.start
+                                && s.end >= f.end
+                    }
+                    Referent::New(..) => true,
+                }
+        });
+        if !clash {
+            spans.push(Span {
+                start: f.start,
+                end: f.end,
+                referent: Referent::New(f.entity_type, text[f.start..f.end].to_string()),
+                base: None,
+            });
+        }
+    }
+    merge_declined_people(&mut spans);
+    surnames_of_new_people(text, &tokens, &usable, &mut spans);
+
+    let weights: Vec<f32> = (0..paragraphs.len())
+        .map(|i| match i {
+            0 => 3.0,
+            1 => 2.0,
+            _ => 1.0,
+        })
+        .collect();
+    aggregate(text, language, &spans, |byte| {
+        weights[paragraphs
+            .partition_point(|p| p.1 <= byte)
+            .min(paragraphs.len() - 1)]
+    })
+}
+
+fn primary(language: &str) -> &str {
+    language.split('-').next().unwrap_or(language)
+}
+
+/// Paragraph spans `(start, end, kind)`; the first (the headline) is always story.
+fn paragraphs(text: &str) -> Vec<(usize, usize, Paragraph)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for part in text.split("\n\n") {
+        let end = start + part.len();
+        let kind = if out.is_empty() {
+            Paragraph::Story
+        } else {
+            boilerplate::classify(part)
+        };
+        out.push((start, end, kind));
+        start = end + 2;
+    }
+    out
+}
+
+fn usable_at(tokens: &[tokens::Token<'_>], usable: &[bool], byte: usize) -> bool {
+    let i = tokens.partition_point(|t| t.end <= byte);
+    usable.get(i).copied().unwrap_or(false)
+}
+
+/// `Максим Рыженков` and `Максима Рыженкова` are one new person: same first letters of
+/// every name, endings aside.
+fn merge_declined_people(spans: &mut [Span]) {
+    let key = |name: &str| -> String {
+        name.split_whitespace()
+            .map(|w| {
+                let chars: Vec<char> = fold(w).chars().collect();
+                let keep = chars.len().saturating_sub(2).max(3).min(chars.len());
+                chars[..keep].iter().collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut first: HashMap<String, String> = HashMap::new();
+    for s in spans.iter_mut() {
+        if let Referent::New(EntityType::Person, name) = &s.referent {
+            let k = key(name);
+            let canonical = first.entry(k).or_insert_with(|| name.clone()).clone();
+            s.referent = Referent::New(EntityType::Person, canonical);
+        }
+    }
+}
+
+/// After "Jane Doe" the story says "Doe": find those, in their declined forms too.
+fn surnames_of_new_people(
+    text: &str,
+    tokens: &[tokens::Token<'_>],
+    usable: &[bool],
+    spans: &mut Vec<Span>,
+) {
+    let people: Vec<String> = spans
+        .iter()
+        .filter_map(|s| match &s.referent {
+            Referent::New(EntityType::Person, name) if name.contains(' ') => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    for name in people {
+        let Some(last) = name.rsplit(' ').next() else {
+            continue;
+        };
+        if last.chars().count() < 3 {
+            continue;
+        }
+        let forms = inflect::forms(last, inflect::NameKind::Person);
+        for (i, t) in tokens.iter().enumerate() {
+            if usable[i]
+                && forms.iter().any(|f| f == t.text)
+                && !spans.iter().any(|s| s.start < t.end && t.start < s.end)
+            {
+                spans.push(Span {
+                    start: t.start,
+                    end: t.end,
+                    referent: Referent::New(EntityType::Person, name.clone()),
+                    base: None,
+                });
+            }
+        }
+    }
+    let _ = text;
+}
+
+fn aggregate(
+    text: &str,
+    language: &str,
+    spans: &[Span],
+    weight: impl Fn(usize) -> f32,
+) -> Vec<Entity> {
+    let gazetteer = Gazetteer::get();
+    let char_at = char_offsets(text);
+    let mut order: Vec<Referent> = Vec::new();
+    let mut grouped: HashMap<Referent, Vec<&Span>> = HashMap::new();
+    let mut sorted: Vec<&Span> = spans.iter().collect();
+    sorted.sort_by_key(|s| s.start);
+    for s in sorted {
+        if !grouped.contains_key(&s.referent) {
+            order.push(s.referent.clone());
+        }
+        grouped.entry(s.referent.clone()).or_default().push(s);
+    }
+    let script = script_of_language(language);
+    let mut entities: Vec<(Entity, f32)> = order
+        .into_iter()
+        .map(|referent| {
+            let group = &grouped[&referent];
+            let score: f32 = group.iter().map(|s| weight(s.start)).sum();
+            let mentions: Vec<Mention> = group
+                .iter()
+                .map(|s| Mention {
+                    start: char_at(s.start),
+                    end: char_at(s.end),
+                    text: text[s.start..s.end].to_string(),
+                })
+                .collect();
+            let (name, entity_type, id) = match &referent {
+                Referent::Known(e) => {
+                    let entry = &gazetteer.entries[*e as usize];
+                    let written = most_common(group.iter().filter_map(|s| s.base.as_deref()))
+                        .filter(|b| script_of_text(b) == script);
+                    let name = entry
+                        .name_in(language)
+                        .map(str::to_string)
+                        .or(written)
+                        .unwrap_or_else(|| entry.english().to_string());
+                    (name, entry.kind.entity_type(), entry.id.clone())
+                }
+                Referent::New(t, name) => (name.clone(), *t, None),
+            };
+            (
+                Entity {
+                    name,
+                    entity_type,
+                    id,
+                    count: mentions.len() as u32,
+                    mentions,
+                    salience: 0.0,
+                },
+                score,
+            )
+        })
+        .collect();
+    let top = entities.iter().map(|(_, s)| *s).fold(0.0f32, f32::max);
+    for (e, score) in &mut entities {
+        e.salience = ((*score / top) * 100.0).round() / 100.0;
+    }
+    let mut out: Vec<Entity> = entities.into_iter().map(|(e, _)| e).collect();
+    out.sort_by(|a, b| b.salience.total_cmp(&a.salience));
+    out
+}
+
+fn most_common<'a>(names: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for n in names {
+        match counts.iter_mut().find(|(m, _)| *m == n) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((n, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, c)| *c)
+        .map(|(n, _)| n.to_string())
+}
+
+#[derive(PartialEq, Eq)]
+enum Script {
+    Latin,
+    Cyrillic,
+    Cjk,
+    Other,
+}
+
+fn script_of_language(language: &str) -> Script {
+    match primary(language) {
+        "ru" | "be" | "uk" | "kk" | "ky" | "bg" | "mk" | "tg" | "mn" => Script::Cyrillic,
+        "sr" if !language.contains("Latn") => Script::Cyrillic,
+        "zh" | "ja" | "ko" => Script::Cjk,
+        "ar" | "fa" | "he" | "hi" | "el" | "ka" | "hy" => Script::Other,
+        _ => Script::Latin,
+    }
+}
+
+fn script_of_text(text: &str) -> Script {
+    match text.chars().find(|c| c.is_alphabetic()) {
+        Some(c) if ('\u{0400}'..='\u{04ff}').contains(&c) => Script::Cyrillic,
+        Some(c) if c.is_ascii_alphabetic() || ('\u{00c0}'..='\u{024f}').contains(&c) => {
+            Script::Latin
+        }
+        Some(_) if fold::is_cjk(text) => Script::Cjk,
+        _ => Script::Other,
+    }
+}
+
+/// Byte offset → character offset.
+fn char_offsets(text: &str) -> impl Fn(usize) -> u32 + '_ {
+    let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    move |byte| starts.partition_point(|&b| b < byte) as u32
+}
