@@ -11,6 +11,7 @@ pub mod dateline;
 pub mod entities;
 pub mod language;
 pub mod mediatopics;
+pub mod subjects;
 pub mod transform;
 
 use newswire_shared::health::Health;

@@ -1,6 +1,7 @@
 use crate::dateline;
 use crate::entities::{self, KnownNames};
 use crate::language::{identify, Identified};
+use crate::subjects::SubjectRules;
 use newswire_shared::article::{Enrichment, ParsedDateline};
 use newswire_shared::cloudevents::{types, CloudEvent};
 use newswire_shared::kafka::{decode_keyed_article, OutputRecord, Rejection, Transform};
@@ -16,9 +17,14 @@ pub fn enrich(mut article: Article) -> Article {
     let headline_language = identify(&article.headline)
         .filter(|h| h.confidence >= 0.5 && primary(&h.tag) != primary(&language.tag))
         .map(|h| h.tag);
-    let opening = body.split("\n\n").next().unwrap_or_default();
+    // The story's first paragraph: a scraped page may open with its menus.
+    let opening = body
+        .split("\n\n")
+        .find(|p| entities::is_story_paragraph(p))
+        .unwrap_or_default();
     let text = entities::mention_text(&article.headline, &body);
     let found = entities::find(&text, &language.tag);
+    let subjects = SubjectRules::get().assign(&text, &language.tag);
     let dateline = dateline::parse(opening, article.first_created)
         .map(|d| ParsedDateline {
             place_id: place_id(&d.place),
@@ -41,7 +47,7 @@ pub fn enrich(mut article: Article) -> Article {
         language_confidence: language.confidence,
         headline_language,
         entities: found,
-        subjects: Vec::new(),
+        subjects,
         dateline,
         keywords: keywords(&article),
     });

@@ -25,6 +25,11 @@ use std::collections::HashMap;
 
 pub use gazetteer::Gazetteer as KnownNames;
 
+/// Story text, not page furniture (menus, "Follow us on", credits).
+pub fn is_story_paragraph(paragraph: &str) -> bool {
+    boilerplate::classify(paragraph) == Paragraph::Story
+}
+
 /// The text mentions index into.
 pub fn mention_text(headline: &str, body_plain: &str) -> String {
     format!("{headline}\n\n{body_plain}")
