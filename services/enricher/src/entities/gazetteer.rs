@@ -17,6 +17,8 @@ const CURATED: &str = include_str!("../../data/entities.tsv");
 pub enum Kind {
     City,
     Capital,
+    /// A region of the world from the curated list (Central Asia, the Balkans).
+    Region,
     Continent,
     Country,
     Organization,
@@ -157,6 +159,9 @@ const NOT_PLACES: &[&str] = &[
     "president",
     "alba",
     "asia minor",
+    "valley",
+    "kazakh",
+    "russian",
 ];
 
 impl Gazetteer {
@@ -174,6 +179,7 @@ impl Gazetteer {
             let kind = match f[1] {
                 "person" => Kind::Person,
                 "organization" => Kind::Organization,
+                "place" => Kind::Region,
                 other => panic!("entities.tsv: unknown type {other:?}"),
             };
             let id = (f[0] != "-").then(|| f[0].to_string());
@@ -289,10 +295,16 @@ fn data_lines(data: &str) -> impl Iterator<Item = &str> {
         .filter(|l| !l.starts_with('#') && !l.is_empty())
 }
 
+/// Not inside a word, nor inside a hyphenated one (`Усць-Лугу` is not `Луга`).
 pub fn at_word_bounds(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+    let mut before = text[..start].chars().rev();
+    let mut after = text[end..].chars();
+    let (b1, b2) = (before.next(), before.next());
+    let (a1, a2) = (after.next(), after.next());
+    let joined = |c: Option<char>, next: Option<char>| {
+        c.is_some_and(is_word_char) || c == Some('-') && next.is_some_and(char::is_alphabetic)
+    };
+    !joined(b1, b2) && !joined(a1, a2)
 }
 
 pub fn is_word_char(c: char) -> bool {

@@ -214,10 +214,20 @@ fn noun_endings(word: &str, kind: NameKind) -> Vec<String> {
         }
         'й' => with_endings(word, 1, &["я", "ю", "ем", "е", "і", "ї", "єм", "и"]),
         'ў' => with_endings(word, 1, &["ва", "ву", "вым", "ве"]), // Рыжанкоў → Рыжанкова
+        // Neuter nouns decline (Союзное государство → государства); surnames in -о
+        // (Лукашенко) and borrowed names do not.
+        'о' if kind == NameKind::Other && chars.len() > 4 => {
+            with_endings(word, 1, &["а", "у", "ом", "е", "ам", "ы"])
+        }
         'о' | 'е' | 'и' | 'у' | 'ю' | 'э' | 'і' | 'ы' | 'є' | 'ї' => Vec::new(), // indeclinable
         c if c.is_alphabetic() => {
-            // Hard consonant: Минск, Пашинян, Токаев.
-            let mut e = vec!["а", "у", "ом", "ам", "е", "і", "ові", "ем", "ы"];
+            // Hard consonant: Минск, Пашинян, Токаев. Ukrainian's locative `-і` (у Львові,
+            // в Берліні) never follows к, г or х (у Мінську), and `Славянскі` is an
+            // adjective, not Slavyansk.
+            let mut e = vec!["а", "у", "ом", "ам", "е", "ові", "ем", "ы"];
+            if !matches!(last, 'к' | 'г' | 'х') {
+                e.push("і");
+            }
             if kind == NameKind::Person
                 && (ends("ов")
                     || ends("ев")

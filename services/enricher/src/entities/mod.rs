@@ -146,6 +146,15 @@ pub fn find(text: &str, language: &str) -> Vec<Entity> {
                 }
         });
         if !clash {
+            // "Fergana Valley", "Astana International Forum": a known place the new name
+            // starts with is part of it, not a mention of its own.
+            spans.retain(|s| {
+                // "le groupe Orano": an organisation named like a place is the organisation.
+                let named_like = s.end == f.end && f.entity_type == EntityType::Organization;
+                !(s.start == f.start
+                    && (s.end < f.end || named_like)
+                    && matches!(s.referent, Referent::Known(e) if gazetteer.entries[e as usize].kind.entity_type() == EntityType::Place))
+            });
             spans.push(Span {
                 start: f.start,
                 end: f.end,

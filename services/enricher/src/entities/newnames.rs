@@ -4,7 +4,8 @@
 //! ("Jane Doe said"), and organisations and places named by what they are ("Ministry
 //! of Foreign Affairs", "Palace of Independence", "Министерство обороны").
 
-use super::fold::fold;
+use super::fold::{fold, is_cjk};
+use super::inflect::is_acronym;
 use super::tokens::Token;
 use newswire_shared::article::EntityType;
 use std::collections::HashSet;
@@ -176,11 +177,271 @@ const OFFICES: &[&str] = &[
     "reina",
     "roi",
     "reine",
+    "counterpart",
+    "consejero",
+    "consejera",
+    "conseiller",
+    "conseillère",
+    "коллега",
+    "коллегой",
+    "коллеге",
+    "коллеги",
+    "калега",
+    "колега",
+    "колегою",
+    "homologue",
+    "homólogo",
+    "amtskollege",
+    "amtskollegin",
+    "bahnchef",
+    "konzernchef",
+    "vorstandschef",
+];
+
+/// Words that report speech or action right after a name ("Kylian Mbappé said",
+/// "Jane Doe told reporters"): two or three unknown capitalised words before one are a
+/// person.
+const SAID: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "added",
+    "stressed",
+    "noted",
+    "announced",
+    "explained",
+    "warned",
+    "sagte",
+    "erklärte",
+    "betonte",
+    "kündigte",
+    "sagt",
+    "dijo",
+    "afirmó",
+    "explicó",
+    "declaró",
+    "señaló",
+    "destacó",
+    "marcó",
+    "anunció",
+    "заявил",
+    "заявила",
+    "сказал",
+    "сказала",
+    "отметил",
+    "отметила",
+    "сообщил",
+    "сообщила",
+    "подчеркнул",
+    "подчеркнула",
+    "заявіў",
+    "заявіла",
+    "сказаў",
+    "адзначыў",
+    "паведаміў",
+    "заявив",
+    "сказав",
+    "зазначив",
+    "повідомив",
+    "повідомила",
+    "деді",
+    "мәлімдеді",
+];
+
+/// Capitalised words that are not names however they are written.
+const NEVER_NAMES: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "januar",
+    "februar",
+    "märz",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "im",
+    "am",
+    "der",
+    "die",
+    "das",
+    "den",
+    "dem",
+    "ein",
+    "eine",
+    "er",
+    "sie",
+    "es",
+    "wir",
+    "in",
+    "on",
+    "at",
+    "he",
+    "she",
+    "it",
+    "we",
+    "they",
+    "this",
+    "that",
+    "but",
+    "и",
+    "в",
+    "на",
+    "по",
+    "с",
+    "у",
+    "а",
+    "но",
+    "і",
+    "та",
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "el",
+    "los",
+    "las",
+    "una",
+    "en",
+    "et",
+    "y",
+    "al",
+    "du",
+    "des",
+];
+
+/// Nouns that say what kind of organisation the name beside them is ("the carmaker
+/// Volkswagen", "das Unternehmen Svevind", "le groupe Orano", "компания Газпром").
+const ORG_KINDS_BEFORE: &[&str] = &[
+    "company",
+    "carmaker",
+    "firm",
+    "group",
+    "operator",
+    "airline",
+    "newspaper",
+    "broadcaster",
+    "retailer",
+    "lender",
+    "insurer",
+    "miner",
+    "producer",
+    "maker",
+    "unternehmen",
+    "konzern",
+    "verband",
+    "gewerkschaft",
+    "firma",
+    "verein",
+    "zeitung",
+    "sender",
+    "autobauer",
+    "hersteller",
+    "fahrgastverband",
+    "groupe",
+    "société",
+    "entreprise",
+    "syndicat",
+    "syndicats",
+    "compagnie",
+    "journal",
+    "empresa",
+    "compañía",
+    "grupo",
+    "sindicato",
+    "sindicatos",
+    "diario",
+    "periódico",
+    "компания",
+    "компании",
+    "концерн",
+    "концерна",
+    "холдинг",
+    "холдинга",
+    "компанія",
+    "компанії",
+    "кампанія",
+    "кампаніі",
+];
+/// … and after it ("the IG Metall union", "the Great Stone industrial park").
+const ORG_KINDS_AFTER: &[&str] = &["union", "group", "company", "carmaker", "airline", "bank"];
+const PLACE_KINDS_AFTER: &[&str] = &["park", "valley", "region", "province", "district", "river"];
+/// Lower-case words that come before a place's name ("реке Нарын", "palais de
+/// l'Élysée", "estadio Santiago Bernabéu", "comarca de la Ribera").
+const PLACE_KINDS_BEFORE: &[&str] = &[
+    "palais",
+    "stade",
+    "rue",
+    "région",
+    "estadio",
+    "comarca",
+    "provincia",
+    "región",
+    "río",
+    "palacio",
+    "plaza",
+    "calle",
+    "река",
+    "реке",
+    "реки",
+    "рекой",
+    "рака",
+    "рацэ",
+    "річка",
+    "річці",
+    "озеро",
+    "озере",
+    "город",
+    "городе",
+    "селе",
+    "посёлке",
+    "поселке",
+    "горад",
+    "горадзе",
+    "місто",
+    "місті",
+    "city",
+    "river",
+    "lake",
+    "town",
+    "village",
+];
+/// Upper-case words that are not organisations (GDP, VAT, hydro plant in Russian …).
+const NOT_ACRONYM_NAMES: &[&str] = &[
+    "GDP", "VAT", "CEO", "CFO", "USD", "EUR", "LNG", "AI", "IT", "TV", "OK", "PM", "AM", "COVID",
+    "UTC", "GMT", "KM", "MW", "GW", "NB", "PS", "PPP", "ID", "PR", "HIV", "AIDS", "ВВП", "ГЭС",
+    "АЭС", "ТЭЦ", "НДС", "СМИ", "КМ", "ДТП", "ЧП", "ІТ", "ВПК", "ЖКХ", "ОАО", "ЗАО", "ООО", "ПАО",
+    "АО", "ТОО", "ЕС", "ЗМІ", "ПДВ", "ОПК", "BIP", "MWST", "PIB", "TVA", "IVA", "SA", "AG", "GMBH",
+    "LTD", "PLC", "INC", "CO", "EU", "UE", "UN", "ONU", "FC", "ГЭС-1", "US", "UK",
 ];
 
 /// Words joining the parts of a title or an organisation's name.
 const CONNECTORS: &[&str] = &[
-    "of", "the", "for", "and", "on", "de", "del", "la", "las", "los", "des", "du", "d", "l", "für",
+    "of", "the", "for", "and", "de", "del", "la", "las", "los", "des", "du", "d", "l", "für",
     "der", "die", "des", "und", "y", "et", "и", "і", "та", "по", "при", "о", "аб", "про",
 ];
 
@@ -269,6 +530,19 @@ const ORG_HEADS: &[&str] = &[
     "universidad",
     "senado",
     "sénat",
+    "secretaría",
+    "generalitat",
+    "junta",
+    "diputación",
+    "ayuntamiento",
+    "confederación",
+    "régie",
+    "mairie",
+    "préfecture",
+    "bundesamt",
+    "landtag",
+    "verein",
+    "secretariat",
 ];
 const ORG_STEMS_CYRILLIC: &[&str] = &[
     "министерств",
@@ -311,10 +585,47 @@ const ORG_STEMS_CYRILLIC: &[&str] = &[
     "министрлігі",
     "комитеті",
     "банкі",
+    "завод",
+    "комбинат",
+    "камбінат",
+    "фабрик",
+    "офіс",
+    "офис",
+    "аппарат",
+    "апарат",
+    "администраци",
+    "адміністраці",
+    "аблвыканкам",
+    "облисполком",
+    "облвиконком",
+    "исполком",
+    "выканкам",
+    "виконком",
+    "инспекци",
+    "інспекцы",
+    "інспекці",
+    "концерн",
+    "холдинг",
+    "объединени",
+    "аб'яднанн",
+    "об'єднанн",
+    "ассамбле",
+    "асамбле",
+    "парламент",
+    "сенат",
+    "бюро",
+    "институт",
+    "інстытут",
+    "інститут",
+    "госкомитет",
+    "ұйым",
+    "қоры",
+    "компаниясы",
 ];
 /// Words a named place is built around.
 const PLACE_HEADS: &[&str] = &[
     "palace",
+    "parc",
     "square",
     "stadium",
     "arena",
@@ -380,6 +691,9 @@ const PLACE_STEMS_CYRILLIC: &[&str] = &[
     "рак",
     "облыс",
     "ауданы",
+    "амфітэатр",
+    "амфитеатр",
+    "сквер",
 ];
 
 fn given_names() -> &'static HashSet<String> {
@@ -432,8 +746,13 @@ fn is_office(word: &str) -> bool {
     OFFICES.contains(&f.as_str())
         || [
             "minister",
+            "ministerin",
             "министр",
             "präsident",
+            "präsidentin",
+            "kanzlerin",
+            "sprecher",
+            "sprecherin",
             "sekretär",
             "секретарь",
             "міністр",
@@ -465,8 +784,14 @@ pub fn find(text: &str, tokens: &[Token<'_>], known: &[bool], usable: &[bool]) -
     let mut found = Vec::new();
     people_by_office(text, tokens, known, usable, &mut found);
     people_by_given_name(tokens, known, usable, &mut found);
+    people_by_said(tokens, known, usable, &mut found);
     organisations_and_places(tokens, known, usable, &mut found);
-    found.sort_by_key(|f| f.start);
+    organisations_by_kind(text, tokens, known, usable, &mut found);
+    if text.chars().any(|c| is_cjk(&c.to_string())) {
+        found.extend(chinese_people(text));
+    }
+    // Where two overlap, the one starting first, then the longer.
+    found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     found.dedup_by(|b, a| b.start < a.end);
     found
 }
@@ -475,6 +800,21 @@ fn name_like(t: &Token<'_>) -> bool {
     t.capitalised
         && t.text.chars().next().is_some_and(char::is_alphabetic)
         && t.text.chars().filter(|c| c.is_uppercase()).count() <= 3
+        && !NEVER_NAMES.contains(&fold(t.text).as_str())
+        && !is_cjk(t.text)
+}
+
+fn is_particle(word: &str) -> bool {
+    [
+        "de", "da", "di", "von", "van", "der", "del", "dos", "du", "le", "al", "bin", "ibn", "el",
+    ]
+    .contains(&word)
+}
+
+fn is_cyrillic(word: &str) -> bool {
+    word.chars()
+        .next()
+        .is_some_and(|c| ('\u{0400}'..='\u{04ff}').contains(&c))
 }
 
 fn people_by_office(
@@ -489,7 +829,8 @@ fn people_by_office(
             continue;
         }
         // Walk the title's complement to the last run of unknown capitalised words
-        // before the sentence goes on ("… of Belarus Aleksandr Volfovich said").
+        // before the sentence goes on ("… of Belarus Aleksandr Volfovich said",
+        // "Председатель Коллегии Евразийской экономической комиссии Бакытжан Сагинтаев").
         let mut run: Option<(usize, usize)> = None;
         let mut last_run: Option<(usize, usize)> = None;
         let mut j = i + 1;
@@ -505,10 +846,17 @@ fn people_by_office(
                 run = None;
                 last_run = None;
             }
+            let particle = is_particle(t.text)
+                && run.is_some()
+                && tokens
+                    .get(j + 1)
+                    .is_some_and(|n| name_like(n) && !n.after_break);
             if known[j] {
                 if let Some(r) = run.take() {
                     last_run = Some(r);
                 }
+            } else if particle {
+                // "Michele de Pascale": the particle belongs to the name.
             } else if name_like(t) && !is_connector(t.text) && !is_office(t.text) {
                 run = Some(match run {
                     Some((s, _)) => (s, j),
@@ -520,6 +868,11 @@ fn people_by_office(
                 }
             } else if run.is_none() && last_run.is_none() && j <= i + 4 {
                 // Lower-case words of the title ("министр иностранных дел").
+            } else if is_cyrillic(t.text) && cyrillic_name_word(t.text) && j <= i + 8 {
+                // The title's genitive runs on ("… Евразийской экономической комиссии").
+                if let Some(r) = run.take() {
+                    last_run = Some(r);
+                }
             } else {
                 break;
             }
@@ -528,18 +881,21 @@ fn people_by_office(
         let Some((s, e)) = run.or(last_run) else {
             continue;
         };
-        // Where the name starts: at a known given name, else the last two words.
+        // Where the name starts: at a known given name; otherwise the run is a name
+        // when it follows the title directly ("Foreign Minister Jane Doe") or ends the
+        // title's complement (after a known place or a lower-case word), not when it is
+        // the complement itself ("Minister of Health Care").
         let adjacent = s == i + 1;
-        let start = (s..=e).find(|&k| is_given_name(tokens[k].text));
-        let s = match start {
+        let given = (s..=e).find(|&k| is_given_name(tokens[k].text));
+        let after_complement = s > i + 1
+            && (known[s - 1] || !tokens[s - 1].capitalised && !is_connector(tokens[s - 1].text));
+        let s = match given {
             Some(k) => k,
-            None if adjacent || e - s < 2 => s.max(e.saturating_sub(1)),
+            None if adjacent => s.max(e.saturating_sub(2)),
+            None if after_complement && e > s && e - s <= 2 => s,
             None => continue,
         };
-        if start.is_none() && !adjacent {
-            continue;
-        }
-        if e - s > 3 || (s..=e).any(|k| heads_in(tokens[k].text, ORG_HEADS, &[])) {
+        if e - s > 3 || (s..=e).any(|k| heads_in(tokens[k].text, ORG_HEADS, ORG_STEMS_CYRILLIC)) {
             continue;
         }
         out.push(Found {
@@ -548,6 +904,224 @@ fn people_by_office(
             entity_type: EntityType::Person,
         });
     }
+}
+
+/// "Kylian Mbappé marcó", "Jane Doe told reporters": two or three unknown capitalised
+/// words right before a word of saying.
+fn people_by_said(tokens: &[Token<'_>], known: &[bool], usable: &[bool], out: &mut Vec<Found>) {
+    for v in 1..tokens.len() {
+        if !usable[v] || tokens[v].after_break || !SAID.contains(&fold(tokens[v].text).as_str()) {
+            continue;
+        }
+        let e = v - 1;
+        let mut s = e;
+        while s > 0
+            && e - s < 2
+            && !tokens[s].after_break
+            && name_like(&tokens[s - 1])
+            && !known[s - 1]
+        {
+            s -= 1;
+        }
+        let words = &tokens[s..=e];
+        // "the Minister of Health Care said": the end of a title, not a name.
+        let in_title = s > 0 && !tokens[s].after_break && is_connector(tokens[s - 1].text);
+        if e == s
+            || in_title
+            || (s..=e).any(|k| known[k] || !name_like(&tokens[k]) || is_office(tokens[k].text))
+            || words
+                .iter()
+                .any(|w| heads_in(w.text, ORG_HEADS, ORG_STEMS_CYRILLIC))
+        {
+            continue;
+        }
+        out.push(Found {
+            start: tokens[s].start,
+            end: tokens[e].end,
+            entity_type: EntityType::Person,
+        });
+    }
+}
+
+/// Organisations named beside what they are ("das Unternehmen Svevind", "the IG Metall
+/// union"), upper-case names no list has ("CGT", "НБУ"), and German federal compounds
+/// ("Bundespolizei", "Kanzleramt").
+fn organisations_by_kind(
+    text: &str,
+    tokens: &[Token<'_>],
+    known: &[bool],
+    usable: &[bool],
+    out: &mut Vec<Found>,
+) {
+    let dateline_end = text.find("\n\n").map_or(0, |h| h + 2 + 40);
+    for i in 0..tokens.len() {
+        if !usable[i] || known[i] {
+            continue;
+        }
+        let t = &tokens[i];
+        let f = fold(t.text);
+        // The kind before the name.
+        if ORG_KINDS_BEFORE.contains(&f.as_str()) || PLACE_KINDS_BEFORE.contains(&f.as_str()) {
+            let mut k = i + 1;
+            while k < tokens.len() && is_connector(tokens[k].text) && k <= i + 2 {
+                k += 1;
+            }
+            let mut e = k;
+            while e < tokens.len()
+                && name_like(&tokens[e])
+                && !is_given_name(tokens[e].text)
+                && (e == k || !tokens[e].after_break)
+                && e < k + 3
+            {
+                e += 1;
+            }
+            let quoted = k < tokens.len() && k == e && name_like(&tokens[k]);
+            if e > k && !quoted && (k == i + 1 || !tokens[k].after_break) {
+                let place = PLACE_KINDS_BEFORE.contains(&f.as_str());
+                out.push(Found {
+                    start: tokens[k].start,
+                    end: tokens[e - 1].end,
+                    entity_type: if place {
+                        EntityType::Place
+                    } else {
+                        EntityType::Organization
+                    },
+                });
+            }
+        }
+        // Upper-case names: an organisation unless the story's dateline or a common
+        // abbreviation.
+        if is_acronym(t.text)
+            && t.text.chars().filter(|c| c.is_uppercase()).count() >= 2
+            && t.text
+                .chars()
+                .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '-')
+            && !NOT_ACRONYM_NAMES.contains(&t.text)
+            && t.start > dateline_end
+            && !all_caps_sentence(tokens, i)
+        {
+            out.push(Found {
+                start: t.start,
+                end: t.end,
+                entity_type: EntityType::Organization,
+            });
+        }
+        // German federal institutions written as one word.
+        if ["bundes", "kanzler", "staats", "landes"]
+            .iter()
+            .any(|p| f.starts_with(p))
+            && [
+                "polizei",
+                "amt",
+                "liga",
+                "rat",
+                "tag",
+                "bank",
+                "ministerium",
+                "gericht",
+                "wehr",
+                "agentur",
+                "anwaltschaft",
+            ]
+            .iter()
+            .any(|x| f.ends_with(x))
+        {
+            out.push(Found {
+                start: t.start,
+                end: t.end,
+                entity_type: EntityType::Organization,
+            });
+        }
+        // The kind after the name: a run of capitalised words, then "union", "park" ….
+        if (ORG_KINDS_AFTER.contains(&f.as_str()) || PLACE_KINDS_AFTER.contains(&f.as_str()))
+            && !t.capitalised
+            && i > 0
+        {
+            let e = i - 1;
+            let mut s = e;
+            while s > 0 && name_like(&tokens[s - 1]) && !known[s - 1] && !tokens[s].after_break {
+                s -= 1;
+            }
+            let industrial = e > 0 && !tokens[e].capitalised && f == "park";
+            let e = if industrial { e - 1 } else { e };
+            if name_like(&tokens[e]) && !known[e] && s <= e && !tokens[s].after_break || s < e {
+                if (s..=e).all(|k| name_like(&tokens[k]) && !known[k]) {
+                    let place = PLACE_KINDS_AFTER.contains(&f.as_str());
+                    out.push(Found {
+                        start: tokens[s].start,
+                        end: tokens[e].end,
+                        entity_type: if place {
+                            EntityType::Place
+                        } else {
+                            EntityType::Organization
+                        },
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A heading or dateline written all in capitals is not a row of acronyms.
+fn all_caps_sentence(tokens: &[Token<'_>], i: usize) -> bool {
+    let neighbour = |k: usize| {
+        tokens.get(k).is_some_and(|t| {
+            t.text.chars().count() > 3 && t.text.chars().all(|c| !c.is_lowercase())
+        })
+    };
+    (i > 0 && !tokens[i].after_break && neighbour(i - 1))
+        || (!tokens.get(i + 1).is_some_and(|t| t.after_break) && neighbour(i + 1))
+}
+
+/// Chinese names after an office ("外长苏杰生也参加", "部长西雅尔多出席"): the Han
+/// characters up to the next function word or verb.
+pub fn chinese_people(text: &str) -> Vec<Found> {
+    const OFFICES_ZH: &[&str] = &[
+        "总统",
+        "总理",
+        "主席",
+        "外长",
+        "部长",
+        "大使",
+        "发言人",
+        "市长",
+        "省长",
+        "董事长",
+        "总裁",
+        "首相",
+        "秘书长",
+        "议长",
+        "主任",
+        "书记",
+        "国王",
+        "教练",
+    ];
+    const STOPS: &str = "也和出在表说会对于与及等是的了将已就向同为从到被把称指并今前后时以上下中";
+    let mut out = Vec::new();
+    for office in OFFICES_ZH {
+        for (at, _) in text.match_indices(office) {
+            let start = at + office.len();
+            let mut end = start;
+            for c in text[start..].chars() {
+                let han = ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·';
+                if !han || STOPS.contains(c) || text[start..end].chars().count() >= 5 {
+                    break;
+                }
+                end += c.len_utf8();
+            }
+            let n = text[start..end].chars().count();
+            // "外长理事会" is a council, not a minister called 理事.
+            let org_follows = text[end..].starts_with(['会', '院', '部', '局', '委', '所']);
+            if (2..=5).contains(&n) && !org_follows {
+                out.push(Found {
+                    start,
+                    end,
+                    entity_type: EntityType::Person,
+                });
+            }
+        }
+    }
+    out
 }
 
 fn text_between<'t>(text: &'t str, tokens: &[Token<'_>], j: usize) -> &'t str {
@@ -598,7 +1172,7 @@ fn organisations_and_places(
     let mut i = 0;
     while i < tokens.len() {
         let t = &tokens[i];
-        if !usable[i] || !name_like(t) || is_connector(t.text) {
+        if !usable[i] || !name_like(t) || is_connector(t.text) || is_office(t.text) {
             i += 1;
             continue;
         }
@@ -614,7 +1188,11 @@ fn organisations_and_places(
             if is_given_name(tokens[k].text) {
                 break; // a person's name follows the organisation's
             }
-            if name_like(&tokens[k]) && !is_office(tokens[k].text) {
+            let after_lower = k > i && !tokens[k - 1].capitalised;
+            if name_like(&tokens[k])
+                && !is_office(tokens[k].text)
+                && !(cyrillic && after_lower && !known[k])
+            {
                 e = k;
                 k += 1;
             } else if is_connector(tokens[k].text)
@@ -625,11 +1203,20 @@ fn organisations_and_places(
                 k += 1;
             } else if cyrillic
                 && !tokens[k].capitalised
-                && genitive_like(tokens[k].text)
-                && k < i + 5
+                && cyrillic_name_word(tokens[k].text)
+                && k < i + 6
             {
-                // Russian names run on in lower case: Министерство иностранных дел.
+                // Russian names run on in lower case: Министерство иностранных дел,
+                // Національний банк України, Мінскі трактарны завод.
                 e = k;
+                k += 1;
+            } else if cyrillic
+                && is_connector(tokens[k].text)
+                && tokens
+                    .get(k + 1)
+                    .is_some_and(|n| !n.capitalised && cyrillic_name_word(n.text))
+                && k < i + 6
+            {
                 k += 1;
             } else {
                 break;
@@ -648,7 +1235,8 @@ fn organisations_and_places(
             !tokens[h].capitalised && heads_in(tokens[h].text, &[], PLACE_STEMS_CYRILLIC)
         });
         if let Some(h) = lower_head.filter(|_| cyrillic) {
-            if tokens[h - 1].capitalised && !known[h - 1] {
+            // A region may carry its city's name (Түркістан облысы).
+            if tokens[h - 1].capitalised && (h - 1 > i || !known[h - 1] || h - 1 == i) {
                 out.push(Found {
                     start: tokens[h - 1].start,
                     end: tokens[h].end,
@@ -658,7 +1246,13 @@ fn organisations_and_places(
             i = e + 1;
             continue;
         }
-        let all_known = (i..=e).all(|x| known[x]);
+        // Something besides known names and the head word: "Компания Түркістан" is a
+        // company in Turkistan, not a company called so.
+        let all_known = (i..=e).all(|x| {
+            known[x]
+                || heads_in(tokens[x].text, ORG_HEADS, ORG_STEMS_CYRILLIC)
+                || heads_in(tokens[x].text, PLACE_HEADS, PLACE_STEMS_CYRILLIC)
+        });
         let a_single_word = e == i;
         if (org || place) && !all_known && !a_single_word {
             // Drop a sentence-initial article: "The Ministry of …".
@@ -683,6 +1277,22 @@ fn organisations_and_places(
         }
         i = e + 1;
     }
+}
+
+/// A lower-case word inside a Russian/Belarusian/Ukrainian/Kazakh name: an adjective,
+/// a genitive, or the head noun (`банк`, `завод`, `облысы`).
+fn cyrillic_name_word(word: &str) -> bool {
+    let f = fold(word);
+    genitive_like(word)
+        || heads_in(word, &[], ORG_STEMS_CYRILLIC)
+        || heads_in(word, &[], PLACE_STEMS_CYRILLIC)
+        || [
+            "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ыя", "ні", "ны", "ная", "ний",
+            "на", "не", "ці",
+        ]
+        .iter()
+        .any(|e| f.ends_with(e) && f.chars().count() > 4)
+            && !["ла", "ло", "ли", "лі"].iter().any(|v| f.ends_with(v))
 }
 
 /// A lower-case word that can continue a Russian/Belarusian/Ukrainian name in the

@@ -31,9 +31,11 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
                 end = j + d.len_utf8();
                 chars.next();
             } else if matches!(d, '-' | '\'' | '’') {
-                // Joined only when a letter follows.
+                // Joined only when a letter follows, and not after an elided article
+                // (`l'Élysée`, `d'Orano` are two words).
                 let mut ahead = text[j + d.len_utf8()..].chars();
-                if ahead.next().is_some_and(is_word_char) {
+                let elided = d != '-' && text[start..j].chars().count() == 1;
+                if !elided && ahead.next().is_some_and(is_word_char) {
                     chars.next();
                 } else {
                     break;
