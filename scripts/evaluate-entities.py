@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "eval/entities"
 TYPES = {"person": "person", "org": "organization", "place": "place"}
+TAGS = ["en", "ru", "be", "uk", "kk", "de", "fr", "es", "zh"]
 
 
 def parse_file(path):
@@ -171,13 +172,19 @@ def main():
     ap.add_argument("--seed-dir", default=str(ROOT.parent / "shared/seed"))
     ap.add_argument("--errors", action="store_true", help="list every miss and false entity")
     ap.add_argument("--spacy", action="store_true", help="compare with spaCy on the English texts")
+    ap.add_argument("--set", default=str(EVAL), help="folder of annotated articles (eval/heldout: the held-out set)")
     args = ap.parse_args()
 
-    articles = [a for f in sorted(EVAL.glob("*.txt")) for a in parse_file(f)]
-    seed = seed_article(args.seed_dir)
+    held_out = Path(args.set).resolve() != EVAL.resolve()
+    articles = [a for f in sorted(Path(args.set).glob("*.txt")) for a in parse_file(f)]
+    for a in articles:
+        # Files other than per-language ones (held-out `other.txt`) name it in the id.
+        if a["language"] not in TAGS:
+            a["language"] = next(t for t in TAGS if a["id"][1:].startswith(t))
+    seed = None if held_out else seed_article(args.seed_dir)
     if seed:
         articles.append(seed)
-    else:
+    elif not held_out:
         print(f"(seed page not found in {args.seed_dir}: scored without it)", file=sys.stderr)
     results, elapsed = run_newswire(args.binary, articles)
 

@@ -98,7 +98,19 @@ pub fn identify(text: &str) -> Option<Identified> {
                 })
             });
     }
-    let found = cld2_identify(text)?;
+    // Names say little about the language around them and can outvote it (an English
+    // story about Turkmenistan, full of Turkmen names, read as Turkmen): identify
+    // Latin-script text by its lower-case words when there are enough of them.
+    let common = if s.latin > s.letters / 2 {
+        lower_case_words(text)
+    } else {
+        String::new()
+    };
+    let found = if common.chars().filter(|c| c.is_alphabetic()).count() >= 80 {
+        cld2_identify(&common).or_else(|| cld2_identify(text))?
+    } else {
+        cld2_identify(text)?
+    };
     if s.latin > s.letters / 2 && matches!(found.tag.as_str(), "hr" | "bs" | "sr") {
         return Some(Identified {
             tag: if serbian_latin(text) {
@@ -117,6 +129,18 @@ pub fn identify(text: &str) -> Option<Identified> {
         });
     }
     Some(found)
+}
+
+/// The words of `text` that do not start with a capital letter.
+fn lower_case_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !word.chars().next().is_some_and(char::is_uppercase) {
+            out.push_str(word);
+            out.push(' ');
+        }
+    }
+    out
 }
 
 /// Catalan and Spanish share most words; their function words and endings differ

@@ -14,6 +14,7 @@ mod boilerplate;
 pub mod fold;
 pub mod gazetteer;
 pub mod inflect;
+mod lexicon;
 mod newnames;
 mod tokens;
 
@@ -132,8 +133,18 @@ pub fn find(text: &str, language: &str) -> Vec<Entity> {
     // Names found by their shape, where no known name already is.
     for f in newnames::find(text, &tokens, &known, &usable) {
         let overlaps = |s: &Span| s.start < f.end && f.start < s.end;
+        let is_place = |s: &Span| matches!(s.referent, Referent::Known(e) if gazetteer.entries[e as usize].kind.entity_type() == EntityType::Place);
+        // A new name longer than the known places inside it is one name: "Serdar
+        // Berdimuhamedov" (Serdar is also a town), "Council of Europe".
+        let swallows = |s: &Span| {
+            is_place(s)
+                && f.start <= s.start
+                && s.end <= f.end
+                && (s.end - s.start) < (f.end - f.start)
+        };
         let clash = spans.iter().any(|s| {
             overlaps(s)
+                && !swallows(s)
                 && match &s.referent {
                     Referent::Known(e) => {
                         f.entity_type == EntityType::Person
@@ -147,14 +158,11 @@ pub fn find(text: &str, language: &str) -> Vec<Entity> {
         });
         if !clash {
             // "Fergana Valley", "Astana International Forum": a known place the new name
-            // starts with is part of it, not a mention of its own.
-            spans.retain(|s| {
-                // "le groupe Orano": an organisation named like a place is the organisation.
-                let named_like = s.end == f.end && f.entity_type == EntityType::Organization;
-                !(s.start == f.start
-                    && (s.end < f.end || named_like)
-                    && matches!(s.referent, Referent::Known(e) if gazetteer.entries[e as usize].kind.entity_type() == EntityType::Place))
-            });
+            // starts with is part of it, not a mention of its own.            // "le groupe Orano": an organisation named like a place is the organisation.
+            let named_like = |s: &Span| {
+                s.start == f.start && s.end == f.end && f.entity_type == EntityType::Organization
+            };
+            spans.retain(|s| !(is_place(s) && (swallows(s) || named_like(s))));
             spans.push(Span {
                 start: f.start,
                 end: f.end,

@@ -6,695 +6,13 @@
 
 use super::fold::{fold, is_cjk};
 use super::inflect::is_acronym;
+use super::lexicon::*;
 use super::tokens::Token;
 use newswire_shared::article::EntityType;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 const GIVEN_NAMES: &str = include_str!("../../data/given-names.txt");
-
-/// Offices and forms of address that come right before a person's name (folded; a
-/// word ending in one of these also counts: `außenminister`, `госсекретарь`).
-const OFFICES: &[&str] = &[
-    // en
-    "president",
-    "minister",
-    "secretary",
-    "secretary-general",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "speaker",
-    "ambassador",
-    "governor",
-    "mayor",
-    "director",
-    "director-general",
-    "ceo",
-    "chancellor",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "commissioner",
-    "coach",
-    "general",
-    "senator",
-    "king",
-    "queen",
-    "prince",
-    "premier",
-    "envoy",
-    "head",
-    "leader",
-    "deputy",
-    "judge",
-    "prosecutor",
-    "professor",
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "striker",
-    "midfielder",
-    "goalkeeper",
-    "captain",
-    "manager",
-    "economist",
-    "analyst",
-    "ceo",
-    "founder",
-    "chief",
-    "executive",
-    "officer",
-    "minister-counsellor",
-    "patriarch",
-    "pope",
-    "rector",
-    "spokesman",
-    "correspondent",
-    "colonel",
-    "lieutenant",
-    // ru / be / uk
-    "президент",
-    "министр",
-    "міністр",
-    "премьер-министр",
-    "прем'єр-міністр",
-    "прэм'ер-міністр",
-    "госсекретарь",
-    "секретарь",
-    "сакратар",
-    "секретар",
-    "председатель",
-    "старшыня",
-    "голова",
-    "спикер",
-    "посол",
-    "губернатор",
-    "мэр",
-    "глава",
-    "кіраўнік",
-    "директор",
-    "дырэктар",
-    "генсек",
-    "генеральный",
-    "заместитель",
-    "намеснік",
-    "заступник",
-    "вице-премьер",
-    "представитель",
-    "прадстаўнік",
-    "речник",
-    "тренер",
-    "трэнер",
-    "нападающий",
-    "капитан",
-    "помощник",
-    "советник",
-    "руководитель",
-    "патриарх",
-    "аким",
-    "депутат",
-    "дэпутат",
-    "прокурор",
-    "судья",
-    "профессор",
-    "академик",
-    "ректор",
-    "канцлер",
-    "премьер",
-    "прем'єр",
-    // kk (the office comes after the country, before the name)
-    "президенті",
-    "министрі",
-    "төрағасы",
-    "әкімі",
-    "басшысы",
-    "хатшысы",
-    "елшісі",
-    // de / fr / es
-    "präsident",
-    "präsidentin",
-    "ministerin",
-    "kanzler",
-    "kanzlerin",
-    "bundeskanzler",
-    "sprecher",
-    "sprecherin",
-    "bürgermeister",
-    "bürgermeisterin",
-    "chef",
-    "chefin",
-    "vorsitzende",
-    "vorsitzender",
-    "trainer",
-    "botschafter",
-    "président",
-    "présidente",
-    "ministre",
-    "porte-parole",
-    "maire",
-    "directeur",
-    "directrice",
-    "ambassadeur",
-    "entraîneur",
-    "secrétaire",
-    "chef",
-    "presidente",
-    "ministro",
-    "ministra",
-    "portavoz",
-    "alcalde",
-    "alcaldesa",
-    "director",
-    "directora",
-    "embajador",
-    "entrenador",
-    "secretario",
-    "secretaria",
-    "canciller",
-    "rey",
-    "reina",
-    "roi",
-    "reine",
-    "counterpart",
-    "consejero",
-    "consejera",
-    "conseiller",
-    "conseillère",
-    "коллега",
-    "коллегой",
-    "коллеге",
-    "коллеги",
-    "калега",
-    "колега",
-    "колегою",
-    "homologue",
-    "homólogo",
-    "amtskollege",
-    "amtskollegin",
-    "bahnchef",
-    "konzernchef",
-    "vorstandschef",
-];
-
-/// Words that report speech or action right after a name ("Kylian Mbappé said",
-/// "Jane Doe told reporters"): two or three unknown capitalised words before one are a
-/// person.
-const SAID: &[&str] = &[
-    "said",
-    "says",
-    "told",
-    "added",
-    "stressed",
-    "noted",
-    "announced",
-    "explained",
-    "warned",
-    "sagte",
-    "erklärte",
-    "betonte",
-    "kündigte",
-    "sagt",
-    "dijo",
-    "afirmó",
-    "explicó",
-    "declaró",
-    "señaló",
-    "destacó",
-    "marcó",
-    "anunció",
-    "заявил",
-    "заявила",
-    "сказал",
-    "сказала",
-    "отметил",
-    "отметила",
-    "сообщил",
-    "сообщила",
-    "подчеркнул",
-    "подчеркнула",
-    "заявіў",
-    "заявіла",
-    "сказаў",
-    "адзначыў",
-    "паведаміў",
-    "заявив",
-    "сказав",
-    "зазначив",
-    "повідомив",
-    "повідомила",
-    "деді",
-    "мәлімдеді",
-];
-
-/// Capitalised words that are not names however they are written.
-const NEVER_NAMES: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "montag",
-    "dienstag",
-    "mittwoch",
-    "donnerstag",
-    "freitag",
-    "samstag",
-    "sonntag",
-    "januar",
-    "februar",
-    "märz",
-    "juni",
-    "juli",
-    "oktober",
-    "dezember",
-    "im",
-    "am",
-    "der",
-    "die",
-    "das",
-    "den",
-    "dem",
-    "ein",
-    "eine",
-    "er",
-    "sie",
-    "es",
-    "wir",
-    "in",
-    "on",
-    "at",
-    "he",
-    "she",
-    "it",
-    "we",
-    "they",
-    "this",
-    "that",
-    "but",
-    "и",
-    "в",
-    "на",
-    "по",
-    "с",
-    "у",
-    "а",
-    "но",
-    "і",
-    "та",
-    "le",
-    "la",
-    "les",
-    "un",
-    "une",
-    "el",
-    "los",
-    "las",
-    "una",
-    "en",
-    "et",
-    "y",
-    "al",
-    "du",
-    "des",
-];
-
-/// Nouns that say what kind of organisation the name beside them is ("the carmaker
-/// Volkswagen", "das Unternehmen Svevind", "le groupe Orano", "компания Газпром").
-const ORG_KINDS_BEFORE: &[&str] = &[
-    "company",
-    "carmaker",
-    "firm",
-    "group",
-    "operator",
-    "airline",
-    "newspaper",
-    "broadcaster",
-    "retailer",
-    "lender",
-    "insurer",
-    "miner",
-    "producer",
-    "maker",
-    "unternehmen",
-    "konzern",
-    "verband",
-    "gewerkschaft",
-    "firma",
-    "verein",
-    "zeitung",
-    "sender",
-    "autobauer",
-    "hersteller",
-    "fahrgastverband",
-    "groupe",
-    "société",
-    "entreprise",
-    "syndicat",
-    "syndicats",
-    "compagnie",
-    "journal",
-    "empresa",
-    "compañía",
-    "grupo",
-    "sindicato",
-    "sindicatos",
-    "diario",
-    "periódico",
-    "компания",
-    "компании",
-    "концерн",
-    "концерна",
-    "холдинг",
-    "холдинга",
-    "компанія",
-    "компанії",
-    "кампанія",
-    "кампаніі",
-];
-/// … and after it ("the IG Metall union", "the Great Stone industrial park").
-const ORG_KINDS_AFTER: &[&str] = &["union", "group", "company", "carmaker", "airline", "bank"];
-const PLACE_KINDS_AFTER: &[&str] = &["park", "valley", "region", "province", "district", "river"];
-/// Lower-case words that come before a place's name ("реке Нарын", "palais de
-/// l'Élysée", "estadio Santiago Bernabéu", "comarca de la Ribera").
-const PLACE_KINDS_BEFORE: &[&str] = &[
-    "palais",
-    "stade",
-    "rue",
-    "région",
-    "estadio",
-    "comarca",
-    "provincia",
-    "región",
-    "río",
-    "palacio",
-    "plaza",
-    "calle",
-    "река",
-    "реке",
-    "реки",
-    "рекой",
-    "рака",
-    "рацэ",
-    "річка",
-    "річці",
-    "озеро",
-    "озере",
-    "город",
-    "городе",
-    "селе",
-    "посёлке",
-    "поселке",
-    "горад",
-    "горадзе",
-    "місто",
-    "місті",
-    "city",
-    "river",
-    "lake",
-    "town",
-    "village",
-];
-/// Upper-case words that are not organisations (GDP, VAT, hydro plant in Russian …).
-const NOT_ACRONYM_NAMES: &[&str] = &[
-    "GDP", "VAT", "CEO", "CFO", "USD", "EUR", "LNG", "AI", "IT", "TV", "OK", "PM", "AM", "COVID",
-    "UTC", "GMT", "KM", "MW", "GW", "NB", "PS", "PPP", "ID", "PR", "HIV", "AIDS", "ВВП", "ГЭС",
-    "АЭС", "ТЭЦ", "НДС", "СМИ", "КМ", "ДТП", "ЧП", "ІТ", "ВПК", "ЖКХ", "ОАО", "ЗАО", "ООО", "ПАО",
-    "АО", "ТОО", "ЕС", "ЗМІ", "ПДВ", "ОПК", "BIP", "MWST", "PIB", "TVA", "IVA", "SA", "AG", "GMBH",
-    "LTD", "PLC", "INC", "CO", "EU", "UE", "UN", "ONU", "FC", "ГЭС-1", "US", "UK",
-];
-
-/// Words joining the parts of a title or an organisation's name.
-const CONNECTORS: &[&str] = &[
-    "of", "the", "for", "and", "de", "del", "la", "las", "los", "des", "du", "d", "l", "für",
-    "der", "die", "des", "und", "y", "et", "и", "і", "та", "по", "при", "о", "аб", "про",
-];
-
-/// Words an organisation's name is built around (folded; Cyrillic ones as stems).
-const ORG_HEADS: &[&str] = &[
-    "ministry",
-    "council",
-    "committee",
-    "organization",
-    "organisation",
-    "bank",
-    "agency",
-    "company",
-    "corporation",
-    "association",
-    "party",
-    "parliament",
-    "assembly",
-    "commission",
-    "fund",
-    "institute",
-    "university",
-    "court",
-    "service",
-    "forum",
-    "group",
-    "authority",
-    "administration",
-    "department",
-    "police",
-    "army",
-    "railways",
-    "airlines",
-    "academy",
-    "chamber",
-    "senate",
-    "congress",
-    "foundation",
-    "inc",
-    "ltd",
-    "plc",
-    "gmbh",
-    "federation",
-    "league",
-    "club",
-    "union",
-    "office",
-    "bureau",
-    "board",
-    "guard",
-    "navy",
-    "ministerium",
-    "bundesrat",
-    "kommission",
-    "partei",
-    "verband",
-    "gesellschaft",
-    "institut",
-    "universität",
-    "gericht",
-    "amt",
-    "behörde",
-    "konzern",
-    "werke",
-    "ministère",
-    "conseil",
-    "banque",
-    "parti",
-    "assemblée",
-    "comité",
-    "agence",
-    "société",
-    "fondation",
-    "université",
-    "tribunal",
-    "cour",
-    "ministerio",
-    "consejo",
-    "comisión",
-    "banco",
-    "partido",
-    "asamblea",
-    "agencia",
-    "sociedad",
-    "fundación",
-    "universidad",
-    "senado",
-    "sénat",
-    "secretaría",
-    "generalitat",
-    "junta",
-    "diputación",
-    "ayuntamiento",
-    "confederación",
-    "régie",
-    "mairie",
-    "préfecture",
-    "bundesamt",
-    "landtag",
-    "verein",
-    "secretariat",
-];
-const ORG_STEMS_CYRILLIC: &[&str] = &[
-    "министерств",
-    "міністэрств",
-    "міністерств",
-    "совет",
-    "савет",
-    "рад",
-    "комитет",
-    "камітэт",
-    "комітет",
-    "банк",
-    "парти",
-    "партыі",
-    "агентств",
-    "агенцтв",
-    "агенці",
-    "компани",
-    "кампані",
-    "університет",
-    "университет",
-    "універсітэт",
-    "академи",
-    "акадэмі",
-    "ассоциаци",
-    "асацыяцы",
-    "корпораци",
-    "карпарацы",
-    "фонд",
-    "служб",
-    "палат",
-    "суд",
-    "организаци",
-    "арганізацы",
-    "організаці",
-    "федераци",
-    "комисси",
-    "камісі",
-    "комісі",
-    "министрлігі",
-    "комитеті",
-    "банкі",
-    "завод",
-    "комбинат",
-    "камбінат",
-    "фабрик",
-    "офіс",
-    "офис",
-    "аппарат",
-    "апарат",
-    "администраци",
-    "адміністраці",
-    "аблвыканкам",
-    "облисполком",
-    "облвиконком",
-    "исполком",
-    "выканкам",
-    "виконком",
-    "инспекци",
-    "інспекцы",
-    "інспекці",
-    "концерн",
-    "холдинг",
-    "объединени",
-    "аб'яднанн",
-    "об'єднанн",
-    "ассамбле",
-    "асамбле",
-    "парламент",
-    "сенат",
-    "бюро",
-    "институт",
-    "інстытут",
-    "інститут",
-    "госкомитет",
-    "ұйым",
-    "қоры",
-    "компаниясы",
-];
-/// Words a named place is built around.
-const PLACE_HEADS: &[&str] = &[
-    "palace",
-    "parc",
-    "square",
-    "stadium",
-    "arena",
-    "airport",
-    "station",
-    "bridge",
-    "cathedral",
-    "region",
-    "oblast",
-    "district",
-    "province",
-    "river",
-    "lake",
-    "sea",
-    "ocean",
-    "mountains",
-    "island",
-    "islands",
-    "valley",
-    "street",
-    "avenue",
-    "gulf",
-    "strait",
-    "peninsula",
-    "desert",
-    "canal",
-    "palast",
-    "platz",
-    "flughafen",
-    "bahnhof",
-    "stadion",
-    "palais",
-    "place",
-    "aéroport",
-    "gare",
-    "palacio",
-    "plaza",
-    "aeropuerto",
-    "estación",
-    "estadio",
-];
-const PLACE_STEMS_CYRILLIC: &[&str] = &[
-    "област",
-    "вобласц",
-    "район",
-    "раён",
-    "край",
-    "округ",
-    "дворц",
-    "дворец",
-    "палац",
-    "площад",
-    "плошч",
-    "аэропорт",
-    "аэрапорт",
-    "аеропорт",
-    "вокзал",
-    "стадион",
-    "стадыён",
-    "озер",
-    "возер",
-    "рек",
-    "рак",
-    "облыс",
-    "ауданы",
-    "амфітэатр",
-    "амфитеатр",
-    "сквер",
-];
 
 fn given_names() -> &'static HashSet<String> {
     static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
@@ -744,6 +62,7 @@ pub fn is_given_name(word: &str) -> bool {
 fn is_office(word: &str) -> bool {
     let f = fold(word);
     OFFICES.contains(&f.as_str())
+        || is_cyrillic(&f) && OFFICES.iter().any(|o| declined_form_of(&f, o))
         || [
             "minister",
             "ministerin",
@@ -759,6 +78,16 @@ fn is_office(word: &str) -> bool {
         ]
         .iter()
         .any(|o| f.ends_with(o) && f.len() > o.len())
+}
+
+/// `председателя`, `министра`, `президентом` are forms of `председатель`, `министр`,
+/// `президент`.
+fn declined_form_of(word: &str, office: &str) -> bool {
+    let stem = office.trim_end_matches(['ь', 'й', 'а', 'я']);
+    stem.chars().count() >= 4
+        && is_cyrillic(stem)
+        && word.starts_with(stem)
+        && word.chars().count() <= stem.chars().count() + 3
 }
 
 fn is_connector(word: &str) -> bool {
@@ -785,13 +114,19 @@ pub fn find(text: &str, tokens: &[Token<'_>], known: &[bool], usable: &[bool]) -
     people_by_office(text, tokens, known, usable, &mut found);
     people_by_given_name(tokens, known, usable, &mut found);
     people_by_said(tokens, known, usable, &mut found);
-    organisations_and_places(tokens, known, usable, &mut found);
+    organisations_and_places(text, tokens, known, usable, &mut found);
     organisations_by_kind(text, tokens, known, usable, &mut found);
     if text.chars().any(|c| is_cjk(&c.to_string())) {
         found.extend(chinese_people(text));
     }
-    // Where two overlap, the one starting first, then the longer.
-    found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    // Where two overlap, the one starting first, then the longer, then what the words
+    // around it said it was ("estadio Santiago Bernabéu") over a given name's guess.
+    found.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then((a.entity_type == EntityType::Person).cmp(&(b.entity_type == EntityType::Person)))
+    });
     found.dedup_by(|b, a| b.start < a.end);
     found
 }
@@ -802,6 +137,11 @@ fn name_like(t: &Token<'_>) -> bool {
         && t.text.chars().filter(|c| c.is_uppercase()).count() <= 3
         && !NEVER_NAMES.contains(&fold(t.text).as_str())
         && !is_cjk(t.text)
+}
+
+/// "Japan's": the owner, not part of the owned thing's name.
+fn possessive(word: &str) -> bool {
+    word.ends_with("'s") || word.ends_with("’s")
 }
 
 fn is_particle(word: &str) -> bool {
@@ -851,7 +191,13 @@ fn people_by_office(
                 && tokens
                     .get(j + 1)
                     .is_some_and(|n| name_like(n) && !n.after_break);
-            if known[j] {
+            // A given name that is also a place (Константина, Герман) is a given name here.
+            let known_here = known[j]
+                && !(is_given_name(t.text)
+                    && tokens
+                        .get(j + 1)
+                        .is_some_and(|n| name_like(n) && !n.after_break));
+            if known_here {
                 if let Some(r) = run.take() {
                     last_run = Some(r);
                 }
@@ -1096,7 +442,8 @@ pub fn chinese_people(text: &str) -> Vec<Found> {
         "国王",
         "教练",
     ];
-    const STOPS: &str = "也和出在表说会对于与及等是的了将已就向同为从到被把称指并今前后时以上下中";
+    const STOPS: &str =
+        "也和出在表说会对于与及等是的了将已就向同为从到被把称指并今前后时以上下中签访抵宣强发透举";
     let mut out = Vec::new();
     for office in OFFICES_ZH {
         for (at, _) in text.match_indices(office) {
@@ -1137,7 +484,7 @@ fn people_by_given_name(
     let mut i = 0;
     while i + 1 < tokens.len() {
         let t = &tokens[i];
-        if usable[i] && !known[i] && name_like(t) && is_given_name(t.text) {
+        if usable[i] && name_like(t) && is_given_name(t.text) {
             let mut e = i;
             while e + 1 < tokens.len()
                 && e < i + 3
@@ -1164,6 +511,7 @@ fn people_by_given_name(
 }
 
 fn organisations_and_places(
+    text: &str,
     tokens: &[Token<'_>],
     known: &[bool],
     usable: &[bool],
@@ -1171,8 +519,19 @@ fn organisations_and_places(
 ) {
     let mut i = 0;
     while i < tokens.len() {
-        let t = &tokens[i];
-        if !usable[i] || !name_like(t) || is_connector(t.text) || is_office(t.text) {
+        let t = &tokens[i]; // A sentence's first word before a known name is just the sentence's start
+                            // ("Жобаға Қытай компаниясы": "the project [has] a Chinese company").
+        let sentence_start = i == 0
+            || t.after_break && text_between(text, tokens, i).contains(['.', '!', '?', '\n']);
+        let opens_before_known =
+            sentence_start && known.get(i + 1).copied().unwrap_or(false) && !known[i];
+        if !usable[i]
+            || !name_like(t)
+            || is_connector(t.text)
+            || is_office(t.text)
+            || possessive(t.text)
+            || opens_before_known
+        {
             i += 1;
             continue;
         }
@@ -1188,11 +547,11 @@ fn organisations_and_places(
             if is_given_name(tokens[k].text) {
                 break; // a person's name follows the organisation's
             }
+            if possessive(tokens[k].text) {
+                break;
+            }
             let after_lower = k > i && !tokens[k - 1].capitalised;
-            if name_like(&tokens[k])
-                && !is_office(tokens[k].text)
-                && !(cyrillic && after_lower && !known[k])
-            {
+            if name_like(&tokens[k]) && !(cyrillic && after_lower && !known[k]) {
                 e = k;
                 k += 1;
             } else if is_connector(tokens[k].text)
@@ -1288,7 +647,7 @@ fn cyrillic_name_word(word: &str) -> bool {
         || heads_in(word, &[], PLACE_STEMS_CYRILLIC)
         || [
             "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ыя", "ні", "ны", "ная", "ний",
-            "на", "не", "ці",
+            "на", "не", "ці", "ом", "ем", "ым", "им", "ую",
         ]
         .iter()
         .any(|e| f.ends_with(e) && f.chars().count() > 4)
