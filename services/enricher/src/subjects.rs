@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 
 const RULES: &str = include_str!("../data/subject-rules.tsv");
 
+/// How much of headline and body the rules read.
+const READ_BYTES: usize = 2048;
 /// How many topics a story gets at most (before their top-level topics are added).
 const MAX_TOPICS: usize = 4;
 /// Evidence a topic needs: a headline word alone (3), or a lead word and a body word.
@@ -74,6 +76,13 @@ impl SubjectRules {
 
     /// Topics for `text` (headline, blank line, body), labelled in `language`.
     pub fn assign(&self, text: &str, language: &str) -> Vec<Subject> {
+        // What a story is about is in its headline and first paragraphs; reading on
+        // costs time and adds passing mentions.
+        let mut cut = text.len().min(READ_BYTES);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let text = &text[..cut];
         let folded = fold(text);
         let lead_end = nth_paragraph_end(text, 2);
         let headline_end = nth_paragraph_end(text, 1);

@@ -143,6 +143,10 @@ pub struct EnrichTransform {
 
 impl EnrichTransform {
     pub fn new(settings: &Settings) -> Self {
+        // Build the gazetteer and the subject rules now (about a second), not while the
+        // first article waits.
+        let _ = KnownNames::get();
+        let _ = SubjectRules::get();
         Self {
             output_topic: settings.topics.enriched.clone(),
             source: settings.enricher.source.clone(),

@@ -79,7 +79,8 @@ mod tests {
     use super::*;
 
     fn long_forms(text: &str) -> Vec<(&str, &str)> {
-        let tokens = tokenize(text);
+        let folded = super::super::fold::fold(text);
+        let tokens = tokenize(text, &folded);
         definitions(text, &tokens)
             .into_iter()
             .map(|d| (&text[d.long.0..d.long.1], &text[d.short.0..d.short.1]))

@@ -63,6 +63,10 @@ const CREDITS: &[&str] = &[
 
 pub fn classify(paragraph: &str) -> Paragraph {
     let text = paragraph.trim();
+    // Page furniture comes in short lines; a long paragraph is story.
+    if text.len() > 400 {
+        return Paragraph::Story;
+    }
     let folded = fold(text);
     if FURNITURE.iter().any(|p| folded.contains(p)) {
         return Paragraph::Furniture;

@@ -19,11 +19,13 @@ fn fold_char(c: char) -> char {
     }
 }
 
-/// Han, kana or hangul: scripts written without spaces between words.
+/// Starts with Han, kana or hangul: scripts written without spaces between words.
 pub fn is_cjk(text: &str) -> bool {
-    text.chars().next().is_some_and(|c| {
-        matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
-    })
+    text.chars().next().is_some_and(is_cjk_char)
+}
+
+pub fn is_cjk_char(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
 }
 
 #[cfg(test)]

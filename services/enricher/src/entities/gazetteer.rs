@@ -3,9 +3,9 @@
 //! (written by hand), every name in every form `inflect` generates, in one
 //! Aho–Corasick automaton over case-folded text.
 
-use super::fold::{fold, is_cjk};
+use super::fold::{fold, is_cjk, is_cjk_char};
 use super::inflect::{forms, is_acronym, is_agglutinative_suffix, NameKind};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use newswire_shared::article::EntityType;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -208,8 +208,24 @@ impl Gazetteer {
     /// (`Астанада`); the hit then covers the whole word.
     pub fn find(&self, text: &str, folded: &str, agglutinative: bool) -> Vec<Hit> {
         let mut candidates: Vec<(Hit, f32)> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(folded) {
-            let (start, end) = (m.start(), m.end());
+        // Names start with a capital letter (or a character of a script without case)
+        // at the start of a word: the longest name from each such place, no search
+        // through the lower-case rest of the text.
+        let mut previous: Option<char> = None;
+        for (start, c) in text.char_indices() {
+            let at_word_start = !previous.is_some_and(is_word_char) || is_cjk_char(c);
+            previous = Some(c);
+            if !at_word_start || !c.is_alphabetic() || c.is_lowercase() {
+                continue;
+            }
+            let Some(m) = self.automaton.find(
+                Input::new(folded)
+                    .span(start..folded.len())
+                    .anchored(Anchored::Yes),
+            ) else {
+                continue;
+            };
+            let end = m.end();
             let pattern = m.pattern().as_usize();
             let written = &text[start..end];
             if let Some(exact) = &self.exact[pattern] {
@@ -278,8 +294,8 @@ impl Gazetteer {
     pub fn lookup(&self, name: &str) -> Option<u32> {
         let folded = fold(name);
         self.automaton
-            .find_overlapping_iter(folded.as_str())
-            .find(|m| m.start() == 0 && m.end() == folded.len())
+            .find(Input::new(folded.as_str()).anchored(Anchored::Yes))
+            .filter(|m| m.end() == folded.len())
             .and_then(|m| {
                 self.senses[m.pattern().as_usize()].iter().max_by(|a, b| {
                     let pa = self.entries[a.entry as usize].prior;
@@ -409,7 +425,8 @@ impl Builder {
 
     fn finish(self) -> Gazetteer {
         let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
             .build(&self.patterns)
             .expect("gazetteer patterns build an automaton");
         Gazetteer {

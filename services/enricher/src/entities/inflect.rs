@@ -40,11 +40,21 @@ fn push_unique(out: &mut Vec<String>, form: String) {
 }
 
 pub fn is_acronym(name: &str) -> bool {
-    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-    !letters.is_empty()
-        && letters.len() <= 6
-        && letters.iter().filter(|c| c.is_uppercase()).count() * 2 > letters.len()
-        && !name.contains(' ')
+    // Asked of every word: settle the common case (a lower-case or long word) first.
+    if !name.chars().next().is_some_and(char::is_uppercase) || name.len() > 24 {
+        return false;
+    }
+    let (mut letters, mut upper) = (0, 0);
+    for c in name.chars() {
+        if c == ' ' {
+            return false;
+        }
+        if c.is_alphabetic() {
+            letters += 1;
+            upper += usize::from(c.is_uppercase());
+        }
+    }
+    letters > 0 && letters <= 6 && upper * 2 > letters
 }
 
 fn is_cyrillic(name: &str) -> bool {

@@ -20,9 +20,9 @@ mod tokens;
 
 use boilerplate::Paragraph;
 use fold::fold;
+use foldhash::{HashMap, HashMapExt};
 use gazetteer::{at_word_bounds, Gazetteer, Hit, Kind};
 use newswire_shared::article::{Entity, EntityType, Mention};
-use std::collections::HashMap;
 
 pub use gazetteer::Gazetteer as KnownNames;
 
@@ -68,11 +68,19 @@ pub fn find(text: &str, language: &str) -> Vec<Entity> {
             Paragraph::Furniture => false,
         })
         .collect();
-    let tokens = tokens::tokenize(text);
-    let known: Vec<bool> = tokens
-        .iter()
-        .map(|t| hits.iter().any(|h| t.start < h.end && h.start < t.end))
-        .collect();
+    let tokens = tokens::tokenize(text, &folded);
+    // Hits and tokens are both in text order: one sweep marks the tokens hits cover.
+    let mut known = vec![false; tokens.len()];
+    let mut h = 0;
+    for (i, t) in tokens.iter().enumerate() {
+        while h < hits.len() && hits[h].end <= t.start {
+            h += 1;
+        }
+        known[i] = hits[h..]
+            .iter()
+            .take_while(|hit| hit.start < t.end)
+            .any(|hit| t.start < hit.end);
+    }
     let usable: Vec<bool> = tokens
         .iter()
         .map(|t| paragraph_of(t.start).2 == Paragraph::Story)
@@ -89,10 +97,14 @@ pub fn find(text: &str, language: &str) -> Vec<Entity> {
         .collect();
 
     // Acronyms the story defines: the long form names the entity, the acronym refers to it.
+    let mut defined: Vec<&str> = Vec::new();
     for d in acronyms::definitions(text, &tokens) {
-        if !usable_at(&tokens, &usable, d.long.0) {
+        // The first definition of an acronym links every use of it; later ones repeat it.
+        if !usable_at(&tokens, &usable, d.long.0) || defined.contains(&&text[d.short.0..d.short.1])
+        {
             continue;
         }
+        defined.push(&text[d.short.0..d.short.1]);
         let long = &text[d.long.0..d.long.1];
         let short = &text[d.short.0..d.short.1];
         let referent = match spans
@@ -244,12 +256,19 @@ fn surnames_of_new_people(
     usable: &[bool],
     spans: &mut Vec<Span>,
 ) {
-    let people: Vec<String> = spans
+    let mut people: Vec<String> = spans
         .iter()
         .filter_map(|s| match &s.referent {
             Referent::New(EntityType::Person, name) if name.contains(' ') => Some(name.clone()),
             _ => None,
         })
+        .collect();
+    people.sort();
+    people.dedup();
+    // Which words a span already covers, kept up to date as surnames are added.
+    let mut covered: Vec<bool> = tokens
+        .iter()
+        .map(|t| spans.iter().any(|s| s.start < t.end && t.start < s.end))
         .collect();
     for name in people {
         let Some(last) = name.rsplit(' ').next() else {
@@ -260,10 +279,8 @@ fn surnames_of_new_people(
         }
         let forms = inflect::forms(last, inflect::NameKind::Person);
         for (i, t) in tokens.iter().enumerate() {
-            if usable[i]
-                && forms.iter().any(|f| f == t.text)
-                && !spans.iter().any(|s| s.start < t.end && t.start < s.end)
-            {
+            if usable[i] && !covered[i] && forms.iter().any(|f| f == t.text) {
+                covered[i] = true;
                 spans.push(Span {
                     start: t.start,
                     end: t.end,

@@ -5,6 +5,8 @@ use super::gazetteer::is_word_char;
 #[derive(Debug, Clone)]
 pub struct Token<'a> {
     pub text: &'a str,
+    /// The word folded (see `fold`): a slice of the folded text, same offsets.
+    pub folded: &'a str,
     pub start: usize,
     pub end: usize,
     /// Starts with a capital letter (or is written in a script without case).
@@ -16,7 +18,8 @@ pub struct Token<'a> {
 
 /// Words: letters and digits, joined by inner hyphens and apostrophes
 /// (`Kassym-Jomart`, `O'Neill`, `Tajik-Afghan`).
-pub fn tokenize(text: &str) -> Vec<Token<'_>> {
+/// `folded` is `fold(text)`.
+pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
     let mut tokens = Vec::new();
     let mut last_end = 0;
     let mut chars = text.char_indices().peekable();
@@ -47,6 +50,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
         let between = &text[last_end..start];
         tokens.push(Token {
             text: &text[start..end],
+            folded: &folded[start..end],
             start,
             end,
             capitalised: c.is_uppercase() || !c.is_lowercase() && !c.is_numeric(),
@@ -65,7 +69,9 @@ mod tests {
 
     #[test]
     fn words_keep_their_hyphens_and_spans() {
-        let t = tokenize("President Kassym-Jomart Tokayev, of «Kazakhstan».");
+        let text = "President Kassym-Jomart Tokayev, of «Kazakhstan».";
+        let folded = super::super::fold::fold(text);
+        let t = tokenize(text, &folded);
         let words: Vec<&str> = t.iter().map(|t| t.text).collect();
         assert_eq!(
             words,
