@@ -82,6 +82,10 @@ impl Service {
         self.child = Some(child);
     }
 
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// SIGKILL: no chance to commit or flush.
     pub fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {

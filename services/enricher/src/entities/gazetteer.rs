@@ -286,7 +286,7 @@ impl Gazetteer {
         kept
     }
 
-    pub fn base(&self, hit: &Hit) -> &str {
+    pub fn base(&'static self, hit: &Hit) -> &'static str {
         &self.bases[hit.base as usize]
     }
 

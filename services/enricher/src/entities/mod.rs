@@ -47,7 +47,7 @@ struct Span {
     end: usize,
     referent: Referent,
     /// The uninflected name a known entity was written as here.
-    base: Option<String>,
+    base: Option<&'static str>,
 }
 
 /// Entities of the text, most salient first. `language` is the story's BCP 47 tag.
@@ -92,7 +92,7 @@ pub fn find(text: &str, language: &str) -> Vec<Entity> {
             start: h.start,
             end: h.end,
             referent: Referent::Known(h.entry),
-            base: (!h.surname).then(|| gazetteer.base(h).to_string()),
+            base: (!h.surname).then(|| gazetteer.base(h)),
         })
         .collect();
 
@@ -301,21 +301,25 @@ fn aggregate(
 ) -> Vec<Entity> {
     let gazetteer = Gazetteer::get();
     let char_at = char_offsets(text);
-    let mut order: Vec<Referent> = Vec::new();
-    let mut grouped: HashMap<Referent, Vec<&Span>> = HashMap::new();
+    // Group the spans by referent, in order of first mention, without copying names.
+    let mut order: Vec<&Referent> = Vec::new();
+    let mut grouped: HashMap<&Referent, Vec<&Span>> = HashMap::new();
     let mut sorted: Vec<&Span> = spans.iter().collect();
     sorted.sort_by_key(|s| s.start);
     for s in sorted {
-        if !grouped.contains_key(&s.referent) {
-            order.push(s.referent.clone());
-        }
-        grouped.entry(s.referent.clone()).or_default().push(s);
+        grouped
+            .entry(&s.referent)
+            .or_insert_with(|| {
+                order.push(&s.referent);
+                Vec::new()
+            })
+            .push(s);
     }
     let script = script_of_language(language);
     let mut entities: Vec<(Entity, f32)> = order
         .into_iter()
         .map(|referent| {
-            let group = &grouped[&referent];
+            let group = &grouped[referent];
             let score: f32 = group.iter().map(|s| weight(s.start)).sum();
             let mentions: Vec<Mention> = group
                 .iter()
@@ -325,10 +329,10 @@ fn aggregate(
                     text: text[s.start..s.end].to_string(),
                 })
                 .collect();
-            let (name, entity_type, id) = match &referent {
+            let (name, entity_type, id) = match referent {
                 Referent::Known(e) => {
                     let entry = &gazetteer.entries[*e as usize];
-                    let written = most_common(group.iter().filter_map(|s| s.base.as_deref()))
+                    let written = most_common(group.iter().filter_map(|s| s.base))
                         .filter(|b| script_of_text(b) == script);
                     let name = entry
                         .name_in(language)
