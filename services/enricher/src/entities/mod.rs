@@ -241,7 +241,11 @@ fn merge_declined_people(spans: &mut [Span]) {
     };
     let mut first: HashMap<String, String> = HashMap::new();
     for s in spans.iter_mut() {
+        // Only Cyrillic names decline; others are merged by their exact text already.
         if let Referent::New(EntityType::Person, name) = &s.referent {
+            if !name.chars().any(|c| ('\u{0400}'..='\u{04ff}').contains(&c)) {
+                continue;
+            }
             let k = key(name);
             let canonical = first.entry(k).or_insert_with(|| name.clone()).clone();
             s.referent = Referent::New(EntityType::Person, canonical);
@@ -410,6 +414,17 @@ fn script_of_text(text: &str) -> Script {
 
 /// Byte offset → character offset.
 fn char_offsets(text: &str) -> impl Fn(usize) -> u32 + '_ {
-    let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-    move |byte| starts.partition_point(|&b| b < byte) as u32
+    // ASCII text (most English copy): bytes are characters.
+    let starts: Vec<usize> = if text.is_ascii() {
+        Vec::new()
+    } else {
+        text.char_indices().map(|(i, _)| i).collect()
+    };
+    move |byte| {
+        if starts.is_empty() {
+            byte as u32
+        } else {
+            starts.partition_point(|&b| b < byte) as u32
+        }
+    }
 }

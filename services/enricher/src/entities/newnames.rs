@@ -29,30 +29,34 @@ fn given_names() -> &'static HashSet<String> {
 /// A known given name, also in a declined Slavic form (`Максима`, `Максимом`).
 /// `word` folded (see `fold`).
 pub fn is_given_name(word: &str) -> bool {
-    let f = word;
     let names = given_names();
-    if names.contains(f) {
+    if names.contains(word) {
         return true;
     }
-    let chars: Vec<char> = f.chars().collect();
-    if !chars
-        .first()
-        .is_some_and(|c| ('\u{0400}'..='\u{04ff}').contains(c))
+    if !word
+        .chars()
+        .next()
+        .is_some_and(|c| ('\u{0400}'..='\u{04ff}').contains(&c))
     {
         return false;
     }
-    for cut in 1..=3.min(chars.len().saturating_sub(2)) {
-        let stem: String = chars[..chars.len() - cut].iter().collect();
-        let ending: String = chars[chars.len() - cut..].iter().collect();
-        if ![
-            "а", "у", "ом", "ым", "е", "ем", "ы", "и", "ой", "ей", "ю", "я", "ам", "ові",
-        ]
-        .contains(&ending.as_str())
+    // Declined: a known name's stem (the name, or without its -а/-я/-й/-ь) plus an ending.
+    let mut candidate = String::with_capacity(word.len() + 2);
+    for (cut, _) in word.char_indices().rev().take(3) {
+        let (stem, ending) = word.split_at(cut);
+        if stem.chars().count() < 2
+            || ![
+                "а", "у", "ом", "ым", "е", "ем", "ы", "и", "ой", "ей", "ю", "я", "ам", "ові",
+            ]
+            .contains(&ending)
         {
             continue;
         }
         for restore in ["", "а", "я", "й", "ь"] {
-            if names.contains(&format!("{stem}{restore}")) {
+            candidate.clear();
+            candidate.push_str(stem);
+            candidate.push_str(restore);
+            if names.contains(candidate.as_str()) {
                 return true;
             }
         }
