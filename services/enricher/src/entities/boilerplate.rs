@@ -3,6 +3,8 @@
 //! from a credit line only the organisation credited counts.
 
 use super::fold::{fold, is_cjk};
+use aho_corasick::AhoCorasick;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paragraph {
@@ -61,14 +63,25 @@ const CREDITS: &[&str] = &[
     "fuente",
 ];
 
+/// The furniture phrases in one automaton: every short paragraph is checked.
+fn furniture_phrases() -> &'static AhoCorasick {
+    static PHRASES: OnceLock<AhoCorasick> = OnceLock::new();
+    PHRASES.get_or_init(|| AhoCorasick::new(FURNITURE).expect("furniture phrases build"))
+}
+
 pub fn classify(paragraph: &str) -> Paragraph {
+    classify_folded(paragraph, &fold(paragraph))
+}
+
+/// `classify` with the paragraph already folded (same byte offsets).
+pub fn classify_folded(paragraph: &str, folded: &str) -> Paragraph {
     let text = paragraph.trim();
-    // Page furniture comes in short lines; a long paragraph is story.
-    if text.len() > 400 {
+    // Page furniture comes in short lines; a paragraph of sentences is story.
+    if text.len() > 240 {
         return Paragraph::Story;
     }
-    let folded = fold(text);
-    if FURNITURE.iter().any(|p| folded.contains(p)) {
+    let folded = folded.trim();
+    if furniture_phrases().is_match(folded) {
         return Paragraph::Furniture;
     }
     if CREDITS.iter().any(|p| folded.starts_with(p)) {

@@ -4,10 +4,18 @@
 /// Lower case, and `ё` as `е` (Russian copy writes either); a character whose lower
 /// case would change its length in UTF-8 stays as it is.
 pub fn fold(text: &str) -> String {
-    text.chars().map(fold_char).collect()
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    out.extend(text.chars().map(fold_char));
+    out
 }
 
 fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
     let c = match c {
         'ё' | 'Ё' => 'е',
         _ => c,

@@ -53,12 +53,12 @@ struct Span {
 /// Entities of the text, most salient first. `language` is the story's BCP 47 tag.
 pub fn find(text: &str, language: &str) -> Vec<Entity> {
     let gazetteer = Gazetteer::get();
-    let paragraphs = paragraphs(text);
+    let folded = fold(text);
+    let paragraphs = paragraphs(text, &folded);
     let paragraph_of = |byte: usize| -> &(usize, usize, Paragraph) {
         let i = paragraphs.partition_point(|p| p.1 <= byte);
         &paragraphs[i.min(paragraphs.len() - 1)]
     };
-    let folded = fold(text);
     let hits: Vec<Hit> = gazetteer
         .find(text, &folded, matches!(primary(language), "kk" | "ky"))
         .into_iter()
@@ -205,7 +205,7 @@ fn primary(language: &str) -> &str {
 }
 
 /// Paragraph spans `(start, end, kind)`; the first (the headline) is always story.
-fn paragraphs(text: &str) -> Vec<(usize, usize, Paragraph)> {
+fn paragraphs(text: &str, folded: &str) -> Vec<(usize, usize, Paragraph)> {
     let mut out = Vec::new();
     let mut start = 0;
     for part in text.split("\n\n") {
@@ -213,7 +213,7 @@ fn paragraphs(text: &str) -> Vec<(usize, usize, Paragraph)> {
         let kind = if out.is_empty() {
             Paragraph::Story
         } else {
-            boilerplate::classify(part)
+            boilerplate::classify_folded(part, &folded[start..end])
         };
         out.push((start, end, kind));
         start = end + 2;
@@ -270,10 +270,17 @@ fn surnames_of_new_people(
     people.sort();
     people.dedup();
     // Which words a span already covers, kept up to date as surnames are added.
-    let mut covered: Vec<bool> = tokens
-        .iter()
-        .map(|t| spans.iter().any(|s| s.start < t.end && t.start < s.end))
-        .collect();
+    let mut covered = vec![false; tokens.len()];
+    for s in spans.iter() {
+        let first = tokens.partition_point(|t| t.end <= s.start);
+        for c in covered[first..]
+            .iter_mut()
+            .zip(&tokens[first..])
+            .take_while(|(_, t)| t.start < s.end)
+        {
+            *c.0 = true;
+        }
+    }
     for name in people {
         let Some(last) = name.rsplit(' ').next() else {
             continue;
