@@ -55,7 +55,8 @@ pub const SAID: &[&str] = &[
 /// Capitalised words that are not names however they are written.
 #[rustfmt::skip]
 pub const NEVER_NAMES: &[&str] = &[
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "the", "a", "an", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january",
     "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
     "samstag", "sonntag", "januar", "februar", "märz", "juni", "juli", "oktober", "dezember",

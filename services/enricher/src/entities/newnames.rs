@@ -435,31 +435,34 @@ fn organisations_by_kind(
                 entity_type: EntityType::Organization,
             });
         }
-        // The kind after the name: a run of capitalised words, then "union", "park" ….
+        // The kind after the name: a run of capitalised words, then "union", "park" …
+        // ("the IG Metall union", "the Great Stone industrial park").
         if (ORG_KINDS_AFTER.contains(&f) || PLACE_KINDS_AFTER.contains(&f))
             && !t.capitalised
             && i > 0
         {
-            let e = i - 1;
-            let mut s = e;
-            while s > 0 && name_like(&tokens[s - 1]) && !known[s - 1] && !tokens[s].after_break {
+            let mut e = i - 1;
+            if f == "park" && e > 0 && !tokens[e].capitalised {
+                e -= 1; // "industrial", "technology"
+            }
+            let mut s = e + 1;
+            while s > 0
+                && name_like(&tokens[s - 1])
+                && !known[s - 1]
+                && (s > e || !tokens[s].after_break)
+            {
                 s -= 1;
             }
-            let industrial = e > 0 && !tokens[e].capitalised && f == "park";
-            let e = if industrial { e - 1 } else { e };
-            if name_like(&tokens[e]) && !known[e] && s <= e && !tokens[s].after_break || s < e {
-                if (s..=e).all(|k| name_like(&tokens[k]) && !known[k]) {
-                    let place = PLACE_KINDS_AFTER.contains(&f);
-                    out.push(Found {
-                        start: tokens[s].start,
-                        end: tokens[e].end,
-                        entity_type: if place {
-                            EntityType::Place
-                        } else {
-                            EntityType::Organization
-                        },
-                    });
-                }
+            if s <= e {
+                out.push(Found {
+                    start: tokens[s].start,
+                    end: tokens[e].end,
+                    entity_type: if PLACE_KINDS_AFTER.contains(&f) {
+                        EntityType::Place
+                    } else {
+                        EntityType::Organization
+                    },
+                });
             }
         }
     }
@@ -797,6 +800,22 @@ mod tests {
             "Ministry of Foreign Affairs".into(),
             EntityType::Organization
         )));
+        let k = names(
+            "Workers of the IG Metall union met at the Great Stone industrial park. Das Unternehmen Svevind plant.",
+            &[],
+        );
+        assert!(
+            k.contains(&("IG Metall".into(), EntityType::Organization)),
+            "{k:?}"
+        );
+        assert!(
+            k.contains(&("Great Stone".into(), EntityType::Place)),
+            "{k:?}"
+        );
+        assert!(
+            k.contains(&("Svevind".into(), EntityType::Organization)),
+            "{k:?}"
+        );
         let r = names("Министерство иностранных дел сообщило об этом.", &[]);
         assert!(r.contains(&(
             "Министерство иностранных дел".into(),
