@@ -2,7 +2,7 @@
 //! buttons, copyright and photo credits. Names in them are not the story's entities;
 //! from a credit line only the organisation credited counts.
 
-use super::fold::{fold, is_cjk};
+use super::fold::{fold, is_cjk_char};
 use aho_corasick::AhoCorasick;
 use std::sync::OnceLock;
 
@@ -89,7 +89,7 @@ pub fn classify_folded(paragraph: &str, folded: &str) -> Paragraph {
     }
     // Menus and link lists: a few words with no sentence in them.
     // Chinese and Japanese have no spaces: about two characters a word.
-    let words = if text.chars().any(|c| is_cjk(&c.to_string())) {
+    let words = if text.chars().any(is_cjk_char) {
         text.chars().count() / 2
     } else {
         text.split_whitespace().count()

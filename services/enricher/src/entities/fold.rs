@@ -32,6 +32,15 @@ pub fn is_cjk(text: &str) -> bool {
     text.chars().next().is_some_and(is_cjk_char)
 }
 
+pub fn is_cyrillic_char(c: char) -> bool {
+    ('\u{0400}'..='\u{04ff}').contains(&c)
+}
+
+/// Starts with a Cyrillic letter.
+pub fn starts_cyrillic(text: &str) -> bool {
+    text.chars().next().is_some_and(is_cyrillic_char)
+}
+
 pub fn is_cjk_char(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
 }

@@ -10,6 +10,8 @@
 //! Slavic languages, so one list serves all of them; a form that never occurs costs
 //! only a pattern.
 
+use super::fold::is_cyrillic_char;
+
 /// Which words of a name change: a person's every name declines; in other names the
 /// adjectives before the head noun and the head itself do, the words after it (a
 /// genitive phrase: `Организация Договора …`) do not.
@@ -58,7 +60,7 @@ pub fn is_acronym(name: &str) -> bool {
 }
 
 fn is_cyrillic(name: &str) -> bool {
-    name.chars().any(|c| ('\u{0400}'..='\u{04ff}').contains(&c))
+    name.chars().any(is_cyrillic_char)
 }
 
 fn is_latin(name: &str) -> bool {

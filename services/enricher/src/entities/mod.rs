@@ -184,7 +184,7 @@ pub fn find(text: &str, language: &str) -> Vec<Entity> {
         }
     }
     merge_declined_people(&mut spans);
-    surnames_of_new_people(text, &tokens, &usable, &mut spans);
+    surnames_of_new_people(&tokens, &usable, &mut spans);
 
     let weights: Vec<f32> = (0..paragraphs.len())
         .map(|i| match i {
@@ -243,7 +243,7 @@ fn merge_declined_people(spans: &mut [Span]) {
     for s in spans.iter_mut() {
         // Only Cyrillic names decline; others are merged by their exact text already.
         if let Referent::New(EntityType::Person, name) = &s.referent {
-            if !name.chars().any(|c| ('\u{0400}'..='\u{04ff}').contains(&c)) {
+            if !name.chars().any(fold::is_cyrillic_char) {
                 continue;
             }
             let k = key(name);
@@ -254,12 +254,7 @@ fn merge_declined_people(spans: &mut [Span]) {
 }
 
 /// After "Jane Doe" the story says "Doe": find those, in their declined forms too.
-fn surnames_of_new_people(
-    text: &str,
-    tokens: &[tokens::Token<'_>],
-    usable: &[bool],
-    spans: &mut Vec<Span>,
-) {
+fn surnames_of_new_people(tokens: &[tokens::Token<'_>], usable: &[bool], spans: &mut Vec<Span>) {
     let mut people: Vec<String> = spans
         .iter()
         .filter_map(|s| match &s.referent {
@@ -301,7 +296,6 @@ fn surnames_of_new_people(
             }
         }
     }
-    let _ = text;
 }
 
 fn aggregate(
@@ -410,7 +404,7 @@ fn script_of_language(language: &str) -> Script {
 
 fn script_of_text(text: &str) -> Script {
     match text.chars().find(|c| c.is_alphabetic()) {
-        Some(c) if ('\u{0400}'..='\u{04ff}').contains(&c) => Script::Cyrillic,
+        Some(c) if fold::is_cyrillic_char(c) => Script::Cyrillic,
         Some(c) if c.is_ascii_alphabetic() || ('\u{00c0}'..='\u{024f}').contains(&c) => {
             Script::Latin
         }

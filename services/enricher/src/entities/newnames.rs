@@ -4,7 +4,7 @@
 //! ("Jane Doe said"), and organisations and places named by what they are ("Ministry
 //! of Foreign Affairs", "Palace of Independence", "Министерство обороны").
 
-use super::fold::{fold, is_cjk};
+use super::fold::{fold, is_cjk, is_cjk_char, starts_cyrillic};
 use super::inflect::is_acronym;
 use super::lexicon::*;
 use super::tokens::Token;
@@ -33,11 +33,7 @@ pub fn is_given_name(word: &str) -> bool {
     if names.contains(word) {
         return true;
     }
-    if !word
-        .chars()
-        .next()
-        .is_some_and(|c| ('\u{0400}'..='\u{04ff}').contains(&c))
-    {
+    if !starts_cyrillic(word) {
         return false;
     }
     // Declined: a known name's stem (the name, or without its -а/-я/-й/-ь) plus an ending.
@@ -66,7 +62,7 @@ pub fn is_given_name(word: &str) -> bool {
 
 fn is_office(f: &str) -> bool {
     sets().offices.contains(f)
-        || is_cyrillic(f) && declined_office(f)
+        || starts_cyrillic(f) && declined_office(f)
         || [
             "minister",
             "ministerin",
@@ -121,7 +117,7 @@ fn sets() -> &'static Sets {
             // `министр`, `президент`: their stems.
             office_stems: OFFICES
                 .iter()
-                .filter(|o| is_cyrillic(o))
+                .filter(|o| starts_cyrillic(o))
                 .map(|o| o.trim_end_matches(['ь', 'й', 'а', 'я']).to_string())
                 .filter(|s| s.chars().count() >= 4)
                 .collect(),
@@ -175,7 +171,7 @@ pub fn find(text: &str, tokens: &[Token<'_>], known: &[bool], usable: &[bool]) -
     people_by_said(tokens, known, usable, &mut found);
     organisations_and_places(text, tokens, known, usable, &mut found);
     organisations_by_kind(text, tokens, known, usable, &mut found);
-    if text.chars().any(|c| is_cjk(&c.to_string())) {
+    if text.chars().any(is_cjk_char) {
         found.extend(chinese_people(text));
     }
     // Where two overlap, the one starting first, then the longer, then what the words
@@ -208,12 +204,6 @@ fn is_particle(word: &str) -> bool {
         "de", "da", "di", "von", "van", "der", "del", "dos", "du", "le", "al", "bin", "ibn", "el",
     ]
     .contains(&word)
-}
-
-fn is_cyrillic(word: &str) -> bool {
-    word.chars()
-        .next()
-        .is_some_and(|c| ('\u{0400}'..='\u{04ff}').contains(&c))
 }
 
 fn people_by_office(
@@ -273,7 +263,7 @@ fn people_by_office(
                 }
             } else if run.is_none() && last_run.is_none() && j <= i + 4 {
                 // Lower-case words of the title ("министр иностранных дел").
-            } else if is_cyrillic(t.text) && cyrillic_name_word(t.folded) && j <= i + 8 {
+            } else if starts_cyrillic(t.text) && cyrillic_name_word(t.folded) && j <= i + 8 {
                 // The title's genitive runs on ("… Евразийской экономической комиссии").
                 if let Some(r) = run.take() {
                     last_run = Some(r);
@@ -595,11 +585,7 @@ fn organisations_and_places(
             i += 1;
             continue;
         }
-        let cyrillic = t
-            .text
-            .chars()
-            .next()
-            .is_some_and(|c| ('\u{0400}'..='\u{04ff}').contains(&c));
+        let cyrillic = starts_cyrillic(t.text);
         // The capitalised run with its connectors (`Ministry of Foreign Affairs of Belarus`).
         let mut e = i;
         let mut k = i + 1;
