@@ -1,10 +1,11 @@
-//! Feeds are rendered when their content changes, not per request: each (feed,
-//! format) is kept as bytes, precompressed, with its validators. A change in the store
-//! or an embargo lifting re-renders every cached feed; a request only copies bytes.
+//! Feeds are rendered when their content changes, not per request: each document
+//! (feed, format, archive page) is kept as bytes, precompressed, with its validators. A
+//! change in the store or an embargo lifting re-renders the cached documents it
+//! touches; a request only copies bytes.
 
-use crate::render::{FeedContent, FeedInfo, Format, Tombstone};
+use crate::render::{FeedContent, FeedInfo, Format, History};
 use crate::selector::Selector;
-use crate::store::FeedStore;
+use crate::store::{FeedStore, Touch};
 use axum::body::Bytes;
 use axum::http::HeaderValue;
 use chrono::{DateTime, Utc};
@@ -28,6 +29,8 @@ pub struct Rendered {
     pub last_modified: DateTime<Utc>,
     /// Built once per rendering so a request, 304s above all, only copies them.
     pub headers: RenderedHeaders,
+    /// For an archive page, its newest release: later releases never change it.
+    pub archive_last: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -60,13 +63,22 @@ const MAX_CACHED: usize = 2_000;
 /// Tombstones kept in each Atom feed.
 const MAX_TOMBSTONES: usize = 50;
 
+/// One document: a feed in one format, its current document or one archive page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FeedKey {
+    pub selector: Selector,
+    pub format: Format,
+    /// Archive page, from 1 (oldest); `None` for the current document.
+    pub page: Option<usize>,
+}
+
 pub struct FeedCache {
     store: Arc<RwLock<FeedStore>>,
     base_url: String,
     title: String,
     hub: Option<String>,
     items_per_feed: usize,
-    cached: RwLock<HashMap<(Selector, Format), Arc<Rendered>>>,
+    cached: RwLock<HashMap<FeedKey, Arc<Rendered>>>,
 }
 
 impl FeedCache {
@@ -82,7 +94,7 @@ impl FeedCache {
             base_url: base_url.trim_end_matches('/').to_string(),
             title: title.to_string(),
             hub,
-            items_per_feed,
+            items_per_feed: items_per_feed.max(1),
             cached: RwLock::default(),
         }
     }
@@ -95,126 +107,184 @@ impl FeedCache {
         &self.base_url
     }
 
-    /// The current bytes of a feed, rendering it now if nobody asked for it before.
-    pub fn get(&self, selector: &Selector, format: Format) -> Arc<Rendered> {
-        let key = (selector.clone(), format);
-        if let Some(hit) = self.cached.read().expect("cache lock").get(&key) {
-            return hit.clone();
+    /// The current bytes of a document, rendering it now if nobody asked for it
+    /// before; `None` for an archive page that is not full (or does not exist).
+    pub fn get(&self, key: &FeedKey) -> Option<Arc<Rendered>> {
+        if let Some(hit) = self.cached.read().expect("cache lock").get(key) {
+            return Some(hit.clone());
         }
         // Rendered and cached under the store's read lock: no change can land between
         // the two, so the change's own re-render (which now sees this feed) comes after
         // and a stale rendering can never stay in the cache.
         let store = self.store.read().expect("store lock");
-        let rendered = Arc::new(self.render_from(&store, selector, format, Utc::now(), None));
+        let rendered = Arc::new(self.render_from(&store, key, Utc::now(), None)?);
         let mut cached = self.cached.write().expect("cache lock");
         if cached.len() < MAX_CACHED {
-            cached.insert(key, rendered.clone());
+            cached.insert(key.clone(), rendered.clone());
         }
-        rendered
+        Some(rendered)
     }
 
-    /// Re-renders every cached feed as of now.
-    pub fn refresh(&self) {
+    /// Re-renders, as of now, the cached documents these changes touch: feeds a changed
+    /// story belongs (or belonged) to, and archive pages it sits on.
+    pub fn refresh(&self, touches: &[Touch]) {
+        if touches.is_empty() {
+            return;
+        }
         let now = Utc::now();
-        let keys: Vec<((Selector, Format), Arc<Rendered>)> = self
+        let cached: Vec<(FeedKey, Arc<Rendered>)> = self
             .cached
             .read()
             .expect("cache lock")
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        let fresh: Vec<_> = keys
-            .into_iter()
-            .map(|((selector, format), previous)| {
-                let rendered = self.render(&selector, format, now, Some(&previous));
-                ((selector, format), Arc::new(rendered))
-            })
-            .collect();
+        let mut fresh = Vec::new();
+        let mut gone = Vec::new();
+        {
+            let store = self.store.read().expect("store lock");
+            let symbols = store.symbols();
+            for (key, previous) in cached {
+                let Some(wanted) = key.selector.resolve(symbols) else {
+                    continue;
+                };
+                let touched = touches.iter().any(|t| {
+                    let matches = wanted.matches(&t.after, symbols)
+                        || t.before
+                            .as_ref()
+                            .is_some_and(|f| wanted.matches(f, symbols));
+                    // A page changes only for a story on it (or released before its end).
+                    let on_page = match previous.archive_last {
+                        Some(last) => t.released_at.is_none_or(|r| r <= last),
+                        None => true,
+                    };
+                    matches && on_page
+                });
+                if !touched {
+                    continue;
+                }
+                match self.render_from(&store, &key, now, Some(&previous)) {
+                    Some(rendered) => fresh.push((key, Arc::new(rendered))),
+                    None => gone.push(key),
+                }
+            }
+        }
         let mut cached = self.cached.write().expect("cache lock");
         for (key, rendered) in fresh {
             cached.insert(key, rendered);
         }
+        for key in gone {
+            cached.remove(&key);
+        }
     }
 
-    fn info(&self, selector: &Selector) -> FeedInfo {
+    /// `…/feeds/section/economy/archive/3.rss?lang=ru`
+    fn url(&self, selector: &Selector, format: Format, page: Option<usize>) -> String {
         let name = selector.name();
-        let path_name = name.split('?').next().unwrap_or("all");
+        let (path, query) = name.split_once('?').unwrap_or((&name, ""));
+        let mut url = format!("{}/feeds/{path}", self.base_url);
+        if let Some(page) = page {
+            url.push_str(&format!("/archive/{page}"));
+        }
+        url.push('.');
+        url.push_str(format.extension());
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(query);
+        }
+        url
+    }
+
+    fn info(&self, key: &FeedKey, archived_pages: usize) -> FeedInfo {
+        let name = key.selector.name();
         let title = if name == "all" {
             self.title.clone()
         } else {
             format!("{}: {name}", self.title)
         };
+        let page_url = |page| self.url(&key.selector, key.format, Some(page));
+        let history = match key.page {
+            None => History {
+                is_archive: false,
+                current: None,
+                prev_archive: (archived_pages > 0).then(|| page_url(archived_pages)),
+            },
+            Some(page) => History {
+                is_archive: true,
+                current: Some(self.url(&key.selector, key.format, None)),
+                prev_archive: (page > 1).then(|| page_url(page - 1)),
+            },
+        };
         FeedInfo {
             title,
             link: format!("{}/", self.base_url),
-            self_base: format!("{}/feeds/{path_name}", self.base_url),
+            self_url: self.url(&key.selector, key.format, key.page),
             description: format!("{} — {name}", self.title),
             id: format!("urn:newswire:feed:{name}"),
             hub: self.hub.clone(),
+            history,
         }
-    }
-
-    fn render(
-        &self,
-        selector: &Selector,
-        format: Format,
-        now: DateTime<Utc>,
-        previous: Option<&Rendered>,
-    ) -> Rendered {
-        let store = self.store.read().expect("store lock");
-        self.render_from(&store, selector, format, now, previous)
     }
 
     fn render_from(
         &self,
         store: &FeedStore,
-        selector: &Selector,
-        format: Format,
+        key: &FeedKey,
         now: DateTime<Utc>,
         previous: Option<&Rendered>,
-    ) -> Rendered {
-        let info = self.info(selector);
-        let bytes = {
-            let items = store.released_matching(now, self.items_per_feed, |a| selector.matches(a));
-            let tombstones: Vec<Tombstone> = if format == Format::Atom {
-                store
-                    .killed_matching(now, MAX_TOMBSTONES, |a| selector.matches(a))
-                    .into_iter()
-                    .map(|a| Tombstone {
-                        id: a.id.clone(),
-                        when: a.version_created,
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            format.render(&FeedContent {
-                info: &info,
-                items: &items,
-                tombstones: &tombstones,
-            })
+    ) -> Option<Rendered> {
+        let FeedKey {
+            selector, format, ..
+        } = key;
+        let page_size = self.items_per_feed;
+        // Archive pages hold as many stories as the current document, so every story
+        // is in one or the other: pages are full, the rest is in the current document.
+        let archived_pages = store.archived(selector) / page_size;
+        let (items, tombstones, archive_last) = match key.page {
+            None => (
+                store.current(now, page_size, selector),
+                store.tombstones(MAX_TOMBSTONES, selector),
+                None,
+            ),
+            Some(page) => {
+                let page = store.archive_page(selector, page, page_size, now)?;
+                (page.items, page.tombstones, page.last)
+            }
         };
+        let tombstones = if *format == Format::Atom {
+            tombstones
+        } else {
+            Vec::new()
+        };
+        let info = self.info(key, archived_pages);
+        let items: Vec<&newswire_shared::Article> = items.iter().map(|a| &**a).collect();
+        let bytes = format.render(&FeedContent {
+            info: &info,
+            items: &items,
+            tombstones: &tombstones,
+        });
         let tag = content_hash(&bytes);
         if let Some(previous) = previous.filter(|p| p.tag == tag) {
-            return Rendered {
+            return Some(Rendered {
                 identity: previous.identity.clone(),
                 gzip: previous.gzip.clone(),
                 brotli: previous.brotli.clone(),
                 tag,
                 last_modified: previous.last_modified,
                 headers: previous.headers.clone(),
-            };
+                archive_last,
+            });
         }
-        let self_url = format!("{}.{}", info.self_base, format.extension());
-        let headers = RenderedHeaders::new(&tag, now, &self_url, self.hub.as_deref());
-        Rendered {
+        let headers = RenderedHeaders::new(&tag, now, &info.self_url, self.hub.as_deref());
+        Some(Rendered {
             gzip: gzip(&bytes).into(),
             brotli: brotli(&bytes).into(),
             identity: bytes.into(),
             tag,
             last_modified: now,
             headers,
-        }
+            archive_last,
+        })
     }
 
     /// Re-renders on every store change and at every embargo's instant, until shutdown.
@@ -222,11 +292,7 @@ impl FeedCache {
         let stop = shutdown.wait();
         tokio::pin!(stop);
         loop {
-            let next_release = self
-                .store
-                .read()
-                .expect("store lock")
-                .next_release_after(Utc::now());
+            let next_release = self.store.read().expect("store lock").next_release();
             let release_in = next_release
                 .map(|t| (t - Utc::now()).to_std().unwrap_or(Duration::ZERO))
                 .unwrap_or(Duration::from_secs(3600));
@@ -236,12 +302,13 @@ impl FeedCache {
                 // The embargo lifts now: publish it without waiting for the next request.
                 _ = tokio::time::sleep(release_in) => {}
             }
-            self.store
-                .write()
-                .expect("store lock")
-                .release_due(Utc::now());
+            let touches = {
+                let mut store = self.store.write().expect("store lock");
+                store.release_due(Utc::now());
+                store.take_touched()
+            };
             let cache = self.clone();
-            let _ = tokio::task::spawn_blocking(move || cache.refresh()).await;
+            let _ = tokio::task::spawn_blocking(move || cache.refresh(&touches)).await;
         }
     }
 }

@@ -18,6 +18,7 @@ use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::{Offset, TopicPartitionList};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Most events applied per store transaction.
@@ -52,15 +53,15 @@ impl FeedConsumer {
         let stories = metrics.gauge("newswire_feeds_stories", "Stories in the feed store.", &[]);
 
         let db = match &self.data_dir {
-            Some(dir) => Some(FeedDb::open(dir)?),
+            Some(dir) => Some(Arc::new(FeedDb::open(dir)?)),
             None => None,
         };
         let mut offsets = BTreeMap::new();
         if let Some(db) = &db {
-            let loaded = tokio::task::block_in_place(|| db.load())?;
-            tracing::info!(stories = loaded.stories.len(), "feed store restored");
-            self.writer.restore(loaded.stories);
-            offsets = loaded.offsets;
+            let mut loaded = tokio::task::block_in_place(|| db.load())?;
+            tracing::info!(stories = loaded.rows.len(), "feed store restored");
+            offsets = std::mem::take(&mut loaded.offsets);
+            self.writer.restore(db.clone(), loaded);
         }
         stories.set(self.writer.stories() as u64);
 
@@ -132,12 +133,9 @@ impl FeedConsumer {
             if let Some(db) = &db {
                 changed_ids.sort();
                 changed_ids.dedup();
-                let latest: Vec<_> = changed_ids
-                    .iter()
-                    .filter_map(|id| self.writer.latest(id))
-                    .collect();
-                let refs: Vec<_> = latest.iter().collect();
-                tokio::task::block_in_place(|| db.commit(&refs, &offsets))?;
+                let save = self.writer.to_save(&changed_ids);
+                tokio::task::block_in_place(|| db.commit(&save.stories, &save.symbols, &offsets))?;
+                self.writer.saved(&save);
             }
         }
         Ok(())

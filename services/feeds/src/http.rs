@@ -1,7 +1,7 @@
 //! The subscriber-facing HTTP endpoints: the feeds and an index page.
 
 use crate::access::{Access, Decision};
-use crate::cache::{FeedCache, Rendered};
+use crate::cache::{FeedCache, FeedKey, Rendered};
 use crate::render::Format;
 use crate::selector::{Selector, UnknownFeed};
 use axum::body::Body;
@@ -83,13 +83,21 @@ async fn feed(
     else {
         return not_found(UnknownFeed(path));
     };
+    // RFC 5005 archive pages: `/feeds/{name}/archive/{page}.{ext}`.
+    // One URL per page: `/archive/007` is not page 7.
+    let (name, page) = match name.rsplit_once("/archive/") {
+        Some((feed, text)) => match text.parse::<usize>() {
+            Ok(page) if page > 0 && page.to_string() == text => (feed, Some(page)),
+            _ => return not_found(UnknownFeed(path)),
+        },
+        None => (name, None),
+    };
     let selector = match Selector::parse(name, &query) {
         Ok(s) => s,
         Err(e) => return not_found(e),
     };
     // Entitlement follows the feed's path: `all` covers every filter of it.
-    let path_name = name.to_string();
-    let public = match state.access.decide(&path_name, &headers, &query) {
+    let public = match state.access.decide(name, &headers, &query) {
         Decision::Public => true,
         Decision::Subscriber(_) => false,
         Decision::Unauthorized => return refuse(StatusCode::UNAUTHORIZED, "unauthorized", None),
@@ -98,8 +106,16 @@ async fn feed(
             return refuse(StatusCode::TOO_MANY_REQUESTS, "rate_limited", Some(wait))
         }
     };
-    let rendered = state.cache.get(&selector, format);
-    respond(&state, format, &rendered, &headers, public)
+    let key = FeedKey {
+        selector,
+        format,
+        page,
+    };
+    match state.cache.get(&key) {
+        Some(rendered) => respond(&state, format, &rendered, &headers, public),
+        // Asked only after access was granted: a refusal says nothing of pages.
+        None => not_found(UnknownFeed(path)),
+    }
 }
 
 /// The same terse answer whatever the feed, so a refusal reveals nothing about it.

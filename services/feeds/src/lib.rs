@@ -6,6 +6,8 @@ pub mod access;
 pub mod cache;
 pub mod changes;
 pub mod consumer;
+pub mod entry;
+pub mod facets;
 pub mod http;
 pub mod items;
 pub mod persist;
@@ -123,19 +125,29 @@ impl FeedWriter {
         outcome
     }
 
-    /// Restores stories saved before a restart; they are state, not news, so they do
-    /// not enter the change log of `/v1/items`.
-    pub fn restore(&self, stories: Vec<newswire_shared::Article>) {
+    /// Restores the store saved before a restart; its stories are state, not news, so
+    /// they do not enter the change log of `/v1/items`. Texts are read from `db` when
+    /// a feed needs them.
+    pub fn restore(&self, db: Arc<persist::FeedDb>, loaded: persist::Loaded) {
         let mut store = self.store.write().expect("store lock");
-        for a in stories {
-            store.apply(a);
-        }
+        store.attach_db(db);
+        store.restore(loaded.symbols, loaded.rows, chrono::Utc::now());
         drop(store);
         self.changed.send_modify(|generation| *generation += 1);
     }
 
-    pub fn latest(&self, id: &str) -> Option<newswire_shared::Article> {
-        self.store.read().expect("store lock").latest(id).cloned()
+    /// What to write to disk for the stories `ids` (after applying them).
+    pub fn to_save(&self, ids: &[String]) -> store::ToSave {
+        self.store.read().expect("store lock").to_save(ids)
+    }
+
+    /// `saved` is on disk.
+    pub fn saved(&self, saved: &store::ToSave) {
+        self.store.write().expect("store lock").saved(saved);
+    }
+
+    pub fn latest(&self, id: &str) -> Option<Arc<newswire_shared::Article>> {
+        self.store.read().expect("store lock").latest(id)
     }
 
     pub fn stories(&self) -> usize {

@@ -1,14 +1,18 @@
-//! The crash-safe feed store on disk (redb): the latest version of every story and the
-//! consumer's next offset per partition, written in one transaction, so a restart
-//! resumes exactly where the last commit left off — no replay, no loss, no double.
+//! The crash-safe feed store on disk (redb): the latest version of every story, its
+//! index entry, and the consumer's next offset per partition, written in one
+//! transaction, so a restart resumes exactly where the last commit left off — no
+//! replay, no loss, no double. A restart reads only the index entries (about a hundred
+//! bytes a story); texts are read when a feed needs them.
 
-use newswire_shared::validate::{decode_article, Stage};
+use crate::entry::Entry;
 use newswire_shared::Article;
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 const STORIES: TableDefinition<&str, &[u8]> = TableDefinition::new("stories");
+const INDEX: TableDefinition<&str, &[u8]> = TableDefinition::new("index");
+const SYMBOLS: TableDefinition<u32, &str> = TableDefinition::new("symbols");
 const OFFSETS: TableDefinition<i32, i64> = TableDefinition::new("offsets");
 
 #[derive(Debug, thiserror::Error)]
@@ -42,9 +46,17 @@ pub struct FeedDb {
     db: Database,
 }
 
+impl std::fmt::Debug for FeedDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FeedDb")
+    }
+}
+
 /// What a restart finds on disk.
 pub struct Loaded {
-    pub stories: Vec<Article>,
+    /// The strings index entries refer to, in symbol order.
+    pub symbols: Vec<String>,
+    pub rows: Vec<(String, Entry)>,
     /// Next offset to read, per partition of `articles.enriched`.
     pub offsets: BTreeMap<i32, i64>,
 }
@@ -52,10 +64,14 @@ pub struct Loaded {
 impl FeedDb {
     pub fn open(dir: &Path) -> Result<Self, PersistError> {
         std::fs::create_dir_all(dir)?;
-        let db = Database::create(dir.join("feeds.redb"))?;
+        // `feeds.redb` of earlier versions had no index: left alone, and a replica
+        // starting on a new file rebuilds from the topic.
+        let db = Database::create(dir.join("feeds.v2.redb"))?;
         // Create the tables so a first read finds them.
         let txn = db.begin_write()?;
         txn.open_table(STORIES)?;
+        txn.open_table(INDEX)?;
+        txn.open_table(SYMBOLS)?;
         txn.open_table(OFFSETS)?;
         txn.commit()?;
         Ok(Self { db })
@@ -63,33 +79,76 @@ impl FeedDb {
 
     pub fn load(&self) -> Result<Loaded, PersistError> {
         let txn = self.db.begin_read()?;
-        let mut stories = Vec::new();
-        for entry in txn.open_table(STORIES)?.iter()? {
-            let (_, value) = entry?;
-            let article = decode_article(value.value(), Stage::Enriched)
-                .map_err(|e| PersistError::Corrupt(e.to_string()))?;
-            stories.push(article);
+        let mut symbols = Vec::new();
+        for entry in txn.open_table(SYMBOLS)?.iter()? {
+            let (symbol, name) = entry?;
+            if symbol.value() as usize != symbols.len() {
+                return Err(PersistError::Corrupt(format!(
+                    "symbol {} missing",
+                    symbols.len()
+                )));
+            }
+            symbols.push(name.value().to_string());
+        }
+        let index = txn.open_table(INDEX)?;
+        let mut rows = Vec::with_capacity(index.len()? as usize);
+        for entry in index.iter()? {
+            let (id, bytes) = entry?;
+            let id = id.value();
+            let decoded = Entry::decode(bytes.value())
+                .filter(|e| {
+                    e.facets
+                        .max_symbol()
+                        .is_none_or(|s| (s as usize) < symbols.len())
+                })
+                .ok_or_else(|| PersistError::Corrupt(format!("index entry of {id:?}")))?;
+            rows.push((id.to_string(), decoded));
         }
         let mut offsets = BTreeMap::new();
         for entry in txn.open_table(OFFSETS)?.iter()? {
             let (partition, offset) = entry?;
             offsets.insert(partition.value(), offset.value());
         }
-        Ok(Loaded { stories, offsets })
+        Ok(Loaded {
+            symbols,
+            rows,
+            offsets,
+        })
     }
 
-    /// Saves the stories that changed and the offsets reached, atomically.
+    /// The stored text of one story.
+    pub fn article(&self, id: &str) -> Result<Option<Article>, PersistError> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(STORIES)?;
+        let Some(value) = table.get(id)? else {
+            return Ok(None);
+        };
+        // Validated before it was stored; only parsed here.
+        serde_json::from_slice(value.value())
+            .map(Some)
+            .map_err(|e| PersistError::Corrupt(format!("{id:?}: {e}")))
+    }
+
+    /// Saves the stories that changed (text and index entry), new symbols and the
+    /// offsets reached, atomically.
     pub fn commit(
         &self,
-        changed: &[&Article],
+        changed: &[(std::sync::Arc<Article>, Vec<u8>)],
+        symbols: &[(u32, String)],
         offsets: &BTreeMap<i32, i64>,
     ) -> Result<(), PersistError> {
         let txn = self.db.begin_write()?;
         {
             let mut stories = txn.open_table(STORIES)?;
-            for a in changed {
-                let bytes = serde_json::to_vec(a).expect("an Article always serialises");
+            let mut index = txn.open_table(INDEX)?;
+            for (a, entry) in changed {
+                let bytes = serde_json::to_vec(&**a).expect("an Article always serialises");
                 stories.insert(a.id.as_str(), bytes.as_slice())?;
+                index.insert(a.id.as_str(), entry.as_slice())?;
+            }
+            let mut table = txn.open_table(SYMBOLS)?;
+            for (symbol, name) in symbols {
+                table.insert(*symbol, name.as_str())?;
             }
             let mut table = txn.open_table(OFFSETS)?;
             for (partition, offset) in offsets {

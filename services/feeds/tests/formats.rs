@@ -12,10 +12,11 @@ fn info() -> FeedInfo {
     FeedInfo {
         title: "Newswire & Co <test>".into(),
         link: "http://localhost:8082/".into(),
-        self_base: "http://localhost:8082/feeds/all".into(),
+        self_url: "http://localhost:8082/feeds/all.rss".into(),
         description: "All stories".into(),
         id: "urn:newswire:feed:all".into(),
         hub: Some("https://hub.example.org/".into()),
+        history: Default::default(),
     }
 }
 

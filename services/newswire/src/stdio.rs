@@ -2,10 +2,11 @@
 //! input line naming the line and the reason.
 
 use chrono::{DateTime, Utc};
-use newswire_feeds::render::{FeedContent, FeedInfo, Format, Tombstone};
+use newswire_feeds::render::{FeedContent, FeedInfo, Format};
 use newswire_feeds::FeedStore;
 use newswire_shared::config::SocialAccount;
 use newswire_shared::validate::{decode_article, Stage};
+use newswire_shared::Article;
 use std::io::{BufRead, Write};
 
 /// How many input lines were refused.
@@ -156,28 +157,22 @@ pub fn render(
     let mut store = FeedStore::default();
     let report = for_each_line(input, errors, |line| {
         let article = decode_article(line, Stage::Enriched).map_err(|e| e.to_string())?;
-        store.apply(article);
+        store.apply_at(article, now);
         Ok(())
     })?;
     let info = FeedInfo {
         title: "Newswire".into(),
         link: "urn:newswire:render".into(),
-        self_base: "urn:newswire:render:feed".into(),
+        self_url: format!("urn:newswire:render:feed.{}", format.extension()),
         description: "Rendered by newswire render".into(),
         id: "urn:newswire:feed:all".into(),
         hub: None,
+        history: Default::default(),
     };
     let items = store.released(now, limit);
-    let tombstones: Vec<Tombstone> = store
-        .killed_matching(now, limit, |_| true)
-        .into_iter()
-        .map(|a| Tombstone {
-            id: a.id.clone(),
-            when: a.version_created,
-        })
-        .collect();
+    let items: Vec<&Article> = items.iter().map(|a| &**a).collect();
     let tombstones = if format == Format::Atom {
-        tombstones
+        store.tombstones(limit, &Default::default())
     } else {
         Vec::new()
     };

@@ -1,7 +1,7 @@
 //! Atom 1.0 (RFC 4287) with deleted-entry tombstones for killed stories (RFC 6721).
 
 use super::item::{body_html, categories, language, xml_safe};
-use super::{story_urn, FeedContent, Tombstone};
+use super::{story_urn, FeedContent, Tombstone, HISTORY_NS};
 use atom_syndication::{Category, Content, Entry, Feed, Generator, Link, Person, Text};
 use chrono::{DateTime, FixedOffset, Utc};
 use newswire_shared::Article;
@@ -16,7 +16,7 @@ pub fn render_atom(content: &FeedContent<'_>) -> Vec<u8> {
     let info = content.info;
     let mut links = vec![
         Link {
-            href: format!("{}.atom", info.self_base),
+            href: info.self_url.clone(),
             rel: "self".into(),
             mime_type: Some("application/atom+xml".into()),
             ..Default::default()
@@ -32,6 +32,14 @@ pub fn render_atom(content: &FeedContent<'_>) -> Vec<u8> {
         links.push(Link {
             href: hub.clone(),
             rel: "hub".into(),
+            ..Default::default()
+        });
+    }
+    for (rel, href) in info.history.links() {
+        links.push(Link {
+            href: href.into(),
+            rel: rel.into(),
+            mime_type: Some("application/atom+xml".into()),
             ..Default::default()
         });
     }
@@ -56,20 +64,26 @@ pub fn render_atom(content: &FeedContent<'_>) -> Vec<u8> {
     if !content.tombstones.is_empty() {
         feed.namespaces.insert("at".into(), TOMBSTONES_NS.into());
     }
+    if info.history.is_archive {
+        feed.namespaces.insert("fh".into(), HISTORY_NS.into());
+    }
     let mut out = Vec::with_capacity(4096 + content.items.len() * 2048);
     feed.write_to(&mut out)
         .expect("writing to a Vec cannot fail");
-    insert_tombstones(out, content.tombstones)
+    insert_foreign(out, info.history.is_archive, content.tombstones)
 }
 
 /// RFC 4287's grammar puts foreign elements of a feed before its entries, but
-/// atom_syndication writes feed extensions after them; so the tombstones are written
-/// here and placed before the first entry (or the end of the feed).
-fn insert_tombstones(mut out: Vec<u8>, tombstones: &[Tombstone]) -> Vec<u8> {
-    if tombstones.is_empty() {
+/// atom_syndication writes feed extensions after them; so `fh:archive` and the
+/// tombstones are written here and placed before the first entry (or the end).
+fn insert_foreign(mut out: Vec<u8>, archive: bool, tombstones: &[Tombstone]) -> Vec<u8> {
+    if tombstones.is_empty() && !archive {
         return out;
     }
     let mut xml = String::new();
+    if archive {
+        xml.push_str("<fh:archive/>");
+    }
     for t in tombstones {
         xml.push_str(&format!(
             "<at:deleted-entry ref=\"{}\" when=\"{}\"/>",

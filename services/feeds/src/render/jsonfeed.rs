@@ -12,6 +12,9 @@ struct JsonFeed<'a> {
     home_page_url: &'a str,
     feed_url: String,
     description: &'a str,
+    /// JSON Feed's pagination: the archive page holding the stories before these.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_url: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     hubs: Option<Vec<Hub<'a>>>,
     items: Vec<JsonItem<'a>>,
@@ -66,8 +69,9 @@ pub fn render_json_feed(content: &FeedContent<'_>) -> Vec<u8> {
         version: "https://jsonfeed.org/version/1.1",
         title: &info.title,
         home_page_url: &info.link,
-        feed_url: format!("{}.json", info.self_base),
+        feed_url: info.self_url.clone(),
         description: &info.description,
+        next_url: info.history.prev_archive.as_deref(),
         hubs: info.hub.as_deref().map(|url| {
             vec![Hub {
                 hub_type: "WebSub",

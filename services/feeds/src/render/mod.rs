@@ -18,13 +18,39 @@ pub struct FeedInfo {
     pub title: String,
     /// The site the feed belongs to.
     pub link: String,
-    /// This feed's own URL (without the format extension: `…/feeds/all`).
-    pub self_base: String,
+    /// This document's own URL.
+    pub self_url: String,
     pub description: String,
-    /// Stable id of the feed, e.g. `urn:newswire:feed:all`.
+    /// Stable id of the feed, e.g. `urn:newswire:feed:all`; its archive pages share it.
     pub id: String,
     /// WebSub hub, if any.
     pub hub: Option<String>,
+    pub history: History,
+}
+
+/// RFC 5005 archived feeds: the current document links to the newest archive page,
+/// each archive page to the one before it and back to the current document. No
+/// `next-archive`: a full page then never changes when the next one fills.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// This document is an archive page (`fh:archive`).
+    pub is_archive: bool,
+    pub current: Option<String>,
+    pub prev_archive: Option<String>,
+}
+
+pub const HISTORY_NS: &str = "http://purl.org/syndication/history/1.0";
+
+impl History {
+    /// (rel, href) of the links this document carries.
+    pub fn links(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("current", self.current.as_deref()),
+            ("prev-archive", self.prev_archive.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(rel, href)| Some((rel, href?)))
+    }
 }
 
 /// A story killed after it was shown: Atom readers that cached it are told to drop it

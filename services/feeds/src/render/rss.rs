@@ -1,7 +1,7 @@
 //! RSS 2.0 with `content:encoded`, `dc:creator`, Media RSS and `atom:link`.
 
 use super::item::{body_html, categories, language, xml_safe};
-use super::{story_urn, FeedContent};
+use super::{story_urn, FeedContent, HISTORY_NS};
 use newswire_shared::Article;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
@@ -14,11 +14,19 @@ const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 pub fn render_rss(content: &FeedContent<'_>) -> Vec<u8> {
     let info = content.info;
     let mut links = vec![Link {
-        href: format!("{}.rss", info.self_base),
+        href: info.self_url.clone(),
         rel: "self".into(),
         mime_type: Some("application/rss+xml".into()),
         ..Default::default()
     }];
+    for (rel, href) in info.history.links() {
+        links.push(Link {
+            href: href.into(),
+            rel: rel.into(),
+            mime_type: Some("application/rss+xml".into()),
+            ..Default::default()
+        });
+    }
     if let Some(hub) = &info.hub {
         links.push(Link {
             href: hub.clone(),
@@ -40,6 +48,17 @@ pub fn render_rss(content: &FeedContent<'_>) -> Vec<u8> {
         .namespaces
         .insert("atom".into(), "http://www.w3.org/2005/Atom".into());
     channel.namespaces.insert("media".into(), MEDIA_NS.into());
+    if info.history.is_archive {
+        channel.namespaces.insert("fh".into(), HISTORY_NS.into());
+        let archive = Extension {
+            name: "fh:archive".into(),
+            ..Extension::default()
+        };
+        channel.extensions = BTreeMap::from([(
+            "fh".to_string(),
+            BTreeMap::from([("archive".to_string(), vec![archive])]),
+        )]);
+    }
     let mut out = Vec::with_capacity(4096 + content.items.len() * 2048);
     channel
         .pretty_write_to(&mut out, b' ', 1)

@@ -1,0 +1,330 @@
+//! What feeds filter on, kept per story in a few bytes: section, language, urgency and
+//! the entities named, as numbers into one table of strings. A million archived stories
+//! then fit in memory without their bodies, and a selector is matched without touching
+//! an article.
+
+use crate::selector::{slug, Selector, URGENT_MAX};
+use newswire_shared::Article;
+use std::collections::HashMap;
+
+/// A string of the table, by position. Entity name slugs carry [`SLUG`] so that an id
+/// and a slug spelled alike stay distinct keys.
+pub type Symbol = u32;
+pub const SLUG: Symbol = 1 << 31;
+const NONE: Symbol = u32::MAX;
+
+/// Append-only, so symbols saved on disk keep their meaning.
+#[derive(Debug, Default)]
+pub struct Symbols {
+    names: Vec<Box<str>>,
+    index: HashMap<Box<str>, Symbol>,
+}
+
+impl Symbols {
+    pub fn intern(&mut self, name: &str) -> Symbol {
+        if let Some(&s) = self.index.get(name) {
+            return s;
+        }
+        let s = self.names.len() as Symbol;
+        self.names.push(name.into());
+        self.index.insert(name.into(), s);
+        s
+    }
+
+    pub fn get(&self, name: &str) -> Option<Symbol> {
+        self.index.get(name).copied()
+    }
+
+    pub fn name(&self, symbol: Symbol) -> &str {
+        &self.names[(symbol & !SLUG) as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Names interned since `start`, for saving.
+    pub fn since(&self, start: usize) -> impl Iterator<Item = (Symbol, &str)> {
+        self.names[start.min(self.names.len())..]
+            .iter()
+            .enumerate()
+            .map(move |(i, n)| ((start + i) as Symbol, &**n))
+    }
+}
+
+/// One story's filterable facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facets {
+    pub section: Option<Symbol>,
+    pub lang: Option<Symbol>,
+    pub urgency: u8,
+    /// Entity ids, and entity name slugs tagged with [`SLUG`]; sorted, no repeats.
+    pub entities: Box<[Symbol]>,
+}
+
+impl Facets {
+    pub fn of(a: &Article, symbols: &mut Symbols) -> Self {
+        let mut entities = Vec::new();
+        if let Some(e) = &a.enrichment {
+            for en in &e.entities {
+                if let Some(id) = &en.id {
+                    entities.push(symbols.intern(id));
+                }
+                entities.push(symbols.intern(&slug(&en.name)) | SLUG);
+            }
+        }
+        entities.sort_unstable();
+        entities.dedup();
+        Self {
+            section: a.section.as_deref().map(|s| symbols.intern(&slug(s))),
+            lang: a
+                .story_language()
+                .map(|l| symbols.intern(&l.to_ascii_lowercase())),
+            urgency: a.urgency,
+            entities: entities.into(),
+        }
+    }
+
+    /// Fixed-width little-endian: section, lang, urgency, count, entities.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.section.unwrap_or(NONE).to_le_bytes());
+        out.extend_from_slice(&self.lang.unwrap_or(NONE).to_le_bytes());
+        out.push(self.urgency);
+        out.extend_from_slice(&(self.entities.len() as u32).to_le_bytes());
+        for e in &self.entities {
+            out.extend_from_slice(&e.to_le_bytes());
+        }
+    }
+
+    pub fn decode(bytes: &mut &[u8]) -> Option<Self> {
+        let section = take_u32(bytes)?;
+        let lang = take_u32(bytes)?;
+        let (&urgency, rest) = bytes.split_first()?;
+        *bytes = rest;
+        let n = take_u32(bytes)? as usize;
+        let entities = (0..n)
+            .map(|_| take_u32(bytes))
+            .collect::<Option<Box<[Symbol]>>>()?;
+        let some = |s: Symbol| (s != NONE).then_some(s);
+        Some(Self {
+            section: some(section),
+            lang: some(lang),
+            urgency,
+            entities,
+        })
+    }
+
+    pub fn max_symbol(&self) -> Option<Symbol> {
+        let plain = self.entities.iter().map(|e| e & !SLUG);
+        plain.chain(self.section).chain(self.lang).max()
+    }
+
+    /// The counters a story in the archive adds to (see [`CountKey`]).
+    pub fn count_keys(&self) -> impl Iterator<Item = CountKey> + '_ {
+        let urgent = (self.urgency <= URGENT_MAX).then_some(CountKey::Urgent);
+        [Some(CountKey::All), urgent]
+            .into_iter()
+            .chain([self.section.map(CountKey::Section)])
+            .chain([self.lang.map(CountKey::Lang)])
+            .flatten()
+            .chain(self.entities.iter().map(|&e| CountKey::Entity(e)))
+    }
+}
+
+pub fn take_u32(bytes: &mut &[u8]) -> Option<u32> {
+    let (head, rest) = bytes.split_first_chunk::<4>()?;
+    *bytes = rest;
+    Some(u32::from_le_bytes(*head))
+}
+
+/// Archive pages are numbered by how many stories a feed has archived; a counter per
+/// facet value answers that for one-filter feeds without walking the archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CountKey {
+    All,
+    Urgent,
+    Section(Symbol),
+    Lang(Symbol),
+    Entity(Symbol),
+}
+
+/// A selector in terms of symbols. `None` from [`Selector::resolve`] means no story
+/// can match (it names a string no story has).
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    section: Option<Symbol>,
+    /// The tag as written: `zh` also takes `zh-hans`.
+    lang: Option<String>,
+    entity: Option<(Option<Symbol>, Option<Symbol>)>,
+    urgent: bool,
+}
+
+impl Selector {
+    pub fn resolve(&self, symbols: &Symbols) -> Option<Resolved> {
+        let section = match &self.section {
+            Some(s) => Some(symbols.get(s)?),
+            None => None,
+        };
+        let entity = match &self.entity {
+            Some(e) => {
+                let id = symbols.get(e);
+                let slugged = symbols.get(&slug(e)).map(|s| s | SLUG);
+                if id.is_none() && slugged.is_none() {
+                    return None;
+                }
+                Some((id, slugged))
+            }
+            None => None,
+        };
+        Some(Resolved {
+            section,
+            lang: self.lang.clone(),
+            entity,
+            urgent: self.urgent,
+        })
+    }
+}
+
+impl Resolved {
+    pub fn matches(&self, f: &Facets, symbols: &Symbols) -> bool {
+        if self.urgent && f.urgency > URGENT_MAX {
+            return false;
+        }
+        if self.section.is_some() && self.section != f.section {
+            return false;
+        }
+        if let Some(lang) = &self.lang {
+            let Some(story) = f.lang.map(|l| symbols.name(l)) else {
+                return false;
+            };
+            if story != lang
+                && !(story.starts_with(lang.as_str()) && story[lang.len()..].starts_with('-'))
+            {
+                return false;
+            }
+        }
+        if let Some((id, slugged)) = self.entity {
+            let has = |s: Option<Symbol>| s.is_some_and(|s| f.entities.binary_search(&s).is_ok());
+            if !has(id) && !has(slugged) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// How many archived stories match, from the counters, when one counter says it.
+    pub fn count(&self, counts: &HashMap<CountKey, u32>, symbols: &Symbols) -> Option<usize> {
+        let get = |k: CountKey| counts.get(&k).copied().unwrap_or(0) as usize;
+        match (self.section, &self.lang, self.entity, self.urgent) {
+            (None, None, None, false) => Some(get(CountKey::All)),
+            (None, None, None, true) => Some(get(CountKey::Urgent)),
+            (Some(s), None, None, false) => Some(get(CountKey::Section(s))),
+            (None, Some(lang), None, false) => Some(
+                counts
+                    .iter()
+                    .filter_map(|(k, n)| match k {
+                        CountKey::Lang(l) => Some((symbols.name(*l), *n as usize)),
+                        _ => None,
+                    })
+                    .filter(|(story, _)| {
+                        *story == lang
+                            || story
+                                .strip_prefix(lang.as_str())
+                                .is_some_and(|r| r.starts_with('-'))
+                    })
+                    .map(|(_, n)| n)
+                    .sum(),
+            ),
+            // A story may carry both keys; only one known key is one counter.
+            (None, None, Some((Some(k), None) | (None, Some(k))), false) => {
+                Some(get(CountKey::Entity(k)))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn story(json: serde_json::Value) -> Article {
+        let mut base = serde_json::json!({
+            "id": "a", "version": 1, "status": "usable", "headline": "H", "body": "",
+            "first_created": "2024-11-28T08:00:00Z", "version_created": "2024-11-28T08:00:00Z",
+            "enrichment": {"language": "zh-Hans", "language_confidence": 0.9,
+                "entities": [{"name": "Казахстан", "type": "place", "id": "geonames:1522867", "mentions": [], "count": 1, "salience": 0.5}]}
+        });
+        for (k, v) in json.as_object().unwrap() {
+            base[k] = v.clone();
+        }
+        serde_json::from_value(base).unwrap()
+    }
+
+    /// The facet matcher must agree with the selector's own matcher on articles.
+    #[test]
+    fn resolved_selectors_agree_with_article_matching() {
+        let stories = [
+            story(serde_json::json!({"section": "Economy", "urgency": 2})),
+            story(
+                serde_json::json!({"section": "Sport", "urgency": 5, "enrichment": null, "language": "ru"}),
+            ),
+            story(serde_json::json!({"urgency": 4})),
+        ];
+        let mut symbols = Symbols::default();
+        let facets: Vec<Facets> = stories
+            .iter()
+            .map(|a| Facets::of(a, &mut symbols))
+            .collect();
+        let names = [
+            ("all", vec![]),
+            ("urgent", vec![]),
+            ("section/economy", vec![]),
+            ("section/politics", vec![]),
+            ("lang/zh", vec![]),
+            ("lang/zh-hans", vec![]),
+            ("lang/z", vec![]),
+            ("lang/ru", vec![]),
+            ("entity/geonames:1522867", vec![]),
+            ("entity/Казахстан", vec![]),
+            ("entity/belarus", vec![]),
+            ("all", vec![("lang", "zh"), ("section", "economy")]),
+            ("all", vec![("urgent", "1"), ("section", "sport")]),
+        ];
+        for (name, query) in names {
+            let query: BTreeMap<String, String> = query
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let selector = Selector::parse(name, &query).unwrap();
+            let resolved = selector.resolve(&symbols);
+            for (a, f) in stories.iter().zip(&facets) {
+                let by_facets = resolved.as_ref().is_some_and(|r| r.matches(f, &symbols));
+                assert_eq!(
+                    by_facets,
+                    selector.matches(a),
+                    "{name} {query:?} {:?}",
+                    a.section
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn facets_survive_encoding() {
+        let mut symbols = Symbols::default();
+        let f = Facets::of(
+            &story(serde_json::json!({"section": "World"})),
+            &mut symbols,
+        );
+        let mut bytes = Vec::new();
+        f.encode(&mut bytes);
+        assert_eq!(Facets::decode(&mut bytes.as_slice()), Some(f));
+        assert_eq!(Facets::decode(&mut &bytes[..5]), None);
+    }
+}
