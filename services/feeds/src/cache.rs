@@ -149,6 +149,9 @@ impl FeedCache {
                     continue;
                 };
                 let touched = touches.iter().any(|t| {
+                    if t.everything {
+                        return true;
+                    }
                     let matches = wanted.matches(&t.after, symbols)
                         || t.before
                             .as_ref()

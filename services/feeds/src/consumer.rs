@@ -58,10 +58,10 @@ impl FeedConsumer {
         };
         let mut offsets = BTreeMap::new();
         if let Some(db) = &db {
-            let mut loaded = tokio::task::block_in_place(|| db.load())?;
-            tracing::info!(stories = loaded.rows.len(), "feed store restored");
-            offsets = std::mem::take(&mut loaded.offsets);
-            self.writer.restore(db.clone(), loaded);
+            let started = std::time::Instant::now();
+            let loaded = tokio::task::block_in_place(|| self.writer.restore(db.clone()))?;
+            tracing::info!(stories = loaded.stories, took = ?started.elapsed(), "feed store restored");
+            offsets = loaded.offsets;
         }
         stories.set(self.writer.stories() as u64);
 

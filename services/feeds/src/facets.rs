@@ -57,7 +57,7 @@ impl Symbols {
 }
 
 /// One story's filterable facts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facets {
     pub section: Option<Symbol>,
     pub lang: Option<Symbol>,
@@ -106,9 +106,14 @@ impl Facets {
         let (&urgency, rest) = bytes.split_first()?;
         *bytes = rest;
         let n = take_u32(bytes)? as usize;
-        let entities = (0..n)
-            .map(|_| take_u32(bytes))
-            .collect::<Option<Box<[Symbol]>>>()?;
+        if n > bytes.len() / 4 {
+            return None;
+        }
+        let mut entities = Vec::with_capacity(n);
+        for _ in 0..n {
+            entities.push(take_u32(bytes)?);
+        }
+        let entities = entities.into_boxed_slice();
         let some = |s: Symbol| (s != NONE).then_some(s);
         Some(Self {
             section: some(section),
@@ -122,17 +127,6 @@ impl Facets {
         let plain = self.entities.iter().map(|e| e & !SLUG);
         plain.chain(self.section).chain(self.lang).max()
     }
-
-    /// The counters a story in the archive adds to (see [`CountKey`]).
-    pub fn count_keys(&self) -> impl Iterator<Item = CountKey> + '_ {
-        let urgent = (self.urgency <= URGENT_MAX).then_some(CountKey::Urgent);
-        [Some(CountKey::All), urgent]
-            .into_iter()
-            .chain([self.section.map(CountKey::Section)])
-            .chain([self.lang.map(CountKey::Lang)])
-            .flatten()
-            .chain(self.entities.iter().map(|&e| CountKey::Entity(e)))
-    }
 }
 
 pub fn take_u32(bytes: &mut &[u8]) -> Option<u32> {
@@ -142,14 +136,54 @@ pub fn take_u32(bytes: &mut &[u8]) -> Option<u32> {
 }
 
 /// Archive pages are numbered by how many stories a feed has archived; a counter per
-/// facet value answers that for one-filter feeds without walking the archive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CountKey {
-    All,
-    Urgent,
-    Section(Symbol),
-    Lang(Symbol),
-    Entity(Symbol),
+/// facet value answers that for one-filter feeds without walking the archive. Indexed
+/// by symbol: a restart adds a million stories' facets in a blink.
+#[derive(Debug, Default)]
+pub struct Counts {
+    all: u32,
+    urgent: u32,
+    section: Vec<u32>,
+    lang: Vec<u32>,
+    entity: Vec<u32>,
+    slug: Vec<u32>,
+}
+
+impl Counts {
+    /// Adds (`up`) or removes a story's facets.
+    pub fn add(&mut self, f: &Facets, up: bool) {
+        fn bump(n: &mut u32, up: bool) {
+            *n = if up { *n + 1 } else { n.saturating_sub(1) };
+        }
+        fn at(v: &mut Vec<u32>, s: Symbol) -> &mut u32 {
+            let i = (s & !SLUG) as usize;
+            if v.len() <= i {
+                v.resize(i + 1, 0);
+            }
+            &mut v[i]
+        }
+        bump(&mut self.all, up);
+        if f.urgency <= URGENT_MAX {
+            bump(&mut self.urgent, up);
+        }
+        if let Some(s) = f.section {
+            bump(at(&mut self.section, s), up);
+        }
+        if let Some(l) = f.lang {
+            bump(at(&mut self.lang, l), up);
+        }
+        for &e in f.entities.iter() {
+            let table = if e & SLUG != 0 {
+                &mut self.slug
+            } else {
+                &mut self.entity
+            };
+            bump(at(table, e), up);
+        }
+    }
+
+    fn get(v: &[u32], s: Symbol) -> usize {
+        v.get((s & !SLUG) as usize).copied().unwrap_or(0) as usize
+    }
 }
 
 /// A selector in terms of symbols. `None` from [`Selector::resolve`] means no story
@@ -217,32 +251,30 @@ impl Resolved {
     }
 
     /// How many archived stories match, from the counters, when one counter says it.
-    pub fn count(&self, counts: &HashMap<CountKey, u32>, symbols: &Symbols) -> Option<usize> {
-        let get = |k: CountKey| counts.get(&k).copied().unwrap_or(0) as usize;
+    pub fn count(&self, counts: &Counts, symbols: &Symbols) -> Option<usize> {
         match (self.section, &self.lang, self.entity, self.urgent) {
-            (None, None, None, false) => Some(get(CountKey::All)),
-            (None, None, None, true) => Some(get(CountKey::Urgent)),
-            (Some(s), None, None, false) => Some(get(CountKey::Section(s))),
+            (None, None, None, false) => Some(counts.all as usize),
+            (None, None, None, true) => Some(counts.urgent as usize),
+            (Some(s), None, None, false) => Some(Counts::get(&counts.section, s)),
             (None, Some(lang), None, false) => Some(
                 counts
+                    .lang
                     .iter()
-                    .filter_map(|(k, n)| match k {
-                        CountKey::Lang(l) => Some((symbols.name(*l), *n as usize)),
-                        _ => None,
-                    })
-                    .filter(|(story, _)| {
-                        *story == lang
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .filter(|(l, _)| {
+                        let story = symbols.name(*l as Symbol);
+                        story == lang
                             || story
                                 .strip_prefix(lang.as_str())
                                 .is_some_and(|r| r.starts_with('-'))
                     })
-                    .map(|(_, n)| n)
+                    .map(|(_, n)| *n as usize)
                     .sum(),
             ),
             // A story may carry both keys; only one known key is one counter.
-            (None, None, Some((Some(k), None) | (None, Some(k))), false) => {
-                Some(get(CountKey::Entity(k)))
-            }
+            (None, None, Some((Some(id), None)), false) => Some(Counts::get(&counts.entity, id)),
+            (None, None, Some((None, Some(slug))), false) => Some(Counts::get(&counts.slug, slug)),
             _ => None,
         }
     }

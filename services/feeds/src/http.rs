@@ -11,6 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -21,6 +22,8 @@ pub struct FeedsState {
     pub cache_public: HeaderValue,
     pub cache_private: HeaderValue,
     pub title: String,
+    /// False while a restart is still loading the saved store.
+    pub restored: Arc<AtomicBool>,
 }
 
 pub fn router(state: FeedsState) -> Router {
@@ -77,6 +80,13 @@ async fn feed(
     Query(query): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
+    if !state.restored.load(Ordering::Acquire) {
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "starting",
+            Some(std::time::Duration::from_secs(1)),
+        );
+    }
     let Some((name, format)) = path
         .rsplit_once('.')
         .and_then(|(name, ext)| Format::from_extension(ext).map(|f| (name, f)))

@@ -19,6 +19,7 @@ use axum::Router;
 use newswire_shared::health::Health;
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -52,6 +53,9 @@ impl Feeds {
                 .parse()
                 .expect("ASCII"),
             title: settings.feeds.title.clone(),
+            // With a data directory nothing is served until the saved store is back: an
+            // empty feed in between would tell subscribers every story was gone.
+            restored: Arc::new(AtomicBool::new(settings.feeds.data_dir.is_none())),
         };
         Self {
             state,
@@ -74,6 +78,7 @@ impl Feeds {
         FeedWriter {
             store: self.store.clone(),
             changed: self.changed.clone(),
+            restored: self.state.restored.clone(),
         }
     }
 
@@ -110,6 +115,7 @@ impl Feeds {
 pub struct FeedWriter {
     store: Arc<RwLock<FeedStore>>,
     changed: watch::Sender<u64>,
+    restored: Arc<AtomicBool>,
 }
 
 impl FeedWriter {
@@ -127,13 +133,34 @@ impl FeedWriter {
 
     /// Restores the store saved before a restart; its stories are state, not news, so
     /// they do not enter the change log of `/v1/items`. Texts are read from `db` when
-    /// a feed needs them.
-    pub fn restore(&self, db: Arc<persist::FeedDb>, loaded: persist::Loaded) {
+    /// a feed needs them. Entries are read on one thread and taken into the store on
+    /// another.
+    pub fn restore(
+        &self,
+        db: Arc<persist::FeedDb>,
+    ) -> Result<persist::Loaded, persist::PersistError> {
+        let now = chrono::Utc::now();
         let mut store = self.store.write().expect("store lock");
-        store.attach_db(db);
-        store.restore(loaded.symbols, loaded.rows, chrono::Utc::now());
+        store.attach_db(db.clone());
+        let (chunks, received) = std::sync::mpsc::sync_channel(4);
+        let loaded = std::thread::scope(|s| {
+            let reader = s.spawn(move || {
+                db.load(|rows| {
+                    let _ = chunks.send(rows);
+                })
+            });
+            let mut restoring = store::Restoring::default();
+            for rows in received {
+                store.restore_rows(rows, now, &mut restoring);
+            }
+            let mut loaded = reader.join().expect("store reader thread")?;
+            store.restore_finish(std::mem::take(&mut loaded.symbols), restoring, now);
+            Ok::<_, persist::PersistError>(loaded)
+        })?;
         drop(store);
+        self.restored.store(true, Ordering::Release);
         self.changed.send_modify(|generation| *generation += 1);
+        Ok(loaded)
     }
 
     /// What to write to disk for the stories `ids` (after applying them).

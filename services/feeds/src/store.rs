@@ -11,7 +11,7 @@
 
 use crate::changes::ChangeLog;
 use crate::entry::Entry;
-use crate::facets::{CountKey, Facets, Resolved, Symbols};
+use crate::facets::{Counts, Facets, Resolved, Symbols};
 use crate::persist::FeedDb;
 use crate::render::Tombstone;
 use crate::selector::Selector;
@@ -42,10 +42,13 @@ impl Applied {
 /// What a change did, for deciding which rendered feeds it touches.
 #[derive(Debug, Clone)]
 pub struct Touch {
+    /// The story's facets before the change; `None` for a story new to the feeds.
     pub before: Option<Facets>,
     pub after: Facets,
     /// The story's place in the archive, if it has one.
     pub released_at: Option<DateTime<Utc>>,
+    /// The whole store changed (a restore): every feed is touched.
+    pub everything: bool,
 }
 
 /// Bodies kept in memory when a database holds them all.
@@ -55,7 +58,7 @@ type Id = Arc<str>;
 
 #[derive(Debug, Default)]
 pub struct FeedStore {
-    entries: HashMap<Id, Entry>,
+    entries: HashMap<Id, Entry, foldhash::fast::RandomState>,
     /// Every story, newest version first (ties by id): the order of a feed.
     newest: BTreeSet<(Reverse<DateTime<Utc>>, Id)>,
     /// Stories killed after they were visible, newest kill first: Atom tombstones.
@@ -64,7 +67,7 @@ pub struct FeedStore {
     archive: BTreeSet<(DateTime<Utc>, Id)>,
     /// Future embargo instants of latest versions.
     embargoes: BTreeSet<(DateTime<Utc>, Id)>,
-    counts: HashMap<CountKey, u32>,
+    counts: Counts,
     symbols: Symbols,
     symbols_saved: usize,
     bodies: Bodies,
@@ -217,6 +220,7 @@ impl FeedStore {
             before,
             after: entry.facets.clone(),
             released_at: entry.released_at,
+            everything: false,
         });
         if self.touched.last().is_some_and(|t| t.before.is_none()) {
             Applied::New
@@ -245,9 +249,7 @@ impl FeedStore {
 
     fn archive_insert(&mut self, id: &Id, released: DateTime<Utc>, facets: &Facets) {
         if self.archive.insert((released, id.clone())) {
-            for key in facets.count_keys() {
-                *self.counts.entry(key).or_default() += 1;
-            }
+            self.counts.add(facets, true);
         }
     }
 
@@ -256,14 +258,7 @@ impl FeedStore {
             return;
         };
         if self.archive.remove(&(released, id.clone())) {
-            for key in entry.facets.count_keys() {
-                if let Some(n) = self.counts.get_mut(&key) {
-                    *n -= 1;
-                    if *n == 0 {
-                        self.counts.remove(&key);
-                    }
-                }
-            }
+            self.counts.add(&entry.facets, false);
         }
     }
 
@@ -281,6 +276,7 @@ impl FeedStore {
                     before: None,
                     after: e.facets.clone(),
                     released_at: e.released_at,
+                    everything: false,
                 });
             }
         }
@@ -497,35 +493,34 @@ impl FeedStore {
         self.bodies.trim();
     }
 
-    /// Rebuilds the store from what [`FeedDb::load`] finds (texts stay on disk).
-    pub fn restore(
+    /// Rebuilds the store from the index entries and symbols a database holds (texts
+    /// stay on disk). Entries arrive in chunks as they are read: see
+    /// [`FeedStore::restore_rows`] and [`FeedStore::restore_finish`].
+    pub fn restore(&mut self, symbols: Vec<String>, rows: Vec<(Id, Entry)>, now: DateTime<Utc>) {
+        let mut restoring = Restoring::default();
+        self.restore_rows(rows, now, &mut restoring);
+        self.restore_finish(symbols, restoring, now);
+    }
+
+    pub fn restore_rows(
         &mut self,
-        symbols: Vec<String>,
-        rows: Vec<(String, Entry)>,
+        rows: Vec<(Id, Entry)>,
         now: DateTime<Utc>,
+        acc: &mut Restoring,
     ) {
-        for name in symbols {
-            self.symbols.intern(&name);
-        }
-        self.symbols_saved = self.symbols.len();
-        let mut newest = Vec::with_capacity(rows.len());
-        let mut archive = Vec::with_capacity(rows.len());
-        let mut waiting = Vec::new();
         self.entries.reserve(rows.len());
         for (id, entry) in rows {
-            let id = Id::from(id);
-            newest.push((Reverse(entry.version_created), id.clone()));
+            acc.newest
+                .push((Reverse(entry.version_created), id.clone()));
             if let Some(released) = entry.released_at {
-                archive.push((released, id.clone()));
-                for key in entry.facets.count_keys() {
-                    *self.counts.entry(key).or_default() += 1;
-                }
+                acc.archive.push((released, id.clone()));
+                self.counts.add(&entry.facets, true);
                 if entry.status == Status::Canceled {
                     self.kills
                         .insert((Reverse(entry.version_created), id.clone()));
                 }
             } else {
-                waiting.push(id.clone());
+                acc.waiting.push(id.clone());
             }
             if let Some(t) = entry.embargo_until.filter(|t| *t > now) {
                 if entry.status == Status::Usable {
@@ -534,15 +529,49 @@ impl FeedStore {
             }
             self.entries.insert(id, entry);
         }
-        newest.sort_unstable();
-        archive.sort_unstable();
-        self.newest = newest.into_iter().collect();
-        self.archive = archive.into_iter().collect();
+    }
+
+    pub fn restore_finish(&mut self, symbols: Vec<String>, acc: Restoring, now: DateTime<Utc>) {
+        for name in symbols {
+            self.symbols.intern(&name);
+        }
+        self.symbols_saved = self.symbols.len();
+        let Restoring {
+            mut newest,
+            mut archive,
+            waiting,
+        } = acc;
+        // The two orders are independent: built side by side.
+        let (newest, archive) = std::thread::scope(|s| {
+            let newest = s.spawn(move || {
+                newest.sort_unstable();
+                newest.into_iter().collect::<BTreeSet<_>>()
+            });
+            archive.sort_unstable();
+            let archive: BTreeSet<_> = archive.into_iter().collect();
+            (newest.join().expect("sorting thread"), archive)
+        });
+        self.newest = newest;
+        self.archive = archive;
         // Embargoes that lifted while we were down.
         for id in waiting {
             self.settle(&id, now);
         }
+        self.touched.push(Touch {
+            before: None,
+            after: Facets::default(),
+            released_at: None,
+            everything: true,
+        });
     }
+}
+
+/// Orders collected while a restore reads entries, built at the end.
+#[derive(Default)]
+pub struct Restoring {
+    newest: Vec<(Reverse<DateTime<Utc>>, Id)>,
+    archive: Vec<(DateTime<Utc>, Id)>,
+    waiting: Vec<Id>,
 }
 
 #[cfg(test)]
@@ -841,11 +870,13 @@ mod archive {
         s.saved(&save);
         drop(s);
 
-        let loaded = db.load().unwrap();
+        let mut rows = Vec::new();
+        let loaded = db.load(|chunk| rows.extend(chunk)).unwrap();
         assert_eq!(loaded.offsets, BTreeMap::from([(0, 8)]));
+        assert_eq!(loaded.stories, 7);
         let mut again = FeedStore::default();
         again.attach_db(db);
-        again.restore(loaded.symbols, loaded.rows, noon());
+        again.restore(loaded.symbols, rows, noon());
         assert_eq!(again.len(), 7);
         let shown = again.released(noon(), 10);
         assert_eq!(shown.len(), 6);

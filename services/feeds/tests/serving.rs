@@ -512,3 +512,117 @@ async fn items_api_lists_changes_after_a_cursor_and_long_polls() {
         StatusCode::GONE
     );
 }
+
+/// RFC 5005: the current document links to the newest full archive page, each page to
+/// the one before and back to the current document; pages are immutable once full,
+/// a kill reaches them within a second, and they validate like any feed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn archive_pages_hold_every_story_and_stay_put_once_full() {
+    let s = start_with(|st| st.feeds.items_per_feed = 3).await;
+    let w = s.feeds.writer();
+    let publish = |i: i64| {
+        let mut a = article(&format!("s{i}"), 1, &format!("Story {i}"), "<p>Text</p>");
+        a.first_created = Utc::now() - ChronoDuration::minutes(100 - i);
+        a.version_created = a.first_created;
+        a
+    };
+    for i in 0..7 {
+        w.apply(publish(i));
+    }
+    let page = |n: usize, ext: &str| format!("{}/feeds/all/archive/{n}.{ext}", s.base);
+    let current = format!("{}/feeds/all.atom", s.base);
+    until(&current, Duration::from_secs(2), |b| {
+        b.contains("urn:newswire:article:s6")
+    })
+    .await;
+    let atom = body(&current).await;
+    assert!(
+        atom.contains(&format!(
+            "href=\"{}\" rel=\"prev-archive\"",
+            page(2, "atom")
+        )) || atom.contains(&format!(
+            "rel=\"prev-archive\" href=\"{}\"",
+            page(2, "atom")
+        )),
+        "{atom}"
+    );
+    // s6 is on no full page: the current document has it.
+    let ids = |b: &str| -> Vec<String> {
+        (0..20)
+            .filter(|i| {
+                b.contains(&format!("urn:newswire:article:s{i}<"))
+                    || b.contains(&format!("urn:newswire:article:s{i}\""))
+            })
+            .map(|i| format!("s{i}"))
+            .collect()
+    };
+    assert!(ids(&atom).contains(&"s6".to_string()));
+
+    let second = get(&page(2, "atom"), &[]).await;
+    assert_eq!(second.status(), StatusCode::OK);
+    let etag = second.headers()["etag"].to_str().unwrap().to_string();
+    let second = second.text().await.unwrap();
+    assert_eq!(ids(&second), ["s3", "s4", "s5"]);
+    assert!(second.contains("<fh:archive/>"), "{second}");
+    assert!(second.contains("rel=\"current\""));
+    assert!(second.contains(&page(1, "atom")), "links to page 1");
+    let first = body(&page(1, "rss")).await;
+    assert_eq!(ids(&first), ["s0", "s1", "s2"]);
+    assert!(first.contains("<fh:archive"), "{first}");
+    assert!(!first.contains("prev-archive"), "page 1 is the oldest");
+    let json: serde_json::Value =
+        serde_json::from_str(&body(&format!("{}/feeds/all.json", s.base)).await).unwrap();
+    assert_eq!(json["next_url"], page(2, "json"));
+    for missing in [
+        page(3, "atom"),
+        page(0, "atom"),
+        format!("{}/feeds/all/archive/01.atom", s.base),
+    ] {
+        assert_eq!(
+            get(&missing, &[]).await.status(),
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+
+    // Later stories fill page 3 and leave page 2's bytes alone.
+    for i in 7..10 {
+        w.apply(publish(i));
+    }
+    until(&page(3, "atom"), Duration::from_secs(2), |b| {
+        b.contains("urn:newswire:article:s8")
+    })
+    .await;
+    let again = get(&page(2, "atom"), &[("If-None-Match", &etag)]).await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    // A kill reaches the page it sits on within a second, as a tombstone.
+    let mut kill = publish(4);
+    kill.version = 2;
+    kill.status = Status::Canceled;
+    kill.version_created = Utc::now();
+    w.apply(kill);
+    let took = until(&page(2, "atom"), Duration::from_secs(1), |b| {
+        b.contains("deleted-entry ref=\"urn:newswire:article:s4\"")
+    })
+    .await;
+    assert!(took < Duration::from_secs(1));
+    let rss2 = body(&page(2, "rss")).await;
+    assert_eq!(ids(&rss2), ["s3", "s5"]);
+
+    let docs = vec![
+        body(&page(1, "atom")).await.into_bytes(),
+        body(&page(2, "atom")).await.into_bytes(),
+        body(&format!("{}/feeds/all.atom", s.base))
+            .await
+            .into_bytes(),
+    ];
+    if let Some(result) = support::atom_schema_errors(&docs) {
+        result.unwrap();
+    }
+    let mut parsed = docs;
+    parsed.push(body(&page(2, "rss")).await.into_bytes());
+    if let Some(bozo) = support::feedparser_bozo(&parsed) {
+        assert!(bozo.is_empty(), "feedparser complained: {bozo:?}");
+    }
+}
