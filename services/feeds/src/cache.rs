@@ -11,9 +11,9 @@ use axum::http::HeaderValue;
 use chrono::{DateTime, Utc};
 use newswire_shared::shutdown::Shutdown;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::io::Write;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, OnceLock, RwLock, Weak};
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -21,8 +21,11 @@ use tokio::sync::watch;
 #[derive(Debug)]
 pub struct Rendered {
     pub identity: Bytes,
-    pub gzip: Bytes,
-    pub brotli: Bytes,
+    /// Compressing a long feed takes far longer than rendering it, so a change is
+    /// served at once and its gzip and brotli bodies follow from the compressor thread;
+    /// until then every client gets the identity bytes. Shared by renderings of the
+    /// same bytes.
+    pub compressed: Arc<OnceLock<Compressed>>,
     /// Hash of the uncompressed bytes; the ETag of each encoding derives from it.
     pub tag: String,
     /// When these bytes first appeared; unchanged while re-renders give the same bytes.
@@ -31,6 +34,21 @@ pub struct Rendered {
     pub headers: RenderedHeaders,
     /// For an archive page, its newest release: later releases never change it.
     pub archive_last: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug)]
+pub struct Compressed {
+    pub gzip: Bytes,
+    pub brotli: Bytes,
+}
+
+impl Compressed {
+    fn of(identity: &[u8]) -> Self {
+        Self {
+            gzip: gzip(identity).into(),
+            brotli: brotli(identity).into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +97,8 @@ pub struct FeedCache {
     hub: Option<String>,
     items_per_feed: usize,
     cached: RwLock<HashMap<FeedKey, Arc<Rendered>>>,
+    /// Renderings waiting for their compressed bodies; superseded ones are skipped.
+    to_compress: mpsc::Sender<Weak<Rendered>>,
 }
 
 impl FeedCache {
@@ -96,6 +116,7 @@ impl FeedCache {
             hub,
             items_per_feed: items_per_feed.max(1),
             cached: RwLock::default(),
+            to_compress: spawn_compressor(),
         }
     }
 
@@ -117,7 +138,10 @@ impl FeedCache {
         // the two, so the change's own re-render (which now sees this feed) comes after
         // and a stale rendering can never stay in the cache.
         let store = self.store.read().expect("store lock");
-        let rendered = Arc::new(self.render_from(&store, key, Utc::now(), None)?);
+        let rendered = self.render_from(&store, key, Utc::now(), None)?;
+        // Nobody has seen this document yet: no freshness to lose by compressing now.
+        let _ = rendered.compressed.set(Compressed::of(&rendered.identity));
+        let rendered = Arc::new(rendered);
         let mut cached = self.cached.write().expect("cache lock");
         if cached.len() < MAX_CACHED {
             cached.insert(key.clone(), rendered.clone());
@@ -139,46 +163,55 @@ impl FeedCache {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        let mut fresh = Vec::new();
-        let mut gone = Vec::new();
         {
             let store = self.store.read().expect("store lock");
             let symbols = store.symbols();
-            for (key, previous) in cached {
-                let Some(wanted) = key.selector.resolve(symbols) else {
-                    continue;
-                };
-                let touched = touches.iter().any(|t| {
-                    if t.everything {
-                        return true;
-                    }
-                    let matches = wanted.matches(&t.after, symbols)
-                        || t.before
-                            .as_ref()
-                            .is_some_and(|f| wanted.matches(f, symbols));
-                    // A page changes only for a story on it (or released before its end).
-                    let on_page = match previous.archive_last {
-                        Some(last) => t.released_at.is_none_or(|r| r <= last),
-                        None => true,
+            let mut touched: Vec<(FeedKey, Arc<Rendered>)> = cached
+                .into_iter()
+                .filter(|(key, previous)| {
+                    let Some(wanted) = key.selector.resolve(symbols) else {
+                        return false;
                     };
-                    matches && on_page
-                });
-                if !touched {
-                    continue;
-                }
-                match self.render_from(&store, &key, now, Some(&previous)) {
-                    Some(rendered) => fresh.push((key, Arc::new(rendered))),
-                    None => gone.push(key),
-                }
-            }
+                    touches.iter().any(|t| {
+                        if t.everything {
+                            return true;
+                        }
+                        let matches = wanted.matches(&t.after, symbols)
+                            || t.before
+                                .as_ref()
+                                .is_some_and(|f| wanted.matches(f, symbols));
+                        // A page changes only for a story on it (or released before its end).
+                        let on_page = match previous.archive_last {
+                            Some(last) => t.released_at.is_none_or(|r| r <= last),
+                            None => true,
+                        };
+                        matches && on_page
+                    })
+                })
+                .collect();
+            // The widest feeds first: most subscribers poll them.
+            touched
+                .sort_by_key(|(key, _)| (key.page.is_some(), key.selector != Selector::default()));
+            // Each document is served as soon as it is rendered, not when all are.
+            render_all(
+                &touched,
+                |key, previous| self.render_from(&store, key, now, Some(previous)),
+                |key, rendered| self.publish(key, rendered),
+            );
         }
+    }
+
+    fn publish(&self, key: &FeedKey, rendered: Option<Rendered>) {
         let mut cached = self.cached.write().expect("cache lock");
-        for (key, rendered) in fresh {
-            cached.insert(key, rendered);
+        let Some(rendered) = rendered else {
+            cached.remove(key);
+            return;
+        };
+        let rendered = Arc::new(rendered);
+        if rendered.compressed.get().is_none() {
+            let _ = self.to_compress.send(Arc::downgrade(&rendered));
         }
-        for key in gone {
-            cached.remove(&key);
-        }
+        cached.insert(key.clone(), rendered);
     }
 
     /// `…/feeds/section/economy/archive/3.rss?lang=ru`
@@ -270,8 +303,7 @@ impl FeedCache {
         if let Some(previous) = previous.filter(|p| p.tag == tag) {
             return Some(Rendered {
                 identity: previous.identity.clone(),
-                gzip: previous.gzip.clone(),
-                brotli: previous.brotli.clone(),
+                compressed: previous.compressed.clone(),
                 tag,
                 last_modified: previous.last_modified,
                 headers: previous.headers.clone(),
@@ -280,9 +312,8 @@ impl FeedCache {
         }
         let headers = RenderedHeaders::new(&tag, now, &info.self_url, self.hub.as_deref());
         Some(Rendered {
-            gzip: gzip(&bytes).into(),
-            brotli: brotli(&bytes).into(),
             identity: bytes.into(),
+            compressed: Arc::default(),
             tag,
             last_modified: now,
             headers,
@@ -316,14 +347,62 @@ impl FeedCache {
     }
 }
 
-fn content_hash(bytes: &[u8]) -> String {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    format!("{:016x}{:08x}", h.finish(), bytes.len())
+/// Renders the touched documents on two threads (this machine class has two cores),
+/// handing each to `publish` when done; `None` for a document that no longer exists
+/// (an archive page emptied by a kill before its release).
+fn render_all(
+    touched: &[(FeedKey, Arc<Rendered>)],
+    render: impl Fn(&FeedKey, &Rendered) -> Option<Rendered> + Sync,
+    publish: impl Fn(&FeedKey, Option<Rendered>) + Sync,
+) {
+    let next = AtomicUsize::new(0);
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some((key, previous)) = touched.get(i) else {
+            return;
+        };
+        publish(key, render(key, previous));
+    };
+    if touched.len() < 2 {
+        return work();
+    }
+    std::thread::scope(|s| {
+        s.spawn(work);
+        work();
+    });
 }
 
-// Every change re-renders and recompresses each cached feed before it is served, so the
-// levels trade a few percent of size for freshness: the fast end of each codec's range.
+/// The thread that compresses renderings after they are served; it ends when the
+/// cache is dropped.
+fn spawn_compressor() -> mpsc::Sender<Weak<Rendered>> {
+    let (tx, rx) = mpsc::channel::<Weak<Rendered>>();
+    std::thread::Builder::new()
+        .name("feeds-compressor".into())
+        .spawn(move || {
+            for waiting in rx {
+                // Superseded (no longer cached nor being served): skip it.
+                let Some(rendered) = waiting.upgrade() else {
+                    continue;
+                };
+                if rendered.compressed.get().is_none() {
+                    let _ = rendered.compressed.set(Compressed::of(&rendered.identity));
+                }
+            }
+        })
+        .expect("starting the compressor thread");
+    tx
+}
+
+/// The ETag of some bytes: the same across restarts (a fixed seed), so a restart
+/// does not make every subscriber download every feed again.
+fn content_hash(bytes: &[u8]) -> String {
+    use std::hash::BuildHasher;
+    let h = foldhash::quality::FixedState::with_seed(0x6e657773).hash_one(bytes);
+    format!("{h:016x}{:08x}", bytes.len())
+}
+
+// Compression runs after a change is served (see `Rendered::compressed`), but a busy
+// wire recompresses its feeds many times a minute: the middle of each codec's range.
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
     e.write_all(bytes).expect("writing to a Vec cannot fail");
@@ -333,7 +412,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
-        quality: 9,
+        quality: 6,
         ..Default::default()
     };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)

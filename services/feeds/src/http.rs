@@ -157,14 +157,19 @@ fn respond(
     request: &HeaderMap,
     public: bool,
 ) -> Response {
-    let encoding = negotiate(request);
+    // Until a fresh rendering is compressed, everyone gets its identity bytes.
+    let compressed = r.compressed.get();
+    let encoding = match compressed {
+        Some(_) => negotiate(request),
+        None => Encoding::Identity,
+    };
     let mut response = if not_modified(request, &r.tag, r.last_modified) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let body = match encoding {
-            Encoding::Identity => r.identity.clone(),
-            Encoding::Gzip => r.gzip.clone(),
-            Encoding::Brotli => r.brotli.clone(),
+        let body = match (encoding, compressed) {
+            (Encoding::Gzip, Some(c)) => c.gzip.clone(),
+            (Encoding::Brotli, Some(c)) => c.brotli.clone(),
+            _ => r.identity.clone(),
         };
         let mut resp = Response::new(Body::from(body));
         let h = resp.headers_mut();

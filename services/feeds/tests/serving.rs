@@ -626,3 +626,54 @@ async fn archive_pages_hold_every_story_and_stay_put_once_full() {
         assert!(bozo.is_empty(), "feedparser complained: {bozo:?}");
     }
 }
+
+/// A change is served at once, compressed or not: its gzip and brotli bodies follow
+/// from the compressor, and until then a client that accepts them gets the identity
+/// bytes (with the identity ETag), never the previous version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_is_served_before_it_is_compressed_and_compressed_soon_after() {
+    let s = start().await;
+    let w = s.feeds.writer();
+    let long = "<p>A long paragraph of the story, repeated.</p>".repeat(2_000);
+    w.apply(article("long-1", 1, "First", &long));
+    let url = format!("{}/feeds/all.atom", s.base);
+    until(&url, Duration::from_secs(2), |b| b.contains("long-1")).await;
+    w.apply(article("long-2", 1, "Second", &long));
+    let started = Instant::now();
+    let mut compressed_after = None;
+    while started.elapsed() < Duration::from_secs(2) {
+        let r = get(&url, &[("accept-encoding", "br, gzip")]).await;
+        let encoding = r
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_string());
+        let etag = r.headers()["etag"].to_str().unwrap().to_string();
+        let bytes = r.bytes().await.unwrap();
+        let text = match encoding.as_deref() {
+            None => {
+                assert!(!etag.ends_with("-br\"") && !etag.ends_with("-gz\""), "{etag}");
+                String::from_utf8(bytes.to_vec()).unwrap()
+            }
+            Some("br") => {
+                let mut out = Vec::new();
+                brotli::Decompressor::new(&bytes[..], 4096)
+                    .read_to_end(&mut out)
+                    .unwrap();
+                assert!(etag.ends_with("-br\""), "{etag}");
+                String::from_utf8(out).unwrap()
+            }
+            Some(other) => panic!("unexpected encoding {other}"),
+        };
+        if !text.contains("long-2") {
+            // Not yet applied by the renderer; never an old compressed body after a new one.
+            assert!(compressed_after.is_none());
+            continue;
+        }
+        if encoding.is_some() {
+            compressed_after = Some(started.elapsed());
+            break;
+        }
+    }
+    let took = compressed_after.expect("the brotli body of the change followed");
+    assert!(took < Duration::from_secs(2));
+}

@@ -1,7 +1,12 @@
 //! Freshness of the feeds service on a real broker: from an event being acknowledged on
 //! `articles.enriched` to the updated feed being served over HTTP, p50/p99.
 //!
-//! `feeds-freshness --brokers 127.0.0.1:9092 [--bin-dir target/release] [--count 1000] [--rate 50]`
+//! `feeds-freshness --brokers 127.0.0.1:9092 [--bin-dir target/release] [--count 1000] [--rate 50]
+//!  [--body-bytes 20000] [--feeds 300]`
+//!
+//! `--body-bytes` makes long stories (a 50-item feed of 20 KB stories is about a
+//! megabyte); `--feeds` holds that many more feeds rendered (sections, languages and
+//! entities in three formats, each requested once first), as a busy service would.
 
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::kafka::producer_config;
@@ -21,6 +26,8 @@ async fn main() {
         bin_dir,
         count,
         rate,
+        body_bytes,
+        feeds: warm_feeds,
     } = BenchArgs::parse(1000, 50);
     let Run { name: run, logs } = Run::new("fresh");
     let topics = create_run_topics(&brokers, &run, 6).await;
@@ -35,11 +42,28 @@ async fn main() {
     let http = reqwest::Client::new();
     wait_ready(&http, &format!("http://127.0.0.1:{port}/readyz")).await;
 
+    let feed_names = feed_names(warm_feeds);
+    for name in &feed_names {
+        let r = http
+            .get(format!("http://127.0.0.1:{port}/feeds/{name}"))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{name}: {}", r.status());
+    }
+
     let acked: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let watcher = FeedWatcher::start(
         http.clone(),
         format!("http://127.0.0.1:{port}/feeds/all.rss"),
     );
+    // With many feeds held, one of the narrower ones too: rendered after `all`.
+    let narrow = (warm_feeds > 0).then(|| {
+        FeedWatcher::start(
+            http.clone(),
+            format!("http://127.0.0.1:{port}/feeds/section/{}.rss", SECTIONS[0]),
+        )
+    });
     let kafka = KafkaSettings {
         brokers: brokers.clone(),
         ..Default::default()
@@ -55,8 +79,13 @@ async fn main() {
         let now = chrono::Utc::now().to_rfc3339();
         let event = serde_json::json!({
             "id": id, "version": 1, "status": "usable", "headline": format!("Fresh story {i}"),
-            "body": "<p>Fresh.</p>", "first_created": now, "version_created": now,
-            "enrichment": {"language": "en", "language_confidence": 1.0}
+            "body": body(i, body_bytes), "first_created": now, "version_created": now,
+            "section": SECTIONS[i % SECTIONS.len()],
+            "enrichment": {"language": LANGUAGES[i % LANGUAGES.len()], "language_confidence": 1.0,
+                "entities": (0..5).map(|k| serde_json::json!({
+                    "name": format!("Entity {}", (i * 7 + k * 13) % ENTITIES), "type": "organization",
+                    "id": format!("wikidata:Q{}", 100 + (i * 7 + k * 13) % ENTITIES),
+                    "mentions": [], "count": 1, "salience": 0.5})).collect::<Vec<_>>()}
         })
         .to_string();
         producer
@@ -69,18 +98,93 @@ async fn main() {
         acked.lock().unwrap().insert(id, Instant::now());
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let seen = watcher.stop().await;
-    let acked = acked.lock().unwrap();
-    let mut latencies: Vec<Duration> = acked
+    let acked = acked.lock().unwrap().clone();
+    let report = |feed: &str, seen: HashMap<String, Instant>, expected: usize| {
+        let mut latencies: Vec<Duration> = acked
+            .iter()
+            .filter_map(|(id, t)| seen.get(id).map(|s| s.saturating_duration_since(*t)))
+            .collect();
+        latencies.sort_unstable();
+        println!(
+            "feeds freshness ({} feeds held, stories of {body_bytes} bytes) on {feed}: {} of {expected} events at {rate}/s seen; ack on articles.enriched → served: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            feed_names.len() + 1,
+            latencies.len(),
+            quantile(&latencies, 0.5).as_secs_f64() * 1e3,
+            quantile(&latencies, 0.99).as_secs_f64() * 1e3,
+            latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+        );
+    };
+    report("all.rss", watcher.stop().await, count);
+    if let Some(narrow) = narrow {
+        let in_section = count.div_ceil(SECTIONS.len());
+        report(
+            &format!("section/{}.rss", SECTIONS[0]),
+            narrow.stop().await,
+            in_section,
+        );
+    }
+}
+
+const SECTIONS: [&str; 12] = [
+    "world",
+    "politics",
+    "economy",
+    "business",
+    "sport",
+    "culture",
+    "science",
+    "health",
+    "technology",
+    "society",
+    "regions",
+    "opinion",
+];
+const LANGUAGES: [&str; 6] = ["en", "ru", "be", "zh", "de", "kk"];
+const ENTITIES: usize = 80;
+
+/// The first `n` of: every section, language and entity feed, in each format.
+fn feed_names(n: usize) -> Vec<String> {
+    let mut names: Vec<String> = SECTIONS
         .iter()
-        .filter_map(|(id, t)| seen.get(id).map(|s| s.saturating_duration_since(*t)))
+        .map(|s| format!("section/{s}"))
+        .chain(LANGUAGES.iter().map(|l| format!("lang/{l}")))
+        .chain((0..ENTITIES).map(|e| format!("entity/wikidata:Q{}", 100 + e)))
+        .flat_map(|name| ["rss", "atom", "json"].map(|ext| format!("{name}.{ext}")))
         .collect();
-    latencies.sort_unstable();
-    println!(
-        "feeds freshness: {} of {count} events at {rate}/s seen; ack on articles.enriched → served: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        latencies.len(),
-        quantile(&latencies, 0.5).as_secs_f64() * 1e3,
-        quantile(&latencies, 0.99).as_secs_f64() * 1e3,
-        latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
-    );
+    names.truncate(n);
+    names
+}
+
+/// Paragraphs of varied words, about `bytes` long (at least one short paragraph).
+fn body(i: usize, bytes: usize) -> String {
+    const WORDS: [&str; 16] = [
+        "delegation",
+        "minister",
+        "agreement",
+        "trade",
+        "growth",
+        "border",
+        "summit",
+        "energy",
+        "parliament",
+        "budget",
+        "investment",
+        "transport",
+        "harvest",
+        "exports",
+        "talks",
+        "council",
+    ];
+    let mut out = String::from("<p>Fresh.</p>");
+    let mut k = i;
+    while out.len() < bytes {
+        out.push_str("<p>The");
+        for _ in 0..40 {
+            k = k.wrapping_mul(2862933555777941757).wrapping_add(3037000493);
+            out.push(' ');
+            out.push_str(WORDS[(k >> 33) as usize % WORDS.len()]);
+        }
+        out.push_str(&format!(" {}.</p>", k % 10_000));
+    }
+    out
 }

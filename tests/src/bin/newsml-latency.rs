@@ -24,6 +24,7 @@ async fn main() {
         bin_dir,
         count,
         rate,
+        ..
     } = BenchArgs::parse(1000, 50);
     let Run { name: run, logs } = Run::new("newsml");
     let topics = create_run_topics(&brokers, &run, 6).await;

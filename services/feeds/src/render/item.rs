@@ -3,6 +3,8 @@
 use super::sanitize_html;
 use newswire_shared::article::{EntityType, Signal};
 use newswire_shared::Article;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub const SECTION_SCHEME: &str = "urn:newswire:section";
 pub const MEDIATOPIC_SCHEME: &str = "http://cv.iptc.org/newscodes/mediatopic/";
@@ -48,12 +50,75 @@ pub fn categories(a: &Article) -> Vec<Category> {
 /// The body as subscribers get it: sanitised, with a correction note when the
 /// newsroom flagged this version as a correction.
 pub fn body_html(a: &Article) -> String {
-    let mut html = String::new();
-    if a.signals.contains(&Signal::Correction) {
-        html.push_str("<p><em>Correction: this version corrects an earlier one.</em></p>");
+    let correction = a.signals.contains(&Signal::Correction);
+    remembered(&a.body, correction, || {
+        let mut html = String::new();
+        if correction {
+            html.push_str("<p><em>Correction: this version corrects an earlier one.</em></p>");
+        }
+        html.push_str(&sanitize_html(&a.body));
+        xml_safe(&html)
+    })
+}
+
+/// Bodies at least this long are prepared once and remembered.
+const REMEMBER_FROM: usize = 1024;
+/// Bytes of bodies (input and output) remembered before starting afresh.
+const REMEMBER_BYTES: usize = 64 << 20;
+
+type Prepared = HashMap<Box<str>, Arc<str>, foldhash::fast::RandomState>;
+
+/// A story sits in many feeds in three formats, each re-rendered on every change to
+/// it, and preparing a long body costs far more than writing it: long bodies are
+/// prepared once and the result reused — keyed by the whole body, so only the same
+/// input ever gets the same output.
+fn remembered(body: &str, correction: bool, prepare: impl FnOnce() -> String) -> String {
+    if body.len() < REMEMBER_FROM {
+        return prepare();
     }
-    html.push_str(&sanitize_html(&a.body));
-    xml_safe(&html)
+    static REMEMBERED: OnceLock<Mutex<Memo>> = OnceLock::new();
+    let memo = REMEMBERED.get_or_init(Mutex::default);
+    if let Some(done) = memo.lock().expect("body memo").get(body, correction) {
+        return done.to_string();
+    }
+    let done: Arc<str> = prepare().into();
+    memo.lock()
+        .expect("body memo")
+        .insert(body, correction, done.clone());
+    done.to_string()
+}
+
+#[derive(Default)]
+struct Memo {
+    plain: Prepared,
+    corrected: Prepared,
+    bytes: usize,
+}
+
+impl Memo {
+    fn get(&self, body: &str, correction: bool) -> Option<&Arc<str>> {
+        if correction {
+            self.corrected.get(body)
+        } else {
+            self.plain.get(body)
+        }
+    }
+
+    fn insert(&mut self, body: &str, correction: bool, done: Arc<str>) {
+        let size = body.len() + done.len();
+        self.bytes += size;
+        if self.bytes > REMEMBER_BYTES {
+            self.plain.clear();
+            self.corrected.clear();
+            self.bytes = size;
+        }
+        let map = if correction {
+            &mut self.corrected
+        } else {
+            &mut self.plain
+        };
+        map.insert(body.into(), done);
+    }
 }
 
 /// The language of the story: the enricher's finding, else the newsroom's hint.

@@ -3,6 +3,10 @@ use std::sync::OnceLock;
 /// Removes active content (scripts, frames, event handlers, `javascript:` URLs) and
 /// repairs broken markup, keeping the formatting a news body uses.
 pub fn sanitize_html(html: &str) -> String {
+    clean(html)
+}
+
+fn clean(html: &str) -> String {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     CLEANER
         .get_or_init(|| {
