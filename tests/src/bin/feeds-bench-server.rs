@@ -32,5 +32,10 @@ async fn main() {
         "feeds-bench-server: {} stories on port {port}",
         writer.stories()
     );
-    axum::serve(listener, feeds.router()).await.unwrap();
+    // The service's own serving loop (one event loop per core).
+    let listener = listener.into_std().unwrap();
+    tokio::task::spawn_blocking(move || newswire_feeds::serve_per_core(listener, feeds.router(), stop))
+        .await
+        .unwrap()
+        .unwrap();
 }
