@@ -651,7 +651,10 @@ async fn a_change_is_served_before_it_is_compressed_and_compressed_soon_after() 
         let bytes = r.bytes().await.unwrap();
         let text = match encoding.as_deref() {
             None => {
-                assert!(!etag.ends_with("-br\"") && !etag.ends_with("-gz\""), "{etag}");
+                assert!(
+                    !etag.ends_with("-br\"") && !etag.ends_with("-gz\""),
+                    "{etag}"
+                );
                 String::from_utf8(bytes.to_vec()).unwrap()
             }
             Some("br") => {
