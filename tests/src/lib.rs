@@ -162,6 +162,45 @@ pub fn quantile(sorted: &[Duration], q: f64) -> Duration {
     sorted[rank - 1]
 }
 
+/// From each acknowledged event to when it was first seen, sorted (unseen ones left out).
+pub fn latencies(
+    acked: &std::collections::HashMap<String, Instant>,
+    seen: &std::collections::HashMap<String, Instant>,
+) -> Vec<Duration> {
+    let mut l: Vec<Duration> = acked
+        .iter()
+        .filter_map(|(id, t)| seen.get(id).map(|s| s.saturating_duration_since(*t)))
+        .collect();
+    l.sort_unstable();
+    l
+}
+
+/// `p50 … ms, p99 … ms, max … ms` of sorted latencies.
+pub fn latency_summary(sorted: &[Duration]) -> String {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    format!(
+        "p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        ms(quantile(sorted, 0.5)),
+        ms(quantile(sorted, 0.99)),
+        ms(sorted.last().copied().unwrap_or_default())
+    )
+}
+
+/// Vocabulary of the generated wire copy the feeds benchmarks load.
+pub mod copy {
+    pub const SECTIONS: [&str; 12] = [
+        "world", "politics", "economy", "business", "sport", "culture", "science", "health",
+        "technology", "society", "regions", "opinion",
+    ];
+    pub const LANGUAGES: [&str; 6] = ["en", "ru", "be", "zh", "de", "kk"];
+    pub const WORDS: [&str; 24] = [
+        "delegation", "minister", "agreement", "trade", "growth", "border", "summit", "energy",
+        "parliament", "budget", "investment", "cooperation", "transport", "harvest", "exports",
+        "talks", "statement", "region", "capital", "report", "percent", "billion", "week",
+        "council",
+    ];
+}
+
 /// A story event for load: headline `{id} version {v}` and a body of about `body_bytes`.
 pub fn article_json(id: &str, version: u64, body_bytes: usize) -> serde_json::Value {
     let sentence = "The delegations met in the capital to discuss trade, transport and security. ";

@@ -10,9 +10,10 @@
 
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::kafka::producer_config;
+use newswire_tests::copy::{LANGUAGES, SECTIONS, WORDS};
 use newswire_tests::{
-    create_run_topics, free_port, quantile, service_env, wait_ready, BenchArgs, FeedWatcher, Run,
-    Service,
+    create_run_topics, free_port, latencies, latency_summary, service_env, wait_ready, BenchArgs,
+    FeedWatcher, Run, Service,
 };
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use std::collections::HashMap;
@@ -100,18 +101,12 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let acked = acked.lock().unwrap().clone();
     let report = |feed: &str, seen: HashMap<String, Instant>, expected: usize| {
-        let mut latencies: Vec<Duration> = acked
-            .iter()
-            .filter_map(|(id, t)| seen.get(id).map(|s| s.saturating_duration_since(*t)))
-            .collect();
-        latencies.sort_unstable();
+        let latencies = latencies(&acked, &seen);
         println!(
-            "feeds freshness ({} feeds held, stories of {body_bytes} bytes) on {feed}: {} of {expected} events at {rate}/s seen; ack on articles.enriched → served: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            "feeds freshness ({} feeds held, stories of {body_bytes} bytes) on {feed}: {} of {expected} events at {rate}/s seen; ack on articles.enriched → served: {}",
             feed_names.len() + 1,
             latencies.len(),
-            quantile(&latencies, 0.5).as_secs_f64() * 1e3,
-            quantile(&latencies, 0.99).as_secs_f64() * 1e3,
-            latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+            latency_summary(&latencies),
         );
     };
     report("all.rss", watcher.stop().await, count);
@@ -125,21 +120,6 @@ async fn main() {
     }
 }
 
-const SECTIONS: [&str; 12] = [
-    "world",
-    "politics",
-    "economy",
-    "business",
-    "sport",
-    "culture",
-    "science",
-    "health",
-    "technology",
-    "society",
-    "regions",
-    "opinion",
-];
-const LANGUAGES: [&str; 6] = ["en", "ru", "be", "zh", "de", "kk"];
 const ENTITIES: usize = 80;
 
 /// The first `n` of: every section, language and entity feed, in each format.
@@ -157,24 +137,6 @@ fn feed_names(n: usize) -> Vec<String> {
 
 /// Paragraphs of varied words, about `bytes` long (at least one short paragraph).
 fn body(i: usize, bytes: usize) -> String {
-    const WORDS: [&str; 16] = [
-        "delegation",
-        "minister",
-        "agreement",
-        "trade",
-        "growth",
-        "border",
-        "summit",
-        "energy",
-        "parliament",
-        "budget",
-        "investment",
-        "transport",
-        "harvest",
-        "exports",
-        "talks",
-        "council",
-    ];
     let mut out = String::from("<p>Fresh.</p>");
     let mut k = i;
     while out.len() < bytes {

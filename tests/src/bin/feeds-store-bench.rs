@@ -11,52 +11,11 @@
 use newswire_feeds::persist::FeedDb;
 use newswire_feeds::FeedStore;
 use newswire_shared::Article;
+use newswire_tests::copy::{LANGUAGES, SECTIONS, WORDS};
 use newswire_tests::{free_port, Service};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-const SECTIONS: [&str; 12] = [
-    "world",
-    "politics",
-    "economy",
-    "business",
-    "sport",
-    "culture",
-    "science",
-    "health",
-    "technology",
-    "society",
-    "regions",
-    "opinion",
-];
-const LANGUAGES: [&str; 6] = ["en", "ru", "be", "zh", "de", "kk"];
-const WORDS: [&str; 24] = [
-    "delegation",
-    "minister",
-    "agreement",
-    "trade",
-    "growth",
-    "border",
-    "summit",
-    "energy",
-    "parliament",
-    "budget",
-    "investment",
-    "cooperation",
-    "transport",
-    "harvest",
-    "exports",
-    "talks",
-    "statement",
-    "region",
-    "capital",
-    "report",
-    "percent",
-    "billion",
-    "week",
-    "council",
-];
 
 /// A deterministic generator, so every run fills the same store.
 struct Lcg(u64);

@@ -8,8 +8,8 @@
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::kafka::producer_config;
 use newswire_tests::{
-    article_json, create_run_topics, free_port, quantile, service_env, wait_ready, BenchArgs, Run,
-    Service,
+    article_json, create_run_topics, free_port, latencies, latency_summary, service_env,
+    wait_ready, BenchArgs, Run, Service,
 };
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use std::collections::HashMap;
@@ -108,16 +108,10 @@ async fn main() {
     watcher.join().unwrap();
     newsml.kill();
     let seen = seen.lock().unwrap();
-    let mut latencies: Vec<Duration> = acked
-        .iter()
-        .filter_map(|(id, t)| seen.get(id).map(|s| s.saturating_duration_since(*t)))
-        .collect();
-    latencies.sort_unstable();
+    let latencies = latencies(&acked, &seen);
     println!(
-        "newsml: {} of {count} events at {rate}/s delivered; ack on articles.enriched → file in drop folder: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "newsml: {} of {count} events at {rate}/s delivered; ack on articles.enriched → file in drop folder: {}",
         latencies.len(),
-        quantile(&latencies, 0.5).as_secs_f64() * 1e3,
-        quantile(&latencies, 0.99).as_secs_f64() * 1e3,
-        latencies.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
+        latency_summary(&latencies),
     );
 }
