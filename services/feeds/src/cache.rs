@@ -10,10 +10,11 @@ use axum::body::Bytes;
 use axum::http::HeaderValue;
 use chrono::{DateTime, Utc};
 use newswire_shared::shutdown::Shutdown;
+use newswire_shared::Article;
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, OnceLock, RwLock, Weak};
+use std::sync::{mpsc, Arc, Mutex, OnceLock, RwLock, Weak};
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -99,6 +100,50 @@ pub struct FeedCache {
     cached: RwLock<HashMap<FeedKey, Arc<Rendered>>>,
     /// Renderings waiting for their compressed bodies; superseded ones are skipped.
     to_compress: mpsc::Sender<Weak<Rendered>>,
+    fragments: Fragments,
+}
+
+/// Each story version's element in each format, written once: a change re-renders
+/// every feed holding the story, and writing (escaping, copying) the same long items
+/// into each of them was most of a re-render's cost.
+#[derive(Default)]
+struct Fragments {
+    /// By the address of the version's text in memory; the weak reference both proves
+    /// the entry is for that very allocation (it cannot be reused while referenced)
+    /// and lets a forgotten version go.
+    kept: Mutex<(FragmentMap, usize)>,
+}
+
+type FragmentMap = HashMap<(usize, Format), (Weak<Article>, Bytes)>;
+
+/// Bytes of fragments kept before forgetting those of versions no longer in memory
+/// (and, if that is not enough, all of them).
+const FRAGMENT_BYTES: usize = 256 << 20;
+
+impl Fragments {
+    fn get(&self, a: &Arc<Article>, format: Format) -> Bytes {
+        let key = (Arc::as_ptr(a) as usize, format);
+        if let Some((version, bytes)) = self.kept.lock().expect("fragments lock").0.get(&key) {
+            if version.upgrade().is_some_and(|v| Arc::ptr_eq(&v, a)) {
+                return bytes.clone();
+            }
+        }
+        let bytes = Bytes::from(format.render_item(a));
+        let mut guard = self.kept.lock().expect("fragments lock");
+        let (kept, size) = &mut *guard;
+        if *size + bytes.len() > FRAGMENT_BYTES {
+            kept.retain(|_, (version, _)| version.strong_count() > 0);
+            if kept.values().map(|(_, b)| b.len()).sum::<usize>() + bytes.len() > FRAGMENT_BYTES {
+                kept.clear();
+            }
+            *size = kept.values().map(|(_, b)| b.len()).sum();
+        }
+        *size += bytes.len();
+        if let Some((_, old)) = kept.insert(key, (Arc::downgrade(a), bytes.clone())) {
+            *size -= old.len();
+        }
+        bytes
+    }
 }
 
 impl FeedCache {
@@ -117,6 +162,7 @@ impl FeedCache {
             items_per_feed: items_per_feed.max(1),
             cached: RwLock::default(),
             to_compress: spawn_compressor(),
+            fragments: Fragments::default(),
         }
     }
 
@@ -293,12 +339,20 @@ impl FeedCache {
             Vec::new()
         };
         let info = self.info(key, archived_pages);
-        let items: Vec<&newswire_shared::Article> = items.iter().map(|a| &**a).collect();
-        let bytes = format.render(&FeedContent {
-            info: &info,
-            items: &items,
-            tombstones: &tombstones,
-        });
+        let fragments: Vec<Bytes> = items
+            .iter()
+            .map(|a| self.fragments.get(a, *format))
+            .collect();
+        let fragments: Vec<&[u8]> = fragments.iter().map(|b| &b[..]).collect();
+        let items: Vec<&Article> = items.iter().map(|a| &**a).collect();
+        let bytes = format.assemble(
+            &FeedContent {
+                info: &info,
+                items: &items,
+                tombstones: &tombstones,
+            },
+            &fragments,
+        );
         let tag = content_hash(&bytes);
         if let Some(previous) = previous.filter(|p| p.tag == tag) {
             return Some(Rendered {
@@ -379,6 +433,7 @@ fn spawn_compressor() -> mpsc::Sender<Weak<Rendered>> {
     std::thread::Builder::new()
         .name("feeds-compressor".into())
         .spawn(move || {
+            lower_priority();
             for waiting in rx {
                 // Superseded (no longer cached nor being served): skip it.
                 let Some(rendered) = waiting.upgrade() else {
@@ -395,6 +450,17 @@ fn spawn_compressor() -> mpsc::Sender<Weak<Rendered>> {
 
 /// The ETag of some bytes: the same across restarts (a fixed seed), so a restart
 /// does not make every subscriber download every feed again.
+/// Compression must never delay a change being served: under load the compressor
+/// gets the CPU the renderers leave (nice 10), and clients get identity bytes a little
+/// longer. On Linux a thread's nice value is its own.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its arguments; 0 names the calling thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
 fn content_hash(bytes: &[u8]) -> String {
     use std::hash::BuildHasher;
     let h = foldhash::quality::FixedState::with_seed(0x6e657773).hash_one(bytes);

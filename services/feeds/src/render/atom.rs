@@ -2,7 +2,9 @@
 
 use super::item::{body_html, categories, language, xml_safe};
 use super::{story_urn, FeedContent, Tombstone, HISTORY_NS};
-use atom_syndication::{Category, Content, Entry, Feed, Generator, Link, Person, Text};
+use atom_syndication::{
+    Category, Content, Entry, Feed, Generator, Link, Person, Text, WriteConfig,
+};
 use chrono::{DateTime, FixedOffset, Utc};
 use newswire_shared::Article;
 
@@ -12,7 +14,8 @@ fn fixed(t: DateTime<Utc>) -> DateTime<FixedOffset> {
     t.fixed_offset()
 }
 
-pub fn render_atom(content: &FeedContent<'_>) -> Vec<u8> {
+/// The feed with the given `<entry>` elements (from [`entry_atom`], in order).
+pub fn assemble_atom(content: &FeedContent<'_>, entries: &[&[u8]]) -> Vec<u8> {
     let info = content.info;
     let mut links = vec![
         Link {
@@ -58,7 +61,6 @@ pub fn render_atom(content: &FeedContent<'_>) -> Vec<u8> {
         }),
         links,
         subtitle: Some(Text::plain(xml_safe(&info.description))),
-        entries: content.items.iter().map(|a| entry(a)).collect(),
         ..Feed::default()
     };
     if !content.tombstones.is_empty() {
@@ -67,10 +69,41 @@ pub fn render_atom(content: &FeedContent<'_>) -> Vec<u8> {
     if info.history.is_archive {
         feed.namespaces.insert("fh".into(), HISTORY_NS.into());
     }
-    let mut out = Vec::with_capacity(4096 + content.items.len() * 2048);
-    feed.write_to(&mut out)
+    let mut head = Vec::with_capacity(4096);
+    feed.write_to(&mut head)
         .expect("writing to a Vec cannot fail");
-    insert_foreign(out, info.history.is_archive, content.tombstones)
+    let head = insert_foreign(head, info.history.is_archive, content.tombstones);
+    // Entries come last in a feed (RFC 4287's grammar): before its end tag.
+    let at = rfind(&head, b"</feed>").expect("a feed has an end tag");
+    let mut out = Vec::with_capacity(head.len() + entries.iter().map(|e| e.len()).sum::<usize>());
+    out.extend_from_slice(&head[..at]);
+    for e in entries {
+        out.extend_from_slice(e);
+    }
+    out.extend_from_slice(&head[at..]);
+    out
+}
+
+/// One story's `<entry>` element, as it sits in any feed: written once per version and
+/// reused by every feed holding the story.
+pub fn entry_atom(a: &Article) -> Vec<u8> {
+    let config = WriteConfig {
+        write_document_declaration: false,
+        indent_size: None,
+    };
+    let out = entry(a)
+        .write_with_config(Vec::new(), config)
+        .expect("writing to a Vec cannot fail");
+    // Standalone it declares the Atom namespace; inside a feed it inherits it.
+    const STANDALONE: &[u8] = b"<entry xmlns=\"http://www.w3.org/2005/Atom\"";
+    match out.strip_prefix(STANDALONE) {
+        Some(rest) => [b"<entry".as_slice(), rest].concat(),
+        None => out,
+    }
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// RFC 4287's grammar puts foreign elements of a feed before its entries, but

@@ -63,7 +63,8 @@ struct Attachment<'a> {
     title: Option<&'a str>,
 }
 
-pub fn render_json_feed(content: &FeedContent<'_>) -> Vec<u8> {
+/// The feed with the given items (from [`item_json`], in order).
+pub fn assemble_json_feed(content: &FeedContent<'_>, items: &[&[u8]]) -> Vec<u8> {
     let info = content.info;
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
@@ -78,9 +79,33 @@ pub fn render_json_feed(content: &FeedContent<'_>) -> Vec<u8> {
                 url,
             }]
         }),
-        items: content.items.iter().map(|a| item(a)).collect(),
+        items: Vec::new(),
     };
-    serde_json::to_vec_pretty(&feed).expect("a feed always serialises")
+    let head = serde_json::to_vec_pretty(&feed).expect("a feed always serialises");
+    // `items` is the last member, so its empty array is the last one written.
+    const EMPTY: &[u8] = b"\"items\": []";
+    let at = head
+        .windows(EMPTY.len())
+        .rposition(|w| w == EMPTY)
+        .expect("the items member was written")
+        + EMPTY.len()
+        - 1;
+    let mut out = Vec::with_capacity(head.len() + items.iter().map(|i| i.len() + 2).sum::<usize>());
+    out.extend_from_slice(&head[..at]);
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(item);
+    }
+    out.extend_from_slice(&head[at..]);
+    out
+}
+
+/// One story as a JSON Feed item: written once per version and reused by every feed
+/// holding the story.
+pub fn item_json(a: &Article) -> Vec<u8> {
+    serde_json::to_vec(&item(a)).expect("an item always serialises")
 }
 
 fn item(a: &Article) -> JsonItem<'_> {

@@ -109,10 +109,29 @@ impl Format {
     }
 
     pub fn render(self, content: &FeedContent<'_>) -> Vec<u8> {
+        let items: Vec<Vec<u8>> = content.items.iter().map(|a| self.render_item(a)).collect();
+        let items: Vec<&[u8]> = items.iter().map(Vec::as_slice).collect();
+        self.assemble(content, &items)
+    }
+
+    /// One story as this format writes it inside a feed. A story's element does not
+    /// depend on the feed it is in, so a service renders it once per version and
+    /// assembles feeds from the bytes.
+    pub fn render_item(self, a: &Article) -> Vec<u8> {
         match self {
-            Format::Rss => rss::render_rss(content),
-            Format::Atom => atom::render_atom(content),
-            Format::JsonFeed => jsonfeed::render_json_feed(content),
+            Format::Rss => rss::item_rss(a),
+            Format::Atom => atom::entry_atom(a),
+            Format::JsonFeed => jsonfeed::item_json(a),
+        }
+    }
+
+    /// The feed of `content`, with `items` — the rendered elements of `content.items`,
+    /// in the same order.
+    pub fn assemble(self, content: &FeedContent<'_>, items: &[&[u8]]) -> Vec<u8> {
+        match self {
+            Format::Rss => rss::assemble_rss(content, items),
+            Format::Atom => atom::assemble_atom(content, items),
+            Format::JsonFeed => jsonfeed::assemble_json_feed(content, items),
         }
     }
 }

@@ -4,14 +4,16 @@ use super::item::{body_html, categories, language, xml_safe};
 use super::{story_urn, FeedContent, HISTORY_NS};
 use newswire_shared::Article;
 use rss::extension::atom::{AtomExtension, Link};
-use rss::extension::dublincore::DublinCoreExtension;
+use rss::extension::dublincore::{self, DublinCoreExtension};
 use rss::extension::{Extension, ExtensionMap};
 use rss::{Category, Channel, Enclosure, Guid, Item};
 use std::collections::BTreeMap;
 
 const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
+const CONTENT_NS: &str = "http://purl.org/rss/1.0/modules/content/";
 
-pub fn render_rss(content: &FeedContent<'_>) -> Vec<u8> {
+/// The channel with the given `<item>` elements (from [`item_rss`], in order).
+pub fn assemble_rss(content: &FeedContent<'_>, items: &[&[u8]]) -> Vec<u8> {
     let info = content.info;
     let mut links = vec![Link {
         href: info.self_url.clone(),
@@ -40,10 +42,17 @@ pub fn render_rss(content: &FeedContent<'_>) -> Vec<u8> {
         description: xml_safe(&info.description),
         generator: Some("Newswire".into()),
         last_build_date: Some(content.updated().to_rfc2822()),
-        items: content.items.iter().map(|a| item(a)).collect(),
         atom_ext: Some(AtomExtension { links }),
         ..Channel::default()
     };
+    // The items are written apart (see `item_rss`): the namespaces they use are
+    // declared here.
+    channel
+        .namespaces
+        .insert("content".into(), CONTENT_NS.into());
+    channel
+        .namespaces
+        .insert("dc".into(), dublincore::NAMESPACE.into());
     channel
         .namespaces
         .insert("atom".into(), "http://www.w3.org/2005/Atom".into());
@@ -59,11 +68,48 @@ pub fn render_rss(content: &FeedContent<'_>) -> Vec<u8> {
             BTreeMap::from([("archive".to_string(), vec![archive])]),
         )]);
     }
-    let mut out = Vec::with_capacity(4096 + content.items.len() * 2048);
+    let mut head = Vec::with_capacity(4096);
+    channel
+        .pretty_write_to(&mut head, b' ', 1)
+        .expect("writing to a Vec cannot fail");
+    // Items go last in a channel: just before the line that closes it.
+    let end = rfind(&head, b"</channel>").expect("a channel has an end tag");
+    let at = head[..end].iter().rposition(|&b| b == b'\n').unwrap_or(end);
+    let size = head.len() + items.iter().map(|i| i.len() + 3).sum::<usize>();
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(&head[..at]);
+    for item in items {
+        out.extend_from_slice(b"\n  ");
+        out.extend_from_slice(item);
+    }
+    out.extend_from_slice(&head[at..]);
+    out
+}
+
+/// One story's `<item>` element, as it sits in any channel: written once per version
+/// and reused by every feed holding the story.
+pub fn item_rss(a: &Article) -> Vec<u8> {
+    let channel = Channel {
+        items: vec![item(a)],
+        ..Channel::default()
+    };
+    let mut out = Vec::with_capacity(4096 + a.body.len());
     channel
         .pretty_write_to(&mut out, b' ', 1)
         .expect("writing to a Vec cannot fail");
-    out
+    // The only item: from its start tag to the last end tag (a body in CDATA may hold
+    // the text `</item>`, but nothing follows the item but the channel's end).
+    let start = find(&out, b"<item>").expect("the item was written");
+    let end = rfind(&out, b"</item>").expect("the item was written") + b"</item>".len();
+    out[start..end].to_vec()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 fn item(a: &Article) -> Item {
