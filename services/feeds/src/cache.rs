@@ -3,6 +3,8 @@
 //! change in the store or an embargo lifting re-renders the cached documents it
 //! touches; a request only copies bytes.
 
+use crate::compress::{spawn_compressor, Compressed};
+use crate::fragments::Fragments;
 use crate::render::{FeedContent, FeedInfo, Format, History};
 use crate::selector::Selector;
 use crate::store::{FeedStore, Touch};
@@ -12,9 +14,8 @@ use chrono::{DateTime, Utc};
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Article;
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Mutex, OnceLock, RwLock, Weak};
+use std::sync::{mpsc, Arc, OnceLock, RwLock, Weak};
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -35,21 +36,6 @@ pub struct Rendered {
     pub headers: RenderedHeaders,
     /// For an archive page, its newest release: later releases never change it.
     pub archive_last: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug)]
-pub struct Compressed {
-    pub gzip: Bytes,
-    pub brotli: Bytes,
-}
-
-impl Compressed {
-    fn of(identity: &[u8]) -> Self {
-        Self {
-            gzip: gzip(identity).into(),
-            brotli: brotli(identity).into(),
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -101,49 +87,6 @@ pub struct FeedCache {
     /// Renderings waiting for their compressed bodies; superseded ones are skipped.
     to_compress: mpsc::Sender<Weak<Rendered>>,
     fragments: Fragments,
-}
-
-/// Each story version's element in each format, written once: a change re-renders
-/// every feed holding the story, and writing (escaping, copying) the same long items
-/// into each of them was most of a re-render's cost.
-#[derive(Default)]
-struct Fragments {
-    /// By the address of the version's text in memory; the weak reference both proves
-    /// the entry is for that very allocation (it cannot be reused while referenced)
-    /// and lets a forgotten version go.
-    kept: Mutex<(FragmentMap, usize)>,
-}
-
-type FragmentMap = HashMap<(usize, Format), (Weak<Article>, Bytes)>;
-
-/// Bytes of fragments kept before forgetting those of versions no longer in memory
-/// (and, if that is not enough, all of them).
-const FRAGMENT_BYTES: usize = 256 << 20;
-
-impl Fragments {
-    fn get(&self, a: &Arc<Article>, format: Format) -> Bytes {
-        let key = (Arc::as_ptr(a) as usize, format);
-        if let Some((version, bytes)) = self.kept.lock().expect("fragments lock").0.get(&key) {
-            if version.upgrade().is_some_and(|v| Arc::ptr_eq(&v, a)) {
-                return bytes.clone();
-            }
-        }
-        let bytes = Bytes::from(format.render_item(a));
-        let mut guard = self.kept.lock().expect("fragments lock");
-        let (kept, size) = &mut *guard;
-        if *size + bytes.len() > FRAGMENT_BYTES {
-            kept.retain(|_, (version, _)| version.strong_count() > 0);
-            if kept.values().map(|(_, b)| b.len()).sum::<usize>() + bytes.len() > FRAGMENT_BYTES {
-                kept.clear();
-            }
-            *size = kept.values().map(|(_, b)| b.len()).sum();
-        }
-        *size += bytes.len();
-        if let Some((_, old)) = kept.insert(key, (Arc::downgrade(a), bytes.clone())) {
-            *size -= old.len();
-        }
-        bytes
-    }
 }
 
 impl FeedCache {
@@ -426,62 +369,10 @@ fn render_all(
     });
 }
 
-/// The thread that compresses renderings after they are served; it ends when the
-/// cache is dropped.
-fn spawn_compressor() -> mpsc::Sender<Weak<Rendered>> {
-    let (tx, rx) = mpsc::channel::<Weak<Rendered>>();
-    std::thread::Builder::new()
-        .name("feeds-compressor".into())
-        .spawn(move || {
-            lower_priority();
-            for waiting in rx {
-                // Superseded (no longer cached nor being served): skip it.
-                let Some(rendered) = waiting.upgrade() else {
-                    continue;
-                };
-                if rendered.compressed.get().is_none() {
-                    let _ = rendered.compressed.set(Compressed::of(&rendered.identity));
-                }
-            }
-        })
-        .expect("starting the compressor thread");
-    tx
-}
-
 /// The ETag of some bytes: the same across restarts (a fixed seed), so a restart
 /// does not make every subscriber download every feed again.
-/// Compression must never delay a change being served: under load the compressor
-/// gets the CPU the renderers leave (nice 10), and clients get identity bytes a little
-/// longer. On Linux a thread's nice value is its own.
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority only reads its arguments; 0 names the calling thread.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-    }
-}
-
 fn content_hash(bytes: &[u8]) -> String {
     use std::hash::BuildHasher;
     let h = foldhash::quality::FixedState::with_seed(0x6e657773).hash_one(bytes);
     format!("{h:016x}{:08x}", bytes.len())
-}
-
-// Compression runs after a change is served (see `Rendered::compressed`), but a busy
-// wire recompresses its feeds many times a minute: the middle of each codec's range.
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-    e.write_all(bytes).expect("writing to a Vec cannot fail");
-    e.finish().expect("writing to a Vec cannot fail")
-}
-
-fn brotli(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 6,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
-        .expect("compressing to a Vec cannot fail");
-    out
 }

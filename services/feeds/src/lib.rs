@@ -5,9 +5,11 @@
 pub mod access;
 pub mod cache;
 pub mod changes;
+pub mod compress;
 pub mod consumer;
 pub mod entry;
 pub mod facets;
+mod fragments;
 pub mod http;
 pub mod items;
 pub mod persist;

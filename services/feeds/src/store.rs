@@ -710,7 +710,7 @@ mod archive {
     fn story(id: &str, version: u64, status: Status, minute: u32) -> Article {
         serde_json::from_value(serde_json::json!({
             "id": id, "version": version, "status": status, "headline": format!("{id} v{version}"),
-            "body": "<p>text</p>", "section": if minute % 2 == 0 { "Even" } else { "Odd" },
+            "body": "<p>text</p>", "section": if minute.is_multiple_of(2) { "Even" } else { "Odd" },
             "first_created": format!("2024-11-28T08:{minute:02}:00Z"),
             "version_created": format!("2024-11-28T09:{minute:02}:00Z")
         }))
