@@ -206,6 +206,11 @@ impl FeedStore {
         let article = Arc::new(article);
         self.bodies.put(id.clone(), article.clone());
         let before = old.map(|o| o.facets);
+        let outcome = if before.is_none() {
+            Applied::New
+        } else {
+            Applied::Replaced
+        };
         self.entries.insert(id.clone(), entry);
         self.settle(&id, now);
 
@@ -222,11 +227,7 @@ impl FeedStore {
             released_at: entry.released_at,
             everything: false,
         });
-        if self.touched.last().is_some_and(|t| t.before.is_none()) {
-            Applied::New
-        } else {
-            Applied::Replaced
-        }
+        outcome
     }
 
     /// Archives the story if subscribers can now see it; files a visible kill.

@@ -1,6 +1,6 @@
 //! Atom 1.0 (RFC 4287) with deleted-entry tombstones for killed stories (RFC 6721).
 
-use super::item::{body_html, categories, language, xml_safe};
+use super::item::{body_html, categories, language, rfind, xml_safe};
 use super::{story_urn, FeedContent, Tombstone, HISTORY_NS};
 use atom_syndication::{
     Category, Content, Entry, Feed, Generator, Link, Person, Text, WriteConfig,
@@ -102,13 +102,10 @@ pub fn entry_atom(a: &Article) -> Vec<u8> {
     }
 }
 
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
-}
-
 /// RFC 4287's grammar puts foreign elements of a feed before its entries, but
 /// atom_syndication writes feed extensions after them; so `fh:archive` and the
-/// tombstones are written here and placed before the first entry (or the end).
+/// tombstones are written here, at the end of the entry-less head, and the entries
+/// are assembled after them.
 fn insert_foreign(mut out: Vec<u8>, archive: bool, tombstones: &[Tombstone]) -> Vec<u8> {
     if tombstones.is_empty() && !archive {
         return out;
@@ -124,15 +121,9 @@ fn insert_foreign(mut out: Vec<u8>, archive: bool, tombstones: &[Tombstone]) -> 
             t.when.to_rfc3339()
         ));
     }
-    let at = find(&out, b"<entry>")
-        .or_else(|| find(&out, b"</feed>"))
-        .expect("a feed has an end tag");
+    let at = rfind(&out, b"</feed>").expect("a feed has an end tag");
     out.splice(at..at, xml.into_bytes());
     out
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn entry(a: &Article) -> Entry {

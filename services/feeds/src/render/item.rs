@@ -127,3 +127,13 @@ pub fn language(a: &Article) -> Option<&str> {
 }
 
 pub use newswire_shared::xml::xml_safe;
+
+/// Where `needle` first occurs in `haystack` (formats splice written documents).
+pub(super) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Where `needle` last occurs in `haystack`.
+pub(super) fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}

@@ -1,6 +1,6 @@
 //! JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
 
-use super::item::{body_html, categories, language};
+use super::item::{body_html, categories, language, rfind};
 use super::{story_urn, FeedContent};
 use newswire_shared::Article;
 use serde::Serialize;
@@ -84,12 +84,7 @@ pub fn assemble_json_feed(content: &FeedContent<'_>, items: &[&[u8]]) -> Vec<u8>
     let head = serde_json::to_vec_pretty(&feed).expect("a feed always serialises");
     // `items` is the last member, so its empty array is the last one written.
     const EMPTY: &[u8] = b"\"items\": []";
-    let at = head
-        .windows(EMPTY.len())
-        .rposition(|w| w == EMPTY)
-        .expect("the items member was written")
-        + EMPTY.len()
-        - 1;
+    let at = rfind(&head, EMPTY).expect("the items member was written") + EMPTY.len() - 1;
     let mut out = Vec::with_capacity(head.len() + items.iter().map(|i| i.len() + 2).sum::<usize>());
     out.extend_from_slice(&head[..at]);
     for (i, item) in items.iter().enumerate() {

@@ -1,6 +1,6 @@
 //! RSS 2.0 with `content:encoded`, `dc:creator`, Media RSS and `atom:link`.
 
-use super::item::{body_html, categories, language, xml_safe};
+use super::item::{body_html, categories, find, language, rfind, xml_safe};
 use super::{story_urn, FeedContent, HISTORY_NS};
 use newswire_shared::Article;
 use rss::extension::atom::{AtomExtension, Link};
@@ -102,14 +102,6 @@ pub fn item_rss(a: &Article) -> Vec<u8> {
     let start = find(&out, b"<item>").expect("the item was written");
     let end = rfind(&out, b"</item>").expect("the item was written") + b"</item>".len();
     out[start..end].to_vec()
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 fn item(a: &Article) -> Item {
