@@ -80,6 +80,17 @@ async fn feed(
     Query(query): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
+    feed_response(&state, &path, &query, &headers)
+}
+
+/// `GET /feeds/{path}` with `path` percent-decoded: shared by the router and by the
+/// serving loop's direct path (crate::serve), which skips the router's extractors.
+pub(crate) fn feed_response(
+    state: &FeedsState,
+    path: &str,
+    query: &BTreeMap<String, String>,
+    headers: &HeaderMap,
+) -> Response {
     if !state.restored.load(Ordering::Acquire) {
         return refuse(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -91,23 +102,23 @@ async fn feed(
         .rsplit_once('.')
         .and_then(|(name, ext)| Format::from_extension(ext).map(|f| (name, f)))
     else {
-        return not_found(UnknownFeed(path));
+        return not_found(UnknownFeed(path.to_string()));
     };
     // RFC 5005 archive pages: `/feeds/{name}/archive/{page}.{ext}`.
     // One URL per page: `/archive/007` is not page 7.
     let (name, page) = match name.rsplit_once("/archive/") {
         Some((feed, text)) => match text.parse::<usize>() {
             Ok(page) if page > 0 && page.to_string() == text => (feed, Some(page)),
-            _ => return not_found(UnknownFeed(path)),
+            _ => return not_found(UnknownFeed(path.to_string())),
         },
         None => (name, None),
     };
-    let selector = match Selector::parse(name, &query) {
+    let selector = match Selector::parse(name, query) {
         Ok(s) => s,
         Err(e) => return not_found(e),
     };
     // Entitlement follows the feed's path: `all` covers every filter of it.
-    let public = match state.access.decide(name, &headers, &query) {
+    let public = match state.access.decide(name, headers, query) {
         Decision::Public => true,
         Decision::Subscriber(_) => false,
         Decision::Unauthorized => return refuse(StatusCode::UNAUTHORIZED, "unauthorized", None),
@@ -122,9 +133,9 @@ async fn feed(
         page,
     };
     match state.cache.get(&key) {
-        Some(rendered) => respond(&state, format, &rendered, &headers, public),
+        Some(rendered) => respond(state, format, &rendered, headers, public),
         // Asked only after access was granted: a refusal says nothing of pages.
-        None => not_found(UnknownFeed(path)),
+        None => not_found(UnknownFeed(path.to_string())),
     }
 }
 

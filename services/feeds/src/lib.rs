@@ -15,6 +15,7 @@ pub mod items;
 pub mod persist;
 pub mod render;
 pub mod selector;
+mod serve;
 pub mod store;
 
 use axum::Router;
@@ -26,6 +27,7 @@ use std::sync::{Arc, RwLock};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+pub use serve::serve_per_core;
 pub use store::FeedStore;
 
 /// The feeds service's parts, built once and mounted by `run` or `newswire dev`.
@@ -202,45 +204,8 @@ pub async fn serve(
     let app = feeds.router().merge(health.router());
     tracing::info!(address = %listener.local_addr()?, "feeds listening");
     let listener = listener.into_std()?;
-    tokio::task::spawn_blocking(move || serve_per_core(listener, app, shutdown)).await??;
+    let direct = Some(feeds.state.clone());
+    tokio::task::spawn_blocking(move || serve_per_core(listener, app, direct, shutdown)).await??;
     consumer.await??;
-    Ok(())
-}
-
-/// Serves on one single-threaded runtime per core, each accepting from the same
-/// listening socket, as nginx runs one event loop per worker: a request, above all a
-/// 304, then never crosses threads. Measured on the 304 path against a work-stealing
-/// runtime: 80k → 98k requests/s at 100 connections, 71k → 80k at 1,000 with p99
-/// 53 → 22 ms (BENCHMARKS.md).
-pub fn serve_per_core(
-    listener: std::net::TcpListener,
-    app: axum::Router,
-    shutdown: Shutdown,
-) -> anyhow::Result<()> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let loops: Vec<_> = (0..cores)
-        .map(|i| {
-            let (listener, app, shutdown) = (listener.try_clone()?, app.clone(), shutdown.clone());
-            Ok(std::thread::Builder::new()
-                .name(format!("feeds-http-{i}"))
-                .spawn(move || -> anyhow::Result<()> {
-                    tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()?
-                        .block_on(async move {
-                            let listener = TcpListener::from_std(listener)?;
-                            axum::serve(listener, app)
-                                .with_graceful_shutdown(shutdown.wait())
-                                .await?;
-                            Ok(())
-                        })
-                })?)
-        })
-        .collect::<anyhow::Result<_>>()?;
-    for event_loop in loops {
-        event_loop
-            .join()
-            .map_err(|_| anyhow::anyhow!("a feeds HTTP thread panicked"))??;
-    }
     Ok(())
 }

@@ -77,6 +77,9 @@ async fn named_feeds_and_filters_in_three_formats() {
         ("urgent", true, false),
         ("entity/geonames:1522867", true, false),
         ("entity/kazakhstan", true, false),
+        // Percent-encoded paths and queries mean what they decode to.
+        ("entity/kazakh%73tan", true, false),
+        ("all.EXT?lang=%64e&section=transport", false, true),
         ("all.EXT?lang=ru&section=transport", false, false),
         ("all.EXT?lang=de&section=transport", false, true),
     ] {
@@ -92,6 +95,17 @@ async fn named_feeds_and_filters_in_three_formats() {
             assert_eq!((has(&b, "ru-1"), has(&b, "de-1")), (ru_in, de_in), "{url}");
         }
     }
+    // HEAD (answered by the router) has GET's headers and no body.
+    let url = format!("{}/feeds/all.rss", s.base);
+    let full = get(&url, &[]).await;
+    let head = reqwest::Client::new().head(&url).send().await.unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert_eq!(head.headers()["etag"], full.headers()["etag"]);
+    assert_eq!(
+        head.headers()["content-length"],
+        full.bytes().await.unwrap().len().to_string().as_str()
+    );
+    assert!(head.bytes().await.unwrap().is_empty());
     let r = get(&format!("{}/feeds/nonsense.rss", s.base), &[]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = get(&format!("{}/feeds/all.html", s.base), &[]).await;
@@ -322,12 +336,10 @@ async fn start_with(settings_edit: impl FnOnce(&mut Settings)) -> Server {
     let feeds = Feeds::build(&settings.validated().unwrap());
     let (trigger, stop) = shutdown::channel();
     feeds.spawn_renderer(stop.clone());
-    let app = feeds.router();
-    tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stop.wait())
-            .await
-    });
+    // The service's own serving loop, so feed requests take its direct path.
+    let (app, direct) = (feeds.router(), Some(feeds.state.clone()));
+    let listener = listener.into_std().unwrap();
+    std::thread::spawn(move || newswire_feeds::serve_per_core(listener, app, direct, stop));
     Server {
         base,
         feeds,
