@@ -36,10 +36,14 @@ impl Entry {
         self.status == Status::Usable && self.embargo_until.is_none_or(|t| t <= now)
     }
 
-    /// The instant this version makes the story public: first release, or the embargo.
+    /// The instant this version makes the story public, its place in the archive: its
+    /// embargo, or when this version was written — not only `first_created`, which a
+    /// newsroom may backdate: a story released now but dated before a full archive page
+    /// would otherwise slip onto that page and shift every page after it. Taken from
+    /// the event, not the clock, so replicas replaying the topic place it alike.
     pub fn release_instant(&self) -> DateTime<Utc> {
-        self.embargo_until
-            .map_or(self.first_created, |e| e.max(self.first_created))
+        let written = self.first_created.max(self.version_created);
+        self.embargo_until.map_or(written, |e| e.max(written))
     }
 
     /// Fixed-width little-endian fields, then the facets.

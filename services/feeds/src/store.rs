@@ -779,6 +779,35 @@ mod archive {
     }
 
     #[test]
+    fn a_backdated_story_joins_the_end_and_moves_no_full_page() {
+        let mut s = FeedStore::default();
+        for i in 0..6 {
+            s.apply_at(story(&format!("s{i}"), 1, Status::Usable, i), noon());
+        }
+        let pages = |s: &FeedStore| {
+            (1..=2)
+                .map(|n| ids(&s.archive_page(&all(), n, 3, noon()).unwrap()).join(","))
+                .collect::<Vec<_>>()
+        };
+        let before = pages(&s);
+        // Dated before every story above, written (published) after them.
+        let mut late = story("late", 1, Status::Usable, 0);
+        late.first_created = at("2024-11-28T07:00:00Z");
+        late.version_created = at("2024-11-28T10:00:00Z");
+        s.apply_at(late, noon());
+        assert_eq!(pages(&s), before);
+        for i in 6..8 {
+            s.apply_at(story(&format!("s{i}"), 1, Status::Usable, i), noon());
+        }
+        assert_eq!(pages(&s), before);
+        // It lands on the next page, after the stories written before it.
+        assert_eq!(
+            ids(&s.archive_page(&all(), 3, 3, noon()).unwrap()),
+            ["late", "s7", "s6"]
+        );
+    }
+
+    #[test]
     fn kills_and_corrections_change_a_page_in_place() {
         let mut s = FeedStore::default();
         for i in 0..6 {
