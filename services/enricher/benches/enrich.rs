@@ -10,6 +10,10 @@ use newswire_enricher::{dateline, enrich, language};
 use newswire_shared::Article;
 use std::hint::black_box;
 
+// The allocator the enricher's binaries use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn article(language: &str, opening: &str, sentence: &str) -> Article {
     let mut body = format!("<p>{opening}</p>");
     while body.len() < 3000 {

@@ -9,6 +9,10 @@ use std::io::{BufReader, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// As the enricher's own binary: `newswire enrich` and `dev` run the same entity finding.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Newswire: article events in, feeds, NewsML-G2 and social posts out.
 #[derive(Parser)]
 #[command(version)]
