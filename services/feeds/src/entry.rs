@@ -37,13 +37,14 @@ impl Entry {
     }
 
     /// The instant this version makes the story public, its place in the archive: its
-    /// embargo, or when this version was written — not only `first_created`, which a
-    /// newsroom may backdate: a story released now but dated before a full archive page
-    /// would otherwise slip onto that page and shift every page after it. Taken from
-    /// the event, not the clock, so replicas replaying the topic place it alike.
+    /// embargo, or when this version was written (never before `first_created`: the
+    /// event contract refuses that). Not `first_created`, which a newsroom may
+    /// backdate: a story released now but dated before a full archive page would slip
+    /// onto that page and shift every page after it. Taken from the event, not the
+    /// clock, so replicas replaying the topic place it alike.
     pub fn release_instant(&self) -> DateTime<Utc> {
-        let written = self.first_created.max(self.version_created);
-        self.embargo_until.map_or(written, |e| e.max(written))
+        self.embargo_until
+            .map_or(self.version_created, |e| e.max(self.version_created))
     }
 
     /// Fixed-width little-endian fields, then the facets.

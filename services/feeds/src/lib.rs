@@ -204,8 +204,8 @@ pub async fn serve(
     let app = feeds.router().merge(health.router());
     tracing::info!(address = %listener.local_addr()?, "feeds listening");
     let listener = listener.into_std()?;
-    let direct = Some(feeds.state.clone());
-    tokio::task::spawn_blocking(move || serve_per_core(listener, app, direct, shutdown)).await??;
+    let state = feeds.state.clone();
+    tokio::task::spawn_blocking(move || serve_per_core(listener, app, state, shutdown)).await??;
     consumer.await??;
     Ok(())
 }

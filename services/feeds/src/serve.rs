@@ -17,7 +17,7 @@ use std::pin::Pin;
 use tokio::net::TcpListener;
 
 /// Serves `app` on `listener` until `shutdown`, then lets open requests finish.
-/// With `feeds`, `GET /feeds/...` skips the router: polls are nearly all 304s of a
+/// `GET /feeds/...` skips the router: polls are nearly all 304s of a
 /// few hundred bytes, and the router's share of one (extractors copying the request
 /// headers, a protocol-sniffing connection) kept the 304 rate at 82–87% of nginx's;
 /// without it, 116–120% (BENCHMARKS.md). One loop per core, not a work-stealing
@@ -25,7 +25,7 @@ use tokio::net::TcpListener;
 pub fn serve_per_core(
     listener: std::net::TcpListener,
     app: Router,
-    feeds: Option<FeedsState>,
+    feeds: FeedsState,
     shutdown: Shutdown,
 ) -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -104,7 +104,7 @@ async fn accept(
 
 #[derive(Clone)]
 struct Dispatch {
-    feeds: Option<FeedsState>,
+    feeds: FeedsState,
     app: Router,
 }
 
@@ -116,10 +116,8 @@ impl hyper::service::Service<Request<Incoming>> for Dispatch {
     type Future = Responding;
 
     fn call(&self, request: Request<Incoming>) -> Self::Future {
-        if let Some(feeds) = &self.feeds {
-            if let Some(response) = direct(feeds, &request) {
-                return Box::pin(std::future::ready(Ok(response)));
-            }
+        if let Some(response) = direct(&self.feeds, &request) {
+            return Box::pin(std::future::ready(Ok(response)));
         }
         let mut app = self.app.clone();
         Box::pin(async move { tower_service::Service::call(&mut app, request).await })

@@ -337,9 +337,9 @@ async fn start_with(settings_edit: impl FnOnce(&mut Settings)) -> Server {
     let (trigger, stop) = shutdown::channel();
     feeds.spawn_renderer(stop.clone());
     // The service's own serving loop, so feed requests take its direct path.
-    let (app, direct) = (feeds.router(), Some(feeds.state.clone()));
+    let (app, state) = (feeds.router(), feeds.state.clone());
     let listener = listener.into_std().unwrap();
-    std::thread::spawn(move || newswire_feeds::serve_per_core(listener, app, direct, stop));
+    std::thread::spawn(move || newswire_feeds::serve_per_core(listener, app, state, stop));
     Server {
         base,
         feeds,
