@@ -17,6 +17,7 @@ pub mod inflect;
 mod lexicon;
 mod newnames;
 mod tokens;
+mod traits;
 
 use boilerplate::Paragraph;
 use fold::fold;
