@@ -18,12 +18,12 @@ pub struct Definition {
 pub fn definitions(text: &str, tokens: &[Token<'_>]) -> Vec<Definition> {
     let mut out = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
-        if i == 0 || !is_acronym(t.text) || t.text.chars().count() < 2 {
+        // The brackets first: the cheapest test, and the one most words fail.
+        if i == 0 || !text[t.end..].starts_with(')') {
             continue;
         }
         let before = text[tokens[i - 1].end..t.start].trim();
-        let after = text[t.end..].chars().next();
-        if !before.ends_with('(') || after != Some(')') {
+        if !before.ends_with('(') || !is_acronym(t.text) || t.text.chars().count() < 2 {
             continue;
         }
         let letters: Vec<char> = t

@@ -2,7 +2,7 @@
 //! buttons, copyright and photo credits. Names in them are not the story's entities;
 //! from a credit line only the organisation credited counts.
 
-use super::fold::{fold, is_cjk_char};
+use super::fold::{fold, has_cjk};
 use aho_corasick::AhoCorasick;
 use std::sync::OnceLock;
 
@@ -88,17 +88,20 @@ pub fn classify_folded(paragraph: &str, folded: &str) -> Paragraph {
         return Paragraph::Credit;
     }
     // Menus and link lists: a few words with no sentence in them.
-    // Chinese and Japanese have no spaces: about two characters a word.
-    let words = if text.chars().any(is_cjk_char) {
-        text.chars().count() / 2
-    } else {
-        text.split_whitespace().count()
-    };
     let sentence_end = text
         .chars()
         .next_back()
         .is_some_and(|c| ".!?…\"”»“)。！？」』".contains(c));
-    if words <= 6 && !sentence_end {
+    if sentence_end {
+        return Paragraph::Story;
+    }
+    // Chinese and Japanese have no spaces: about two characters a word.
+    let words = if has_cjk(text) {
+        text.chars().count() / 2
+    } else {
+        text.split_whitespace().count()
+    };
+    if words <= 6 {
         return Paragraph::Furniture;
     }
     Paragraph::Story

@@ -210,66 +210,39 @@ impl Gazetteer {
         let mut candidates: Vec<(Hit, f32)> = Vec::new();
         // Names start with a capital letter (or a character of a script without case)
         // at the start of a word: the longest name from each such place, no search
-        // through the lower-case rest of the text.
-        let mut previous: Option<char> = None;
-        for (start, c) in text.char_indices() {
-            let at_word_start = !previous.is_some_and(is_word_char) || is_cjk_char(c);
-            previous = Some(c);
-            if !at_word_start || !c.is_alphabetic() || c.is_lowercase() {
-                continue;
-            }
-            let Some(m) = self.automaton.find(
-                Input::new(folded)
-                    .span(start..folded.len())
-                    .anchored(Anchored::Yes),
-            ) else {
-                continue;
+        // through the lower-case rest of the text. ASCII is decided byte by byte.
+        let bytes = text.as_bytes();
+        let mut after_word_char = false;
+        let mut start = 0;
+        while start < bytes.len() {
+            let b = bytes[start];
+            let (name_starts_here, width) = if b.is_ascii() {
+                let here = b.is_ascii_uppercase() && !after_word_char;
+                after_word_char = b.is_ascii_alphanumeric();
+                (here, 1)
+            } else {
+                let c = text[start..]
+                    .chars()
+                    .next()
+                    .expect("a character starts here");
+                let at_word_start = !after_word_char || is_cjk_char(c);
+                after_word_char = is_word_char(c);
+                (
+                    at_word_start && c.is_alphabetic() && !c.is_lowercase(),
+                    c.len_utf8(),
+                )
             };
-            let end = m.end();
-            let pattern = m.pattern().as_usize();
-            let written = &text[start..end];
-            if let Some(exact) = &self.exact[pattern] {
-                if written != exact {
-                    continue;
-                }
-            } else if !written.chars().next().is_some_and(|c| !c.is_lowercase()) {
-                continue;
+            if name_starts_here {
+                candidates.extend(self.name_at(text, folded, start, agglutinative));
             }
-            let mut end = end;
-            if !is_cjk(written) && !at_word_bounds(text, start, end) {
-                let word_end = text[end..]
-                    .char_indices()
-                    .find(|(_, c)| !is_word_char(*c))
-                    .map_or(text.len(), |(i, _)| end + i);
-                if agglutinative
-                    && at_word_bounds(text, start, word_end)
-                    && is_agglutinative_suffix(&folded[end..word_end])
-                {
-                    end = word_end;
-                } else {
-                    continue;
-                }
-            }
-            let Some(best) = self.senses[pattern].iter().max_by(|a, b| {
-                let pa = self.entries[a.entry as usize].prior;
-                let pb = self.entries[b.entry as usize].prior;
-                pa.total_cmp(&pb)
-            }) else {
-                continue;
-            };
-            let prior = self.entries[best.entry as usize].prior;
-            candidates.push((
-                Hit {
-                    start,
-                    end,
-                    entry: best.entry,
-                    base: best.base,
-                    surname: best.surname,
-                },
-                prior,
-            ));
+            start += width;
         }
         // Longest first, then the likelier entry; keep what does not overlap a kept hit.
+        // Most stories have no overlapping candidates: then every one is kept.
+        let overlapping = candidates.windows(2).any(|w| w[1].0.start < w[0].0.end);
+        if !overlapping {
+            return candidates.into_iter().map(|(hit, _)| hit).collect();
+        }
         candidates.sort_by(|(a, pa), (b, pb)| {
             (b.end - b.start)
                 .cmp(&(a.end - a.start))
@@ -284,6 +257,60 @@ impl Gazetteer {
         }
         kept.sort_by_key(|h| h.start);
         kept
+    }
+
+    /// The longest known name written from byte `start` on, with its prior.
+    fn name_at(
+        &self,
+        text: &str,
+        folded: &str,
+        start: usize,
+        agglutinative: bool,
+    ) -> Option<(Hit, f32)> {
+        let m = self.automaton.find(
+            Input::new(folded)
+                .span(start..folded.len())
+                .anchored(Anchored::Yes),
+        )?;
+        let pattern = m.pattern().as_usize();
+        let written = &text[start..m.end()];
+        if let Some(exact) = &self.exact[pattern] {
+            if written != exact {
+                return None;
+            }
+        } else if written.chars().next().is_none_or(char::is_lowercase) {
+            return None;
+        }
+        let mut end = m.end();
+        if !is_cjk(written) && !at_word_bounds(text, start, end) {
+            let word_end = text[end..]
+                .char_indices()
+                .find(|(_, c)| !is_word_char(*c))
+                .map_or(text.len(), |(i, _)| end + i);
+            if agglutinative
+                && at_word_bounds(text, start, word_end)
+                && is_agglutinative_suffix(&folded[end..word_end])
+            {
+                end = word_end;
+            } else {
+                return None;
+            }
+        }
+        let best = self.senses[pattern].iter().max_by(|a, b| {
+            let pa = self.entries[a.entry as usize].prior;
+            let pb = self.entries[b.entry as usize].prior;
+            pa.total_cmp(&pb)
+        })?;
+        Some((
+            Hit {
+                start,
+                end,
+                entry: best.entry,
+                base: best.base,
+                surname: best.surname,
+            },
+            self.entries[best.entry as usize].prior,
+        ))
     }
 
     pub fn base(&'static self, hit: &Hit) -> &'static str {

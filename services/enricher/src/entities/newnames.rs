@@ -4,7 +4,7 @@
 //! ("Jane Doe said"), and organisations and places named by what they are ("Ministry
 //! of Foreign Affairs", "Palace of Independence", "Министерство обороны").
 
-use super::fold::{is_cjk_char, starts_cyrillic};
+use super::fold::{has_cjk, starts_cyrillic};
 use super::inflect::is_acronym;
 use super::lexicon::NOT_ACRONYM_NAMES;
 use super::tokens::Token;
@@ -57,7 +57,7 @@ pub fn find(text: &str, tokens: &[Token<'_>], known: &[bool], usable: &[bool]) -
     people_by_said(&story, &mut found);
     organisations_and_places(&story, &mut found);
     organisations_by_kind(&story, &mut found);
-    if text.chars().any(is_cjk_char) {
+    if has_cjk(text) {
         found.extend(chinese_people(text));
     }
     // Where two overlap, the one starting first, then the longer, then what the words

@@ -54,13 +54,40 @@ pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
             start,
             end,
             capitalised: c.is_uppercase() || !c.is_lowercase() && !c.is_numeric(),
-            after_break: between
-                .chars()
-                .any(|b| ".,;:!?()[]{}\"“”«»„\n—–|/".contains(b)),
+            after_break: between.chars().any(ends_a_name),
         });
         last_end = end;
     }
     tokens
+}
+
+/// Punctuation that ends a name: `.`, `,`, `;`, `:`, brackets, quotes, a line break.
+fn ends_a_name(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '"'
+            | '“'
+            | '”'
+            | '«'
+            | '»'
+            | '„'
+            | '\n'
+            | '—'
+            | '–'
+            | '|'
+            | '/'
+    )
 }
 
 #[cfg(test)]
