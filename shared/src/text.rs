@@ -9,6 +9,15 @@ const MAX_TAG_CHARS: usize = 64;
 /// The body's paragraphs as plain text: tags dropped, the usual entities decoded,
 /// white space collapsed. Posts are plain text; the network adds its own markup.
 pub fn paragraphs(html: &str) -> Vec<String> {
+    plain_text(html)
+        .split("\n\n")
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The text of `html` with its tags dropped; block-level tags become blank lines.
+fn without_tags(html: &str) -> String {
     const BLOCKS: [&str; 10] = [
         "p",
         "br",
@@ -40,21 +49,49 @@ pub fn paragraphs(html: &str) -> Vec<String> {
         rest = &rest[open + close + 1..];
     }
     text.push_str(rest);
-    let text = decode_entities(&text);
-    let mut out = Vec::new();
-    for block in text.split("\n\n") {
-        let mut p = String::with_capacity(block.len());
-        for word in block.split_whitespace() {
-            if !p.is_empty() {
-                p.push(' ');
+    text
+}
+
+/// Appends the words of `block` (as `split_whitespace` finds them) joined by single
+/// spaces. Every story passes through here, so ASCII is decided without decoding.
+fn push_words(out: &mut String, block: &str) {
+    let space_at = |i: usize| -> (bool, usize) {
+        let b = block.as_bytes()[i];
+        if b.is_ascii() {
+            // `char::is_whitespace` in ASCII: also the vertical tab `u8` leaves out.
+            (matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1)
+        } else {
+            let c = block[i..].chars().next().expect("a character starts here");
+            (c.is_whitespace(), c.len_utf8())
+        }
+    };
+    let mut i = 0;
+    let mut first = true;
+    loop {
+        while i < block.len() {
+            let (space, width) = space_at(i);
+            if !space {
+                break;
             }
-            p.push_str(word);
+            i += width;
         }
-        if !p.is_empty() {
-            out.push(p);
+        if i == block.len() {
+            return;
         }
+        let start = i;
+        while i < block.len() {
+            let (space, width) = space_at(i);
+            if space {
+                break;
+            }
+            i += width;
+        }
+        if !first {
+            out.push(' ');
+        }
+        out.push_str(&block[start..i]);
+        first = false;
     }
-    out
 }
 
 /// Decodes the entities a news body uses (`&amp;`, `&lt;`, `&nbsp;`, numeric ones) in
@@ -102,7 +139,20 @@ pub fn decode_entities(s: &str) -> String {
 
 /// The body as one plain-text string, paragraphs separated by a blank line.
 pub fn plain_text(html: &str) -> String {
-    paragraphs(html).join("\n\n")
+    let text = decode_entities(&without_tags(html));
+    let mut out = String::with_capacity(text.len());
+    for block in text.split("\n\n") {
+        let before = out.len();
+        if before > 0 {
+            out.push_str("\n\n");
+        }
+        let words_at = out.len();
+        push_words(&mut out, block);
+        if out.len() == words_at {
+            out.truncate(before); // an empty paragraph
+        }
+    }
+    out
 }
 
 /// `Aleksandr Lukashenko` → `AleksandrLukashenko`, `Collective Security Treaty
@@ -139,6 +189,27 @@ mod tests {
             paragraphs("<p>One &amp; <b>two</b></p><p>Three<br>four</p>"),
             vec!["One & two", "Three", "four"]
         );
+    }
+
+    #[test]
+    fn white_space_collapses_as_split_whitespace_finds_it() {
+        let reference = |html: &str| {
+            decode_entities(&without_tags(html))
+                .split("\n\n")
+                .map(|b| b.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        };
+        for html in [
+            "<p> One\ttwo \r\n three\u{0B}four </p>",
+            "<p>МИНСК,\u{00A0}28&nbsp;ноября —\u{3000}текст</p><p>  </p><div></div><p>x</p>",
+            "plain\n\n\n\ntext\u{2009}with\u{202F}spaces\u{0085}and\u{1680}more\u{2028}",
+            "",
+            "<br><br>",
+        ] {
+            assert_eq!(plain_text(html), reference(html), "{html:?}");
+        }
     }
 
     #[test]

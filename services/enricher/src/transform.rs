@@ -1,5 +1,5 @@
 use crate::dateline;
-use crate::entities::{self, KnownNames};
+use crate::entities::{self, fold::fold, KnownNames};
 use crate::language::{identify, Identified};
 use crate::subjects::SubjectRules;
 use newswire_shared::article::{Enrichment, ParsedDateline};
@@ -23,8 +23,9 @@ pub fn enrich(mut article: Article) -> Article {
         .find(|p| entities::is_story_paragraph(p))
         .unwrap_or_default();
     let text = entities::mention_text(&article.headline, &body);
-    let found = entities::find(&text, &language.tag);
-    let subjects = SubjectRules::get().assign(&text, &language.tag);
+    let folded = fold(&text);
+    let found = entities::find_folded(&text, &folded, &language.tag);
+    let subjects = SubjectRules::get().assign_folded(&text, &folded, &language.tag);
     let dateline = dateline::parse(opening, article.first_created)
         .map(|d| ParsedDateline {
             place_id: place_id(&d.place),

@@ -53,15 +53,19 @@ struct Span {
 
 /// Entities of the text, most salient first. `language` is the story's BCP 47 tag.
 pub fn find(text: &str, language: &str) -> Vec<Entity> {
+    find_folded(text, &fold(text), language)
+}
+
+/// `find` with the text already folded (`fold(text)`, same byte offsets).
+pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
     let gazetteer = Gazetteer::get();
-    let folded = fold(text);
-    let paragraphs = paragraphs(text, &folded);
+    let paragraphs = paragraphs(text, folded);
     let paragraph_of = |byte: usize| -> &(usize, usize, Paragraph) {
         let i = paragraphs.partition_point(|p| p.1 <= byte);
         &paragraphs[i.min(paragraphs.len() - 1)]
     };
     let hits: Vec<Hit> = gazetteer
-        .find(text, &folded, matches!(primary(language), "kk" | "ky"))
+        .find(text, folded, matches!(primary(language), "kk" | "ky"))
         .into_iter()
         .filter(|h| match paragraph_of(h.start).2 {
             Paragraph::Story => true,
@@ -69,7 +73,7 @@ pub fn find(text: &str, language: &str) -> Vec<Entity> {
             Paragraph::Furniture => false,
         })
         .collect();
-    let tokens = tokens::tokenize(text, &folded);
+    let tokens = tokens::tokenize(text, folded);
     // Hits and tokens are both in text order: one sweep marks the tokens hits cover.
     let mut known = vec![false; tokens.len()];
     let mut h = 0;
@@ -82,9 +86,16 @@ pub fn find(text: &str, language: &str) -> Vec<Entity> {
             .take_while(|hit| hit.start < t.end)
             .any(|hit| t.start < hit.end);
     }
+    // Tokens and paragraphs are both in text order: one sweep.
+    let mut p = 0;
     let usable: Vec<bool> = tokens
         .iter()
-        .map(|t| paragraph_of(t.start).2 == Paragraph::Story)
+        .map(|t| {
+            while p + 1 < paragraphs.len() && paragraphs[p].1 <= t.start {
+                p += 1;
+            }
+            paragraphs[p].2 == Paragraph::Story
+        })
         .collect();
 
     let mut spans: Vec<Span> = hits
@@ -416,17 +427,31 @@ fn script_of_text(text: &str) -> Script {
 
 /// Byte offset → character offset.
 fn char_offsets(text: &str) -> impl Fn(usize) -> u32 + '_ {
-    // ASCII text (most English copy): bytes are characters.
-    let starts: Vec<usize> = if text.is_ascii() {
-        Vec::new()
-    } else {
-        text.char_indices().map(|(i, _)| i).collect()
-    };
-    move |byte| {
-        if starts.is_empty() {
-            byte as u32
-        } else {
-            starts.partition_point(|&b| b < byte) as u32
+    // A character's offset is its byte offset less the continuation bytes before it;
+    // those are few in Latin-script copy (a dash, a quote), so only they are listed.
+    let bytes = text.as_bytes();
+    let mut continuations: Vec<u32> = Vec::new();
+    let mut i = 0;
+    while let Some(skip) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        let lead = i + skip;
+        let width = text[lead..].chars().next().map_or(1, char::len_utf8);
+        continuations.extend((lead + 1..lead + width).map(|c| c as u32));
+        i = lead + width;
+    }
+    move |byte| byte as u32 - continuations.partition_point(|&c| (c as usize) < byte) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn character_offsets_count_characters() {
+        let text = "MINSK — Минск, 北京 and «Zürich»";
+        let char_at = char_offsets(text);
+        for (n, (byte, _)) in text.char_indices().enumerate() {
+            assert_eq!(char_at(byte) as usize, n, "at byte {byte}");
         }
+        assert_eq!(char_at(text.len()) as usize, text.chars().count());
     }
 }

@@ -20,26 +20,28 @@ pub struct Token<'a> {
 /// (`Kassym-Jomart`, `O'Neill`, `Tajik-Afghan`).
 /// `folded` is `fold(text)`.
 pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(text.len() / 6);
     let mut last_end = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while i < text.len() {
+        let c = char_at(text, i);
         if !is_word_char(c) {
+            i += c.len_utf8();
             continue;
         }
         let start = i;
         let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = chars.peek() {
+        while end < text.len() {
+            let d = char_at(text, end);
             if is_word_char(d) {
-                end = j + d.len_utf8();
-                chars.next();
+                end += d.len_utf8();
             } else if matches!(d, '-' | '\'' | '’') {
                 // Joined only when a letter follows, and not after an elided article
                 // (`l'Élysée`, `d'Orano` are two words).
-                let mut ahead = text[j + d.len_utf8()..].chars();
-                let elided = d != '-' && text[start..j].chars().count() == 1;
-                if !elided && ahead.next().is_some_and(is_word_char) {
-                    chars.next();
+                let after = end + d.len_utf8();
+                let elided = d != '-' && text[start..end].chars().count() == 1;
+                if !elided && after < text.len() && is_word_char(char_at(text, after)) {
+                    end = after;
                 } else {
                     break;
                 }
@@ -54,11 +56,26 @@ pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
             start,
             end,
             capitalised: c.is_uppercase() || !c.is_lowercase() && !c.is_numeric(),
-            after_break: between.chars().any(ends_a_name),
+            after_break: if between.is_ascii() {
+                between.bytes().any(|b| ends_a_name(b as char))
+            } else {
+                between.chars().any(ends_a_name)
+            },
         });
         last_end = end;
+        i = end;
     }
     tokens
+}
+
+/// The character at byte `i` (a character boundary); ASCII without decoding.
+fn char_at(text: &str, i: usize) -> char {
+    let b = text.as_bytes()[i];
+    if b.is_ascii() {
+        b as char
+    } else {
+        text[i..].chars().next().expect("a character starts here")
+    }
 }
 
 /// Punctuation that ends a name: `.`, `,`, `;`, `:`, brackets, quotes, a line break.

@@ -157,18 +157,22 @@ pub fn of_token(t: &Token<'_>) -> Traits {
     let lexicon = lexicon();
     let f = t.folded;
     let mut bits = lexicon.words.get(f).copied().unwrap_or(0);
-    if OFFICE_ENDINGS
-        .iter()
-        .any(|o| f.len() > o.len() && f.ends_with(o))
+    // Every office ending and federal prefix + suffix is longer than most words.
+    let long = f.len() > 8;
+    if long
+        && OFFICE_ENDINGS
+            .iter()
+            .any(|o| f.len() > o.len() && f.ends_with(o))
     {
         bits |= OFFICE;
     }
     if f.ends_with("'s") || f.ends_with("’s") {
         bits |= POSSESSIVE;
     }
-    if ["bundes", "kanzler", "staats", "landes"]
-        .iter()
-        .any(|p| f.starts_with(p))
+    if long
+        && ["bundes", "kanzler", "staats", "landes"]
+            .iter()
+            .any(|p| f.starts_with(p))
         && [
             "polizei",
             "amt",
