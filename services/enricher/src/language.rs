@@ -67,7 +67,7 @@ pub fn identify(text: &str) -> Option<Identified> {
         return sure("ja", s.kana + s.han);
     }
     if s.han > s.letters / 2 {
-        return read_until_sure(text)
+        return cld2_identify(text)
             .filter(|i| i.tag.starts_with("zh"))
             .or_else(|| sure("zh", s.han));
     }
@@ -84,7 +84,7 @@ pub fn identify(text: &str) -> Option<Identified> {
         if let Some(tag) = cyrillic_by_letters(text, s.cyrillic) {
             return sure(tag, s.cyrillic);
         }
-        return read_until_sure(text)
+        return cld2_identify(text)
             .filter(|i| {
                 matches!(
                     i.tag.as_str(),
@@ -107,9 +107,9 @@ pub fn identify(text: &str) -> Option<Identified> {
         String::new()
     };
     let found = if common.chars().filter(|c| c.is_alphabetic()).count() >= 80 {
-        read_until_sure(&common).or_else(|| read_until_sure(text))?
+        cld2_identify(&common).or_else(|| cld2_identify(text))?
     } else {
-        read_until_sure(text)?
+        cld2_identify(text)?
     };
     if s.latin > s.letters / 2 && matches!(found.tag.as_str(), "hr" | "bs" | "sr") {
         return Some(Identified {
@@ -234,29 +234,6 @@ fn serbian_latin(text: &str) -> bool {
         "riječ", "dijete", "djeca", "cijel", "hrvatsk",
     ]);
     serbian > croatian
-}
-
-/// How much CLD2 reads first; the rest only when that leaves it unsure.
-const FIRST_READ_BYTES: usize = 320;
-
-/// CLD2's answer, from the first few hundred bytes when those settle it (reliable and
-/// at least 90% one language): CLD2 costs about 30 ns a byte, and the opening of a
-/// story says what language it is in as well as the whole does.
-fn read_until_sure(text: &str) -> Option<Identified> {
-    if text.len() > FIRST_READ_BYTES * 3 / 2 {
-        let mut cut = FIRST_READ_BYTES;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        // Whole words only: a word cut in half reads as another language's.
-        let first = text[..cut]
-            .rfind(char::is_whitespace)
-            .map_or(&text[..cut], |space| &text[..space]);
-        if let Some(found) = cld2_identify(first).filter(|f| f.confidence >= 0.9) {
-            return Some(found);
-        }
-    }
-    cld2_identify(text)
 }
 
 /// CLD2's answer with its own code names mapped to BCP 47 (`iw` → `he`…).

@@ -207,11 +207,11 @@ impl Gazetteer {
     /// With `agglutinative` (Kazakh, Kyrgyz), a name may run on into a case suffix
     /// (`Астанада`); the hit then covers the whole word.
     pub fn find(&self, text: &str, folded: &str, agglutinative: bool) -> Vec<Hit> {
-        let mut candidates: Vec<(Hit, f32)> = Vec::new();
         // Names start with a capital letter (or a character of a script without case)
         // at the start of a word: the longest name from each such place, no search
         // through the lower-case rest of the text. ASCII is decided byte by byte.
         let bytes = text.as_bytes();
+        let mut starts = Vec::new();
         let mut after_word_char = false;
         let mut start = 0;
         while start < bytes.len() {
@@ -233,10 +233,26 @@ impl Gazetteer {
                 )
             };
             if name_starts_here {
-                candidates.extend(self.name_at(text, folded, start, agglutinative));
+                starts.push(start);
             }
             start += width;
         }
+        self.find_at(text, folded, starts, agglutinative)
+    }
+
+    /// `find`, given where names can start (in text order): where `find` would look.
+    /// A caller that has the words already knows these without a scan of its own.
+    pub fn find_at(
+        &self,
+        text: &str,
+        folded: &str,
+        starts: impl IntoIterator<Item = usize>,
+        agglutinative: bool,
+    ) -> Vec<Hit> {
+        let mut candidates: Vec<(Hit, f32)> = starts
+            .into_iter()
+            .filter_map(|start| self.name_at(text, folded, start, agglutinative))
+            .collect();
         // Longest first, then the likelier entry; keep what does not overlap a kept hit.
         // Most stories have no overlapping candidates: then every one is kept.
         let overlapping = candidates.windows(2).any(|w| w[1].0.start < w[0].0.end);

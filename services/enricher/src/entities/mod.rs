@@ -64,8 +64,10 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
         let i = paragraphs.partition_point(|p| p.1 <= byte);
         &paragraphs[i.min(paragraphs.len() - 1)]
     };
+    let tokens = tokens::tokenize(text, folded);
+    let agglutinative = matches!(primary(language), "kk" | "ky");
     let hits: Vec<Hit> = gazetteer
-        .find(text, folded, matches!(primary(language), "kk" | "ky"))
+        .find_at(text, folded, tokens::name_starts(&tokens), agglutinative)
         .into_iter()
         .filter(|h| match paragraph_of(h.start).2 {
             Paragraph::Story => true,
@@ -73,7 +75,6 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
             Paragraph::Furniture => false,
         })
         .collect();
-    let tokens = tokens::tokenize(text, folded);
     // Hits and tokens are both in text order: one sweep marks the tokens hits cover.
     let mut known = vec![false; tokens.len()];
     let mut h = 0;
@@ -453,5 +454,25 @@ mod tests {
             assert_eq!(char_at(byte) as usize, n, "at byte {byte}");
         }
         assert_eq!(char_at(text.len()) as usize, text.chars().count());
+    }
+
+    #[test]
+    fn names_start_where_the_gazetteer_would_look() {
+        let gazetteer = Gazetteer::get();
+        for text in [
+            "Kassym-Jomart Tokayev met O'Neill in l'Élysée; «Минск»—Астанада, 北京和上海.",
+            "MINSK, 28 November (BelTA) — Ruslan Ryzhenkov’s talks with Volfovich-Smith",
+            "Усць-Луга, Брэсцкай вобласці, Türkiye's İstanbul, ソウルと서울",
+        ] {
+            let folded = fold(text);
+            let tokens = tokens::tokenize(text, &folded);
+            for agglutinative in [false, true] {
+                assert_eq!(
+                    gazetteer.find_at(text, &folded, tokens::name_starts(&tokens), agglutinative),
+                    gazetteer.find(text, &folded, agglutinative),
+                    "{text}"
+                );
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Words with their byte spans, and what a name finder needs to know about each.
 
+use super::fold::is_cjk_char;
 use super::gazetteer::is_word_char;
 
 #[derive(Debug, Clone)]
@@ -66,6 +67,32 @@ pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
         i = end;
     }
     tokens
+}
+
+/// Where a known name may start inside the words, in text order: the start of a
+/// word, of each part of a joined one (`Kassym-Jomart`, `O'Neill`), and every Han,
+/// kana or hangul character — if it is a capital letter or a letter without case.
+/// The same places `Gazetteer::find` finds by scanning the text.
+pub fn name_starts(tokens: &[Token<'_>]) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(tokens.len() / 2);
+    for t in tokens {
+        // Most words: ASCII letters and digits only, a name only if capitalised.
+        if t.text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            if t.text.as_bytes()[0].is_ascii_uppercase() {
+                starts.push(t.start);
+            }
+            continue;
+        }
+        let mut after_joiner = true;
+        for (i, c) in t.text.char_indices() {
+            let start = after_joiner || is_cjk_char(c);
+            after_joiner = matches!(c, '-' | '\'' | '’');
+            if start && c.is_alphabetic() && !c.is_lowercase() {
+                starts.push(t.start + i);
+            }
+        }
+    }
+    starts
 }
 
 /// The character at byte `i` (a character boundary); ASCII without decoding.
