@@ -1,6 +1,6 @@
 use crate::dateline;
 use crate::entities::{self, fold::fold, KnownNames};
-use crate::language::{identify, Identified};
+use crate::language::{close_relatives, identify, Identified};
 use crate::subjects::SubjectRules;
 use newswire_shared::article::{Enrichment, ParsedDateline};
 use newswire_shared::cloudevents::{types, CloudEvent};
@@ -16,6 +16,12 @@ pub fn enrich(mut article: Article) -> Article {
     let language = body_language(&article, &body);
     let headline_language = identify(&article.headline)
         .filter(|h| h.confidence >= 0.5 && primary(&h.tag) != primary(&language.tag))
+        // A dozen words are too few for CLD2 to tell close languages apart (Spanish
+        // headlines read as Galician or Occitan): a close relative of the body's
+        // language, or words the body uses too, are the body's language.
+        .filter(|h| {
+            !close_relatives(&h.tag, &language.tag) && !words_mostly_in(&article.headline, &body)
+        })
         .map(|h| h.tag);
     // The story's first paragraph: a scraped page may open with its menus.
     let opening = body
@@ -60,7 +66,8 @@ pub fn enrich(mut article: Article) -> Article {
 /// trusted: a confident finding wins over it.
 fn body_language(article: &Article, body: &str) -> Identified {
     let mut text = String::with_capacity(body.len() + 256);
-    let letters = body.chars().filter(|c| c.is_alphabetic()).count();
+    // Only whether there are 200 letters matters: stop counting there.
+    let letters = body.chars().filter(|c| c.is_alphabetic()).take(200).count();
     if letters < 200 {
         text.push_str(&article.headline);
         text.push('\n');
@@ -99,6 +106,24 @@ fn body_language(article: &Article, body: &str) -> Identified {
             confidence: 0.0,
         },
     }
+}
+
+/// Most of the lower-case words of `headline` (at least two) occur in `body`. Names
+/// are left out: they are the same in every language.
+fn words_mostly_in(headline: &str, body: &str) -> bool {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+            .map(str::to_string)
+            .collect()
+    };
+    let in_headline = words(headline);
+    if in_headline.len() < 2 {
+        return false;
+    }
+    let in_body: foldhash::HashSet<String> = words(body).into_iter().collect();
+    let shared = in_headline.iter().filter(|w| in_body.contains(*w)).count();
+    shared * 3 >= in_headline.len() * 2
 }
 
 /// The GeoNames id of a dateline's place, when the gazetteer knows it as a place.

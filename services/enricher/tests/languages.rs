@@ -84,3 +84,32 @@ fn a_headline_in_another_language_is_tagged() {
     assert_eq!(e.language, "en");
     assert_eq!(e.headline_language.as_deref(), Some("ru"));
 }
+
+#[test]
+fn a_headline_in_the_bodys_language_is_not_tagged_as_a_close_relative() {
+    // CLD2 alone reads both headlines as Galician or Occitan.
+    for headline in [
+        "Valencia refuerza las defensas contra las inundaciones",
+        "La selección vence por dos goles y se clasifica para la final",
+    ] {
+        let mut a = samples().remove(0);
+        a.headline = headline.into();
+        a.body = format!(
+            "<p>{}</p>",
+            TEXTS.iter().find(|(t, _)| *t == "es").unwrap().1
+        );
+        a.language = None;
+        let e = enrich(a).enrichment.unwrap();
+        assert_eq!(e.language, "es");
+        assert_eq!(e.headline_language, None, "{headline}");
+    }
+}
+
+#[test]
+fn a_headline_in_another_latin_script_language_is_tagged() {
+    let mut a = samples().remove(0);
+    a.headline = "Die Regierung beschließt den Haushalt für das kommende Jahr".into();
+    let e = enrich(a).enrichment.unwrap();
+    assert_eq!(e.language, "en");
+    assert_eq!(e.headline_language.as_deref(), Some("de"));
+}

@@ -21,10 +21,16 @@ pub struct Token<'a> {
 /// (`Kassym-Jomart`, `O'Neill`, `Tajik-Afghan`).
 /// `folded` is `fold(text)`.
 pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
+    let bytes = text.as_bytes();
     let mut tokens = Vec::with_capacity(text.len() / 6);
     let mut last_end = 0;
     let mut i = 0;
     while i < text.len() {
+        // ASCII is decided by its byte: most of the text in most stories.
+        if bytes[i].is_ascii() && !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
         let c = char_at(text, i);
         if !is_word_char(c) {
             i += c.len_utf8();
@@ -33,6 +39,14 @@ pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
         let start = i;
         let mut end = i + c.len_utf8();
         while end < text.len() {
+            let b = bytes[end];
+            if b.is_ascii_alphanumeric() {
+                end += 1;
+                continue;
+            }
+            if b.is_ascii() && !matches!(b, b'-' | b'\'') {
+                break;
+            }
             let d = char_at(text, end);
             if is_word_char(d) {
                 end += d.len_utf8();
