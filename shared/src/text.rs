@@ -55,6 +55,11 @@ fn without_tags(html: &str) -> String {
 /// Appends the words of `block` (as `split_whitespace` finds them) joined by single
 /// spaces. Every story passes through here, so ASCII is decided without decoding.
 fn push_words(out: &mut String, block: &str) {
+    // Most paragraphs are written that way already: one copy, no walk word by word.
+    if is_collapsed(block.as_bytes()) {
+        out.push_str(block);
+        return;
+    }
     let space_at = |i: usize| -> (bool, usize) {
         let b = block.as_bytes()[i];
         if b.is_ascii() {
@@ -92,6 +97,51 @@ fn push_words(out: &mut String, block: &str) {
         out.push_str(&block[start..i]);
         first = false;
     }
+}
+
+/// `block` has no white space but single ASCII spaces between words: no space at
+/// either end, no two together, no tab or line break, none of Unicode's other spaces.
+fn is_collapsed(block: &[u8]) -> bool {
+    if block.first() == Some(&b' ') || block.last() == Some(&b' ') {
+        return false;
+    }
+    // Printable ASCII (most English paragraphs): only two spaces together could be
+    // wrong. Both tests read every byte without an early exit, which vectorises.
+    let printable = block
+        .iter()
+        .fold(true, |ok, &b| ok & (0x20..0x7F).contains(&b));
+    if printable {
+        let doubled = block
+            .iter()
+            .zip(block.iter().skip(1))
+            .fold(false, |any, (&a, &b)| any | (a == b' ' && b == b' '));
+        return !doubled;
+    }
+    let mut prev_space = false;
+    for (i, &b) in block.iter().enumerate() {
+        let space = b == b' ';
+        if space && prev_space
+            || matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+            || b >= 0xC2 && unicode_space_at(&block[i..])
+        {
+            return false;
+        }
+        prev_space = space;
+    }
+    true
+}
+
+/// `bytes` starts with a white-space character outside ASCII (U+0085, U+00A0,
+/// U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+fn unicode_space_at(bytes: &[u8]) -> bool {
+    matches!(
+        bytes,
+        [0xC2, 0x85 | 0xA0, ..]
+            | [0xE1, 0x9A, 0x80, ..]
+            | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+            | [0xE2, 0x81, 0x9F, ..]
+            | [0xE3, 0x80, 0x80, ..]
+    )
 }
 
 /// Decodes the entities a news body uses (`&amp;`, `&lt;`, `&nbsp;`, numeric ones) in
@@ -139,7 +189,12 @@ pub fn decode_entities(s: &str) -> String {
 
 /// The body as one plain-text string, paragraphs separated by a blank line.
 pub fn plain_text(html: &str) -> String {
-    let text = decode_entities(&without_tags(html));
+    let tagless = without_tags(html);
+    let text = if tagless.contains('&') {
+        decode_entities(&tagless)
+    } else {
+        tagless
+    };
     let mut out = String::with_capacity(text.len());
     for block in text.split("\n\n") {
         let before = out.len();
@@ -207,8 +262,27 @@ mod tests {
             "plain\n\n\n\ntext\u{2009}with\u{202F}spaces\u{0085}and\u{1680}more\u{2028}",
             "",
             "<br><br>",
+            "<p>Plain words — with “quotes”, «guillemets» and Минск</p><p>two  spaces </p>",
+            "<p>plain  ASCII</p><p>plain ASCII</p><p>plain\u{7F}ASCII</p>",
         ] {
             assert_eq!(plain_text(html), reference(html), "{html:?}");
+        }
+    }
+
+    #[test]
+    fn unicode_spaces_are_recognised_by_their_bytes() {
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii())
+        {
+            let mut buf = [0; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(
+                unicode_space_at(bytes),
+                c.is_whitespace(),
+                "U+{:04X}",
+                c as u32
+            );
         }
     }
 
