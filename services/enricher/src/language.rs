@@ -33,7 +33,11 @@ struct Scripts {
 
 fn scripts(text: &str) -> Scripts {
     let mut s = Scripts::default();
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
+    // ASCII letters counted by their bytes; only other characters decoded.
+    let ascii_letters = text.bytes().filter(u8::is_ascii_alphabetic).count();
+    s.letters = ascii_letters;
+    s.latin = ascii_letters;
+    for c in text.chars().filter(|c| !c.is_ascii() && c.is_alphabetic()) {
         s.letters += 1;
         match c as u32 {
             0x0041..=0x024F | 0x1E00..=0x1EFF => s.latin += 1,

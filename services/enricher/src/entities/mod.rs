@@ -187,7 +187,11 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
             let named_like = |s: &Span| {
                 s.start == f.start && s.end == f.end && f.entity_type == EntityType::Organization
             };
-            spans.retain(|s| !(is_place(s) && (swallows(s) || named_like(s))));
+            let absorbed = |s: &Span| is_place(s) && (swallows(s) || named_like(s));
+            // Usually nothing is: looking costs less than rewriting the list.
+            if spans.iter().any(absorbed) {
+                spans.retain(|s| !absorbed(s));
+            }
             spans.push(Span {
                 start: f.start,
                 end: f.end,

@@ -248,7 +248,8 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         }
         // Upper-case names: an organisation unless the story's dateline or a common
         // abbreviation.
-        if is_acronym(t.text)
+        if t.capitalised
+            && is_acronym(t.text)
             && t.text.chars().filter(|c| c.is_uppercase()).count() >= 2
             && t.text
                 .chars()
