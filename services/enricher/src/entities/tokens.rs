@@ -15,6 +15,8 @@ pub struct Token<'a> {
     /// What stands between the previous word and this one contains punctuation that
     /// ends a name (`.`, `,`, `;`, `:`, brackets, quotes, a line break).
     pub after_break: bool,
+    /// Only ASCII letters and digits (most words of most stories).
+    pub ascii_alphanumeric: bool,
 }
 
 /// Words: letters and digits, joined by inner hyphens and apostrophes
@@ -38,6 +40,7 @@ pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
         }
         let start = i;
         let mut end = i + c.len_utf8();
+        let mut ascii_alphanumeric = c.is_ascii();
         while end < text.len() {
             let b = bytes[end];
             if b.is_ascii_alphanumeric() {
@@ -49,6 +52,7 @@ pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
             }
             let d = char_at(text, end);
             if is_word_char(d) {
+                ascii_alphanumeric = false;
                 end += d.len_utf8();
             } else if matches!(d, '-' | '\'' | '’') {
                 // Joined only when a letter follows, and not after an elided article
@@ -56,6 +60,7 @@ pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
                 let after = end + d.len_utf8();
                 let elided = d != '-' && text[start..end].chars().count() == 1;
                 if !elided && after < text.len() && is_word_char(char_at(text, after)) {
+                    ascii_alphanumeric = false;
                     end = after;
                 } else {
                     break;
@@ -76,6 +81,7 @@ pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
             } else {
                 between.chars().any(ends_a_name)
             },
+            ascii_alphanumeric,
         });
         last_end = end;
         i = end;
@@ -91,7 +97,7 @@ pub fn name_starts(tokens: &[Token<'_>]) -> Vec<usize> {
     let mut starts = Vec::with_capacity(tokens.len() / 2);
     for t in tokens {
         // Most words: ASCII letters and digits only, a name only if capitalised.
-        if t.text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if t.ascii_alphanumeric {
             if t.text.as_bytes()[0].is_ascii_uppercase() {
                 starts.push(t.start);
             }
@@ -164,5 +170,15 @@ mod tests {
         );
         assert!(t[3].after_break && !t[2].after_break && t[4].after_break);
         assert!(t[1].capitalised && !t[3].capitalised);
+    }
+
+    #[test]
+    fn plain_ascii_words_are_marked() {
+        let text = "Minsk- Kassym-Jomart O'Neill Zürich 2024 talks—Minsk";
+        let folded = super::super::fold::fold(text);
+        for t in tokenize(text, &folded) {
+            let plain = t.text.bytes().all(|b| b.is_ascii_alphanumeric());
+            assert_eq!(t.ascii_alphanumeric, plain, "{}", t.text);
+        }
     }
 }

@@ -153,6 +153,18 @@ pub fn of_tokens(tokens: &[Token<'_>]) -> Vec<Traits> {
     tokens.iter().map(of_token).collect()
 }
 
+/// Starts with a letter, has at most three capitals, is not Chinese or Japanese.
+fn written_like_a_name(t: &Token<'_>) -> bool {
+    if t.ascii_alphanumeric {
+        t.text.as_bytes()[0].is_ascii_alphabetic()
+            && t.text.bytes().filter(u8::is_ascii_uppercase).count() <= 3
+    } else {
+        t.text.chars().next().is_some_and(char::is_alphabetic)
+            && t.text.chars().filter(|c| c.is_uppercase()).count() <= 3
+            && !is_cjk(t.text)
+    }
+}
+
 pub fn of_token(t: &Token<'_>) -> Traits {
     let lexicon = lexicon();
     let f = t.folded;
@@ -200,15 +212,13 @@ pub fn of_token(t: &Token<'_>) -> Traits {
         }
     }
     // Every ending it checks is Cyrillic: an ASCII word is never one.
-    if !f.is_ascii() && cyrillic_name_word(f, stems & (ORG_WORD | PLACE_STEM) != 0) {
+    if !t.ascii_alphanumeric
+        && !f.is_ascii()
+        && cyrillic_name_word(f, stems & (ORG_WORD | PLACE_STEM) != 0)
+    {
         bits |= CYRILLIC_NAME_WORD;
     }
-    if t.capitalised
-        && bits & NEVER_NAME == 0
-        && t.text.chars().next().is_some_and(char::is_alphabetic)
-        && t.text.chars().filter(|c| c.is_uppercase()).count() <= 3
-        && !is_cjk(t.text)
-    {
+    if t.capitalised && bits & NEVER_NAME == 0 && written_like_a_name(t) {
         bits |= NAME_LIKE;
     }
     Traits(bits & !(NEVER_NAME | ORG_STEM | OFFICE_STEM))
