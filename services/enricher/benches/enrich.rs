@@ -1,5 +1,6 @@
 //! Enrichment per article on one core: the whole `enrich()` on ~3 KB articles in
-//! English, Russian and Chinese, and the cost of each part.
+//! English (name-dense, and the seed page as scraped), Russian and Chinese, and the
+//! cost of each part.
 //!
 //! cargo bench -p newswire-enricher --bench enrich
 
@@ -36,12 +37,23 @@ fn bench(c: &mut Criterion) {
         "Расходы на здравоохранение вырастут, сообщил в Минске министр финансов Беларуси Юрий Селиверстов после переговоров с Международным валютным фондом и Казахстаном.");
     let zh = article("zh", "明斯克，11月28日（白通社）— 白俄罗斯政府批准了预算草案。",
         "财政部长在明斯克与国际货币基金组织会谈后对记者表示，卫生支出将会增加，哈萨克斯坦总统托卡耶夫表示支持。");
+    // A real page: the seed BelTA report as scraped (3.4 KB, menus and footer included).
+    let seed_path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../samples/articles/01-seed-belta-csto-en.json"
+    );
+    let seed: Article = serde_json::from_str(&std::fs::read_to_string(seed_path).unwrap()).unwrap();
     // Load the data once, outside the timing.
     let _ = KnownNames::get();
     let _ = SubjectRules::get();
     let mut group = c.benchmark_group("enrich");
     group.throughput(Throughput::Elements(1));
-    for (name, a) in [("en_3kb", &en), ("ru_3kb", &ru), ("zh_3kb", &zh)] {
+    for (name, a) in [
+        ("en_3kb", &en),
+        ("en_seed_page", &seed),
+        ("ru_3kb", &ru),
+        ("zh_3kb", &zh),
+    ] {
         group.bench_function(name, |b| b.iter(|| enrich(black_box(a.clone()))));
     }
     let text = newswire_shared::text::plain_text(&en.body);
