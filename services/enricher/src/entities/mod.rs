@@ -139,7 +139,8 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
                 base: None,
             });
         }
-        for (at, _) in text.match_indices(short) {
+        // memchr's searcher: several times faster than `str::match_indices` here.
+        for at in memchr::memmem::find_iter(text.as_bytes(), short.as_bytes()) {
             let end = at + short.len();
             if at_word_bounds(text, at, end)
                 && usable_at(&tokens, &usable, at)
