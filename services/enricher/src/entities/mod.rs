@@ -11,6 +11,7 @@
 
 mod acronyms;
 mod boilerplate;
+mod coverage;
 pub mod fold;
 pub mod gazetteer;
 pub mod inflect;
@@ -20,6 +21,7 @@ mod tokens;
 mod traits;
 
 use boilerplate::Paragraph;
+use coverage::Coverage;
 use fold::fold;
 use foldhash::{HashMap, HashMapExt};
 use gazetteer::{at_word_bounds, Gazetteer, Hit, Kind};
@@ -108,6 +110,10 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
             base: (!h.surname).then(|| gazetteer.base(h)),
         })
         .collect();
+    let mut coverage = Coverage::new(text.len());
+    for s in &spans {
+        coverage.add(s.start, s.end);
+    }
 
     // Acronyms the story defines: the long form names the entity, the acronym refers to it.
     let mut defined: Vec<&str> = Vec::new();
@@ -127,11 +133,18 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
             Some(s) => s.referent.clone(),
             None => Referent::New(EntityType::Organization, long.to_string()),
         };
-        spans.retain(|s| !(s.start >= d.long.0 && s.end <= d.long.1) || s.referent == referent);
+        spans.retain(|s| {
+            let keep = !(s.start >= d.long.0 && s.end <= d.long.1) || s.referent == referent;
+            if !keep {
+                coverage.remove(s.start, s.end);
+            }
+            keep
+        });
         if !spans
             .iter()
             .any(|s| s.start == d.long.0 && s.end == d.long.1)
         {
+            coverage.add(d.long.0, d.long.1);
             spans.push(Span {
                 start: d.long.0,
                 end: d.long.1,
@@ -144,8 +157,9 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
             let end = at + short.len();
             if at_word_bounds(text, at, end)
                 && usable_at(&tokens, &usable, at)
-                && !spans.iter().any(|s| s.start < end && at < s.end)
+                && !coverage.any(at, end)
             {
+                coverage.add(at, end);
                 spans.push(Span {
                     start: at,
                     end,
@@ -168,31 +182,43 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
                 && s.end <= f.end
                 && (s.end - s.start) < (f.end - f.start)
         };
-        let clash = spans.iter().any(|s| {
-            overlaps(s)
-                && !swallows(s)
-                && match &s.referent {
-                    Referent::Known(e) => {
-                        f.entity_type == EntityType::Person
-                            || gazetteer.entries[*e as usize].kind == Kind::Person
-                            || gazetteer.entries[*e as usize].kind.entity_type() == f.entity_type
-                                && s.start <= f.start
-                                && s.end >= f.end
+        // Nothing stands where most new names are: then nothing can clash.
+        let overlapped = coverage.any(f.start, f.end);
+        let clash = overlapped
+            && spans.iter().any(|s| {
+                overlaps(s)
+                    && !swallows(s)
+                    && match &s.referent {
+                        Referent::Known(e) => {
+                            f.entity_type == EntityType::Person
+                                || gazetteer.entries[*e as usize].kind == Kind::Person
+                                || gazetteer.entries[*e as usize].kind.entity_type()
+                                    == f.entity_type
+                                    && s.start <= f.start
+                                    && s.end >= f.end
+                        }
+                        Referent::New(..) => true,
                     }
-                    Referent::New(..) => true,
-                }
-        });
+            });
         if !clash {
             // "Fergana Valley", "Astana International Forum": a known place the new name
-            // starts with is part of it, not a mention of its own.            // "le groupe Orano": an organisation named like a place is the organisation.
+            // starts with is part of it, not a mention of its own. "le groupe Orano": an
+            // organisation named like a place is the organisation.
             let named_like = |s: &Span| {
                 s.start == f.start && s.end == f.end && f.entity_type == EntityType::Organization
             };
             let absorbed = |s: &Span| is_place(s) && (swallows(s) || named_like(s));
             // Usually nothing is: looking costs less than rewriting the list.
-            if spans.iter().any(absorbed) {
-                spans.retain(|s| !absorbed(s));
+            if overlapped && spans.iter().any(absorbed) {
+                spans.retain(|s| {
+                    let gone = absorbed(s);
+                    if gone {
+                        coverage.remove(s.start, s.end);
+                    }
+                    !gone
+                });
             }
+            coverage.add(f.start, f.end);
             spans.push(Span {
                 start: f.start,
                 end: f.end,
