@@ -150,7 +150,8 @@ pub fn close_relatives(a: &str, b: &str) -> bool {
     a != b && GROUPS.iter().any(|g| g.contains(&a) && g.contains(&b))
 }
 
-fn primary(tag: &str) -> &str {
+/// The language subtag of a BCP 47 tag (`sr` of `sr-Latn`).
+pub fn primary(tag: &str) -> &str {
     tag.split('-').next().unwrap_or(tag)
 }
 
