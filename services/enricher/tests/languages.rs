@@ -4,6 +4,7 @@
 use newswire_enricher::enrich;
 use newswire_enricher::language::identify;
 use newswire_shared::testing::samples;
+use newswire_shared::Article;
 
 /// (expected tag, text). Short wire-style paragraphs, written for this test.
 const TEXTS: &[(&str, &str)] = &[
@@ -76,11 +77,18 @@ fn the_seed_dateline_is_parsed() {
     assert_eq!(e.keywords, ["CSTO", "Summit", "Astana"]);
 }
 
+/// The seed article (English) with another headline.
+fn seed_headlined(headline: &str) -> Article {
+    let mut a = samples().remove(0);
+    a.headline = headline.into();
+    a
+}
+
 #[test]
 fn a_headline_in_another_language_is_tagged() {
-    let mut a = samples().remove(0);
-    a.headline = "Лукашенко прибыл на саммит ОДКБ в Астане".into();
-    let e = enrich(a).enrichment.unwrap();
+    let e = enrich(seed_headlined("Лукашенко прибыл на саммит ОДКБ в Астане"))
+        .enrichment
+        .unwrap();
     assert_eq!(e.language, "en");
     assert_eq!(e.headline_language.as_deref(), Some("ru"));
 }
@@ -92,8 +100,7 @@ fn a_headline_in_the_bodys_language_is_not_tagged_as_a_close_relative() {
         "Valencia refuerza las defensas contra las inundaciones",
         "La selección vence por dos goles y se clasifica para la final",
     ] {
-        let mut a = samples().remove(0);
-        a.headline = headline.into();
+        let mut a = seed_headlined(headline);
         a.body = format!(
             "<p>{}</p>",
             TEXTS.iter().find(|(t, _)| *t == "es").unwrap().1
@@ -107,9 +114,8 @@ fn a_headline_in_the_bodys_language_is_not_tagged_as_a_close_relative() {
 
 #[test]
 fn a_headline_in_another_latin_script_language_is_tagged() {
-    let mut a = samples().remove(0);
-    a.headline = "Die Regierung beschließt den Haushalt für das kommende Jahr".into();
-    let e = enrich(a).enrichment.unwrap();
+    let headline = "Die Regierung beschließt den Haushalt für das kommende Jahr";
+    let e = enrich(seed_headlined(headline)).enrichment.unwrap();
     assert_eq!(e.language, "en");
     assert_eq!(e.headline_language.as_deref(), Some("de"));
 }

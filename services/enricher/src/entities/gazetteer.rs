@@ -48,7 +48,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn name_in(&self, language: &str) -> Option<&str> {
-        let primary = language.split('-').next().unwrap_or(language);
+        let primary = crate::language::primary(language);
         self.names
             .iter()
             .find(|(l, _)| l == primary)

@@ -20,6 +20,7 @@ mod newnames;
 mod tokens;
 mod traits;
 
+use crate::language::primary;
 use boilerplate::Paragraph;
 use coverage::Coverage;
 use fold::fold;
@@ -51,6 +52,46 @@ struct Span {
     referent: Referent,
     /// The uninflected name a known entity was written as here.
     base: Option<&'static str>,
+}
+
+/// The spans found so far, and how many of them cover each byte, kept in step.
+struct Spans {
+    list: Vec<Span>,
+    coverage: Coverage,
+}
+
+impl Spans {
+    fn new(text_len: usize) -> Self {
+        Spans {
+            list: Vec::new(),
+            coverage: Coverage::new(text_len),
+        }
+    }
+
+    fn push(&mut self, span: Span) {
+        self.coverage.add(span.start, span.end);
+        self.list.push(span);
+    }
+
+    /// Some span overlaps `start..end`.
+    fn overlap(&self, start: usize, end: usize) -> bool {
+        self.coverage.any(start, end)
+    }
+
+    /// Drops the spans `gone` picks (usually none: looking costs less than rewriting).
+    fn remove(&mut self, gone: impl Fn(&Span) -> bool) {
+        if !self.list.iter().any(&gone) {
+            return;
+        }
+        let coverage = &mut self.coverage;
+        self.list.retain(|s| {
+            let dropped = gone(s);
+            if dropped {
+                coverage.remove(s.start, s.end);
+            }
+            !dropped
+        });
+    }
 }
 
 /// Entities of the text, most salient first. `language` is the story's BCP 47 tag.
@@ -101,18 +142,14 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
         })
         .collect();
 
-    let mut spans: Vec<Span> = hits
-        .iter()
-        .map(|h| Span {
+    let mut spans = Spans::new(text.len());
+    for h in &hits {
+        spans.push(Span {
             start: h.start,
             end: h.end,
             referent: Referent::Known(h.entry),
             base: (!h.surname).then(|| gazetteer.base(h)),
-        })
-        .collect();
-    let mut coverage = Coverage::new(text.len());
-    for s in &spans {
-        coverage.add(s.start, s.end);
+        });
     }
 
     // Acronyms the story defines: the long form names the entity, the acronym refers to it.
@@ -127,24 +164,19 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
         let long = &text[d.long.0..d.long.1];
         let short = &text[d.short.0..d.short.1];
         let referent = match spans
+            .list
             .iter()
             .find(|s| s.start >= d.long.0 && s.end <= d.long.1 && matches!(s.referent, Referent::Known(e) if gazetteer.entries[e as usize].kind == Kind::Organization))
         {
             Some(s) => s.referent.clone(),
             None => Referent::New(EntityType::Organization, long.to_string()),
         };
-        spans.retain(|s| {
-            let keep = !(s.start >= d.long.0 && s.end <= d.long.1) || s.referent == referent;
-            if !keep {
-                coverage.remove(s.start, s.end);
-            }
-            keep
-        });
+        spans.remove(|s| s.start >= d.long.0 && s.end <= d.long.1 && s.referent != referent);
         if !spans
+            .list
             .iter()
             .any(|s| s.start == d.long.0 && s.end == d.long.1)
         {
-            coverage.add(d.long.0, d.long.1);
             spans.push(Span {
                 start: d.long.0,
                 end: d.long.1,
@@ -157,9 +189,8 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
             let end = at + short.len();
             if at_word_bounds(text, at, end)
                 && usable_at(&tokens, &usable, at)
-                && !coverage.any(at, end)
+                && !spans.overlap(at, end)
             {
-                coverage.add(at, end);
                 spans.push(Span {
                     start: at,
                     end,
@@ -183,9 +214,9 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
                 && (s.end - s.start) < (f.end - f.start)
         };
         // Nothing stands where most new names are: then nothing can clash.
-        let overlapped = coverage.any(f.start, f.end);
+        let overlapped = spans.overlap(f.start, f.end);
         let clash = overlapped
-            && spans.iter().any(|s| {
+            && spans.list.iter().any(|s| {
                 overlaps(s)
                     && !swallows(s)
                     && match &s.referent {
@@ -207,18 +238,10 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
             let named_like = |s: &Span| {
                 s.start == f.start && s.end == f.end && f.entity_type == EntityType::Organization
             };
-            let absorbed = |s: &Span| is_place(s) && (swallows(s) || named_like(s));
-            // Usually nothing is: looking costs less than rewriting the list.
-            if overlapped && spans.iter().any(absorbed) {
-                spans.retain(|s| {
-                    let gone = absorbed(s);
-                    if gone {
-                        coverage.remove(s.start, s.end);
-                    }
-                    !gone
-                });
+            // Only a span the new name overlaps can be part of it.
+            if overlapped {
+                spans.remove(|s| is_place(s) && (swallows(s) || named_like(s)));
             }
-            coverage.add(f.start, f.end);
             spans.push(Span {
                 start: f.start,
                 end: f.end,
@@ -227,6 +250,7 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
             });
         }
     }
+    let mut spans = spans.list;
     merge_declined_people(&mut spans);
     surnames_of_new_people(&tokens, &usable, &mut spans);
 
@@ -242,10 +266,6 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
             .partition_point(|p| p.1 <= byte)
             .min(paragraphs.len() - 1)]
     })
-}
-
-fn primary(language: &str) -> &str {
-    language.split('-').next().unwrap_or(language)
 }
 
 /// Paragraph spans `(start, end, kind)`; the first (the headline) is always story.
