@@ -367,6 +367,11 @@ pub fn at_word_bounds(text: &str, start: usize, end: usize) -> bool {
 }
 
 pub fn is_word_char(c: char) -> bool {
+    // Cyrillic is decided by range, not Unicode's tables: most of a Russian story.
+    // U+0482 (a numeral sign) and U+0483–U+0489 (combining marks) are no letters.
+    if ('\u{0400}'..='\u{04ff}').contains(&c) {
+        return !('\u{0482}'..='\u{0489}').contains(&c);
+    }
     c.is_alphanumeric() || c == '\u{0301}'
 }
 
@@ -478,6 +483,22 @@ impl Builder {
             exact: self.exact,
             senses: self.senses,
             automaton,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_characters_are_letters_digits_and_the_stress_mark() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(
+                is_word_char(c),
+                c.is_alphanumeric() || c == '\u{0301}',
+                "{c:?}"
+            );
         }
     }
 }
