@@ -8,6 +8,7 @@
 //! compiled in), and Serbian in Latin script is told from Croatian and Bosnian by its
 //! ekavian forms and month names.
 
+use crate::letters::{is_alphabetic, is_uppercase};
 use cld2::{detect_language_ext, Format, Hints, Reliability};
 
 /// A language finding: tag and how sure we are (0–1).
@@ -37,7 +38,7 @@ fn scripts(text: &str) -> Scripts {
     let ascii_letters = text.bytes().filter(u8::is_ascii_alphabetic).count();
     s.letters = ascii_letters;
     s.latin = ascii_letters;
-    for c in text.chars().filter(|c| !c.is_ascii() && c.is_alphabetic()) {
+    for c in text.chars().filter(|&c| !c.is_ascii() && is_alphabetic(c)) {
         s.letters += 1;
         match c as u32 {
             0x0041..=0x024F | 0x1E00..=0x1EFF => s.latin += 1,
@@ -110,7 +111,7 @@ pub fn identify(text: &str) -> Option<Identified> {
     } else {
         String::new()
     };
-    let found = if common.chars().filter(|c| c.is_alphabetic()).count() >= 80 {
+    let found = if common.chars().filter(|&c| is_alphabetic(c)).count() >= 80 {
         cld2_identify(&common).or_else(|| cld2_identify(text))?
     } else {
         cld2_identify(text)?
@@ -163,7 +164,7 @@ fn lower_case_words(text: &str) -> String {
         if out.len() >= COMMON_WORDS_BYTES {
             break;
         }
-        if !word.chars().next().is_some_and(char::is_uppercase) {
+        if !word.chars().next().is_some_and(is_uppercase) {
             out.push_str(word);
             out.push(' ');
         }

@@ -10,6 +10,7 @@
 pub mod dateline;
 pub mod entities;
 pub mod language;
+mod letters;
 pub mod mediatopics;
 pub mod subjects;
 pub mod transform;

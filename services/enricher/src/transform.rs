@@ -1,6 +1,7 @@
 use crate::dateline;
 use crate::entities::{self, fold::fold, KnownNames};
 use crate::language::{close_relatives, identify, primary, Identified};
+use crate::letters::{is_alphabetic, is_lowercase};
 use crate::subjects::SubjectRules;
 use newswire_shared::article::{Enrichment, ParsedDateline};
 use newswire_shared::cloudevents::{types, CloudEvent};
@@ -68,7 +69,7 @@ pub fn enrich(mut article: Article) -> Article {
 fn body_language(article: &Article, body: &str) -> Identified {
     let mut text = String::with_capacity(body.len() + 256);
     // Only whether there are 200 letters matters: stop counting there.
-    let letters = body.chars().filter(|c| c.is_alphabetic()).take(200).count();
+    let letters = body.chars().filter(|&c| is_alphabetic(c)).take(200).count();
     if letters < 200 {
         text.push_str(&article.headline);
         text.push('\n');
@@ -114,7 +115,7 @@ fn body_language(article: &Article, body: &str) -> Identified {
 fn words_mostly_in(headline: &str, body: &str) -> bool {
     let words: Vec<&str> = headline
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .filter(|w| w.chars().next().is_some_and(is_lowercase))
         .collect();
     if words.len() < 2 {
         return false;

@@ -6,6 +6,7 @@
 
 use super::inflect::is_acronym;
 use super::tokens::Token;
+use crate::letters::is_alphabetic;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Definition {
@@ -29,7 +30,7 @@ pub fn definitions(text: &str, tokens: &[Token<'_>]) -> Vec<Definition> {
         let letters: Vec<char> = t
             .text
             .chars()
-            .filter(|c| c.is_alphabetic())
+            .filter(|&c| is_alphabetic(c))
             .flat_map(char::to_lowercase)
             .collect();
         let max_words = (letters.len() + 5).min(letters.len() * 2);

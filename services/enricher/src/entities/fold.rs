@@ -1,6 +1,8 @@
 //! Case folding that keeps every character's byte length, so an offset in the folded
 //! text is the same offset in the original.
 
+use crate::letters::to_lower;
+
 /// Lower case, and `ё` as `е` (Russian copy writes either); a character whose lower
 /// case would change its length in UTF-8 stays as it is.
 pub fn fold(text: &str) -> String {
@@ -38,10 +40,11 @@ fn fold_char(c: char) -> char {
         'ё' | 'Ё' => 'е',
         _ => c,
     };
-    let mut lower = c.to_lowercase();
-    match (lower.next(), lower.next()) {
-        (Some(l), None) if l.len_utf8() == c.len_utf8() => l,
-        _ => c,
+    let lower = to_lower(c);
+    if lower.len_utf8() == c.len_utf8() {
+        lower
+    } else {
+        c
     }
 }
 

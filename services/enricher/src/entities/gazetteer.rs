@@ -5,6 +5,7 @@
 
 use super::fold::{fold, is_cjk, is_cjk_char};
 use super::inflect::{forms, is_acronym, is_agglutinative_suffix, NameKind};
+use crate::letters::{is_alphabetic, is_lowercase};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use newswire_shared::article::EntityType;
 use std::collections::HashMap;
@@ -228,7 +229,7 @@ impl Gazetteer {
                 let at_word_start = !after_word_char || is_cjk_char(c);
                 after_word_char = is_word_char(c);
                 (
-                    at_word_start && c.is_alphabetic() && !c.is_lowercase(),
+                    at_word_start && is_alphabetic(c) && !is_lowercase(c),
                     c.len_utf8(),
                 )
             };
@@ -294,7 +295,7 @@ impl Gazetteer {
             if written != exact {
                 return None;
             }
-        } else if written.chars().next().is_none_or(char::is_lowercase) {
+        } else if written.chars().next().is_none_or(is_lowercase) {
             return None;
         }
         let mut end = m.end();
@@ -361,7 +362,7 @@ pub fn at_word_bounds(text: &str, start: usize, end: usize) -> bool {
     let (b1, b2) = (before.next(), before.next());
     let (a1, a2) = (after.next(), after.next());
     let joined = |c: Option<char>, next: Option<char>| {
-        c.is_some_and(is_word_char) || c == Some('-') && next.is_some_and(char::is_alphabetic)
+        c.is_some_and(is_word_char) || c == Some('-') && next.is_some_and(is_alphabetic)
     };
     !joined(b1, b2) && !joined(a1, a2)
 }

@@ -11,6 +11,7 @@
 //! only a pattern.
 
 use super::fold::is_cyrillic_char;
+use crate::letters::{is_alphabetic, is_uppercase};
 
 /// Which words of a name change: a person's every name declines; in other names the
 /// adjectives before the head noun and the head itself do, the words after it (a
@@ -43,7 +44,7 @@ fn push_unique(out: &mut Vec<String>, form: String) {
 
 pub fn is_acronym(name: &str) -> bool {
     // Asked of every word: settle the common case (a lower-case or long word) first.
-    if !name.chars().next().is_some_and(char::is_uppercase) || name.len() > 24 {
+    if !name.chars().next().is_some_and(is_uppercase) || name.len() > 24 {
         return false;
     }
     let (mut letters, mut upper) = (0, 0);
@@ -51,9 +52,9 @@ pub fn is_acronym(name: &str) -> bool {
         if c == ' ' {
             return false;
         }
-        if c.is_alphabetic() {
+        if is_alphabetic(c) {
             letters += 1;
-            upper += usize::from(c.is_uppercase());
+            upper += usize::from(is_uppercase(c));
         }
     }
     letters > 0 && letters <= 6 && upper * 2 > letters
@@ -126,7 +127,7 @@ fn slavic_forms(name: &str, kind: NameKind) -> Vec<String> {
         NameKind::Person => {
             for (i, w) in words.iter().enumerate() {
                 // Particles in names (`фон дер Ляйен`) stay.
-                declines[i] = w.chars().next().is_some_and(char::is_uppercase);
+                declines[i] = w.chars().next().is_some_and(is_uppercase);
             }
         }
         NameKind::Other => {
@@ -232,7 +233,7 @@ fn noun_endings(word: &str, kind: NameKind) -> Vec<String> {
             with_endings(word, 1, &["а", "у", "ом", "е", "ам", "ы"])
         }
         'о' | 'е' | 'и' | 'у' | 'ю' | 'э' | 'і' | 'ы' | 'є' | 'ї' => Vec::new(), // indeclinable
-        c if c.is_alphabetic() => {
+        c if is_alphabetic(c) => {
             // Hard consonant: Минск, Пашинян, Токаев. Ukrainian's locative `-і` (у Львові,
             // в Берліні) never follows к, г or х (у Мінську), and `Славянскі` is an
             // adjective, not Slavyansk.

@@ -21,6 +21,7 @@ mod tokens;
 mod traits;
 
 use crate::language::primary;
+use crate::letters::is_alphabetic;
 use boilerplate::Paragraph;
 use coverage::Coverage;
 use fold::fold;
@@ -467,7 +468,7 @@ fn script_of_language(language: &str) -> Script {
 }
 
 fn script_of_text(text: &str) -> Script {
-    match text.chars().find(|c| c.is_alphabetic()) {
+    match text.chars().find(|&c| is_alphabetic(c)) {
         Some(c) if fold::is_cyrillic_char(c) => Script::Cyrillic,
         Some(c) if c.is_ascii_alphabetic() || ('\u{00c0}'..='\u{024f}').contains(&c) => {
             Script::Latin

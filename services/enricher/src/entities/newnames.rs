@@ -9,6 +9,7 @@ use super::inflect::is_acronym;
 use super::lexicon::NOT_ACRONYM_NAMES;
 use super::tokens::Token;
 use super::traits::{self, Traits, *};
+use crate::letters::{is_lowercase, is_uppercase};
 use newswire_shared::article::EntityType;
 
 /// The story as the rules read it: its words, and what is known about each.
@@ -250,10 +251,10 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         // abbreviation.
         if t.capitalised
             && is_acronym(t.text)
-            && t.text.chars().filter(|c| c.is_uppercase()).count() >= 2
+            && t.text.chars().filter(|&c| is_uppercase(c)).count() >= 2
             && t.text
                 .chars()
-                .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '-')
+                .all(|c| is_uppercase(c) || c.is_ascii_digit() || c == '-')
             && !NOT_ACRONYM_NAMES.contains(&t.text)
             && t.start > dateline_end
             && !all_caps_sentence(tokens, i)
@@ -305,9 +306,9 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
 /// A heading or dateline written all in capitals is not a row of acronyms.
 fn all_caps_sentence(tokens: &[Token<'_>], i: usize) -> bool {
     let neighbour = |k: usize| {
-        tokens.get(k).is_some_and(|t| {
-            t.text.chars().count() > 3 && t.text.chars().all(|c| !c.is_lowercase())
-        })
+        tokens
+            .get(k)
+            .is_some_and(|t| t.text.chars().count() > 3 && t.text.chars().all(|c| !is_lowercase(c)))
     };
     (i > 0 && !tokens[i].after_break && neighbour(i - 1))
         || (!tokens.get(i + 1).is_some_and(|t| t.after_break) && neighbour(i + 1))

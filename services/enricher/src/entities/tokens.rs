@@ -2,6 +2,7 @@
 
 use super::fold::is_cjk_char;
 use super::gazetteer::is_word_char;
+use crate::letters::{is_alphabetic, is_lowercase, is_uppercase};
 
 #[derive(Debug, Clone)]
 pub struct Token<'a> {
@@ -75,7 +76,7 @@ pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
             folded: &folded[start..end],
             start,
             end,
-            capitalised: c.is_uppercase() || !c.is_lowercase() && !c.is_numeric(),
+            capitalised: is_uppercase(c) || !is_lowercase(c) && !c.is_numeric(),
             after_break: if between.is_ascii() {
                 between.bytes().any(|b| ends_a_name(b as char))
             } else {
@@ -107,7 +108,7 @@ pub fn name_starts(tokens: &[Token<'_>]) -> Vec<usize> {
         for (i, c) in t.text.char_indices() {
             let start = after_joiner || is_cjk_char(c);
             after_joiner = matches!(c, '-' | '\'' | '’');
-            if start && c.is_alphabetic() && !c.is_lowercase() {
+            if start && is_alphabetic(c) && !is_lowercase(c) {
                 starts.push(t.start + i);
             }
         }

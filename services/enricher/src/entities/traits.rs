@@ -8,6 +8,7 @@
 use super::fold::{is_cjk, starts_cyrillic};
 use super::lexicon::*;
 use super::tokens::Token;
+use crate::letters::{is_alphabetic, is_uppercase};
 use foldhash::HashMap;
 use std::sync::OnceLock;
 
@@ -159,8 +160,8 @@ fn written_like_a_name(t: &Token<'_>) -> bool {
         t.text.as_bytes()[0].is_ascii_alphabetic()
             && t.text.bytes().filter(u8::is_ascii_uppercase).count() <= 3
     } else {
-        t.text.chars().next().is_some_and(char::is_alphabetic)
-            && t.text.chars().filter(|c| c.is_uppercase()).count() <= 3
+        t.text.chars().next().is_some_and(is_alphabetic)
+            && t.text.chars().filter(|&c| is_uppercase(c)).count() <= 3
             && !is_cjk(t.text)
     }
 }
