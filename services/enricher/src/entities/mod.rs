@@ -273,8 +273,10 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
 fn paragraphs(text: &str, folded: &str) -> Vec<(usize, usize, Paragraph)> {
     let mut out = Vec::new();
     let mut start = 0;
-    for part in text.split("\n\n") {
-        let end = start + part.len();
+    // What `text.split("\n\n")` gives, found by memchr's searcher.
+    let breaks = memchr::memmem::find_iter(text.as_bytes(), b"\n\n");
+    for end in breaks.chain([text.len()]) {
+        let part = &text[start..end];
         let kind = if out.is_empty() {
             Paragraph::Story
         } else {
@@ -485,7 +487,7 @@ fn char_offsets(text: &str) -> impl Fn(usize) -> u32 + '_ {
     let bytes = text.as_bytes();
     let mut continuations: Vec<u32> = Vec::new();
     let mut i = 0;
-    while let Some(skip) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+    while let Some(skip) = first_non_ascii(&bytes[i..]) {
         let lead = i + skip;
         let width = text[lead..].chars().next().map_or(1, char::len_utf8);
         continuations.extend((lead + 1..lead + width).map(|c| c as u32));
@@ -494,9 +496,55 @@ fn char_offsets(text: &str) -> impl Fn(usize) -> u32 + '_ {
     move |byte| byte as u32 - continuations.partition_point(|&c| (c as usize) < byte) as u32
 }
 
+/// Where the first byte that is not ASCII is: eight bytes at a time, as most of
+/// Latin-script copy is ASCII for hundreds of bytes at a stretch.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        if word & HIGH_BITS != 0 {
+            break;
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map(|i| at + i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_byte_that_is_not_ascii_is_found_wherever_it_is() {
+        for len in 0..40 {
+            let ascii = vec![b'a'; len];
+            assert_eq!(first_non_ascii(&ascii), None);
+            for at in 0..len {
+                let mut bytes = ascii.clone();
+                bytes[at] = 0xd0;
+                if at + 1 < len {
+                    bytes[at + 1] = 0xb0;
+                }
+                assert_eq!(first_non_ascii(&bytes), Some(at), "{len} {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn paragraphs_are_what_splitting_at_blank_lines_gives() {
+        for text in ["", "one", "a\n\nb", "a\n\n\nb\n\n", "\n\n\n\nx\n\n\n"] {
+            let spans: Vec<&str> = paragraphs(text, &fold(text))
+                .iter()
+                .map(|&(start, end, _)| &text[start..end])
+                .collect();
+            assert_eq!(spans, text.split("\n\n").collect::<Vec<_>>(), "{text:?}");
+        }
+    }
 
     #[test]
     fn character_offsets_count_characters() {
