@@ -50,9 +50,10 @@ pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
         let mut end = i + c.len_utf8();
         let mut ascii_alphanumeric = c.is_ascii();
         loop {
-            while end < bytes.len() && BYTE_CLASS[bytes[end] as usize] & ASCII_WORD != 0 {
-                end += 1;
-            }
+            end += bytes[end..]
+                .iter()
+                .position(|&b| BYTE_CLASS[b as usize] & ASCII_WORD == 0)
+                .unwrap_or(bytes.len() - end);
             if end == bytes.len() || BYTE_CLASS[bytes[end] as usize] & (NON_ASCII | JOINER) == 0 {
                 break;
             }
