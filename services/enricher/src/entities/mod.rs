@@ -482,58 +482,49 @@ fn script_of_text(text: &str) -> Script {
 
 /// Byte offset → character offset.
 fn char_offsets(text: &str) -> impl Fn(usize) -> u32 + '_ {
-    // A character's offset is its byte offset less the continuation bytes before it;
-    // those are few in Latin-script copy (a dash, a quote), so only they are listed.
+    // Characters are the bytes that do not continue one (0x80–0xBF); counted once per
+    // 64-byte block, and within the block when asked: the same cost in every script.
+    const BLOCK: usize = 64;
     let bytes = text.as_bytes();
-    let mut continuations: Vec<u32> = Vec::new();
-    let mut i = 0;
-    while let Some(skip) = first_non_ascii(&bytes[i..]) {
-        let lead = i + skip;
-        let width = text[lead..].chars().next().map_or(1, char::len_utf8);
-        continuations.extend((lead + 1..lead + width).map(|c| c as u32));
-        i = lead + width;
-    }
-    move |byte| byte as u32 - continuations.partition_point(|&c| (c as usize) < byte) as u32
-}
-
-/// Where the first byte that is not ASCII is: eight bytes at a time, as most of
-/// Latin-script copy is ASCII for hundreds of bytes at a stretch.
-fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut at = 0;
-    for chunk in chunks.by_ref() {
-        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        if word & HIGH_BITS != 0 {
-            break;
+    let chars_in = |part: &[u8]| {
+        // Eight bytes at a time: a continuation byte has its top bits 10.
+        let mut words = part.chunks_exact(8);
+        let mut continuations = 0;
+        for word in words.by_ref() {
+            let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            continuations += (w & !(w << 1) & 0x8080_8080_8080_8080).count_ones();
         }
-        at += 8;
+        let rest = words.remainder();
+        continuations += rest.iter().filter(|&&b| b & 0xc0 == 0x80).count() as u32;
+        part.len() as u32 - continuations
+    };
+    // Characters before each block, and in all at the end.
+    let mut before_block = Vec::with_capacity(bytes.len() / BLOCK + 2);
+    let mut total = 0;
+    for block in bytes.chunks(BLOCK) {
+        before_block.push(total);
+        total += chars_in(block);
     }
-    bytes[at..]
-        .iter()
-        .position(|b| !b.is_ascii())
-        .map(|i| at + i)
+    before_block.push(total);
+    move |byte| {
+        let block = byte / BLOCK;
+        let start = block * BLOCK;
+        let before = before_block[block];
+        // A block of 64 characters is ASCII (most blocks of Latin-script copy).
+        let ascii = before_block
+            .get(block + 1)
+            .is_some_and(|&next| (next - before) as usize == BLOCK);
+        if ascii {
+            before + (byte - start) as u32
+        } else {
+            before + chars_in(&bytes[start..byte])
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_first_byte_that_is_not_ascii_is_found_wherever_it_is() {
-        for len in 0..40 {
-            let ascii = vec![b'a'; len];
-            assert_eq!(first_non_ascii(&ascii), None);
-            for at in 0..len {
-                let mut bytes = ascii.clone();
-                bytes[at] = 0xd0;
-                if at + 1 < len {
-                    bytes[at + 1] = 0xb0;
-                }
-                assert_eq!(first_non_ascii(&bytes), Some(at), "{len} {at}");
-            }
-        }
-    }
 
     #[test]
     fn paragraphs_are_what_splitting_at_blank_lines_gives() {
@@ -548,12 +539,26 @@ mod tests {
 
     #[test]
     fn character_offsets_count_characters() {
-        let text = "MINSK — Минск, 北京 and «Zürich»";
-        let char_at = char_offsets(text);
-        for (n, (byte, _)) in text.char_indices().enumerate() {
-            assert_eq!(char_at(byte) as usize, n, "at byte {byte}");
+        let mixed = "MINSK — Минск, 北京 and «Zürich»";
+        // Past several blocks, ending inside one and at the end of one.
+        let long = mixed.repeat(7);
+        let split_letter = "a".repeat(60) + "ёё" + &"b".repeat(60);
+        let ascii_blocks = "a".repeat(128);
+        let ascii_then_not = "a".repeat(64) + "йй" + &"c".repeat(70) + "ж";
+        for text in [
+            mixed,
+            &long,
+            &split_letter,
+            &ascii_blocks,
+            &ascii_then_not,
+            "",
+        ] {
+            let char_at = char_offsets(text);
+            for (n, (byte, _)) in text.char_indices().enumerate() {
+                assert_eq!(char_at(byte) as usize, n, "at byte {byte}");
+            }
+            assert_eq!(char_at(text.len()) as usize, text.chars().count());
         }
-        assert_eq!(char_at(text.len()) as usize, text.chars().count());
     }
 
     #[test]
