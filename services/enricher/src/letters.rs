@@ -21,9 +21,9 @@ fn cyrillic_case(c: u32) -> Case {
         0x4c0 => Case::Upper,
         0x4cf => Case::Lower,
         // Between them the pairs start on an odd code point; everywhere else on an even.
-        0x4c1..=0x4ce if c % 2 == 1 => Case::Upper,
+        0x4c1..=0x4ce if !c.is_multiple_of(2) => Case::Upper,
         0x4c1..=0x4ce => Case::Lower,
-        _ if c % 2 == 0 => Case::Upper,
+        _ if c.is_multiple_of(2) => Case::Upper,
         _ => Case::Lower,
     }
 }
