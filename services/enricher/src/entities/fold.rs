@@ -33,9 +33,6 @@ pub fn fold(text: &str) -> String {
 }
 
 fn fold_char(c: char) -> char {
-    if c.is_ascii() {
-        return c.to_ascii_lowercase();
-    }
     let c = match c {
         'ё' | 'Ё' => 'е',
         _ => c,

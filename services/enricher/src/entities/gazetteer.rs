@@ -368,12 +368,8 @@ pub fn at_word_bounds(text: &str, start: usize, end: usize) -> bool {
 }
 
 pub fn is_word_char(c: char) -> bool {
-    // Cyrillic is decided by range, not Unicode's tables: most of a Russian story.
-    // U+0482 (a numeral sign) and U+0483–U+0489 (combining marks) are no letters.
-    if ('\u{0400}'..='\u{04ff}').contains(&c) {
-        return !('\u{0482}'..='\u{0489}').contains(&c);
-    }
-    c.is_alphanumeric() || c == '\u{0301}'
+    // `letters` settles ASCII and Cyrillic letters without Unicode's tables.
+    is_alphabetic(c) || c.is_numeric() || c == '\u{0301}'
 }
 
 #[derive(Default)]

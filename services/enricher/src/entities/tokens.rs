@@ -32,21 +32,18 @@ pub fn tokenize<'a>(text: &'a str, folded: &'a str) -> Vec<Token<'a>> {
     while i < bytes.len() {
         // ASCII is decided by a table lookup per byte: most of the text in most stories.
         let class = BYTE_CLASS[bytes[i] as usize];
-        if class & ASCII_WORD == 0 {
-            if class & NON_ASCII == 0 {
-                after_break |= class & ENDS_A_NAME != 0;
-                i += 1;
-                continue;
-            }
-            let c = char_at(text, i);
-            if !is_word_char(c) {
-                after_break |= ends_a_name(c);
-                i += c.len_utf8();
-                continue;
-            }
+        if class & (ASCII_WORD | NON_ASCII) == 0 {
+            after_break |= class & ENDS_A_NAME != 0;
+            i += 1;
+            continue;
+        }
+        let c = char_at(text, i);
+        if class & NON_ASCII != 0 && !is_word_char(c) {
+            after_break |= ends_a_name(c);
+            i += c.len_utf8();
+            continue;
         }
         let start = i;
-        let c = char_at(text, i);
         let mut end = i + c.len_utf8();
         let mut ascii_alphanumeric = c.is_ascii();
         loop {
