@@ -6,14 +6,33 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 /// Readiness of each component in this process; ready when all registered ones are.
 #[derive(Clone, Default)]
 pub struct Health {
-    components: Arc<Mutex<BTreeMap<String, bool>>>,
+    components: Arc<Mutex<BTreeMap<String, ComponentStatus>>>,
     pub metrics: Metrics,
+}
+
+/// One component's state as `/readyz` reports it: `{"ready": false, "reason": "…"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ComponentStatus {
+    pub ready: bool,
+    /// Why not ready, when the component says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl ComponentStatus {
+    fn not_ready(reason: &str) -> Self {
+        Self {
+            ready: false,
+            reason: Some(reason.to_string()),
+        }
+    }
 }
 
 impl Health {
@@ -29,7 +48,7 @@ impl Health {
         self.components
             .lock()
             .expect("health lock")
-            .insert(name.to_string(), false);
+            .insert(name.to_string(), ComponentStatus::not_ready("starting"));
         Readiness {
             health: self.clone(),
             name: name.to_string(),
@@ -38,10 +57,11 @@ impl Health {
 
     pub fn is_ready(&self) -> bool {
         let components = self.components.lock().expect("health lock");
-        !components.is_empty() && components.values().all(|ready| *ready)
+        !components.is_empty() && components.values().all(|c| c.ready)
     }
 
-    fn report(&self) -> BTreeMap<String, bool> {
+    /// Every component's state, as `/readyz` answers.
+    pub fn report(&self) -> BTreeMap<String, ComponentStatus> {
         self.components.lock().expect("health lock").clone()
     }
 
@@ -63,12 +83,25 @@ pub struct Readiness {
 }
 
 impl Readiness {
+    /// Ready, or not ready without a reason of its own.
     pub fn set(&self, ready: bool) {
+        self.set_problem(if ready { None } else { Some("not ready") });
+    }
+
+    /// Ready when `problem` is `None`; otherwise not ready, and `/readyz` says why.
+    pub fn set_problem(&self, problem: Option<&str>) {
+        let status = match problem {
+            None => ComponentStatus {
+                ready: true,
+                reason: None,
+            },
+            Some(reason) => ComponentStatus::not_ready(reason),
+        };
         self.health
             .components
             .lock()
             .expect("health lock")
-            .insert(self.name.clone(), ready);
+            .insert(self.name.clone(), status);
     }
 }
 

@@ -158,6 +158,20 @@ async fn malformed_events_reach_deadletter_with_their_reason_and_the_partition_k
             reason.contains(mention),
             "reason {reason:?} should mention {mention:?}"
         );
+        // Bytes that are no article at all are undecodable; an article that breaks the
+        // contract is invalid, and the field at fault is named on its own.
+        let kind = header(m, "dlq_kind").unwrap();
+        if *mention == "$" || *mention == "UTF-8" || *mention == "empty payload" {
+            assert_eq!(kind, "undecodable", "{reason}");
+            assert_eq!(header(m, "dlq_field"), None);
+        } else {
+            assert_eq!(kind, "invalid", "{reason}");
+            let field = header(m, "dlq_field").unwrap();
+            assert!(
+                *mention == "key" && field == "id" || field == *mention,
+                "field {field:?} for {mention:?}"
+            );
+        }
     }
 
     // Every valid event went through, in order, and the feed shows the last version.
@@ -180,11 +194,19 @@ async fn malformed_events_reach_deadletter_with_their_reason_and_the_partition_k
     p.feed_until(Duration::from_secs(5), |f| f.contains(&last_headline))
         .await;
     let metrics = p.pipeline.health.metrics.render();
-    let counted = format!(
-        "newswire_events_deadlettered_total{{stage=\"enricher\"}} {}\n",
-        bad.len()
-    );
-    assert!(metrics.contains(&counted), "{metrics}");
+    let undecodable = bad
+        .iter()
+        .filter(|(_, _, m)| ["$", "UTF-8", "empty payload"].contains(m))
+        .count();
+    for (kind, n) in [
+        ("undecodable", undecodable),
+        ("invalid", bad.len() - undecodable),
+    ] {
+        let counted = format!(
+            "newswire_events_deadlettered_total{{stage=\"enricher\",kind=\"{kind}\"}} {n}\n"
+        );
+        assert!(metrics.contains(&counted), "{counted} in {metrics}");
+    }
     p.stop().await;
 }
 

@@ -91,7 +91,7 @@ async fn seed_article_and_posted_article_reach_the_feed() {
     let ready = get("/readyz").await.unwrap();
     assert_eq!(ready.status(), StatusCode::OK);
     let components: Value = ready.json().await.unwrap();
-    assert_eq!(components["enricher.stage"], true);
+    assert_eq!(components["enricher.stage"]["ready"], true, "{components}");
     let metrics = get("/metrics").await.unwrap().text().await.unwrap();
     let published = sample_articles(chrono::Utc::now()).len() + 5;
     assert!(

@@ -28,6 +28,7 @@ pub fn stage_spec(settings: &Settings) -> StageSpec {
     StageSpec::new(
         "enricher",
         &settings.topics.published,
+        &[&settings.topics.enriched],
         &settings.enricher.group_id,
         settings,
     )

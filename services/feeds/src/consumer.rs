@@ -11,7 +11,7 @@ use newswire_shared::config::KafkaSettings;
 use newswire_shared::health::Readiness;
 use newswire_shared::kafka::{partition_count, reader_config};
 use newswire_shared::shutdown::Shutdown;
-use newswire_shared::telemetry::Metrics;
+use newswire_shared::telemetry::{catalog, Metrics};
 use newswire_shared::validate::{decode_article, Stage};
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::{BorrowedMessage, Message};
@@ -38,19 +38,13 @@ impl FeedConsumer {
         readiness: Readiness,
         shutdown: Shutdown,
     ) -> anyhow::Result<()> {
-        let count = |outcome| {
-            metrics.counter(
-                "newswire_feeds_events_total",
-                "Enriched events read by feeds.",
-                &[("outcome", outcome)],
-            )
-        };
+        let count = |outcome| metrics.counter(&catalog::FEEDS_EVENTS, &[outcome]);
         let (applied, ignored, invalid) = (
             count("applied"),
             count("duplicate_or_stale"),
             count("invalid"),
         );
-        let stories = metrics.gauge("newswire_feeds_stories", "Stories in the feed store.", &[]);
+        let stories = metrics.gauge(&catalog::FEEDS_STORIES, &[]);
 
         let db = match &self.data_dir {
             Some(dir) => Some(Arc::new(FeedDb::open(dir)?)),

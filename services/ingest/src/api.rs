@@ -7,7 +7,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use newswire_shared::telemetry::{Counter, Metrics};
+use newswire_shared::telemetry::events::RequestRejected;
+use newswire_shared::telemetry::Metrics;
 use newswire_shared::validate::{decode_article, Stage};
 use serde::Serialize;
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 pub struct ApiState {
     pub publisher: Publisher,
     pub max_body_bytes: usize,
-    rejected: Arc<Counter>,
+    metrics: Metrics,
 }
 
 impl ApiState {
@@ -23,11 +24,7 @@ impl ApiState {
         Self {
             publisher,
             max_body_bytes,
-            rejected: metrics.counter(
-                "newswire_ingest_rejected_total",
-                "Requests refused with a 4xx.",
-                &[],
-            ),
+            metrics: metrics.clone(),
         }
     }
 }
@@ -94,7 +91,11 @@ async fn post_article(
     let result = accept(&state, request).await;
     if let Err(e) = &result {
         if e.status.is_client_error() {
-            state.rejected.inc();
+            RequestRejected {
+                status: e.status.as_u16(),
+                error: e.error,
+            }
+            .emit(&state.metrics);
         }
     }
     result
@@ -120,13 +121,28 @@ async fn accept(state: &ApiState, request: Request) -> Result<Response, ApiError
             message: e.to_string(),
         }
     })?;
-    let receipt = state.publisher.publish(&article).await.map_err(|e| match e {
-        PublishError::NotAcknowledged(e) => {
-            tracing::error!(id = %article.id, version = article.version, error = %e, "publish failed");
-            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "broker_unavailable", "the article was not stored; retry later")
-        }
-    })?;
-    tracing::debug!(id = %article.id, version = article.version, partition = receipt.partition, offset = receipt.offset, "article published");
+    let receipt = state
+        .publisher
+        .publish(&article)
+        .await
+        .map_err(|e| match e {
+            // Permanent for this article: retrying the same bytes can never succeed.
+            PublishError::TooLarge { .. } => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("{e}: shorten the article or ask the operator to raise the limit"),
+            ),
+            PublishError::Rejected(_) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "rejected_by_broker",
+                format!("{e}; the article was not stored"),
+            ),
+            PublishError::Unavailable(_) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "broker_unavailable",
+                "the article was not stored; retry later",
+            ),
+        })?;
     Ok((StatusCode::ACCEPTED, Json(receipt)).into_response())
 }
 

@@ -44,12 +44,20 @@ impl Ingest {
         tokio::spawn(async move {
             let stop = shutdown.wait();
             tokio::pin!(stop);
+            let mut limit_read: Option<tokio::time::Instant> = None;
             loop {
                 let probe = state.clone();
                 let connected = tokio::task::spawn_blocking(move || probe.publisher.is_connected())
                     .await
                     .unwrap_or(false);
                 readiness.set(connected);
+                // The topic's record limit, once connected and then every minute (an
+                // operator may change it), so an article too large is refused with 413
+                // before it is produced.
+                if connected && limit_read.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
+                    state.publisher.refresh_limit().await;
+                    limit_read = Some(tokio::time::Instant::now());
+                }
                 let pause = if connected {
                     Duration::from_secs(5)
                 } else {

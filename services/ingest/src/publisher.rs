@@ -1,16 +1,20 @@
 //! Publishing validated articles to `articles.published`, acknowledged by the broker.
 
 use newswire_shared::cloudevents::{types, CloudEvent};
-use newswire_shared::config::Settings;
+use newswire_shared::config::{KafkaSettings, Settings};
+use newswire_shared::kafka::failure::{classify, FailureClass};
+use newswire_shared::kafka::limits::{record_size, RecordLimits};
 use newswire_shared::kafka::producer_config;
-use newswire_shared::telemetry::{Counter, Metrics};
+use newswire_shared::telemetry::events::{ArticlePublishFailed, ArticlePublished};
+use newswire_shared::telemetry::Metrics;
 use newswire_shared::Article;
 use rdkafka::error::KafkaError;
+use rdkafka::message::OwnedHeaders;
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 use serde::Serialize;
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// What the newsroom gets back once the broker has the event.
@@ -22,19 +26,59 @@ pub struct Receipt {
     pub offset: i64,
 }
 
+/// Why Kafka does not have the article. Only `Unavailable` is worth retrying as is.
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
-    #[error("Kafka did not acknowledge the event: {0}")]
-    NotAcknowledged(#[from] KafkaError),
+    /// The event is larger than `topic` takes (the smaller of its `max.message.bytes`
+    /// and our producer's `message.max.bytes`): permanent for this article.
+    #[error("the article's record is {size} bytes; {topic} takes at most {limit}")]
+    TooLarge {
+        size: usize,
+        limit: usize,
+        topic: String,
+    },
+    /// The broker refused the record itself: permanent for this article.
+    #[error("Kafka refused the article: {0}")]
+    Rejected(KafkaError),
+    /// The broker is unavailable or slow: transient, retry later.
+    #[error("Kafka did not acknowledge the article: {0}")]
+    Unavailable(KafkaError),
+}
+
+impl PublishError {
+    fn from_kafka(e: KafkaError, size: usize, limit: usize, topic: &str) -> Self {
+        match classify(&e) {
+            FailureClass::TooLarge => Self::TooLarge {
+                size,
+                // The broker said no to a record we measured as fitting: its limit is
+                // lower than we knew; say at least that this one did not fit.
+                limit: limit.min(size.saturating_sub(1)),
+                topic: topic.to_string(),
+            },
+            FailureClass::RejectedByBroker => Self::Rejected(e),
+            _ => Self::Unavailable(e),
+        }
+    }
+
+    /// `transient`, `too_large` or `rejected_by_broker`, as the metrics count them.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::TooLarge { .. } => "too_large",
+            Self::Rejected(_) => "rejected_by_broker",
+            Self::Unavailable(_) => "transient",
+        }
+    }
 }
 
 pub struct Publisher {
     producer: FutureProducer,
+    kafka: KafkaSettings,
     topic: String,
     source: String,
     timeout: Duration,
-    published: Arc<Counter>,
-    failed: Arc<Counter>,
+    /// The largest record `topic` takes, refreshed by [`Publisher::refresh_limit`].
+    limit: AtomicUsize,
+    metrics: Metrics,
 }
 
 impl Publisher {
@@ -42,44 +86,93 @@ impl Publisher {
         let producer = producer_config(&settings.kafka, "newswire-ingest").create()?;
         Ok(Self {
             producer,
+            kafka: settings.kafka.clone(),
             topic: settings.topics.published.clone(),
             source: settings.ingest.source.clone(),
             timeout: Duration::from_millis(settings.kafka.publish_timeout_ms),
-            published: metrics.counter(
-                "newswire_ingest_published_total",
-                "Articles acknowledged by Kafka.",
-                &[],
+            limit: AtomicUsize::new(
+                RecordLimits::producer_only(&settings.kafka).limit(&settings.topics.published),
             ),
-            failed: metrics.counter(
-                "newswire_ingest_publish_failed_total",
-                "Articles Kafka did not acknowledge.",
-                &[],
-            ),
+            metrics: metrics.clone(),
         })
+    }
+
+    /// Reads the topic's `max.message.bytes` again (at start, and now and then: an
+    /// operator may change it).
+    pub async fn refresh_limit(&self) {
+        let limits = RecordLimits::read(&self.kafka, &[&self.topic]).await;
+        self.limit
+            .store(limits.limit(&self.topic), Ordering::Relaxed);
+    }
+
+    /// The largest record the topic takes, as far as we know.
+    pub fn limit(&self) -> usize {
+        self.limit.load(Ordering::Relaxed)
+    }
+
+    /// The event's record, checked against the topic's limit before it is produced.
+    fn encode(
+        &self,
+        article: &Article,
+    ) -> Result<(CloudEvent, Vec<u8>, OwnedHeaders), PublishError> {
+        let event = CloudEvent::for_article(article, &self.source, types::PUBLISHED);
+        let payload = serde_json::to_vec(article).expect("an Article always serialises");
+        let headers = event.to_headers();
+        let size = record_size(Some(article.id.as_bytes()), Some(&payload), &headers);
+        let limit = self.limit();
+        if size > limit {
+            return Err(PublishError::TooLarge {
+                size,
+                limit,
+                topic: self.topic.clone(),
+            });
+        }
+        Ok((event, payload, headers))
     }
 
     /// Produces the article keyed by its id and resolves once the broker has
     /// acknowledged it (acks=all), so a `Receipt` means the event is durable.
     pub async fn publish(&self, article: &Article) -> Result<Receipt, PublishError> {
-        let event = CloudEvent::for_article(article, &self.source, types::PUBLISHED);
-        let payload = serde_json::to_vec(article).expect("an Article always serialises");
-        let record = FutureRecord::to(&self.topic)
-            .key(article.id.as_bytes())
-            .payload(&payload)
-            .headers(event.to_headers());
-        match self.producer.send(record, self.timeout).await {
-            Ok(delivery) => {
-                self.published.inc();
-                Ok(Receipt {
-                    event_id: event.id,
-                    partition: delivery.partition,
-                    offset: delivery.offset,
-                })
+        let result = match self.encode(article) {
+            Err(e) => Err(e),
+            Ok((event, payload, headers)) => {
+                let size = record_size(Some(article.id.as_bytes()), Some(&payload), &headers);
+                let record = FutureRecord::to(&self.topic)
+                    .key(article.id.as_bytes())
+                    .payload(&payload)
+                    .headers(headers);
+                match self.producer.send(record, self.timeout).await {
+                    Ok(delivery) => Ok(Receipt {
+                        event_id: event.id,
+                        partition: delivery.partition,
+                        offset: delivery.offset,
+                    }),
+                    Err((e, _)) => {
+                        Err(PublishError::from_kafka(e, size, self.limit(), &self.topic))
+                    }
+                }
             }
-            Err((e, _)) => {
-                self.failed.inc();
-                Err(PublishError::NotAcknowledged(e))
+        };
+        self.report(article, &result);
+        result
+    }
+
+    fn report(&self, article: &Article, result: &Result<Receipt, PublishError>) {
+        match result {
+            Ok(r) => ArticlePublished {
+                id: &article.id,
+                version: article.version,
+                partition: r.partition,
+                offset: r.offset,
             }
+            .emit(&self.metrics),
+            Err(e) => ArticlePublishFailed {
+                id: &article.id,
+                version: article.version,
+                kind: e.kind(),
+                error: e,
+            }
+            .emit(&self.metrics),
         }
     }
 
@@ -91,68 +184,70 @@ impl Publisher {
         window: usize,
         mut on_done: impl FnMut(&Article, Result<Receipt, PublishError>),
     ) {
-        let mut in_flight: VecDeque<(Article, String, DeliveryFuture)> = VecDeque::new();
+        let mut in_flight: VecDeque<(Article, String, usize, DeliveryFuture)> = VecDeque::new();
+        let mut finish = |a: &Article, result: Result<Receipt, PublishError>| {
+            self.report(a, &result);
+            on_done(a, result);
+        };
         for article in articles {
-            let event = CloudEvent::for_article(&article, &self.source, types::PUBLISHED);
-            let payload = serde_json::to_vec(&article).expect("an Article always serialises");
+            let (event, payload, headers) = match self.encode(&article) {
+                Ok(encoded) => encoded,
+                Err(e) => {
+                    finish(&article, Err(e));
+                    continue;
+                }
+            };
+            let size = record_size(Some(article.id.as_bytes()), Some(&payload), &headers);
             loop {
                 let record = FutureRecord::to(&self.topic)
                     .key(article.id.as_bytes())
                     .payload(&payload)
-                    .headers(event.to_headers());
+                    .headers(headers.clone());
                 match self.producer.send_result(record) {
                     Ok(future) => {
-                        in_flight.push_back((article, event.id, future));
+                        in_flight.push_back((article, event.id, size, future));
                         break;
                     }
                     Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _))
                         if !in_flight.is_empty() =>
                     {
-                        let (a, id, f) = in_flight.pop_front().expect("not empty");
-                        on_done(&a, self.outcome(id, f.await));
+                        let (a, id, size, f) = in_flight.pop_front().expect("not empty");
+                        finish(&a, self.outcome(id, size, f.await));
                     }
                     Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
                         tokio::time::sleep(Duration::from_millis(5)).await;
                     }
                     Err((e, _)) => {
-                        self.failed.inc();
-                        on_done(&article, Err(PublishError::NotAcknowledged(e)));
+                        let e = PublishError::from_kafka(e, size, self.limit(), &self.topic);
+                        finish(&article, Err(e));
                         break;
                     }
                 }
             }
             while in_flight.len() >= window.max(1) {
-                let (a, id, f) = in_flight.pop_front().expect("not empty");
-                on_done(&a, self.outcome(id, f.await));
+                let (a, id, size, f) = in_flight.pop_front().expect("not empty");
+                finish(&a, self.outcome(id, size, f.await));
             }
         }
-        while let Some((a, id, f)) = in_flight.pop_front() {
-            on_done(&a, self.outcome(id, f.await));
+        while let Some((a, id, size, f)) = in_flight.pop_front() {
+            finish(&a, self.outcome(id, size, f.await));
         }
     }
 
     fn outcome<Canceled>(
         &self,
         event_id: String,
+        size: usize,
         delivery: Result<rdkafka::producer::future_producer::OwnedDeliveryResult, Canceled>,
     ) -> Result<Receipt, PublishError> {
         match delivery {
-            Ok(Ok(d)) => {
-                self.published.inc();
-                Ok(Receipt {
-                    event_id,
-                    partition: d.partition,
-                    offset: d.offset,
-                })
-            }
-            Ok(Err((e, _))) => {
-                self.failed.inc();
-                Err(PublishError::NotAcknowledged(e))
-            }
-            Err(_) => {
-                self.failed.inc();
-                Err(PublishError::NotAcknowledged(KafkaError::Canceled))
-            }
+            Ok(Ok(d)) => Ok(Receipt {
+                event_id,
+                partition: d.partition,
+                offset: d.offset,
+            }),
+            Ok(Err((e, _))) => Err(PublishError::from_kafka(e, size, self.limit(), &self.topic)),
+            Err(_) => Err(PublishError::Unavailable(KafkaError::Canceled)),
         }
     }
 

@@ -35,6 +35,7 @@ pub fn stage_spec(settings: &Settings) -> StageSpec {
     StageSpec::new(
         "newsml",
         &settings.topics.enriched,
+        &[&settings.topics.newsml],
         &settings.newsml.group_id,
         settings,
     )

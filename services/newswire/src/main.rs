@@ -4,6 +4,8 @@ use clap::{Parser, Subcommand};
 use newswire::dev::{self, DevOptions};
 use newswire::stdio::{self, FeedFormat};
 use newswire_shared::health::Health;
+use newswire_shared::kafka::deadletter::operator::{parse_locator, Selection};
+use newswire_shared::kafka::DeadLetterKind;
 use newswire_shared::{telemetry, Settings};
 use std::io::{BufReader, Read};
 use std::path::PathBuf;
@@ -65,6 +67,96 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Events a stage set aside: list them, show one, replay them once fixed.
+    Deadletter {
+        #[command(subcommand)]
+        action: DeadletterAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeadletterAction {
+    /// One line per dead letter: locator, time, stage, kind, origin, article, reason.
+    List {
+        #[command(flatten)]
+        select: Select,
+    },
+    /// One dead letter in full: headers and payload.
+    Show {
+        /// PARTITION:OFFSET of the dead letter (the LOCATOR column of `list`).
+        locator: String,
+    },
+    /// Send the chosen dead letters back to the topics they came from.
+    Replay {
+        #[command(flatten)]
+        select: Select,
+        /// Say what would be replayed, send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Refuse an event already replayed this many times (a poison event cannot loop).
+        #[arg(long, default_value_t = 3)]
+        max_replays: u32,
+        /// Replay even when nothing narrows the selection (every dead letter).
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// Which dead letters; every condition given must hold.
+#[derive(clap::Args)]
+struct Select {
+    /// Only from this stage (enricher, newsml, social).
+    #[arg(long)]
+    stage: Option<String>,
+    /// Only of this kind (undecodable, invalid, too_large, transform_panic, rejected_by_broker, unclassified).
+    #[arg(long)]
+    kind: Option<String>,
+    /// Only for this article id.
+    #[arg(long)]
+    article: Option<String>,
+    /// Only dead-lettered at or after this instant (RFC 3339).
+    #[arg(long)]
+    since: Option<DateTime<Utc>>,
+    /// Only dead-lettered before this instant (RFC 3339).
+    #[arg(long)]
+    until: Option<DateTime<Utc>>,
+    /// Only these dead letters, by PARTITION:OFFSET (repeatable).
+    #[arg(long = "only")]
+    only: Vec<String>,
+}
+
+impl Select {
+    fn selection(self) -> anyhow::Result<Selection> {
+        if let Some(kind) = &self.kind {
+            anyhow::ensure!(
+                DeadLetterKind::parse(kind).is_some(),
+                "--kind {kind:?}: expected one of {}",
+                DeadLetterKind::ALL.map(DeadLetterKind::as_str).join(", ")
+            );
+        }
+        Ok(Selection {
+            stage: self.stage,
+            kind: self.kind,
+            article: self.article,
+            since: self.since,
+            until: self.until,
+            only: self
+                .only
+                .iter()
+                .map(|s| parse_locator(s))
+                .collect::<Result<_, _>>()
+                .map_err(|e| anyhow::anyhow!("--only {e}"))?,
+        })
+    }
+
+    fn narrows(&self) -> bool {
+        self.stage.is_some()
+            || self.kind.is_some()
+            || self.article.is_some()
+            || self.since.is_some()
+            || self.until.is_some()
+            || !self.only.is_empty()
+    }
 }
 
 #[tokio::main]
@@ -168,6 +260,68 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &mut std::io::stderr(),
             )?;
             Ok(outcome(report.bad_lines))
+        }
+        Command::Deadletter { action } => {
+            telemetry::init_tracing(&settings.telemetry);
+            deadletter_command(&settings, action).await
+        }
+    }
+}
+
+async fn deadletter_command(
+    settings: &Settings,
+    action: DeadletterAction,
+) -> anyhow::Result<ExitCode> {
+    use newswire::deadletter as dl;
+    match action {
+        DeadletterAction::List { select } => {
+            let entries = dl::read(settings, &select.selection()?)?;
+            dl::write_list(&mut std::io::stdout().lock(), &entries)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        DeadletterAction::Show { locator } => {
+            let at = parse_locator(&locator).map_err(anyhow::Error::msg)?;
+            let selection = Selection {
+                only: vec![at],
+                ..Default::default()
+            };
+            let entries = dl::read(settings, &selection)?;
+            let entry = entries.first().with_context(|| {
+                format!(
+                    "no dead letter at {locator} in {}",
+                    settings.topics.deadletter
+                )
+            })?;
+            dl::write_show(&mut std::io::stdout().lock(), entry)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        DeadletterAction::Replay {
+            select,
+            dry_run,
+            max_replays,
+            all,
+        } => {
+            anyhow::ensure!(
+                all || select.narrows(),
+                "replay needs a selection (--stage, --kind, --article, --since, --until, --only) or --all"
+            );
+            let entries = dl::read(settings, &select.selection()?)?;
+            let refused = dl::replay(settings, &entries, max_replays, dry_run).await?;
+            eprintln!(
+                "{} of {} dead letters {}",
+                entries.len() - refused,
+                entries.len(),
+                if dry_run {
+                    "would be replayed"
+                } else {
+                    "replayed"
+                }
+            );
+            Ok(if refused == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

@@ -35,6 +35,7 @@ pub fn stage_spec(settings: &Settings) -> StageSpec {
     StageSpec::new(
         "social",
         &settings.topics.enriched,
+        &[&settings.topics.social],
         &settings.social.group_id,
         settings,
     )

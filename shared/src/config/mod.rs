@@ -58,6 +58,22 @@ pub struct KafkaSettings {
     /// How long a publish may wait for the broker's acknowledgement.
     #[serde(default = "default_publish_timeout_ms")]
     pub publish_timeout_ms: u64,
+    /// Our producers' `message.max.bytes`: the largest record they send. A record is
+    /// checked against the smaller of this and its topic's `max.message.bytes` before it
+    /// is produced (413 at ingest, a `too_large` dead letter in a stage).
+    #[serde(default = "default_message_max_bytes")]
+    pub message_max_bytes: usize,
+    /// A stage with input waiting that has committed nothing for this long reports
+    /// itself not ready (`/readyz` gives the reason). Keep it above
+    /// `transaction_timeout_ms`: an upstream instance that died mid-transaction holds
+    /// `read_committed` readers that long, and that is not a stall.
+    #[serde(default = "default_stall_timeout_ms")]
+    pub stall_timeout_ms: u64,
+    /// After this many aborts in a row of the same batch for a reason not known to be
+    /// transient, the stage processes it one event per transaction and sets aside the
+    /// event that keeps failing.
+    #[serde(default = "default_isolate_after_aborts")]
+    pub isolate_after_aborts: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -186,6 +202,16 @@ fn default_batch_max_wait_ms() -> u64 {
 }
 fn default_publish_timeout_ms() -> u64 {
     30_000
+}
+fn default_message_max_bytes() -> usize {
+    // librdkafka's own default, below Kafka's default max.message.bytes (1,048,588).
+    1_000_000
+}
+fn default_stall_timeout_ms() -> u64 {
+    30_000
+}
+fn default_isolate_after_aborts() -> u32 {
+    3
 }
 fn default_topic_published() -> String {
     "articles.published".into()
@@ -321,6 +347,18 @@ impl Settings {
         }
         if self.kafka.transaction_timeout_ms < 1_000 {
             return invalid("kafka.transaction_timeout_ms", "must be at least 1000");
+        }
+        if !(1_000..=1_000_000_000).contains(&self.kafka.message_max_bytes) {
+            return invalid(
+                "kafka.message_max_bytes",
+                "must be between 1000 and 1000000000 (librdkafka's range)",
+            );
+        }
+        if self.kafka.stall_timeout_ms < 1_000 {
+            return invalid("kafka.stall_timeout_ms", "must be at least 1000");
+        }
+        if self.kafka.isolate_after_aborts == 0 {
+            return invalid("kafka.isolate_after_aborts", "must be at least 1");
         }
         let topics = [
             ("topics.published", &self.topics.published),

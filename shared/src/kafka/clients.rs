@@ -10,6 +10,7 @@ pub fn producer_config(kafka: &KafkaSettings, client_id: &str) -> ClientConfig {
         .set("enable.idempotence", "true")
         .set("acks", "all")
         .set("linger.ms", "2")
+        .set("message.max.bytes", kafka.message_max_bytes.to_string())
         .set("message.timeout.ms", kafka.publish_timeout_ms.to_string());
     c
 }

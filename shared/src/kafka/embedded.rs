@@ -11,7 +11,24 @@ use rdkafka::mocking::MockCluster;
 use rdkafka::producer::{BaseProducer, DefaultProducerContext, Producer};
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
 use rdkafka::ClientConfig;
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
+
+/// Bootstrap addresses of the mock clusters this process started: they have no
+/// DescribeConfigs, and a request for it waits for its timeout, so nobody asks them.
+fn embedded_bootstraps() -> &'static Mutex<HashSet<String>> {
+    static ADDRESSES: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    ADDRESSES.get_or_init(Mutex::default)
+}
+
+/// Whether `bootstrap` is a mock cluster started by this process.
+pub fn is_embedded(bootstrap: &str) -> bool {
+    embedded_bootstraps()
+        .lock()
+        .expect("embedded brokers lock")
+        .contains(bootstrap)
+}
 
 pub struct EmbeddedBroker {
     /// The mock cluster lives as long as the client that created it.
@@ -29,6 +46,10 @@ impl EmbeddedBroker {
             .mock_cluster()
             .expect("test.mock.num.brokers creates a mock cluster")
             .bootstrap_servers();
+        embedded_bootstraps()
+            .lock()
+            .expect("embedded brokers lock")
+            .insert(bootstrap.clone());
         let broker = Self { owner, bootstrap };
         // The mock delays a new consumer group's first assignment by 3 s by default;
         // Apache Kafka is configured with 0 in deploy/kafka, and so is this.

@@ -1,10 +1,13 @@
 //! Kafka plumbing shared by every service: client settings with our delivery
-//! guarantees, the embedded broker, topic creation, dead-letter records, and the
-//! exactly-once consume→transform→produce stage.
+//! guarantees, the embedded broker, topic creation, record limits, failure
+//! classification, dead letters, and the exactly-once consume→transform→produce stage.
 
 mod clients;
-mod deadletter;
-mod embedded;
+pub mod deadletter;
+pub(crate) mod embedded;
+pub mod failure;
+pub mod limits;
+pub mod progress;
 mod replay;
 mod stage;
 mod topics;
@@ -12,11 +15,10 @@ mod topics;
 pub use clients::{
     consumer_config, partition_count, producer_config, reader_config, transactional_producer_config,
 };
-pub use deadletter::{dead_letter_record, DeadLetter};
+pub use deadletter::{dead_letter_record, DeadLetterKind, Rejection};
 pub use embedded::EmbeddedBroker;
 pub use replay::replay_topic;
 pub use stage::{
-    decode_keyed_article, run_stage, spawn_stage, OutputRecord, Rejection, StageError, StageSpec,
-    Transform,
+    decode_keyed_article, run_stage, spawn_stage, OutputRecord, StageError, StageSpec, Transform,
 };
 pub use topics::{ensure_topics, TopicSpec};

@@ -3,25 +3,49 @@
 //! A batch of input events is read, transformed, and its outputs, dead letters and the
 //! consumer offsets are committed in one Kafka transaction. A crash anywhere before the
 //! commit aborts the whole batch (readers with `read_committed` never see it) and the
-//! batch is read again; after the commit nothing is read again. One bad event becomes a
-//! dead letter inside the same transaction, so it never stalls its partition.
+//! batch is read again; after the commit nothing is read again.
+//!
+//! No event can stall its partition, whatever makes it fail (`failure.rs` tells the
+//! kinds apart):
+//! - an event the transform refuses, or that makes it panic, or whose output is larger
+//!   than its topic takes (checked before producing, `limits.rs`), or whose output the
+//!   broker refuses as such, is set aside to the dead-letter topic and the batch is
+//!   redone without it, in the same transaction as the rest;
+//! - a transient failure (broker down, coordinator moving, rebalance) keeps the events
+//!   and retries with backoff, forever if need be — nothing is dead-lettered for it;
+//! - a batch that aborts `kafka.isolate_after_aborts` times in a row for a reason not
+//!   known to be either is processed one event per transaction; an event whose own
+//!   transaction keeps failing that way, while the broker answers, is set aside — one
+//!   at a time: if the next event fails alone the same way before anything commits,
+//!   the failure is the broker's, and it is retried instead.
+//!
+//! A dead letter too large for its topic is written without its payload; if even that
+//! cannot be written the batch is retried (and the stage reports not ready): an event is
+//! never skipped without a trace.
 
 use crate::config::KafkaSettings;
 use crate::health::Readiness;
-use crate::kafka::{
-    consumer_config, dead_letter_record, transactional_producer_config, DeadLetter,
-};
+use crate::kafka::deadletter::{dead_letter_record, dead_letter_stub, DeadLetterKind, Rejection};
+use crate::kafka::failure::{classify, FailureClass};
+use crate::kafka::limits::{record_size, RecordLimits};
+use crate::kafka::progress::{spawn_watchdog, StageProgress};
+use crate::kafka::{consumer_config, transactional_producer_config};
 use crate::shutdown::Shutdown;
-use crate::telemetry::{Counter, Gauge, Metrics};
+use crate::telemetry::events::{
+    BatchIsolated, BatchRead, DeadLetterPayloadDropped, EventDeadLettered, PartitionsAssigned,
+    TransactionAborted, TransactionCommitted,
+};
+use crate::telemetry::Metrics;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::{KafkaError, KafkaResult};
 use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
-use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
+use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// One record a transform wants written.
@@ -33,22 +57,18 @@ pub struct OutputRecord {
     pub headers: OwnedHeaders,
 }
 
-/// The reason an input event cannot be processed; it goes to the dead-letter topic.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection(pub String);
-
 /// The pure part of a stage: one input event to zero or more output records.
 ///
 /// A transform that keeps state between events (what it has already produced) must
 /// hold the changes of a batch aside until `committed`, and drop them on `aborted`:
-/// an aborted batch is read again and must find the state as it was before it.
+/// an aborted batch is redone and must find the state as it was before it.
 pub trait Transform: Send {
     fn apply(&mut self, message: &BorrowedMessage<'_>) -> Result<Vec<OutputRecord>, Rejection>;
 
     /// The batch's outputs and offsets are committed.
     fn committed(&mut self) {}
 
-    /// The batch's transaction was aborted; it will be read again.
+    /// The batch's transaction was aborted (or is redone without an event set aside).
     fn aborted(&mut self) {}
 
     /// The group gave this instance a new set of partitions; state another instance
@@ -64,21 +84,26 @@ pub fn decode_keyed_article(
 ) -> Result<crate::Article, Rejection> {
     let payload = message
         .payload()
-        .ok_or_else(|| Rejection("empty payload (tombstone)".into()))?;
-    let article = crate::validate::decode_article(payload, stage)
-        .map_err(|e| Rejection(format!("invalid article: {e}")))?;
+        .ok_or_else(|| Rejection::new(DeadLetterKind::Undecodable, "empty payload (tombstone)"))?;
+    let article =
+        crate::validate::decode_article(payload, stage).map_err(|e| Rejection::contract(&e))?;
     if message.key() != Some(article.id.as_bytes()) {
-        return Err(Rejection(format!(
-            "key: Kafka key {:?} is not the article id {:?}",
-            message.key().map(String::from_utf8_lossy),
-            article.id
-        )));
+        return Err(Rejection {
+            kind: DeadLetterKind::Invalid,
+            field: Some("id".into()),
+            message: format!(
+                "key: Kafka key {:?} is not the article id {:?}",
+                message.key().map(String::from_utf8_lossy),
+                article.id
+            ),
+        });
     }
     Ok(article)
 }
 
-/// Runs `transform` as a stage on a thread of its own, ready and counted under
-/// `health`; the thread ends when `shutdown` fires (or the stage cannot go on).
+/// Runs `transform` as a stage on a thread of its own, with a watchdog that keeps its
+/// readiness under `health` truthful; both end when `shutdown` fires (the stage also
+/// when it cannot go on).
 pub fn spawn_stage<T: Transform + 'static>(
     spec: StageSpec,
     kafka: &KafkaSettings,
@@ -105,6 +130,9 @@ pub struct StageSpec {
     /// Short name for logs, metrics and the transactional id (`enricher`).
     pub name: String,
     pub input_topic: String,
+    /// Topics the transform writes to (the dead-letter topic is added): their record
+    /// limits are read before producing.
+    pub output_topics: Vec<String>,
     pub group_id: String,
     pub deadletter_topic: String,
     /// Stable per instance, distinct between instances.
@@ -112,16 +140,32 @@ pub struct StageSpec {
 }
 
 impl StageSpec {
-    /// The stage `name` of this instance: its group, its transactional id
-    /// (`newswire-{name}-{instance}`), and the configured dead-letter topic.
-    pub fn new(name: &str, input_topic: &str, group_id: &str, settings: &crate::Settings) -> Self {
+    /// The stage `name` of this instance, reading `input_topic` and writing
+    /// `output_topics`: its group, its transactional id (`newswire-{name}-{instance}`),
+    /// and the configured dead-letter topic.
+    pub fn new(
+        name: &str,
+        input_topic: &str,
+        output_topics: &[&str],
+        group_id: &str,
+        settings: &crate::Settings,
+    ) -> Self {
         Self {
             name: name.into(),
             input_topic: input_topic.into(),
+            output_topics: output_topics.iter().map(|t| t.to_string()).collect(),
             group_id: group_id.into(),
             deadletter_topic: settings.topics.deadletter.clone(),
             transactional_id: format!("newswire-{name}-{}", settings.instance_id()),
         }
+    }
+
+    fn produced_topics(&self) -> Vec<&str> {
+        self.output_topics
+            .iter()
+            .map(String::as_str)
+            .chain([self.deadletter_topic.as_str()])
+            .collect()
     }
 }
 
@@ -133,53 +177,11 @@ pub enum StageError {
     Fatal { stage: String, source: KafkaError },
 }
 
-struct StageMetrics {
-    consumed: Arc<Counter>,
-    produced: Arc<Counter>,
-    dead_lettered: Arc<Counter>,
-    aborted: Arc<Counter>,
-    committed: Arc<Counter>,
-}
-
-impl StageMetrics {
-    fn new(metrics: &Metrics, stage: &str) -> Self {
-        let labels = [("stage", stage)];
-        Self {
-            consumed: metrics.counter(
-                "newswire_events_consumed_total",
-                "Input events read by a stage.",
-                &labels,
-            ),
-            produced: metrics.counter(
-                "newswire_events_produced_total",
-                "Output records committed by a stage.",
-                &labels,
-            ),
-            dead_lettered: metrics.counter(
-                "newswire_events_deadlettered_total",
-                "Input events sent to the dead-letter topic.",
-                &labels,
-            ),
-            aborted: metrics.counter(
-                "newswire_transactions_aborted_total",
-                "Transactions aborted and retried.",
-                &labels,
-            ),
-            committed: metrics.counter(
-                "newswire_transactions_committed_total",
-                "Transactions committed.",
-                &labels,
-            ),
-        }
-    }
-}
-
-/// Marks the stage ready once the group has given it an assignment (even an empty one:
-/// a replica beyond the partition count is healthy, just idle).
+/// Keeps the assignment in step with the progress record (and so with readiness).
 struct StageContext {
     stage: String,
-    readiness: Readiness,
-    assigned: Arc<Gauge>,
+    metrics: Metrics,
+    progress: StageProgress,
     reassigned: Arc<AtomicBool>,
 }
 
@@ -193,18 +195,61 @@ impl ConsumerContext for StageContext {
     fn post_rebalance(&self, _: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         match rebalance {
             Rebalance::Assign(tpl) => {
-                tracing::info!(stage = %self.stage, partitions = tpl.count(), "partitions assigned");
-                self.assigned.set(tpl.count() as u64);
+                PartitionsAssigned {
+                    stage: &self.stage,
+                    partitions: tpl.count(),
+                }
+                .emit(&self.metrics);
                 self.reassigned.store(true, Ordering::SeqCst);
-                self.readiness.set(true);
+                // Even an empty assignment: a replica beyond the partition count is
+                // healthy, just idle.
+                self.progress.assigned(true);
             }
-            Rebalance::Revoke(_) => self.assigned.set(0),
+            Rebalance::Revoke(_) => {
+                PartitionsAssigned {
+                    stage: &self.stage,
+                    partitions: 0,
+                }
+                .emit(&self.metrics);
+            }
             Rebalance::Error(e) => {
                 tracing::warn!(stage = %self.stage, error = %e, "rebalance error")
             }
         }
     }
 }
+
+/// Delivery failures of the current attempt, by the index of the output record.
+#[derive(Default)]
+struct Deliveries {
+    /// Attempt number in the high 32 bits of each record's opaque: reports of an
+    /// earlier (aborted) attempt are ignored.
+    attempt: AtomicU64,
+    failures: Mutex<Vec<(usize, KafkaError)>>,
+}
+
+struct DeliveryContext(Arc<Deliveries>);
+
+impl ClientContext for DeliveryContext {}
+
+impl ProducerContext for DeliveryContext {
+    type DeliveryOpaque = usize;
+
+    fn delivery(&self, result: &DeliveryResult<'_>, opaque: usize) {
+        if let Err((error, _)) = result {
+            let attempt = (opaque >> 32) as u64;
+            if attempt == self.0.attempt.load(Ordering::SeqCst) {
+                self.0
+                    .failures
+                    .lock()
+                    .expect("deliveries lock")
+                    .push((opaque & 0xFFFF_FFFF, error.clone()));
+            }
+        }
+    }
+}
+
+type StageProducer = ThreadedProducer<DeliveryContext>;
 
 /// Runs the stage on the calling thread until `shutdown`; blocking, so call it from a
 /// dedicated thread. Returns an error only when the instance cannot go on (fenced by a
@@ -217,138 +262,895 @@ pub fn run_stage<T: Transform>(
     readiness: Readiness,
     shutdown: Shutdown,
 ) -> Result<(), StageError> {
-    let m = StageMetrics::new(metrics, &spec.name);
-    loop {
-        match run_session(
-            spec,
-            kafka,
-            &mut transform,
-            metrics,
-            &m,
-            &readiness,
-            &shutdown,
-        )? {
-            SessionEnd::Shutdown => return Ok(()),
-            SessionEnd::ConsumerFenced(e) => {
-                // Seen after a broker restart: the group coordinator takes our own
-                // rejoin for another member with our static id. Nothing is lost (the
-                // uncommitted batch is read again); start over with fresh clients.
-                readiness.set(false);
+    let progress = StageProgress::new();
+    let watchdog = spawn_watchdog(
+        spec.name.clone(),
+        progress.clone(),
+        readiness,
+        metrics.clone(),
+        Duration::from_millis(kafka.stall_timeout_ms),
+        kafka.isolate_after_aborts,
+        shutdown.clone(),
+    );
+    let mut carried = Carried::default();
+    let result = loop {
+        let session = Session::start(spec, kafka, metrics, &progress, &shutdown);
+        let end = match session {
+            Ok(mut session) => session.run(&mut transform, &mut carried),
+            Err(e) => Err(e),
+        };
+        match end {
+            Ok(SessionEnd::Shutdown) => break Ok(()),
+            Ok(SessionEnd::Reconnect(why)) => {
+                // Seen after a broker restart (the coordinator takes our own rejoin for
+                // another member with our static id) and when a topic's limit changed:
+                // nothing is lost (the uncommitted batch is read again); start over
+                // with fresh clients.
                 transform.aborted();
-                tracing::warn!(stage = %spec.name, error = %e, "consumer fenced; reconnecting with new clients");
-                std::thread::sleep(Duration::from_secs(1));
+                progress.assigned(false);
+                tracing::warn!(stage = %spec.name, reason = %why, "starting again with new Kafka clients");
+                if sleep_unless_shutdown(&shutdown, Duration::from_secs(1)) {
+                    break Ok(());
+                }
+            }
+            Err(e) => {
+                transform.aborted();
+                progress.failed(e.to_string());
+                break Err(e);
             }
         }
+    };
+    if result.is_ok() {
+        let _ = watchdog.join();
     }
+    result
 }
 
 /// Why a session with one consumer and one producer ended.
 enum SessionEnd {
     Shutdown,
-    /// The consumer hit a fatal error (fenced static member): a new session can go on.
-    ConsumerFenced(KafkaError),
+    /// The clients must be replaced (consumer fenced, limits changed); a new session
+    /// can go on.
+    Reconnect(String),
 }
 
-fn run_session<T: Transform>(
-    spec: &StageSpec,
-    kafka: &KafkaSettings,
-    transform: &mut T,
-    metrics: &Metrics,
-    m: &StageMetrics,
-    readiness: &Readiness,
-    shutdown: &Shutdown,
-) -> Result<SessionEnd, StageError> {
-    let client_err = |source| StageError::Client {
-        stage: spec.name.clone(),
-        source,
-    };
-    let fatal = |source| StageError::Fatal {
-        stage: spec.name.clone(),
-        source,
-    };
-    let reassigned = Arc::new(AtomicBool::new(false));
-    let context = StageContext {
-        reassigned: reassigned.clone(),
-        stage: spec.name.clone(),
-        readiness: readiness.clone(),
-        assigned: metrics.gauge(
-            "newswire_partitions_assigned",
-            "Input partitions assigned to a stage.",
-            &[("stage", &spec.name)],
-        ),
-    };
-    let client_id = format!("newswire-{}", spec.name);
-    let consumer: BaseConsumer<StageContext> =
-        consumer_config(kafka, &client_id, &spec.group_id, &spec.transactional_id)
-            .create_with_context(context)
-            .map_err(client_err)?;
-    let producer: ThreadedProducer<DefaultProducerContext> =
-        transactional_producer_config(kafka, &client_id, &spec.transactional_id)
-            .create()
-            .map_err(client_err)?;
-    let txn_timeout = Duration::from_millis(u64::from(kafka.transaction_timeout_ms));
+/// What outlives a session: events known to be poison, failure counts.
+#[derive(Default)]
+struct Carried {
+    /// Events to set aside when they are read again, until the dead letter commits.
+    poisoned: HashMap<EventKey, Rejection>,
+    /// Events whose full dead letter the broker refused: write the stub.
+    stub_only: HashSet<EventKey>,
+    /// Unclassified failures of an event processed alone.
+    alone_failures: HashMap<EventKey, u32>,
+    /// Aborts in a row of the batch starting at these offsets.
+    consecutive: u32,
+    batch_start: Vec<(String, i32, i64)>,
+    /// Process one event per transaction until every partition is past these offsets.
+    isolate_until: HashMap<(String, i32), i64>,
+    /// An event was set aside for an unclassified failure and nothing has committed
+    /// since: if the next event fails the same way the failure is not the events' but
+    /// the broker's, and nothing more is set aside for it.
+    unclassified_set_aside: bool,
+}
 
-    // Also aborts whatever a previous incarnation of this instance left open.
-    retry_until_shutdown(shutdown, &spec.name, "init_transactions", || {
-        producer.init_transactions(txn_timeout)
-    })
-    .map_err(fatal)?;
-    consumer
-        .subscribe(&[&spec.input_topic])
-        .map_err(client_err)?;
-    tracing::info!(stage = %spec.name, input = %spec.input_topic, transactional_id = %spec.transactional_id, "stage started");
+type EventKey = (String, i32, i64);
 
-    let batch_wait = Duration::from_millis(kafka.batch_max_wait_ms);
-    while !shutdown.is_triggered() {
-        let batch = match read_batch(&consumer, kafka.batch_max_events, batch_wait, &spec.name) {
-            Ok(batch) => batch,
-            Err(e) => return Ok(SessionEnd::ConsumerFenced(e)),
+fn event_key(m: &BorrowedMessage<'_>) -> EventKey {
+    (m.topic().to_string(), m.partition(), m.offset())
+}
+
+/// How an attempt at a transaction ended, when it did not commit.
+enum AttemptError {
+    /// The event at this index of the attempted events must be set aside; redo.
+    Poison(usize, Rejection),
+    /// Nothing to blame on an event.
+    Kafka(KafkaError),
+    /// Limits changed under us: new clients, which read them again.
+    LimitsChanged(String),
+    /// The broker refused the dead letter of the event at this index: write its stub.
+    DeadLetterRefused(usize),
+    /// Not the event's fault and not Kafka's: an operator must act (the dead-letter
+    /// topic cannot hold even a stub). Retried, and reported.
+    Stuck(String),
+}
+
+/// What the events of an attempt give: the records to produce (with the index of the
+/// event each comes from) and the dead letters among them.
+struct Plan<'r> {
+    outputs: Vec<(usize, OutputRecord)>,
+    /// Event index, why, and whether the payload had to be left out.
+    dead: Vec<(usize, std::borrow::Cow<'r, Rejection>, bool)>,
+}
+
+/// How a batch ended.
+enum BatchEnd {
+    Committed,
+    /// Not committed; the events from these offsets on are read again.
+    Retry {
+        error: String,
+        class: FailureClass,
+        rewind_from: usize,
+    },
+    Fatal(KafkaError),
+    Reconnect(String),
+    Shutdown,
+}
+
+struct Session<'a> {
+    spec: &'a StageSpec,
+    kafka: &'a KafkaSettings,
+    metrics: &'a Metrics,
+    progress: &'a StageProgress,
+    shutdown: &'a Shutdown,
+    consumer: BaseConsumer<StageContext>,
+    producer: StageProducer,
+    deliveries: Arc<Deliveries>,
+    limits: RecordLimits,
+    reassigned: Arc<AtomicBool>,
+    txn_timeout: Duration,
+    last_lag_sample: Instant,
+}
+
+impl<'a> Session<'a> {
+    fn start(
+        spec: &'a StageSpec,
+        kafka: &'a KafkaSettings,
+        metrics: &'a Metrics,
+        progress: &'a StageProgress,
+        shutdown: &'a Shutdown,
+    ) -> Result<Self, StageError> {
+        let client_err = |source| StageError::Client {
+            stage: spec.name.clone(),
+            source,
         };
-        // Polling is what runs the rebalance callback, so the flag is checked after it.
-        if reassigned.swap(false, Ordering::SeqCst) {
-            transform.reassigned();
-        }
-        if batch.is_empty() {
-            continue;
-        }
-        m.consumed.add(batch.len() as u64);
-        match process_batch(
-            &batch,
+        let reassigned = Arc::new(AtomicBool::new(false));
+        let context = StageContext {
+            stage: spec.name.clone(),
+            metrics: metrics.clone(),
+            progress: progress.clone(),
+            reassigned: reassigned.clone(),
+        };
+        let client_id = format!("newswire-{}", spec.name);
+        let consumer: BaseConsumer<StageContext> =
+            consumer_config(kafka, &client_id, &spec.group_id, &spec.transactional_id)
+                .create_with_context(context)
+                .map_err(client_err)?;
+        let limits = RecordLimits::read_blocking(kafka, &spec.produced_topics());
+        let deliveries = Arc::new(Deliveries::default());
+        // A batch of small records must not outgrow the smallest topic we write to.
+        let batch_size = limits
+            .smallest(&spec.produced_topics())
+            .saturating_sub(512)
+            .max(1_000);
+        let producer: StageProducer =
+            transactional_producer_config(kafka, &client_id, &spec.transactional_id)
+                .set("batch.size", batch_size.to_string())
+                .create_with_context(DeliveryContext(deliveries.clone()))
+                .map_err(client_err)?;
+        let txn_timeout = Duration::from_millis(u64::from(kafka.transaction_timeout_ms));
+        let session = Self {
             spec,
-            transform,
-            &consumer,
-            &producer,
+            kafka,
+            metrics,
+            progress,
+            shutdown,
+            consumer,
+            producer,
+            deliveries,
+            limits,
+            reassigned,
             txn_timeout,
-            m,
-        ) {
-            Ok(()) => {
-                transform.committed();
-                m.committed.inc();
+            last_lag_sample: Instant::now(),
+        };
+        // Also aborts whatever a previous incarnation of this instance left open.
+        session
+            .retry_until_shutdown("init_transactions", || {
+                session.producer.init_transactions(txn_timeout)
+            })
+            .map_err(|source| StageError::Fatal {
+                stage: spec.name.clone(),
+                source,
+            })?;
+        session
+            .consumer
+            .subscribe(&[&spec.input_topic])
+            .map_err(client_err)?;
+        tracing::info!(stage = %spec.name, input = %spec.input_topic, transactional_id = %spec.transactional_id, "stage started");
+        Ok(session)
+    }
+
+    fn run<T: Transform>(
+        &mut self,
+        transform: &mut T,
+        carried: &mut Carried,
+    ) -> Result<SessionEnd, StageError> {
+        let fatal = |source| StageError::Fatal {
+            stage: self.spec.name.clone(),
+            source,
+        };
+        let batch_wait = Duration::from_millis(self.kafka.batch_max_wait_ms);
+        while !self.shutdown.is_triggered() {
+            let batch = match read_batch(
+                &self.consumer,
+                self.kafka.batch_max_events,
+                batch_wait,
+                &self.spec.name,
+            ) {
+                Ok(batch) => batch,
+                Err(e) => return Ok(SessionEnd::Reconnect(format!("consumer: {e}"))),
+            };
+            // Polling is what runs the rebalance callback, so the flag is checked after it.
+            if self.reassigned.swap(false, Ordering::SeqCst) {
+                transform.reassigned();
             }
-            Err(e) if is_fatal(&e) => {
-                transform.aborted();
-                readiness.set(false);
-                return Err(fatal(e));
+            if batch.is_empty() {
+                self.progress.idle(self.lags(&[]));
+                continue;
             }
-            Err(e) => {
-                m.aborted.inc();
-                transform.aborted();
-                tracing::warn!(stage = %spec.name, error = %e, events = batch.len(), "transaction aborted; the batch will be read again");
-                if let Err(e) = producer.abort_transaction(txn_timeout) {
-                    if is_fatal(&e) {
-                        readiness.set(false);
-                        return Err(fatal(e));
+            BatchRead {
+                stage: &self.spec.name,
+                events: batch.len(),
+            }
+            .emit(self.metrics);
+            self.progress.holding(
+                batch.len(),
+                batch.iter().filter_map(|m| m.timestamp().to_millis()).min(),
+            );
+            if self.last_lag_sample.elapsed() > Duration::from_millis(500) {
+                self.progress.lags(self.lags(&batch));
+                self.last_lag_sample = Instant::now();
+            }
+            let isolating = batch.iter().any(|m| {
+                carried
+                    .isolate_until
+                    .get(&(m.topic().to_string(), m.partition()))
+                    .is_some_and(|&end| m.offset() < end)
+            });
+            let end = if isolating {
+                self.process_alone(&batch, transform, carried)
+            } else {
+                self.process_batch(&batch, transform, carried)
+            };
+            match end {
+                BatchEnd::Committed => {
+                    carried.consecutive = 0;
+                    carried.batch_start.clear();
+                    carried.isolate_until.retain(|(topic, partition), end| {
+                        !batch.iter().any(|m| {
+                            m.topic() == topic
+                                && m.partition() == *partition
+                                && m.offset() + 1 >= *end
+                        })
+                    });
+                    self.progress.committed();
+                }
+                BatchEnd::Retry {
+                    error,
+                    class,
+                    rewind_from,
+                } => {
+                    let start = batch_start(&batch[rewind_from..]);
+                    if start == carried.batch_start {
+                        carried.consecutive += 1;
+                    } else {
+                        carried.consecutive = 1;
+                        carried.batch_start = start;
+                    }
+                    self.progress.aborted(carried.consecutive, error.clone());
+                    if class == FailureClass::Unclassified
+                        && carried.consecutive >= self.kafka.isolate_after_aborts
+                        && carried.isolate_until.is_empty()
+                    {
+                        BatchIsolated {
+                            stage: &self.spec.name,
+                            events: batch.len() - rewind_from,
+                            error: &error,
+                        }
+                        .emit(self.metrics);
+                        carried.isolate_until = next_offsets_by_partition(&batch[rewind_from..]);
+                    }
+                    // Partitions lost in a rebalance cannot be rewound; their new owner
+                    // starts from the last committed offset, which is the same place.
+                    rewind(&self.consumer, &batch[rewind_from..]);
+                    if sleep_unless_shutdown(self.shutdown, backoff(carried.consecutive)) {
+                        break;
                     }
                 }
-                // Partitions lost in a rebalance cannot be rewound; their new owner
-                // starts from the last committed offset, which is the same place.
-                rewind(&consumer, &batch);
-                std::thread::sleep(Duration::from_millis(200));
+                BatchEnd::Fatal(e) => return Err(fatal(e)),
+                BatchEnd::Reconnect(why) => {
+                    rewind(&self.consumer, &batch);
+                    return Ok(SessionEnd::Reconnect(why));
+                }
+                BatchEnd::Shutdown => {
+                    rewind(&self.consumer, &batch);
+                    break;
+                }
+            }
+        }
+        tracing::info!(stage = %self.spec.name, "stage stopped");
+        Ok(SessionEnd::Shutdown)
+    }
+
+    /// The whole batch in one transaction, redone without each event found poison.
+    fn process_batch<T: Transform>(
+        &self,
+        batch: &[BorrowedMessage<'_>],
+        transform: &mut T,
+        carried: &mut Carried,
+    ) -> BatchEnd {
+        loop {
+            match self.attempt(batch, transform, carried) {
+                Ok(()) => {
+                    self.forget_committed(batch, carried);
+                    return BatchEnd::Committed;
+                }
+                Err(AttemptError::Poison(i, rejection)) => {
+                    carried.poisoned.insert(event_key(&batch[i]), rejection);
+                }
+                Err(AttemptError::DeadLetterRefused(i)) => {
+                    carried.stub_only.insert(event_key(&batch[i]));
+                }
+                Err(AttemptError::LimitsChanged(why)) => return BatchEnd::Reconnect(why),
+                Err(AttemptError::Stuck(error)) => {
+                    return BatchEnd::Retry {
+                        error,
+                        class: FailureClass::Transient,
+                        rewind_from: 0,
+                    }
+                }
+                Err(AttemptError::Kafka(e)) => {
+                    return match classify(&e) {
+                        FailureClass::Fatal => BatchEnd::Fatal(e),
+                        class => BatchEnd::Retry {
+                            error: e.to_string(),
+                            class,
+                            rewind_from: 0,
+                        },
+                    }
+                }
             }
         }
     }
-    tracing::info!(stage = %spec.name, "stage stopped");
-    Ok(SessionEnd::Shutdown)
+
+    /// One event per transaction, to find the event a batch keeps failing on.
+    fn process_alone<T: Transform>(
+        &self,
+        batch: &[BorrowedMessage<'_>],
+        transform: &mut T,
+        carried: &mut Carried,
+    ) -> BatchEnd {
+        for i in 0..batch.len() {
+            let one = &batch[i..=i];
+            loop {
+                if self.shutdown.is_triggered() {
+                    return BatchEnd::Shutdown;
+                }
+                match self.attempt(one, transform, carried) {
+                    Ok(()) => {
+                        self.forget_committed(one, carried);
+                        break;
+                    }
+                    Err(AttemptError::Poison(_, rejection)) => {
+                        carried.poisoned.insert(event_key(&batch[i]), rejection);
+                    }
+                    Err(AttemptError::DeadLetterRefused(_)) => {
+                        carried.stub_only.insert(event_key(&batch[i]));
+                    }
+                    Err(AttemptError::LimitsChanged(why)) => return BatchEnd::Reconnect(why),
+                    Err(AttemptError::Stuck(error)) => {
+                        return BatchEnd::Retry {
+                            error,
+                            class: FailureClass::Transient,
+                            rewind_from: i,
+                        }
+                    }
+                    Err(AttemptError::Kafka(e)) => match classify(&e) {
+                        FailureClass::Fatal => return BatchEnd::Fatal(e),
+                        FailureClass::Unclassified => {
+                            let key = event_key(&batch[i]);
+                            let failures = carried.alone_failures.entry(key.clone()).or_default();
+                            *failures += 1;
+                            if *failures >= self.kafka.isolate_after_aborts
+                                && !carried.unclassified_set_aside
+                                && self.broker_answers()
+                            {
+                                carried.unclassified_set_aside = true;
+                                carried.poisoned.insert(
+                                    key,
+                                    Rejection::new(
+                                        DeadLetterKind::Unclassified,
+                                        format!(
+                                            "its transaction failed {failures} times with only this event in it, while the broker answered: {e}"
+                                        ),
+                                    ),
+                                );
+                                continue;
+                            }
+                            return BatchEnd::Retry {
+                                error: e.to_string(),
+                                class: FailureClass::Unclassified,
+                                rewind_from: i,
+                            };
+                        }
+                        class => {
+                            return BatchEnd::Retry {
+                                error: e.to_string(),
+                                class,
+                                rewind_from: i,
+                            }
+                        }
+                    },
+                }
+            }
+            self.progress.committed();
+        }
+        BatchEnd::Committed
+    }
+
+    fn forget_committed(&self, events: &[BorrowedMessage<'_>], carried: &mut Carried) {
+        let set_aside_now = events.iter().any(|m| {
+            carried
+                .poisoned
+                .get(&event_key(m))
+                .is_some_and(|r| r.kind == DeadLetterKind::Unclassified)
+        });
+        // A commit of other events shows the broker takes records again.
+        if events.len() > 1 || !set_aside_now {
+            carried.unclassified_set_aside = false;
+        }
+        for m in events {
+            let key = event_key(m);
+            carried.poisoned.remove(&key);
+            carried.stub_only.remove(&key);
+            carried.alone_failures.remove(&key);
+        }
+    }
+
+    /// One transaction over `events`: transform (or set aside) each, check every
+    /// record's size, produce, send the offsets, commit.
+    fn attempt<T: Transform>(
+        &self,
+        events: &[BorrowedMessage<'_>],
+        transform: &mut T,
+        carried: &Carried,
+    ) -> Result<(), AttemptError> {
+        let started = Instant::now();
+        let plan = match self.plan(events, transform, carried) {
+            Ok(plan) => plan,
+            Err(e) => {
+                transform.aborted();
+                return Err(e);
+            }
+        };
+        if let Err(e) = self.transact(events, &plan.outputs) {
+            transform.aborted();
+            let (class, error) = match &e {
+                AttemptError::Poison(n, r) => (
+                    "poison",
+                    format!("event at offset {} set aside: {r}", events[plan.outputs[*n].0].offset()),
+                ),
+                AttemptError::DeadLetterRefused(n) => (
+                    "poison",
+                    format!(
+                        "the dead letter of the event at offset {} was refused; writing it without its payload",
+                        events[plan.outputs[*n].0].offset()
+                    ),
+                ),
+                AttemptError::LimitsChanged(why) => ("limits_changed", why.clone()),
+                AttemptError::Stuck(why) => ("stuck", why.clone()),
+                AttemptError::Kafka(k) => (classify(k).as_str(), k.to_string()),
+            };
+            if let Err(abort) = self.producer.abort_transaction(self.txn_timeout) {
+                if classify(&abort) == FailureClass::Fatal {
+                    return Err(AttemptError::Kafka(abort));
+                }
+            }
+            TransactionAborted {
+                stage: &self.spec.name,
+                error,
+                class,
+                events: events.len(),
+                consecutive: carried.consecutive + 1,
+            }
+            .emit(self.metrics);
+            // Output indices become event indices.
+            return Err(match e {
+                AttemptError::Poison(n, r) => AttemptError::Poison(plan.outputs[n].0, r),
+                AttemptError::DeadLetterRefused(n) => {
+                    AttemptError::DeadLetterRefused(plan.outputs[n].0)
+                }
+                other => other,
+            });
+        }
+        transform.committed();
+        // Told only now: these dead letters are committed.
+        for (i, why, stub) in &plan.dead {
+            let m = &events[*i];
+            EventDeadLettered {
+                stage: &self.spec.name,
+                kind: why.kind.as_str(),
+                field: why.field.as_deref(),
+                reason: &why.message,
+                topic: m.topic(),
+                partition: m.partition(),
+                offset: m.offset(),
+            }
+            .emit(self.metrics);
+            if *stub {
+                DeadLetterPayloadDropped {
+                    stage: &self.spec.name,
+                    topic: m.topic(),
+                    partition: m.partition(),
+                    offset: m.offset(),
+                    size: m.payload().map_or(0, <[u8]>::len),
+                    limit: self.limits.limit(&self.spec.deadletter_topic),
+                }
+                .emit(self.metrics);
+            }
+        }
+        TransactionCommitted {
+            stage: &self.spec.name,
+            events: events.len(),
+            produced: (plan.outputs.len() - plan.dead.len()) as u64,
+            elapsed: started.elapsed(),
+        }
+        .emit(self.metrics);
+        Ok(())
+    }
+
+    /// Everything `events` give, before anything is produced: each event's records, or
+    /// its dead letter. An event that makes the transform panic, or whose record is
+    /// larger than its topic takes, comes back as `Poison` (the transform's state for
+    /// the batch is then dropped, and the batch redone without it).
+    fn plan<'r, T: Transform>(
+        &self,
+        events: &[BorrowedMessage<'_>],
+        transform: &mut T,
+        carried: &'r Carried,
+    ) -> Result<Plan<'r>, AttemptError> {
+        let mut plan = Plan {
+            outputs: Vec::with_capacity(events.len()),
+            dead: Vec::new(),
+        };
+        for (i, m) in events.iter().enumerate() {
+            let key = event_key(m);
+            if let Some(why) = carried.poisoned.get(&key) {
+                let (record, stub) = self.dead_letter(m, why, carried.stub_only.contains(&key))?;
+                plan.outputs.push((i, record));
+                plan.dead.push((i, std::borrow::Cow::Borrowed(why), stub));
+                continue;
+            }
+            match catch_unwind(AssertUnwindSafe(|| transform.apply(m))) {
+                Err(panic) => {
+                    return Err(AttemptError::Poison(
+                        i,
+                        Rejection::new(
+                            DeadLetterKind::TransformPanic,
+                            format!(
+                                "the {} stage panicked: {}",
+                                self.spec.name,
+                                panic_message(&panic)
+                            ),
+                        ),
+                    ))
+                }
+                Ok(Err(rejection)) => {
+                    let (record, stub) =
+                        self.dead_letter(m, &rejection, carried.stub_only.contains(&key))?;
+                    plan.outputs.push((i, record));
+                    plan.dead
+                        .push((i, std::borrow::Cow::Owned(rejection), stub));
+                }
+                Ok(Ok(records)) => {
+                    for record in records {
+                        let size = record_size(
+                            record.key.as_deref(),
+                            record.payload.as_deref(),
+                            &record.headers,
+                        );
+                        if size > self.limits.limit(&record.topic) {
+                            // Before an event is set aside for its size, the limits are
+                            // asked again: an operator may have raised them (to let a
+                            // replayed event through).
+                            let fresh = RecordLimits::read_blocking(
+                                self.kafka,
+                                &self.spec.produced_topics(),
+                            );
+                            let limit = fresh.limit(&record.topic);
+                            if size <= limit {
+                                return Err(AttemptError::LimitsChanged(format!(
+                                    "the record limits changed ({} now takes {limit} bytes, enough for a {size}-byte record)",
+                                    record.topic
+                                )));
+                            }
+                            return Err(AttemptError::Poison(
+                                i,
+                                too_large(size, &record.topic, limit),
+                            ));
+                        }
+                        plan.outputs.push((i, record));
+                    }
+                }
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Produces `outputs` and commits them with the offsets after `events`. A record the
+    /// broker refuses for itself comes back as `Poison` with the index into `outputs`.
+    fn transact(
+        &self,
+        events: &[BorrowedMessage<'_>],
+        outputs: &[(usize, OutputRecord)],
+    ) -> Result<(), AttemptError> {
+        let attempt = self.deliveries.attempt.fetch_add(1, Ordering::SeqCst) + 1;
+        self.deliveries
+            .failures
+            .lock()
+            .expect("deliveries lock")
+            .clear();
+        self.producer
+            .begin_transaction()
+            .map_err(AttemptError::Kafka)?;
+        for (n, (_, record)) in outputs.iter().enumerate() {
+            let opaque = ((attempt as usize) << 32) | n;
+            if let Err(e) = send(&self.producer, record, opaque, self.txn_timeout) {
+                return Err(self.blame(n, record, e));
+            }
+        }
+        let offsets = next_offsets(events).map_err(AttemptError::Kafka)?;
+        let group = self.consumer.group_metadata().ok_or(AttemptError::Kafka(
+            KafkaError::ConsumerCommit(RDKafkaErrorCode::State),
+        ))?;
+        let offsets_result =
+            self.producer
+                .send_offsets_to_transaction(&offsets, &group, self.txn_timeout);
+        wait_delivered(&self.producer, self.txn_timeout);
+        if let Some(e) = self.delivery_failure(outputs) {
+            return Err(e);
+        }
+        offsets_result.map_err(AttemptError::Kafka)?;
+        match commit_with_retry(&self.producer, self.txn_timeout, self.shutdown) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self
+                .delivery_failure(outputs)
+                .unwrap_or(AttemptError::Kafka(e))),
+        }
+    }
+
+    /// The first delivery failure of this attempt that is a record's own, blamed.
+    fn delivery_failure(&self, outputs: &[(usize, OutputRecord)]) -> Option<AttemptError> {
+        let failures = self
+            .deliveries
+            .failures
+            .lock()
+            .expect("deliveries lock")
+            .clone();
+        let mut first_transient = None;
+        for (n, error) in failures {
+            let Some((_, record)) = outputs.get(n) else {
+                continue;
+            };
+            if matches!(
+                error.rdkafka_error_code(),
+                Some(RDKafkaErrorCode::PurgeQueue | RDKafkaErrorCode::PurgeInflight)
+            ) {
+                // Records purged because the transaction failed for another reason:
+                // that reason, not the purge, is what happened.
+                continue;
+            }
+            match self.blame(n, record, error) {
+                e @ (AttemptError::Poison(..)
+                | AttemptError::LimitsChanged(_)
+                | AttemptError::DeadLetterRefused(_)
+                | AttemptError::Stuck(_)) => return Some(e),
+                e => {
+                    first_transient.get_or_insert(e);
+                }
+            }
+        }
+        first_transient
+    }
+
+    /// What a failure to produce `record` (output number `n`) means.
+    fn blame(&self, n: usize, record: &OutputRecord, error: KafkaError) -> AttemptError {
+        let class = classify(&error);
+        if !class.is_permanent() {
+            return AttemptError::Kafka(error);
+        }
+        if record.topic == self.spec.deadletter_topic {
+            // A dead letter refused: write the stub instead, or if it was the stub,
+            // keep the events and retry (not ready until an operator fixes the topic).
+            return if record.payload.is_some() {
+                AttemptError::DeadLetterRefused(n)
+            } else {
+                AttemptError::Stuck(format!(
+                    "{} refused even a dead letter without payload: {error}",
+                    record.topic
+                ))
+            };
+        }
+        let size = record_size(
+            record.key.as_deref(),
+            record.payload.as_deref(),
+            &record.headers,
+        );
+        if class == FailureClass::TooLarge {
+            // We measured the record as fitting: the limits may have been lowered.
+            let fresh = RecordLimits::read_blocking(self.kafka, &self.spec.produced_topics());
+            if fresh.limit(&record.topic) != self.limits.limit(&record.topic) {
+                return AttemptError::LimitsChanged(format!(
+                    "{} refused a {size}-byte record as too large; its limits changed",
+                    record.topic
+                ));
+            }
+            return AttemptError::Poison(
+                n,
+                Rejection::new(
+                    DeadLetterKind::TooLarge,
+                    format!(
+                        "output too large: the broker refused {size} bytes for {} (known limit {}): {error}",
+                        record.topic,
+                        self.limits.limit(&record.topic)
+                    ),
+                ),
+            );
+        }
+        AttemptError::Poison(
+            n,
+            Rejection::new(
+                DeadLetterKind::RejectedByBroker,
+                format!("{} refused the output record: {error}", record.topic),
+            ),
+        )
+    }
+
+    /// The dead letter of `m`: whole if it fits the dead-letter topic (and the broker did
+    /// not refuse it before), else without its payload; `true` with the stub.
+    fn dead_letter(
+        &self,
+        m: &BorrowedMessage<'_>,
+        why: &Rejection,
+        stub_only: bool,
+    ) -> Result<(OutputRecord, bool), AttemptError> {
+        let topic = &self.spec.deadletter_topic;
+        let limit = self.limits.limit(topic);
+        let fits = |r: &OutputRecord| {
+            record_size(r.key.as_deref(), r.payload.as_deref(), &r.headers) <= limit
+        };
+        if !stub_only {
+            let whole = dead_letter_record(m, topic, &self.spec.name, why);
+            if fits(&whole) {
+                return Ok((whole, false));
+            }
+        }
+        let stub = dead_letter_stub(m, topic, &self.spec.name, why);
+        if fits(&stub) {
+            return Ok((stub, true));
+        }
+        Err(AttemptError::Stuck(format!(
+            "{topic} takes at most {limit} bytes, too few for even a dead letter without payload"
+        )))
+    }
+
+    /// Lag per assigned partition: the high watermark minus where the stage stands (the
+    /// first event in hand, else the consumer's position, which is past transaction
+    /// markers). Local calls only: what the last fetch told.
+    fn lags(&self, in_hand: &[BorrowedMessage<'_>]) -> Vec<(String, i32, i64)> {
+        let Ok(position) = self.consumer.position() else {
+            return Vec::new();
+        };
+        let first = batch_start(in_hand);
+        let mut out = Vec::new();
+        for e in position.elements() {
+            let (topic, partition) = (e.topic(), e.partition());
+            let Some(high) = cached_high_watermark(&self.consumer, topic, partition) else {
+                continue;
+            };
+            let at = first
+                .iter()
+                .find(|(t, p, _)| t == topic && *p == partition)
+                .map(|(_, _, o)| *o)
+                .or(match e.offset() {
+                    Offset::Offset(o) => Some(o),
+                    _ => None,
+                });
+            if let Some(at) = at {
+                out.push((topic.to_string(), partition, (high - at).max(0)));
+            }
+        }
+        out
+    }
+
+    /// Whether the broker answers a metadata request for our output: before an event is
+    /// blamed for an unclassified failure, the broker must be shown not to be the cause.
+    fn broker_answers(&self) -> bool {
+        self.producer
+            .client()
+            .fetch_metadata(Some(&self.spec.deadletter_topic), Duration::from_secs(5))
+            .is_ok_and(|m| m.topics().iter().all(|t| t.error().is_none()))
+    }
+
+    fn retry_until_shutdown(
+        &self,
+        what: &str,
+        mut op: impl FnMut() -> KafkaResult<()>,
+    ) -> KafkaResult<()> {
+        let mut tries = 0;
+        loop {
+            match op() {
+                Ok(()) => return Ok(()),
+                Err(e) if classify(&e) == FailureClass::Fatal || self.shutdown.is_triggered() => {
+                    return Err(e)
+                }
+                Err(e) => {
+                    tries += 1;
+                    tracing::warn!(stage = %self.spec.name, error = %e, "{what} failed; retrying");
+                    if sleep_unless_shutdown(self.shutdown, backoff(tries)) {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn too_large(size: usize, topic: &str, limit: usize) -> Rejection {
+    Rejection::new(
+        DeadLetterKind::TooLarge,
+        format!(
+            "output too large: {} bytes for {topic}, limit {}",
+            thousands(size),
+            thousands(limit)
+        ),
+    )
+}
+
+/// `1183204` → `1,183,204`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into())
+}
+
+/// 200 ms doubling to 10 s, with a little jitter so replicas do not retry in step.
+fn backoff(attempt: u32) -> Duration {
+    let base = 200u64
+        .saturating_mul(1 << attempt.min(6).saturating_sub(1))
+        .min(10_000);
+    let jitter = u64::from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos()),
+    ) % (base / 5 + 1);
+    Duration::from_millis(base + jitter)
+}
+
+/// Sleeps `pause` in small steps; `true` when shutdown came meanwhile.
+fn sleep_unless_shutdown(shutdown: &Shutdown, pause: Duration) -> bool {
+    let until = Instant::now() + pause;
+    while Instant::now() < until {
+        if shutdown.is_triggered() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20).min(pause));
+    }
+    shutdown.is_triggered()
 }
 
 /// Up to `max` events; `Err` only for a fatal consumer error, after which this
@@ -389,70 +1191,15 @@ fn read_batch<'c>(
     Ok(batch)
 }
 
-fn process_batch<T: Transform>(
-    batch: &[BorrowedMessage<'_>],
-    spec: &StageSpec,
-    transform: &mut T,
-    consumer: &BaseConsumer<StageContext>,
-    producer: &ThreadedProducer<DefaultProducerContext>,
-    txn_timeout: Duration,
-    m: &StageMetrics,
-) -> KafkaResult<()> {
-    producer.begin_transaction()?;
-    let mut produced = 0u64;
-    let mut dead = 0u64;
-    for message in batch {
-        let records = match transform.apply(message) {
-            Ok(records) => records,
-            Err(Rejection(reason)) => {
-                tracing::warn!(
-                    stage = %spec.name, topic = message.topic(), partition = message.partition(),
-                    offset = message.offset(), %reason, "event dead-lettered"
-                );
-                dead += 1;
-                vec![dead_letter_record(
-                    message,
-                    &spec.deadletter_topic,
-                    &DeadLetter {
-                        stage: &spec.name,
-                        reason: &reason,
-                    },
-                )]
-            }
-        };
-        for record in records {
-            send(producer, record, txn_timeout)?;
-            produced += 1;
-        }
-    }
-    let offsets = next_offsets(batch)?;
-    let group = consumer
-        .group_metadata()
-        .ok_or(KafkaError::ConsumerCommit(RDKafkaErrorCode::State))?;
-    let sent = Instant::now();
-    producer.send_offsets_to_transaction(&offsets, &group, txn_timeout)?;
-    let offsets_sent = Instant::now();
-    wait_delivered(producer, txn_timeout);
-    commit_with_retry(producer, txn_timeout)?;
-    tracing::debug!(
-        events = batch.len(),
-        offsets_ms = (offsets_sent - sent).as_secs_f64() * 1e3,
-        commit_ms = offsets_sent.elapsed().as_secs_f64() * 1e3,
-        "transaction committed"
-    );
-    m.produced.add(produced - dead);
-    m.dead_lettered.add(dead);
-    Ok(())
-}
-
 fn send(
-    producer: &ThreadedProducer<DefaultProducerContext>,
-    record: OutputRecord,
+    producer: &StageProducer,
+    record: &OutputRecord,
+    opaque: usize,
     timeout: Duration,
 ) -> KafkaResult<()> {
     let started = Instant::now();
-    let mut base: BaseRecord<'_, [u8], [u8]> =
-        BaseRecord::to(&record.topic).headers(record.headers.clone());
+    let mut base: BaseRecord<'_, [u8], [u8], usize> =
+        BaseRecord::with_opaque_to(&record.topic, opaque).headers(record.headers.clone());
     if let Some(k) = record.key.as_deref() {
         base = base.key(k);
     }
@@ -473,11 +1220,11 @@ fn send(
     }
 }
 
-/// Waits until the broker acknowledged every record of the transaction. rdkafka's
-/// `commit_transaction` flushes by polling in 100 ms steps while our producer's own
-/// thread takes the acknowledgements, which would add ~100 ms to every commit; after
-/// this wait its flush returns at once.
-fn wait_delivered(producer: &ThreadedProducer<DefaultProducerContext>, timeout: Duration) {
+/// Waits until the broker acknowledged (or refused) every record of the transaction.
+/// rdkafka's `commit_transaction` flushes by polling in 100 ms steps while our
+/// producer's own thread takes the acknowledgements, which would add ~100 ms to every
+/// commit; after this wait its flush returns at once.
+fn wait_delivered(producer: &StageProducer, timeout: Duration) {
     let started = Instant::now();
     while producer.in_flight_count() > 0 && started.elapsed() < timeout {
         std::thread::sleep(Duration::from_micros(200));
@@ -485,13 +1232,17 @@ fn wait_delivered(producer: &ThreadedProducer<DefaultProducerContext>, timeout: 
 }
 
 fn commit_with_retry(
-    producer: &ThreadedProducer<DefaultProducerContext>,
+    producer: &StageProducer,
     timeout: Duration,
+    shutdown: &Shutdown,
 ) -> KafkaResult<()> {
+    let mut tries = 0;
     loop {
         match producer.commit_transaction(timeout) {
-            Err(KafkaError::Transaction(e)) if e.is_retriable() => {
+            Err(KafkaError::Transaction(e)) if e.is_retriable() && !shutdown.is_triggered() => {
+                tries += 1;
                 tracing::warn!(error = %e, "commit_transaction: retrying");
+                std::thread::sleep(backoff(tries));
             }
             other => return other,
         }
@@ -500,28 +1251,66 @@ fn commit_with_retry(
 
 /// The offset after the last event of each partition in the batch.
 fn next_offsets(batch: &[BorrowedMessage<'_>]) -> KafkaResult<TopicPartitionList> {
-    let mut last: BTreeMap<(&str, i32), i64> = BTreeMap::new();
-    for m in batch {
-        last.insert((m.topic(), m.partition()), m.offset());
-    }
     let mut tpl = TopicPartitionList::new();
-    for ((topic, partition), offset) in last {
-        tpl.add_partition_offset(topic, partition, Offset::Offset(offset + 1))?;
+    for ((topic, partition), next) in next_offsets_by_partition(batch) {
+        tpl.add_partition_offset(&topic, partition, Offset::Offset(next))?;
     }
     Ok(tpl)
 }
 
-/// Seeks each partition back to the batch's first event so it is read again.
-fn rewind(consumer: &BaseConsumer<StageContext>, batch: &[BorrowedMessage<'_>]) {
+fn next_offsets_by_partition(batch: &[BorrowedMessage<'_>]) -> HashMap<(String, i32), i64> {
+    let mut last: BTreeMap<(&str, i32), i64> = BTreeMap::new();
+    for m in batch {
+        last.insert((m.topic(), m.partition()), m.offset());
+    }
+    last.into_iter()
+        .map(|((t, p), o)| ((t.to_string(), p), o + 1))
+        .collect()
+}
+
+/// The first offset of each partition in `batch`, sorted.
+fn batch_start(batch: &[BorrowedMessage<'_>]) -> Vec<(String, i32, i64)> {
     let mut first: BTreeMap<(&str, i32), i64> = BTreeMap::new();
     for m in batch {
         first
             .entry((m.topic(), m.partition()))
             .or_insert(m.offset());
     }
-    for ((topic, partition), offset) in first {
+    first
+        .into_iter()
+        .map(|((t, p), o)| (t.to_string(), p, o))
+        .collect()
+}
+
+/// The high watermark of a partition as the consumer's last fetch reported it (no
+/// request to the broker: `rd_kafka_get_watermark_offsets`, which rdkafka does not wrap).
+fn cached_high_watermark(
+    consumer: &BaseConsumer<StageContext>,
+    topic: &str,
+    partition: i32,
+) -> Option<i64> {
+    let topic = std::ffi::CString::new(topic).ok()?;
+    let (mut low, mut high) = (-1i64, -1i64);
+    // SAFETY: the client handle lives as long as `consumer`; the call only reads the
+    // partition's cached offsets into the two integers.
+    let err = unsafe {
+        rdkafka::bindings::rd_kafka_get_watermark_offsets(
+            consumer.client().native_ptr(),
+            topic.as_ptr(),
+            partition,
+            &mut low,
+            &mut high,
+        )
+    };
+    (err == rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0)
+        .then_some(high)
+}
+
+/// Seeks each partition back to the batch's first event so it is read again.
+fn rewind(consumer: &BaseConsumer<StageContext>, batch: &[BorrowedMessage<'_>]) {
+    for (topic, partition, offset) in batch_start(batch) {
         if let Err(e) = consumer.seek(
-            topic,
+            &topic,
             partition,
             Offset::Offset(offset),
             Duration::from_secs(5),
@@ -531,27 +1320,29 @@ fn rewind(consumer: &BaseConsumer<StageContext>, batch: &[BorrowedMessage<'_>]) 
     }
 }
 
-fn is_fatal(e: &KafkaError) -> bool {
-    match e {
-        KafkaError::Transaction(t) => t.is_fatal(),
-        _ => false,
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn retry_until_shutdown(
-    shutdown: &Shutdown,
-    stage: &str,
-    what: &str,
-    mut op: impl FnMut() -> KafkaResult<()>,
-) -> KafkaResult<()> {
-    loop {
-        match op() {
-            Ok(()) => return Ok(()),
-            Err(e) if is_fatal(&e) || shutdown.is_triggered() => return Err(e),
-            Err(e) => {
-                tracing::warn!(stage, error = %e, "{what} failed; retrying");
-                std::thread::sleep(Duration::from_millis(500));
-            }
-        }
+    #[test]
+    fn sizes_are_written_with_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_183_204), "1,183,204");
+        let r = too_large(1_183_204, "articles.enriched", 1_048_588);
+        assert_eq!(
+            r.message,
+            "output too large: 1,183,204 bytes for articles.enriched, limit 1,048,588"
+        );
+        assert_eq!(r.kind, DeadLetterKind::TooLarge);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_bounded() {
+        assert!(backoff(1) >= Duration::from_millis(200));
+        assert!(backoff(1) < Duration::from_millis(300));
+        assert!(backoff(3) >= Duration::from_millis(800));
+        assert!(backoff(50) <= Duration::from_millis(12_000));
     }
 }

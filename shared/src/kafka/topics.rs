@@ -10,6 +10,9 @@ use std::time::Duration;
 pub struct TopicSpec {
     pub name: String,
     pub partitions: i32,
+    /// Topic configuration set at creation (`max.message.bytes`…); a real broker only —
+    /// the embedded one has no topic configuration.
+    pub config: Vec<(String, String)>,
 }
 
 impl TopicSpec {
@@ -26,6 +29,7 @@ impl TopicSpec {
         .map(|name| TopicSpec {
             name: name.clone(),
             partitions,
+            config: Vec::new(),
         })
         .collect()
     }
@@ -42,7 +46,12 @@ pub async fn ensure_topics(
         .create()?;
     let new: Vec<NewTopic> = topics
         .iter()
-        .map(|t| NewTopic::new(&t.name, t.partitions, TopicReplication::Fixed(replication)))
+        .map(|t| {
+            t.config.iter().fold(
+                NewTopic::new(&t.name, t.partitions, TopicReplication::Fixed(replication)),
+                |topic, (key, value)| topic.set(key, value),
+            )
+        })
         .collect();
     let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(30)));
     for result in admin.create_topics(&new, &options).await? {

@@ -94,6 +94,7 @@ async fn main() {
         &[TopicSpec {
             name: copied.clone(),
             partitions: PARTITIONS,
+            config: Vec::new(),
         }],
         1,
     )

@@ -194,6 +194,7 @@ async fn main() {
         &[TopicSpec {
             name: bare_topic.clone(),
             partitions: PARTITIONS,
+            config: Vec::new(),
         }],
         1,
     )

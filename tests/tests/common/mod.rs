@@ -47,6 +47,18 @@ impl Broker {
     /// Settings with topics, group and transactional ids of their own, so tests run in
     /// parallel on one broker without meeting.
     pub async fn settings(&self, test: &str) -> Settings {
+        self.settings_with_limits(test, &[]).await
+    }
+
+    /// As [`Broker::settings`], with `max.message.bytes` set on some topics (chosen by
+    /// a function of the topic names). The embedded broker has no topic configuration:
+    /// there the smallest limit becomes every producer's `kafka.message_max_bytes`,
+    /// which the stages check in the same way.
+    pub async fn settings_with_limits(
+        &self,
+        test: &str,
+        limits: &[(fn(&newswire_shared::config::Topics) -> &String, usize)],
+    ) -> Settings {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let unique = format!(
             "{test}-{}-{}-{}",
@@ -66,7 +78,18 @@ impl Broker {
         s.enricher.group_id = format!("{unique}.enricher");
         s.social.group_id = format!("{unique}.social");
         s.newsml.group_id = format!("{unique}.newsml");
-        let topics = TopicSpec::all(&s.topics, PARTITIONS);
+        let mut topics = TopicSpec::all(&s.topics, PARTITIONS);
+        for (which, bytes) in limits {
+            let name = which(&s.topics).clone();
+            for t in topics.iter_mut().filter(|t| t.name == name) {
+                t.config
+                    .push(("max.message.bytes".into(), bytes.to_string()));
+            }
+        }
+        if let (Broker::Embedded(_), Some(smallest)) = (self, limits.iter().map(|(_, b)| *b).min())
+        {
+            s.kafka.message_max_bytes = smallest;
+        }
         match self {
             Broker::Embedded(b) => b.create_topics(&topics).expect("create topics"),
             Broker::External(_) => ensure_topics(&s.kafka, &topics, 1)

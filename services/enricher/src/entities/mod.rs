@@ -434,7 +434,39 @@ fn aggregate(
     }
     let mut out: Vec<Entity> = entities.into_iter().map(|(e, _)| e).collect();
     out.sort_by(|a, b| b.salience.total_cmp(&a.salience));
+    bound(&mut out);
     out
+}
+
+/// Most entities kept, the most salient.
+pub const MAX_ENTITIES: usize = 64;
+/// Most mentions listed per entity (its `count` still counts them all).
+pub const MAX_MENTIONS_PER_ENTITY: usize = 20;
+/// Most mentions listed over all entities.
+pub const MAX_MENTIONS: usize = 500;
+/// Longest name kept, in bytes: no real name is this long; a longer "name" is a run of
+/// capitalised words the shape rules took for one.
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// Keeps the enrichment's size bounded whatever the input: the enriched event must fit
+/// the topic its input came from plus a known margin, or one repetitive story (a name a
+/// hundred thousand times) would outgrow every Kafka limit. With these bounds the
+/// entities take at most about 64 × 260 + 500 × 240 bytes ≈ 140 KB of JSON.
+fn bound(entities: &mut Vec<Entity>) {
+    entities.retain(|e| e.name.len() <= MAX_NAME_BYTES);
+    entities.truncate(MAX_ENTITIES);
+    let mut left = MAX_MENTIONS;
+    for e in entities.iter_mut() {
+        // Every entity keeps at least its first mention, so the budget can be passed by
+        // at most one mention per entity.
+        let keep = e
+            .mentions
+            .len()
+            .min(MAX_MENTIONS_PER_ENTITY)
+            .min(left.max(1));
+        e.mentions.truncate(keep);
+        left = left.saturating_sub(keep);
+    }
 }
 
 fn most_common<'a>(names: impl Iterator<Item = &'a str>) -> Option<String> {
@@ -525,6 +557,29 @@ fn char_offsets(text: &str) -> impl Fn(usize) -> u32 + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_story_repeating_names_gives_a_bounded_enrichment_with_true_counts() {
+        let sentence = "Lukashenko met Putin in Minsk and Astana. ";
+        let text = mention_text("Leaders meet again", &sentence.repeat(5_000));
+        let found = find(&text, "en");
+        assert!(!found.is_empty());
+        assert!(found.len() <= MAX_ENTITIES);
+        let listed: usize = found.iter().map(|e| e.mentions.len()).sum();
+        assert!(listed <= MAX_MENTIONS + MAX_ENTITIES, "{listed}");
+        let putin = found
+            .iter()
+            .find(|e| e.name.contains("Putin"))
+            .expect("Putin found");
+        assert_eq!(putin.count, 5_000, "count stays true");
+        assert_eq!(putin.mentions.len(), MAX_MENTIONS_PER_ENTITY);
+        // Many distinct names: the most salient are kept, at most MAX_ENTITIES.
+        let many: String = (0..300)
+            .map(|i| format!("President Ivan Petrov{i} spoke. "))
+            .collect();
+        let found = find(&mention_text("Many", &many), "en");
+        assert!(found.len() <= MAX_ENTITIES, "{}", found.len());
+    }
 
     #[test]
     fn paragraphs_are_what_splitting_at_blank_lines_gives() {

@@ -16,7 +16,7 @@ use newswire_shared::config::KafkaSettings;
 use newswire_shared::health::Readiness;
 use newswire_shared::kafka::{partition_count, reader_config};
 use newswire_shared::shutdown::Shutdown;
-use newswire_shared::telemetry::Metrics;
+use newswire_shared::telemetry::{catalog, Metrics};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::{Offset, TopicPartitionList};
@@ -166,19 +166,9 @@ impl DeliveryConsumer {
         let delivered: Vec<_> = self
             .folders
             .iter()
-            .map(|f| {
-                metrics.counter(
-                    "newswire_newsml_delivered_total",
-                    "Item files written to a subscriber's drop folder.",
-                    &[("subscriber", &f.name)],
-                )
-            })
+            .map(|f| metrics.counter(&catalog::NEWSML_DELIVERED, &[&f.name]))
             .collect();
-        let invalid = metrics.counter(
-            "newswire_newsml_invalid_records_total",
-            "newsml.items records that could not be read.",
-            &[],
-        );
+        let invalid = metrics.counter(&catalog::NEWSML_INVALID_RECORDS, &[]);
         let consumer: BaseConsumer =
             reader_config(&self.kafka, "newswire-newsml-delivery").create()?;
         let partitions = loop {

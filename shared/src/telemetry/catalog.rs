@@ -1,0 +1,188 @@
+//! Every metric a Newswire process can expose, in one list ([`ALL`]).
+//!
+//! Registering a metric takes one of these definitions, so a name, its type, its help
+//! text and its label names are written once. The README's metrics table lists the
+//! same names; `shared/tests/metrics_catalog.rs` fails when the two disagree.
+
+/// Prometheus metric type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Counter,
+    Gauge,
+}
+
+/// One metric: its name, type, help text and label names (in the order values are
+/// given at registration).
+#[derive(Debug)]
+pub struct MetricDef {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub help: &'static str,
+    pub labels: &'static [&'static str],
+}
+
+const fn counter(
+    name: &'static str,
+    labels: &'static [&'static str],
+    help: &'static str,
+) -> MetricDef {
+    MetricDef {
+        name,
+        kind: Kind::Counter,
+        help,
+        labels,
+    }
+}
+
+const fn gauge(
+    name: &'static str,
+    labels: &'static [&'static str],
+    help: &'static str,
+) -> MetricDef {
+    MetricDef {
+        name,
+        kind: Kind::Gauge,
+        help,
+        labels,
+    }
+}
+
+// Kafka-to-Kafka stages (enricher, newsml, social).
+pub const EVENTS_CONSUMED: MetricDef = counter(
+    "newswire_events_consumed_total",
+    &["stage"],
+    "Input events read by a stage (re-reads after an abort included).",
+);
+pub const EVENTS_PRODUCED: MetricDef = counter(
+    "newswire_events_produced_total",
+    &["stage"],
+    "Output records committed by a stage (dead letters not included).",
+);
+pub const EVENTS_DEADLETTERED: MetricDef = counter(
+    "newswire_events_deadlettered_total",
+    &["stage", "kind"],
+    "Input events set aside to the dead-letter topic, by kind (invalid, undecodable, too_large, transform_panic, rejected_by_broker, unclassified).",
+);
+pub const DEADLETTER_PAYLOAD_DROPPED: MetricDef = counter(
+    "newswire_deadletter_payload_dropped_total",
+    &["stage"],
+    "Dead letters written without the original payload because the dead-letter topic could not hold it.",
+);
+pub const TRANSACTIONS_COMMITTED: MetricDef = counter(
+    "newswire_transactions_committed_total",
+    &["stage"],
+    "Transactions committed.",
+);
+pub const TRANSACTIONS_ABORTED: MetricDef = counter(
+    "newswire_transactions_aborted_total",
+    &["stage"],
+    "Transactions aborted (the batch is retried).",
+);
+pub const BATCHES_ISOLATED: MetricDef = counter(
+    "newswire_batches_isolated_total",
+    &["stage"],
+    "Batches processed one event per transaction after aborting repeatedly for an unclassified reason.",
+);
+pub const PARTITIONS_ASSIGNED: MetricDef = gauge(
+    "newswire_partitions_assigned",
+    &["stage"],
+    "Input partitions assigned to a stage.",
+);
+pub const CONSUMER_LAG: MetricDef = gauge(
+    "newswire_consumer_lag",
+    &["stage", "topic", "partition"],
+    "Input records not yet committed by the stage: high watermark minus the stage's position.",
+);
+pub const STAGE_OLDEST_UNPROCESSED: MetricDef = gauge(
+    "newswire_stage_oldest_unprocessed_seconds",
+    &["stage"],
+    "Age (by record timestamp) of the oldest input event the stage has read but not yet committed; 0 when none.",
+);
+pub const STAGE_READY: MetricDef = gauge(
+    "newswire_stage_ready",
+    &["stage"],
+    "1 while the stage is assigned and making progress, 0 otherwise (see /readyz for the reason).",
+);
+
+// Ingest.
+pub const INGEST_PUBLISHED: MetricDef = counter(
+    "newswire_ingest_published_total",
+    &[],
+    "Articles acknowledged by Kafka.",
+);
+pub const INGEST_PUBLISH_FAILED: MetricDef = counter(
+    "newswire_ingest_publish_failed_total",
+    &["kind"],
+    "Articles Kafka did not take, by kind: transient (retry later), too_large, rejected_by_broker.",
+);
+pub const INGEST_REJECTED: MetricDef = counter(
+    "newswire_ingest_rejected_total",
+    &[],
+    "Requests refused with a 4xx.",
+);
+
+// Feeds.
+pub const FEEDS_EVENTS: MetricDef = counter(
+    "newswire_feeds_events_total",
+    &["outcome"],
+    "Enriched events read by feeds, by outcome (applied, duplicate_or_stale, invalid).",
+);
+pub const FEEDS_STORIES: MetricDef =
+    gauge("newswire_feeds_stories", &[], "Stories in the feed store.");
+
+// NewsML delivery.
+pub const NEWSML_DELIVERED: MetricDef = counter(
+    "newswire_newsml_delivered_total",
+    &["subscriber"],
+    "Item files written to a subscriber's drop folder.",
+);
+pub const NEWSML_INVALID_RECORDS: MetricDef = counter(
+    "newswire_newsml_invalid_records_total",
+    &[],
+    "newsml.items records that could not be read.",
+);
+
+/// Every metric, for the README check and for anyone listing them.
+pub const ALL: &[&MetricDef] = &[
+    &EVENTS_CONSUMED,
+    &EVENTS_PRODUCED,
+    &EVENTS_DEADLETTERED,
+    &DEADLETTER_PAYLOAD_DROPPED,
+    &TRANSACTIONS_COMMITTED,
+    &TRANSACTIONS_ABORTED,
+    &BATCHES_ISOLATED,
+    &PARTITIONS_ASSIGNED,
+    &CONSUMER_LAG,
+    &STAGE_OLDEST_UNPROCESSED,
+    &STAGE_READY,
+    &INGEST_PUBLISHED,
+    &INGEST_PUBLISH_FAILED,
+    &INGEST_REJECTED,
+    &FEEDS_EVENTS,
+    &FEEDS_STORIES,
+    &NEWSML_DELIVERED,
+    &NEWSML_INVALID_RECORDS,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_follow_prometheus_conventions() {
+        let mut names: Vec<&str> = ALL.iter().map(|d| d.name).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(names.len(), before, "a metric is listed twice");
+        for d in ALL {
+            assert!(d.name.starts_with("newswire_"), "{}", d.name);
+            assert_eq!(
+                d.kind == Kind::Counter,
+                d.name.ends_with("_total"),
+                "{}: counters and only counters end in _total",
+                d.name
+            );
+        }
+    }
+}
