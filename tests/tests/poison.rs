@@ -720,3 +720,99 @@ async fn set_topic_limit(settings: &Settings, topic: &str, bytes: usize) {
         r.unwrap();
     }
 }
+
+/// `../shared/cases/15-oversize.sh`, kept as a test: an article over the record limit is
+/// refused with 413 naming the limit (not a 503 that would make the newsroom retry
+/// forever); a near-limit article whose entities repeat a hundred thousand times is
+/// enriched within bounds; every story after them arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn articles_near_kafkas_record_limit_are_refused_or_bounded_and_nothing_stalls() {
+    let broker = Broker::start();
+    let mut settings = broker.settings("near-limit").await;
+    settings.kafka.stall_timeout_ms = 5_000;
+    let p = RunningPipeline::start(&settings).await;
+    let (stop, readiness) = watch_readiness(p.base.clone());
+    let event = |id: &str, body: String, headline: &str| {
+        json!({"id": id, "version": 1, "status": "usable", "headline": headline, "body": body,
+               "first_created": "2026-11-28T09:00:00Z", "version_created": "2026-11-28T09:00:00Z",
+               "language": "en"})
+    };
+    let para = format!(
+        "<p>{}</p>",
+        "The committee heard evidence from many witnesses about the harbour project. ".repeat(40)
+    );
+    let mut big = para.repeat(400);
+    big.truncate(1_030_000 - 200);
+    big.push_str("</p>");
+    let a = event(
+        "field-15-big",
+        big,
+        "Harbour inquiry publishes full transcript",
+    );
+    let r = reqwest::Client::new()
+        .post(format!("{}/v1/articles", p.base))
+        .json(&a)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(r.headers().get("retry-after").is_none(), "nothing to retry");
+    let error: Value = r.json().await.unwrap();
+    assert_eq!(error["error"], "payload_too_large");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!(
+            "{} takes at most 1000000",
+            settings.topics.published
+        )),
+        "{message}"
+    );
+
+    let b = event(
+        "field-15-mentions",
+        format!(
+            "<p>{}</p>",
+            "Lukashenko met Putin in Minsk and Astana. ".repeat(22_000)
+        ),
+        "Leaders meet again",
+    );
+    post(&p.base, &b).await;
+    for i in 1..=3 {
+        post(
+            &p.base,
+            &event(
+                &format!("field-15-after-{i}"),
+                format!("<p>Small story {i}.</p>"),
+                &format!("After {i}"),
+            ),
+        )
+        .await;
+    }
+    p.feed_until(Duration::from_secs(30), |f| {
+        (1..=3).all(|i| f.contains(&format!("<title>After {i}</title>")))
+    })
+    .await;
+    let enriched = read_topic(
+        &broker.bootstrap(),
+        &settings.topics.enriched,
+        4,
+        Duration::from_secs(10),
+    );
+    let b_out = enriched
+        .iter()
+        .find(|m| m.key() == Some(&b"field-15-mentions"[..]))
+        .expect("the repetitive story is enriched within bounds");
+    let article: Value = serde_json::from_slice(b_out.payload().unwrap()).unwrap();
+    let entities = article["enrichment"]["entities"].as_array().unwrap();
+    assert!(entities
+        .iter()
+        .all(|e| e["mentions"].as_array().unwrap().len() <= 20));
+    assert!(
+        entities.iter().any(|e| e["count"].as_u64() == Some(22_000)),
+        "counts stay true"
+    );
+    stop.store(true, Ordering::SeqCst);
+    let not_ready = readiness.await.unwrap();
+    assert!(not_ready.is_empty(), "/readyz stayed 200: {not_ready:?}");
+    p.stop().await;
+}

@@ -190,6 +190,7 @@ pub fn spawn_watchdog(
                     StageReadinessChanged {
                         stage: &stage,
                         problem: problem.as_deref(),
+                        starting: last.is_none(),
                     }
                     .emit(&metrics);
                     readiness.set_problem(problem.as_deref());

@@ -201,12 +201,17 @@ pub struct StageReadinessChanged<'a> {
     pub stage: &'a str,
     /// `None` when ready, else why not.
     pub problem: Option<&'a str>,
+    /// The first report, as the stage starts: not being ready yet is no warning.
+    pub starting: bool,
 }
 
 impl StageReadinessChanged<'_> {
     pub fn emit(self, metrics: &Metrics) {
         match self.problem {
             None => tracing::info!(stage = self.stage, "stage ready"),
+            Some(reason) if self.starting => {
+                tracing::info!(stage = self.stage, reason, "stage starting")
+            }
             Some(reason) => tracing::warn!(stage = self.stage, reason, "stage not ready"),
         }
         metrics

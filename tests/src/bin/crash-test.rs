@@ -26,6 +26,8 @@ struct Options {
     updates: u64,
     rate_per_sec: u64,
     restart_broker: Option<String>,
+    /// How long the broker stays stopped when it is restarted.
+    broker_down_secs: u64,
 }
 
 fn options() -> Options {
@@ -37,6 +39,7 @@ fn options() -> Options {
         updates: 2_000,
         rate_per_sec: 500,
         restart_broker: None,
+        broker_down_secs: 0,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -50,6 +53,9 @@ fn options() -> Options {
             "--updates" => o.updates = value.parse().expect("--updates N"),
             "--rate" => o.rate_per_sec = value.parse().expect("--rate N"),
             "--restart-broker" => o.restart_broker = Some(value),
+            "--broker-down-secs" => {
+                o.broker_down_secs = value.parse().expect("--broker-down-secs N")
+            }
             other => panic!("unknown argument {other}"),
         }
         i += 2;
@@ -208,12 +214,20 @@ async fn main() {
         tokio::time::sleep(rng.millis(500, 3000)).await;
         if let Some(script) = &o.restart_broker {
             if !broker_restarted && Instant::now() > chaos_until - publish_for / 2 {
-                eprintln!("crash-test: restarting the broker");
-                let status = Command::new(script)
-                    .arg("restart")
-                    .status()
-                    .expect("broker restart");
-                assert!(status.success(), "broker restart failed");
+                eprintln!(
+                    "crash-test: stopping the broker for {} s",
+                    o.broker_down_secs
+                );
+                let run = |verb: &str| {
+                    let status = Command::new(script)
+                        .arg(verb)
+                        .status()
+                        .expect("broker script");
+                    assert!(status.success(), "broker {verb} failed");
+                };
+                run("stop");
+                tokio::time::sleep(Duration::from_secs(o.broker_down_secs)).await;
+                run("start");
                 broker_restarted = true;
                 continue;
             }
@@ -281,6 +295,9 @@ async fn main() {
     }
     let feed_tally = tally(&expected, &in_feed, false);
 
+    // Nothing is dead-lettered because a broker was down or a process was killed: those
+    // failures are transient.
+    let deadlettered = read_all(&o.brokers, &topics.deadletter, PARTITIONS).len();
     let lost = published.lost + enriched.lost + feed_tally.lost;
     let duplicated = published.duplicated + enriched.duplicated + feed_tally.duplicated;
     let regressed = published.regressed + enriched.regressed + feed_tally.regressed;
@@ -289,17 +306,19 @@ async fn main() {
     eprintln!("crash-test: articles.enriched  {enriched:?}");
     eprintln!("crash-test: feed               {feed_tally:?}");
     println!(
-        "crash-test seed={} published={} delivered={} lost={} duplicated={} regressed={} kills={} broker_restarts={}",
+        "crash-test seed={} published={} delivered={} lost={} duplicated={} regressed={} deadlettered={} kills={} broker_restarts={} broker_down_secs={}",
         o.seed,
         total,
         enriched.delivered,
         lost,
         duplicated,
         regressed,
+        deadlettered,
         kills.len(),
-        u8::from(broker_restarted)
+        u8::from(broker_restarted),
+        if broker_restarted { o.broker_down_secs } else { 0 }
     );
-    if lost + duplicated + regressed > 0
+    if lost + duplicated + regressed + deadlettered > 0
         || enriched.delivered != total
         || feed_tally.delivered != o.stories as usize
     {
