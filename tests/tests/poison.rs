@@ -360,14 +360,14 @@ async fn produce_articles(broker: &Broker, topic: &str, articles: &[(String, Str
     }
 }
 
-fn faulty_stage(
-    settings: &Settings,
-    health: &Health,
-) -> (
+/// A running faulty stage: how to stop it, its thread, and what it committed.
+type FaultyStage = (
     shutdown::ShutdownTrigger,
     std::thread::JoinHandle<anyhow::Result<()>>,
     Arc<Mutex<Vec<String>>>,
-) {
+);
+
+fn faulty_stage(settings: &Settings, health: &Health) -> FaultyStage {
     newswire_shared::telemetry::init_tracing(&newswire_shared::config::TelemetrySettings {
         log_level: "warn".into(),
         ..Default::default()

@@ -387,6 +387,8 @@ struct Session<'a> {
     producer: StageProducer,
     deliveries: Arc<Deliveries>,
     limits: RecordLimits,
+    /// The producer's `batch.size`, made for the limits read at the session's start.
+    batch_size: usize,
     reassigned: Arc<AtomicBool>,
     txn_timeout: Duration,
     last_lag_sample: Instant,
@@ -418,11 +420,7 @@ impl<'a> Session<'a> {
                 .map_err(client_err)?;
         let limits = RecordLimits::read_blocking(kafka, &spec.produced_topics());
         let deliveries = Arc::new(Deliveries::default());
-        // A batch of small records must not outgrow the smallest topic we write to.
-        let batch_size = limits
-            .smallest(&spec.produced_topics())
-            .saturating_sub(512)
-            .max(1_000);
+        let batch_size = batch_size_for(&limits, &spec.produced_topics());
         let producer: StageProducer =
             transactional_producer_config(kafka, &client_id, &spec.transactional_id)
                 .set("batch.size", batch_size.to_string())
@@ -439,6 +437,7 @@ impl<'a> Session<'a> {
             producer,
             deliveries,
             limits,
+            batch_size,
             reassigned,
             txn_timeout,
             last_lag_sample: Instant::now(),
@@ -483,6 +482,11 @@ impl<'a> Session<'a> {
             // Polling is what runs the rebalance callback, so the flag is checked after it.
             if self.reassigned.swap(false, Ordering::SeqCst) {
                 transform.reassigned();
+                // A topic's limit may have changed while another instance had the
+                // partitions. (A batch whose records need a larger batch size than
+                // the producer was made with is refused by the broker, and that
+                // starts a new session, with a new producer.)
+                self.limits = RecordLimits::read_blocking(self.kafka, &self.spec.produced_topics());
             }
             if batch.is_empty() {
                 self.progress.idle(self.lags(&[]));
@@ -977,9 +981,13 @@ impl<'a> Session<'a> {
             &record.headers,
         );
         if class == FailureClass::TooLarge {
-            // We measured the record as fitting: the limits may have been lowered.
-            let fresh = RecordLimits::read_blocking(self.kafka, &self.spec.produced_topics());
-            if fresh.limit(&record.topic) != self.limits.limit(&record.topic) {
+            // We measured the record as fitting: the limits may have been lowered, or
+            // the producer's batches made for the old limits are now too large.
+            let topics = self.spec.produced_topics();
+            let fresh = RecordLimits::read_blocking(self.kafka, &topics);
+            if fresh.limit(&record.topic) != self.limits.limit(&record.topic)
+                || self.batch_size > batch_size_for(&fresh, &topics)
+            {
                 return AttemptError::LimitsChanged(format!(
                     "{} refused a {size}-byte record as too large; its limits changed",
                     record.topic
@@ -1096,6 +1104,12 @@ impl<'a> Session<'a> {
     }
 }
 
+/// The producer's `batch.size`: a batch of small records must not outgrow the smallest
+/// limit of the topics it writes to (the broker compares whole batches with it).
+fn batch_size_for(limits: &RecordLimits, topics: &[&str]) -> usize {
+    limits.smallest(topics).saturating_sub(512).max(1_000)
+}
+
 fn too_large(size: usize, topic: &str, limit: usize) -> Rejection {
     Rejection::new(
         DeadLetterKind::TooLarge,
@@ -1112,7 +1126,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

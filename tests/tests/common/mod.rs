@@ -17,6 +17,9 @@ use tokio::net::TcpListener;
 
 pub const PARTITIONS: i32 = 3;
 
+/// Picks one topic's name out of the settings' topics.
+pub type TopicOf = fn(&newswire_shared::config::Topics) -> &String;
+
 pub enum Broker {
     Embedded(EmbeddedBroker),
     External(String),
@@ -54,11 +57,7 @@ impl Broker {
     /// a function of the topic names). The embedded broker has no topic configuration:
     /// there the smallest limit becomes every producer's `kafka.message_max_bytes`,
     /// which the stages check in the same way.
-    pub async fn settings_with_limits(
-        &self,
-        test: &str,
-        limits: &[(fn(&newswire_shared::config::Topics) -> &String, usize)],
-    ) -> Settings {
+    pub async fn settings_with_limits(&self, test: &str, limits: &[(TopicOf, usize)]) -> Settings {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let unique = format!(
             "{test}-{}-{}-{}",
