@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{article, header, read_topic, Broker, RunningPipeline};
+use common::{article, header, post_article as post, read_topic, Broker, RunningPipeline};
 use newswire_shared::health::Health;
 use newswire_shared::kafka::deadletter::operator::{self, ReplayOutcome, Selection};
 use newswire_shared::kafka::{
@@ -57,22 +57,6 @@ fn name_dense_story(id: &str, version: u64) -> Value {
 
 fn small_story(id: &str, version: u64, headline: &str) -> Value {
     serde_json::to_value(article(id, version, headline)).unwrap()
-}
-
-/// Posts an article; returns the partition ingest reports.
-async fn post(base: &str, body: &Value) -> i32 {
-    let r = reqwest::Client::new()
-        .post(format!("{base}/v1/articles"))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    assert_eq!(status, 202, "{text}");
-    serde_json::from_str::<Value>(&text).unwrap()["partition"]
-        .as_i64()
-        .unwrap() as i32
 }
 
 /// Polls `/readyz` every 50 ms until stopped; the answers that were not 200.
@@ -360,12 +344,22 @@ async fn produce_articles(broker: &Broker, topic: &str, articles: &[(String, Str
     }
 }
 
-/// A running faulty stage: how to stop it, its thread, and what it committed.
-type FaultyStage = (
-    shutdown::ShutdownTrigger,
-    std::thread::JoinHandle<anyhow::Result<()>>,
-    Arc<Mutex<Vec<String>>>,
-);
+/// A running faulty stage, and what it committed.
+struct FaultyStage {
+    trigger: shutdown::ShutdownTrigger,
+    thread: std::thread::JoinHandle<anyhow::Result<()>>,
+    committed: Arc<Mutex<Vec<String>>>,
+}
+
+impl FaultyStage {
+    /// Stops the stage and expects it to end cleanly.
+    async fn stop(self) {
+        self.trigger.trigger();
+        tokio::task::spawn_blocking(move || self.thread.join().unwrap().unwrap())
+            .await
+            .unwrap();
+    }
+}
 
 fn faulty_stage(settings: &Settings, health: &Health) -> FaultyStage {
     newswire_shared::telemetry::init_tracing(&newswire_shared::config::TelemetrySettings {
@@ -392,7 +386,11 @@ fn faulty_stage(settings: &Settings, health: &Health) -> FaultyStage {
         health,
         stop,
     );
-    (trigger, stage, committed)
+    FaultyStage {
+        trigger,
+        thread: stage,
+        committed,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -413,7 +411,7 @@ async fn a_transform_that_panics_on_one_event_sets_it_aside_and_goes_on() {
         .collect();
     produce_articles(&broker, &settings.topics.published, &ids).await;
     let health = Health::default();
-    let (trigger, stage, committed) = faulty_stage(&settings, &health);
+    let stage = faulty_stage(&settings, &health);
 
     let out = read_topic(
         &broker.bootstrap(),
@@ -443,12 +441,9 @@ async fn a_transform_that_panics_on_one_event_sets_it_aside_and_goes_on() {
     );
     // The batch was redone without the event: the transform's committed state holds
     // each other event once, and not the panicking one.
-    let state = committed.lock().unwrap().clone();
+    let state = stage.committed.lock().unwrap().clone();
     assert_eq!(state, ["s0", "s1", "s3", "s4", "s5"]);
-    trigger.trigger();
-    tokio::task::spawn_blocking(move || stage.join().unwrap().unwrap())
-        .await
-        .unwrap();
+    stage.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -457,7 +452,7 @@ async fn a_stage_that_makes_no_progress_on_waiting_input_is_not_ready_and_says_w
     let mut settings = broker.settings("stall").await;
     settings.kafka.stall_timeout_ms = 1_000;
     let health = Health::default();
-    let (trigger, stage, _) = faulty_stage(&settings, &health);
+    let stage = faulty_stage(&settings, &health);
     let deadline = Instant::now() + Duration::from_secs(30);
     while !health.is_ready() {
         assert!(Instant::now() < deadline, "stage ready");
@@ -495,10 +490,7 @@ async fn a_stage_that_makes_no_progress_on_waiting_input_is_not_ready_and_says_w
         metrics.contains("newswire_stage_ready{stage=\"faulty\"} 1\n"),
         "{metrics}"
     );
-    trigger.trigger();
-    tokio::task::spawn_blocking(move || stage.join().unwrap().unwrap())
-        .await
-        .unwrap();
+    stage.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -520,7 +512,7 @@ async fn a_batch_that_keeps_aborting_is_taken_apart_and_only_the_failing_event_s
     let unknown = rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_UNKNOWN;
     embedded.request_errors(rdkafka::types::RDKafkaApiKey::Produce, &[unknown; 12]);
     let health = Health::default();
-    let (trigger, stage, committed) = faulty_stage(&settings, &health);
+    let stage = faulty_stage(&settings, &health);
 
     // Every event ends up either out or set aside, once.
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -557,16 +549,13 @@ async fn a_batch_that_keeps_aborting_is_taken_apart_and_only_the_failing_event_s
         ["s0", "s1", "s2", "s3", "s4"],
         "every event is either out or set aside, once"
     );
-    assert_eq!(committed.lock().unwrap().len(), out.len());
+    assert_eq!(stage.committed.lock().unwrap().len(), out.len());
     let metrics = health.metrics.render();
     assert!(
         metrics.contains("newswire_batches_isolated_total{stage=\"faulty\"} 1\n"),
         "{metrics}"
     );
-    trigger.trigger();
-    tokio::task::spawn_blocking(move || stage.join().unwrap().unwrap())
-        .await
-        .unwrap();
+    stage.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -377,6 +377,46 @@ enum BatchEnd {
     Shutdown,
 }
 
+/// What a failed attempt over events from `first` on leaves to do.
+enum Settled {
+    /// An event was set aside (or its dead letter must be a stub): redo at once.
+    Redo,
+    End(BatchEnd),
+    /// A Kafka failure no event is blamed for, and its class.
+    Kafka(KafkaError, FailureClass),
+}
+
+/// Records what `error` says about the events (`index` counts from `first` in `batch`).
+fn settle(
+    error: AttemptError,
+    batch: &[BorrowedMessage<'_>],
+    first: usize,
+    carried: &mut Carried,
+) -> Settled {
+    match error {
+        AttemptError::Poison(i, rejection) => {
+            carried
+                .poisoned
+                .insert(event_key(&batch[first + i]), rejection);
+            Settled::Redo
+        }
+        AttemptError::DeadLetterRefused(i) => {
+            carried.stub_only.insert(event_key(&batch[first + i]));
+            Settled::Redo
+        }
+        AttemptError::LimitsChanged(why) => Settled::End(BatchEnd::Reconnect(why)),
+        AttemptError::Stuck(error) => Settled::End(BatchEnd::Retry {
+            error,
+            class: FailureClass::Transient,
+            rewind_from: first,
+        }),
+        AttemptError::Kafka(e) => match classify(&e) {
+            FailureClass::Fatal => Settled::End(BatchEnd::Fatal(e)),
+            class => Settled::Kafka(e, class),
+        },
+    }
+}
+
 struct Session<'a> {
     spec: &'a StageSpec,
     kafka: &'a KafkaSettings,
@@ -584,33 +624,21 @@ impl<'a> Session<'a> {
         carried: &mut Carried,
     ) -> BatchEnd {
         loop {
-            match self.attempt(batch, transform, carried) {
+            let error = match self.attempt(batch, transform, carried) {
                 Ok(()) => {
                     self.forget_committed(batch, carried);
                     return BatchEnd::Committed;
                 }
-                Err(AttemptError::Poison(i, rejection)) => {
-                    carried.poisoned.insert(event_key(&batch[i]), rejection);
-                }
-                Err(AttemptError::DeadLetterRefused(i)) => {
-                    carried.stub_only.insert(event_key(&batch[i]));
-                }
-                Err(AttemptError::LimitsChanged(why)) => return BatchEnd::Reconnect(why),
-                Err(AttemptError::Stuck(error)) => {
+                Err(e) => e,
+            };
+            match settle(error, batch, 0, carried) {
+                Settled::Redo => {}
+                Settled::End(end) => return end,
+                Settled::Kafka(e, class) => {
                     return BatchEnd::Retry {
-                        error,
-                        class: FailureClass::Transient,
+                        error: e.to_string(),
+                        class,
                         rewind_from: 0,
-                    }
-                }
-                Err(AttemptError::Kafka(e)) => {
-                    return match classify(&e) {
-                        FailureClass::Fatal => BatchEnd::Fatal(e),
-                        class => BatchEnd::Retry {
-                            error: e.to_string(),
-                            class,
-                            rewind_from: 0,
-                        },
                     }
                 }
             }
@@ -630,62 +658,41 @@ impl<'a> Session<'a> {
                 if self.shutdown.is_triggered() {
                     return BatchEnd::Shutdown;
                 }
-                match self.attempt(one, transform, carried) {
+                let error = match self.attempt(one, transform, carried) {
                     Ok(()) => {
                         self.forget_committed(one, carried);
                         break;
                     }
-                    Err(AttemptError::Poison(_, rejection)) => {
-                        carried.poisoned.insert(event_key(&batch[i]), rejection);
+                    Err(e) => e,
+                };
+                let (e, class) = match settle(error, batch, i, carried) {
+                    Settled::Redo => continue,
+                    Settled::End(end) => return end,
+                    Settled::Kafka(e, class) => (e, class),
+                };
+                if class == FailureClass::Unclassified {
+                    let key = event_key(&batch[i]);
+                    let failures = carried.alone_failures.entry(key.clone()).or_default();
+                    *failures += 1;
+                    if *failures >= self.kafka.isolate_after_aborts
+                        && !carried.unclassified_set_aside
+                        && self.broker_answers()
+                    {
+                        let message = format!(
+                            "its transaction failed {failures} times with only this event in it, while the broker answered: {e}"
+                        );
+                        carried.unclassified_set_aside = true;
+                        carried
+                            .poisoned
+                            .insert(key, Rejection::new(DeadLetterKind::Unclassified, message));
+                        continue;
                     }
-                    Err(AttemptError::DeadLetterRefused(_)) => {
-                        carried.stub_only.insert(event_key(&batch[i]));
-                    }
-                    Err(AttemptError::LimitsChanged(why)) => return BatchEnd::Reconnect(why),
-                    Err(AttemptError::Stuck(error)) => {
-                        return BatchEnd::Retry {
-                            error,
-                            class: FailureClass::Transient,
-                            rewind_from: i,
-                        }
-                    }
-                    Err(AttemptError::Kafka(e)) => match classify(&e) {
-                        FailureClass::Fatal => return BatchEnd::Fatal(e),
-                        FailureClass::Unclassified => {
-                            let key = event_key(&batch[i]);
-                            let failures = carried.alone_failures.entry(key.clone()).or_default();
-                            *failures += 1;
-                            if *failures >= self.kafka.isolate_after_aborts
-                                && !carried.unclassified_set_aside
-                                && self.broker_answers()
-                            {
-                                carried.unclassified_set_aside = true;
-                                carried.poisoned.insert(
-                                    key,
-                                    Rejection::new(
-                                        DeadLetterKind::Unclassified,
-                                        format!(
-                                            "its transaction failed {failures} times with only this event in it, while the broker answered: {e}"
-                                        ),
-                                    ),
-                                );
-                                continue;
-                            }
-                            return BatchEnd::Retry {
-                                error: e.to_string(),
-                                class: FailureClass::Unclassified,
-                                rewind_from: i,
-                            };
-                        }
-                        class => {
-                            return BatchEnd::Retry {
-                                error: e.to_string(),
-                                class,
-                                rewind_from: i,
-                            }
-                        }
-                    },
                 }
+                return BatchEnd::Retry {
+                    error: e.to_string(),
+                    class,
+                    rewind_from: i,
+                };
             }
             self.progress.committed();
         }

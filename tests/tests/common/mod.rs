@@ -213,15 +213,21 @@ pub fn header<'m>(m: &'m OwnedMessage, name: &str) -> Option<&'m str> {
         .and_then(|v| std::str::from_utf8(v).ok())
 }
 
-/// POSTs an article to the newsroom API and expects 202.
-pub async fn post_article(base: &str, body: &serde_json::Value) {
+/// POSTs an article to the newsroom API, expects 202, and returns the partition the
+/// receipt names.
+pub async fn post_article(base: &str, body: &serde_json::Value) -> i32 {
     let r = reqwest::Client::new()
         .post(format!("{base}/v1/articles"))
         .json(body)
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 202, "{}", r.text().await.unwrap());
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    assert_eq!(status, 202, "{text}");
+    serde_json::from_str::<serde_json::Value>(&text).unwrap()["partition"]
+        .as_i64()
+        .expect("a receipt names its partition") as i32
 }
 
 /// Writes one record straight to `topic`, past the API (for events no API would take).
