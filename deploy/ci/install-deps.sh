@@ -13,6 +13,8 @@ command -v java >/dev/null || need+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || need+=(maven)
 command -v xmllint >/dev/null || need+=(libxml2-utils)
 command -v docker-compose >/dev/null || need+=(docker-compose)
+# Go's standard library reads feed dates strictly (tests/reference/strict-dates.go).
+command -v go >/dev/null || need+=(golang-go)
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-deps: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

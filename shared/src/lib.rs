@@ -13,6 +13,7 @@ pub mod shutdown;
 pub mod telemetry;
 pub mod testing;
 pub mod text;
+pub mod timestamp;
 pub mod validate;
 pub mod xml;
 

@@ -4,7 +4,7 @@
 
 use crate::vocab;
 use crate::xhtml::{body_xhtml, word_count};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use newswire_shared::article::{EntityType, Signal, Status};
 use newswire_shared::xml::xml_safe;
 use newswire_shared::Article;
@@ -98,7 +98,7 @@ fn strip_declaration(doc: &[u8]) -> &str {
 }
 
 fn timestamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    newswire_shared::timestamp::format(t)
 }
 
 fn text<W: io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> io::Result<()> {

@@ -2,7 +2,6 @@
 
 use crate::g2::{dateline_text, editorial_note, entity_uri, guid, uri_escape, valid_language};
 use crate::xhtml::{body_xhtml, word_count};
-use chrono::SecondsFormat;
 use newswire_shared::article::{EntityType, Status};
 use newswire_shared::Article;
 use serde_json::{json, Map, Value};
@@ -15,7 +14,7 @@ pub fn ninjs(a: &Article) -> Vec<u8> {
 }
 
 pub fn ninjs_value(a: &Article) -> Value {
-    let time = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+    let time = newswire_shared::timestamp::format;
     let mut o = Map::new();
     o.insert(
         "standard".into(),
