@@ -8,6 +8,7 @@ pub mod config;
 pub mod health;
 pub mod kafka;
 pub mod keys;
+pub mod links;
 pub mod service;
 pub mod shutdown;
 pub mod telemetry;
