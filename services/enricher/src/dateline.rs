@@ -577,15 +577,16 @@ fn looks_like_source(s: &str) -> bool {
 }
 
 /// A source printed without brackets around it (`ASTANA. KAZINFORM -`, `YEREVAN,
-/// NOVEMBER 28, ARMENPRESS.`, `— РИА Новости.`): each word starts with a capital
-/// letter or a digit, so the first words of a sentence are not taken for one.
+/// NOVEMBER 28, ARMENPRESS.`, `— РИА Новости.`, `(서울=연합뉴스)`): each word starts
+/// with a capital letter, a digit or a letter of a script without case, so the first
+/// words of a sentence are not taken for one.
 fn is_bare_source(s: &str) -> bool {
     looks_like_source(s)
         && s.split_whitespace().count() <= 3
         && s.split_whitespace().all(|w| {
             w.chars()
                 .next()
-                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                .is_some_and(|c| c.is_alphanumeric() && !c.is_lowercase())
         })
 }
 
@@ -837,6 +838,16 @@ mod tests {
                 .date
                 .as_deref(),
             Some("2024-12-31")
+        );
+    }
+
+    /// Place and agency together in parentheses before the text (Yonhap's Korean
+    /// service); the gazetteer has no Korean names, so this stays a unit test.
+    #[test]
+    fn place_and_source_in_one_parenthesis() {
+        assert_eq!(
+            parsed("(서울=연합뉴스) 한국은행이 기준금리를 내렸다."),
+            some("서울", None, Some("연합뉴스"))
         );
     }
 
