@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What building and testing Newswire needs on a fresh Debian machine: a C and C++
-# toolchain and make for librdkafka, CLD2 and twitter-text's bridge, Java 17 and Maven for the local Kafka broker, and the
+# toolchain and make for librdkafka and CLD2, Java 17 and Maven for the local Kafka broker, and the
 # independent checkers the tests call. Installs only what is missing.
 set -euo pipefail
 
@@ -13,6 +13,11 @@ command -v java >/dev/null || need+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || need+=(maven)
 command -v xmllint >/dev/null || need+=(libxml2-utils)
 command -v docker-compose >/dev/null || need+=(docker-compose)
+# Go's standard library reads feed dates strictly (tests/reference/strict-dates.go).
+command -v go >/dev/null || need+=(golang-go)
+# Node runs the networks' own counting code the social tests recount posts with.
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-deps: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -21,5 +26,10 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 # Independent checkers the feeds tests run.
 python3 -c "import feedparser" 2>/dev/null || python3 -m pip install -q feedparser
+# X's official twitter-text 3.1.0 (and the data the build script reads), pinned by the
+# lockfile, into the git-ignored services/social/tests/reference/node_modules.
+reference="$(dirname "$0")/../../services/social/tests/reference"
+[ -f "$reference/node_modules/twitter-text/package.json" ] && [ -f "$reference/node_modules/tlds/package.json" ] \
+  || (cd "$reference" && npm ci --no-audit --no-fund --loglevel=error)
 command -v cargo >/dev/null || { echo "install-deps: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt

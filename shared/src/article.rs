@@ -21,7 +21,10 @@ pub struct Article {
     pub headline: String,
     /// HTML fragment as written by the newsroom; sanitised by each renderer.
     pub body: String,
+    /// RFC 3339, read by the contract's one rule for time values ([`crate::timestamp`]).
+    #[serde(with = "crate::timestamp::rfc3339")]
     pub first_created: DateTime<Utc>,
+    #[serde(with = "crate::timestamp::rfc3339")]
     pub version_created: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
@@ -40,7 +43,11 @@ pub struct Article {
     #[serde(default = "default_urgency")]
     pub urgency: u8,
     /// The story must not reach any subscriber before this instant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::timestamp::rfc3339_option"
+    )]
     pub embargo_until: Option<DateTime<Utc>>,
     /// Canonical link to the story on the publisher's site.
     #[serde(default, skip_serializing_if = "Option::is_none")]

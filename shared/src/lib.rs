@@ -8,11 +8,13 @@ pub mod config;
 pub mod health;
 pub mod kafka;
 pub mod keys;
+pub mod links;
 pub mod service;
 pub mod shutdown;
 pub mod telemetry;
 pub mod testing;
 pub mod text;
+pub mod timestamp;
 pub mod validate;
 pub mod xml;
 

@@ -324,6 +324,14 @@ mod tests {
             error_for(|v| v["first_created"] = "yesterday".into()).field,
             "first_created"
         );
+        assert_eq!(
+            error_for(|v| v["embargo_until"] = "0001-01-01T00:00:00+01:00".into()).field,
+            "embargo_until"
+        );
+        assert_eq!(
+            error_for(|v| v["version_created"] = "2024-11-28 08:38:00Z".into()).field,
+            "version_created"
+        );
         assert_eq!(error_for(|v| v["id"] = "x".repeat(201).into()).field, "id");
         assert_eq!(error_for(|v| v["urgency"] = 0.into()).field, "urgency");
         assert_eq!(

@@ -131,6 +131,50 @@ fn cases() -> Vec<(&'static str, Value)> {
             "bad timestamp",
             edited(minimal(), |v| v["first_created"] = "28 Nov 2024".into()),
         ),
+        (
+            "leap second",
+            edited(minimal(), |v| {
+                v["first_created"] = "2016-12-31T23:59:60Z".into();
+                v["version_created"] = "2017-01-01T02:59:60+03:00".into();
+            }),
+        ),
+        (
+            "lower-case t and z, -00:00, long fraction",
+            edited(minimal(), |v| {
+                v["first_created"] = "2024-11-28t08:38:00z".into();
+                v["version_created"] = "2024-11-28T08:38:00.12345678901234567890-00:00".into();
+            }),
+        ),
+        (
+            "space instead of T",
+            edited(minimal(), |v| {
+                v["first_created"] = "2024-11-28 08:38:00Z".into()
+            }),
+        ),
+        (
+            "year 1899",
+            edited(minimal(), |v| {
+                v["first_created"] = "1899-12-31T23:59:59Z".into()
+            }),
+        ),
+        (
+            "year 0001",
+            edited(minimal(), |v| {
+                v["embargo_until"] = "0001-01-01T00:00:00Z".into()
+            }),
+        ),
+        (
+            "embargo in 9999",
+            edited(minimal(), |v| {
+                v["embargo_until"] = "9999-12-31T23:59:59Z".into()
+            }),
+        ),
+        (
+            "offset without colon",
+            edited(minimal(), |v| {
+                v["first_created"] = "2024-11-28T08:38:00+0100".into()
+            }),
+        ),
         ("urgency 0", edited(minimal(), |v| v["urgency"] = 0.into())),
         (
             "urgency 10",
@@ -278,7 +322,7 @@ fn enriched_schema_and_rust_agree() {
 }
 
 #[test]
-fn the_one_rule_json_schema_cannot_express_is_documented() {
+fn the_rules_json_schema_cannot_express_are_documented() {
     let (published, _) = validators();
     let backwards = edited(minimal(), |v| {
         v["version_created"] = "2024-11-27T00:00:00Z".into()
@@ -291,6 +335,18 @@ fn the_one_rule_json_schema_cannot_express_is_documented() {
         "version_created"
     );
     assert!(ARTICLE_SCHEMA.contains("version_created must not be earlier than first_created"));
+    // A year the outputs cannot carry once the offset is applied: written 1900, 1899 in UTC.
+    let year_zero = edited(minimal(), |v| {
+        v["first_created"] = "1900-01-01T00:30:00+01:00".into()
+    });
+    assert!(published.is_valid(&year_zero));
+    assert_eq!(
+        decode_article(year_zero.to_string().as_bytes(), Stage::Published)
+            .unwrap_err()
+            .field,
+        "first_created"
+    );
+    assert!(ARTICLE_SCHEMA.contains("must be 1900-9999"));
 }
 
 /// Every field the Rust type writes is in the schema, and every schema property is a

@@ -4,8 +4,9 @@
 
 use crate::vocab;
 use crate::xhtml::{body_xhtml, word_count};
-use chrono::{DateTime, SecondsFormat, Utc};
-use newswire_shared::article::{EntityType, Signal, Status};
+use chrono::{DateTime, Utc};
+use newswire_shared::article::{EntityType, Media, Signal, Status};
+use newswire_shared::links::Base;
 use newswire_shared::xml::xml_safe;
 use newswire_shared::Article;
 use quick_xml::events::{BytesDecl, BytesText, Event};
@@ -29,6 +30,70 @@ pub struct Provider {
 /// The item's `guid`: the same for every version of a story.
 pub fn guid(article_id: &str) -> String {
     format!("urn:newswire:article:{article_id}")
+}
+
+/// The `guid` of the news item carrying a story's `n`-th media item (from 1).
+pub fn media_guid(article_id: &str, n: usize) -> String {
+    format!("urn:newswire:article:{article_id}:media:{n}")
+}
+
+/// The `guid` of the package holding a story's text and pictures.
+pub fn package_guid(article_id: &str) -> String {
+    format!("urn:newswire:package:{article_id}")
+}
+
+/// MIME type of a NewsML-G2 news item.
+pub const NEWS_ITEM_TYPE: &str = "application/vnd.iptc.g2.newsitem+xml";
+/// MIME type of a NewsML-G2 package item.
+pub const PACKAGE_ITEM_TYPE: &str = "application/vnd.iptc.g2.packageitem+xml";
+/// MIME type of a NewsML-G2 news message.
+pub const NEWS_MESSAGE_TYPE: &str = "application/vnd.iptc.g2.newsmessage+xml";
+
+/// What a subscriber receives for one article version, and its MIME type.
+///
+/// A story without `media` is its text `newsItem` alone. A story with media goes out
+/// the way IPTC's guidelines carry pictures with a text story: a `newsItem` conveys one
+/// piece of content, so each media item is a news item of its own (`ninat:picture`,
+/// its address in `remoteContent`, the caption as `drol:caption`, the credit as
+/// `creditline`), and a `packageItem` (`ninat:composite`) groups them with the text
+/// item (Quick Start Guide to Packages: links are not a way to package news; IPTC's
+/// example package pairs a text item with a picture item). The package and its items
+/// travel together, as the guidelines allow, in one `newsMessage`: package first, then
+/// the text item, then the media items in the story's order.
+pub fn version_document(article: &Article, provider: &Provider) -> (Vec<u8>, &'static str) {
+    if article.media.is_empty() {
+        return (news_item(article, provider), NEWS_ITEM_TYPE);
+    }
+    let mut items = vec![
+        package_item(article, provider),
+        news_item(article, provider),
+    ];
+    items.extend((1..=article.media.len()).map(|n| media_item(article, n, provider)));
+    let refs: Vec<&[u8]> = items.iter().map(Vec::as_slice).collect();
+    let transmit_id = format!("{}:{}", article.id, article.version);
+    (
+        news_message(&refs, article.version_created, &transmit_id, provider),
+        NEWS_MESSAGE_TYPE,
+    )
+}
+
+/// The MIME type of a document [`version_document`] wrote.
+pub fn content_type(doc: &[u8]) -> &'static str {
+    match root_name(doc) {
+        "newsMessage" => NEWS_MESSAGE_TYPE,
+        "packageItem" => PACKAGE_ITEM_TYPE,
+        _ => NEWS_ITEM_TYPE,
+    }
+}
+
+/// The name of a document's root element.
+fn root_name(doc: &[u8]) -> &str {
+    let s = strip_declaration(doc);
+    let name = s.strip_prefix('<').unwrap_or_default();
+    let end = name
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .unwrap_or(name.len());
+    &name[..end]
 }
 
 /// A standalone NewsML-G2 document holding the article's `newsItem`.
@@ -71,7 +136,7 @@ pub fn news_message(
                 })?;
                 w.create_element("itemSet").write_inner_content(|w| {
                     for item in items {
-                        w.write_event(Event::Text(BytesText::from_escaped(strip_declaration(
+                        w.write_event(Event::Text(BytesText::from_escaped(item_set_content(
                             item,
                         ))))?;
                     }
@@ -87,6 +152,20 @@ pub fn news_message(
     out
 }
 
+/// What a document adds to an `itemSet`: its item, or the items of a `newsMessage`
+/// (a story's package, text and pictures).
+fn item_set_content(doc: &[u8]) -> &str {
+    let s = strip_declaration(doc);
+    if root_name(doc) != "newsMessage" {
+        return s;
+    }
+    let inner = s
+        .find("<itemSet>")
+        .map(|i| &s[i + "<itemSet>".len()..])
+        .and_then(|rest| rest.rfind("</itemSet>").map(|j| &rest[..j]));
+    inner.unwrap_or_default().trim()
+}
+
 /// The element of a standalone document, without its XML declaration.
 fn strip_declaration(doc: &[u8]) -> &str {
     let s = std::str::from_utf8(doc).unwrap_or_default();
@@ -98,7 +177,7 @@ fn strip_declaration(doc: &[u8]) -> &str {
 }
 
 fn timestamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    newswire_shared::timestamp::format(t)
 }
 
 fn text<W: io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> io::Result<()> {
@@ -203,7 +282,7 @@ fn write_news_item<W: io::Write>(
         w.create_element("catalogRef")
             .with_attribute(("href", IPTC_CATALOG))
             .write_empty()?;
-        write_item_meta(w, a, provider)?;
+        write_item_meta(w, a, provider, vocab::ITEM_CLASS_TEXT)?;
         write_content_meta(w, a, language)?;
         if a.status == Status::Usable {
             write_content_set(w, a)?;
@@ -217,10 +296,11 @@ fn write_item_meta<W: io::Write>(
     w: &mut Writer<W>,
     a: &Article,
     provider: &Provider,
+    item_class: &str,
 ) -> io::Result<()> {
     w.create_element("itemMeta").write_inner_content(|w| {
         w.create_element("itemClass")
-            .with_attribute(("qcode", vocab::ITEM_CLASS_TEXT))
+            .with_attribute(("qcode", item_class))
             .write_empty()?;
         named(w, "provider", &[("uri", &provider.uri)], &provider.name)?;
         text(w, "versionCreated", &timestamp(a.version_created))?;
@@ -364,7 +444,7 @@ fn write_located<W: io::Write>(w: &mut Writer<W>, a: &Article) -> io::Result<()>
 }
 
 fn write_content_set<W: io::Write>(w: &mut Writer<W>, a: &Article) -> io::Result<()> {
-    let body = body_xhtml(&a.body);
+    let body = body_xhtml(&a.body, &Base::of(a.url.as_deref()));
     let words = word_count(&body).to_string();
     let headline = xml_safe(&a.headline);
     w.create_element("contentSet").write_inner_content(|w| {
@@ -386,6 +466,227 @@ fn write_content_set<W: io::Write>(w: &mut Writer<W>, a: &Article) -> io::Result
             })?;
         Ok(())
     })?;
+    Ok(())
+}
+
+/// The root element of an item (`newsItem`, `packageItem`) with the attributes every
+/// item carries.
+fn item_root<'a, W: io::Write>(
+    w: &'a mut Writer<W>,
+    element: &'a str,
+    guid: &'a str,
+    version: &'a str,
+    language: Option<&'a str>,
+) -> quick_xml::writer::ElementWriter<'a, W> {
+    let mut root = w
+        .create_element(element)
+        .with_attribute(("xmlns", NAR_NAMESPACE))
+        .with_attribute(("guid", guid))
+        .with_attribute(("version", version))
+        .with_attribute(("standard", "NewsML-G2"))
+        .with_attribute(("standardversion", STANDARD_VERSION));
+    if let Some(lang) = language {
+        root = root.with_attribute(("xml:lang", lang));
+    }
+    root
+}
+
+fn standalone(write: impl FnOnce(&mut Writer<Vec<u8>>) -> io::Result<()>) -> Vec<u8> {
+    let mut w = Writer::new_with_indent(Vec::with_capacity(2048), b' ', 1);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+        .expect("writing to memory");
+    write(&mut w).expect("writing to memory");
+    let mut out = w.into_inner();
+    out.push(b'\n');
+    out
+}
+
+/// The news item carrying the story's `n`-th media item (from 1): the story's status,
+/// times and embargo; the caption as `drol:caption`, the credit as `creditline`, the
+/// story's headline; the media item's address, type and size in `remoteContent` (no
+/// content for a withheld or killed story).
+pub fn media_item(a: &Article, n: usize, provider: &Provider) -> Vec<u8> {
+    let media = &a.media[n - 1];
+    let version = a.version.to_string();
+    let guid = media_guid(&a.id, n);
+    let language = a.story_language().and_then(valid_language);
+    standalone(|w| {
+        item_root(w, "newsItem", &guid, &version, language).write_inner_content(|w| {
+            w.create_element("catalogRef")
+                .with_attribute(("href", IPTC_CATALOG))
+                .write_empty()?;
+            write_item_meta(w, a, provider, vocab::media_nature(&media.media_type))?;
+            w.create_element("contentMeta").write_inner_content(|w| {
+                text(w, "urgency", &a.urgency.clamp(1, 9).to_string())?;
+                text(w, "contentCreated", &timestamp(a.first_created))?;
+                text(w, "contentModified", &timestamp(a.version_created))?;
+                if let Some(credit) = media.credit.as_deref().filter(|c| !c.trim().is_empty()) {
+                    text(w, "creditline", &xml_safe(credit))?;
+                }
+                if let Some(lang) = language {
+                    w.create_element("language")
+                        .with_attribute(("tag", lang))
+                        .write_empty()?;
+                }
+                text(w, "headline", &xml_safe(&a.headline))?;
+                if let Some(caption) = media.caption.as_deref().filter(|c| !c.trim().is_empty()) {
+                    w.create_element("description")
+                        .with_attribute(("role", vocab::DESCRIPTION_CAPTION))
+                        .write_text_content(BytesText::new(&xml_safe(caption)))?;
+                }
+                Ok(())
+            })?;
+            if a.status == Status::Usable {
+                w.create_element("contentSet")
+                    .write_inner_content(|w| write_remote_content(w, media))?;
+            }
+            Ok(())
+        })?;
+        Ok(())
+    })
+}
+
+fn write_remote_content<W: io::Write>(w: &mut Writer<W>, media: &Media) -> io::Result<()> {
+    let href = uri_escape(&media.url);
+    let media_type = xml_safe(&media.media_type);
+    let (width, height) = (
+        media.width.map(|x| x.to_string()),
+        media.height.map(|x| x.to_string()),
+    );
+    let mut e = w
+        .create_element("remoteContent")
+        .with_attribute(("rendition", vocab::RENDITION_WEB))
+        .with_attribute(("href", href.as_str()))
+        .with_attribute(("contenttype", media_type.as_str()));
+    if let Some(width) = &width {
+        e = e.with_attribute(("width", width.as_str()));
+    }
+    if let Some(height) = &height {
+        e = e.with_attribute(("height", height.as_str()));
+    }
+    e.write_empty()?;
+    Ok(())
+}
+
+/// The package of a story with media: the text item, then each media item, in one
+/// group, each referred to by `guid` and version with what a receiver needs before
+/// fetching it (class, status, title, summary or caption).
+pub fn package_item(a: &Article, provider: &Provider) -> Vec<u8> {
+    let version = a.version.to_string();
+    let guid = package_guid(&a.id);
+    let language = a.story_language().and_then(valid_language);
+    let headline = xml_safe(&a.headline);
+    standalone(|w| {
+        item_root(w, "packageItem", &guid, &version, language).write_inner_content(|w| {
+            w.create_element("catalogRef")
+                .with_attribute(("href", IPTC_CATALOG))
+                .write_empty()?;
+            write_item_meta(w, a, provider, vocab::ITEM_CLASS_COMPOSITE)?;
+            w.create_element("contentMeta").write_inner_content(|w| {
+                text(w, "urgency", &a.urgency.clamp(1, 9).to_string())?;
+                text(w, "contentCreated", &timestamp(a.first_created))?;
+                text(w, "contentModified", &timestamp(a.version_created))?;
+                if let Some(lang) = language {
+                    w.create_element("language")
+                        .with_attribute(("tag", lang))
+                        .write_empty()?;
+                }
+                text(w, "headline", &headline)
+            })?;
+            let group = group_id(a);
+            w.create_element("groupSet")
+                .with_attribute(("root", group.as_str()))
+                .write_inner_content(|w| {
+                    w.create_element("group")
+                        .with_attribute(("id", group.as_str()))
+                        .with_attribute(("role", vocab::GROUP_MAIN))
+                        .write_inner_content(|w| {
+                            let summary = a.summary.as_deref().map(xml_safe);
+                            write_item_ref(
+                                w,
+                                a,
+                                &guid_text(a),
+                                vocab::ITEM_CLASS_TEXT,
+                                provider,
+                                &headline,
+                                summary.as_deref().map(|s| (vocab::DESCRIPTION_SUMMARY, s)),
+                            )?;
+                            for (i, m) in a.media.iter().enumerate() {
+                                let caption = m
+                                    .caption
+                                    .as_deref()
+                                    .filter(|c| !c.trim().is_empty())
+                                    .map(xml_safe);
+                                write_item_ref(
+                                    w,
+                                    a,
+                                    &media_guid(&a.id, i + 1),
+                                    vocab::media_nature(&m.media_type),
+                                    provider,
+                                    &headline,
+                                    caption.as_deref().map(|c| (vocab::DESCRIPTION_CAPTION, c)),
+                                )?;
+                            }
+                            Ok(())
+                        })?;
+                    Ok(())
+                })?;
+            Ok(())
+        })?;
+        Ok(())
+    })
+}
+
+/// The package's group `id`: an `xs:ID`, unique in any document that carries several
+/// packages (a pull `newsMessage`), so made of the story id (letters and digits kept,
+/// other bytes as `_XX`) and the version.
+fn group_id(a: &Article) -> String {
+    let mut id = String::from("g-");
+    for b in a.id.bytes() {
+        if b.is_ascii_alphanumeric() {
+            id.push(b as char);
+        } else {
+            id.push_str(&format!("_{b:02X}"));
+        }
+    }
+    id.push_str(&format!("-v{}", a.version));
+    id
+}
+
+fn guid_text(a: &Article) -> String {
+    guid(&a.id)
+}
+
+fn write_item_ref<W: io::Write>(
+    w: &mut Writer<W>,
+    a: &Article,
+    residref: &str,
+    item_class: &str,
+    provider: &Provider,
+    title: &str,
+    description: Option<(&str, &str)>,
+) -> io::Result<()> {
+    let version = a.version.to_string();
+    w.create_element("itemRef")
+        .with_attribute(("residref", residref))
+        .with_attribute(("version", version.as_str()))
+        .with_attribute(("contenttype", NEWS_ITEM_TYPE))
+        .write_inner_content(|w| {
+            w.create_element("itemClass")
+                .with_attribute(("qcode", item_class))
+                .write_empty()?;
+            named(w, "provider", &[("uri", &provider.uri)], &provider.name)?;
+            w.create_element("pubStatus")
+                .with_attribute(("qcode", vocab::pub_status(a.status)))
+                .write_empty()?;
+            text(w, "title", title)?;
+            if let Some((role, value)) = description {
+                w.create_element("description")
+                    .with_attribute(("role", role))
+                    .write_text_content(BytesText::new(value))?;
+            }
+            Ok(())
+        })?;
     Ok(())
 }
 

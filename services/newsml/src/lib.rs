@@ -14,7 +14,7 @@ pub mod stage;
 pub mod vocab;
 pub mod xhtml;
 
-pub use g2::{news_item, news_message, Provider};
+pub use g2::{news_item, news_message, version_document, Provider};
 pub use ninjs::ninjs;
 
 use anyhow::Context;

@@ -1,9 +1,11 @@
 //! IPTC ninjs 3.2: the same item as JSON, the sibling many APIs now prefer.
 
-use crate::g2::{dateline_text, editorial_note, entity_uri, guid, uri_escape, valid_language};
+use crate::g2::{
+    dateline_text, editorial_note, entity_uri, guid, media_guid, uri_escape, valid_language,
+};
 use crate::xhtml::{body_xhtml, word_count};
-use chrono::SecondsFormat;
-use newswire_shared::article::{EntityType, Status};
+use newswire_shared::article::{EntityType, Media, Status};
+use newswire_shared::links::Base;
 use newswire_shared::Article;
 use serde_json::{json, Map, Value};
 
@@ -15,7 +17,7 @@ pub fn ninjs(a: &Article) -> Vec<u8> {
 }
 
 pub fn ninjs_value(a: &Article) -> Value {
-    let time = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+    let time = newswire_shared::timestamp::format;
     let mut o = Map::new();
     o.insert(
         "standard".into(),
@@ -71,7 +73,7 @@ pub fn ninjs_value(a: &Article) -> Value {
         o.insert("descriptions".into(), descriptions.into());
     }
     if a.status == Status::Usable {
-        let body = body_xhtml(&a.body);
+        let body = body_xhtml(&a.body, &Base::of(a.url.as_deref()));
         o.insert(
             "bodies".into(),
             json!([{"role": "main", "contentType": "application/xhtml+xml", "wordCount": word_count(&body), "value": body}]),
@@ -120,6 +122,15 @@ pub fn ninjs_value(a: &Article) -> Value {
             json!([{"name": source, "role": "originfo"}]),
         );
     }
+    if a.status == Status::Usable && !a.media.is_empty() {
+        let associations: Vec<Value> = a
+            .media
+            .iter()
+            .enumerate()
+            .map(|(i, m)| association(a, i + 1, m))
+            .collect();
+        o.insert("associations".into(), associations.into());
+    }
     if let Some(url) = &a.url {
         o.insert(
             "renditions".into(),
@@ -127,6 +138,38 @@ pub fn ninjs_value(a: &Article) -> Value {
         );
     }
     Value::Object(o)
+}
+
+/// A media item as an associated ninjs object, the same item as NewsML-G2's media news
+/// item: its address, type and size as the one rendition, the caption as a
+/// description, the credit as `by` ("a natural-language statement about the creator").
+fn association(a: &Article, n: usize, m: &Media) -> Value {
+    // ninjs's types are IPTC's ninature, as NewsML-G2's item class.
+    let kind = crate::vocab::media_nature(&m.media_type).trim_start_matches("ninat:");
+    let mut rendition =
+        json!({"name": "web", "href": uri_escape(&m.url), "contentType": m.media_type});
+    if let Some(w) = m.width {
+        rendition["width"] = w.into();
+    }
+    if let Some(h) = m.height {
+        rendition["height"] = h.into();
+    }
+    let mut v = json!({
+        "name": format!("{kind}-{n}"),
+        "uri": media_guid(&a.id, n),
+        "type": kind,
+        "representationType": "full",
+        "version": a.version.to_string(),
+        "renditions": [rendition],
+    });
+    if let Some(caption) = m.caption.as_deref().filter(|c| !c.trim().is_empty()) {
+        v["descriptions"] =
+            json!([{"role": "caption", "contentType": "text/plain", "value": caption}]);
+    }
+    if let Some(credit) = m.credit.as_deref().filter(|c| !c.trim().is_empty()) {
+        v["by"] = credit.into();
+    }
+    v
 }
 
 fn percent(x: f32) -> u8 {

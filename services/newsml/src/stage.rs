@@ -2,7 +2,7 @@
 //! article version. A version not newer than the last one rendered (redelivery, a
 //! late older version) produces nothing.
 
-use crate::g2::{news_item, Provider};
+use crate::g2::{version_document, Provider};
 use chrono::SecondsFormat;
 use newswire_shared::article::Status;
 use newswire_shared::cloudevents::{header_str, types, CloudEvent};
@@ -16,8 +16,6 @@ use rdkafka::message::{BorrowedMessage, Header, Message, OwnedHeaders};
 use std::collections::HashMap;
 use std::time::Duration;
 
-/// MIME type of a NewsML-G2 news item.
-pub const CONTENT_TYPE: &str = "application/vnd.iptc.g2.newsitem+xml";
 /// Headers that let readers of `newsml.items` route without parsing the XML.
 pub const VERSION_HEADER: &str = "newsml_version";
 pub const STATUS_HEADER: &str = "newsml_status";
@@ -63,7 +61,8 @@ pub fn provider(settings: &Settings) -> Provider {
     }
 }
 
-/// The `newsml.items` record of an article version.
+/// The `newsml.items` record of an article version: its text `newsItem`, or for a
+/// story with media the `newsMessage` of its package, text and media items.
 pub fn item_record(
     article: &Article,
     provider: &Provider,
@@ -76,8 +75,9 @@ pub fn item_record(
         Status::Withheld => "withheld",
         Status::Canceled => "canceled",
     };
+    let (document, content_type) = version_document(article, provider);
     let mut headers: OwnedHeaders = event
-        .to_headers_with_content_type(CONTENT_TYPE)
+        .to_headers_with_content_type(content_type)
         .insert(Header {
             key: VERSION_HEADER,
             value: Some(&article.version.to_string()),
@@ -95,7 +95,7 @@ pub fn item_record(
     OutputRecord {
         topic: topic.to_string(),
         key: Some(article.id.clone().into_bytes()),
-        payload: Some(news_item(article, provider)),
+        payload: Some(document),
         headers,
     }
 }

@@ -5,6 +5,30 @@ use newswire_shared::article::{EntityType, Status};
 
 /// `ninat:` — nature of the item.
 pub const ITEM_CLASS_TEXT: &str = "ninat:text";
+/// A package of items (the story's text and its pictures).
+pub const ITEM_CLASS_COMPOSITE: &str = "ninat:composite";
+/// `drol:` — the caption of a picture.
+pub const DESCRIPTION_CAPTION: &str = "drol:caption";
+/// `rnd:` — the rendition a media item's address serves: for use on the web.
+pub const RENDITION_WEB: &str = "rnd:web";
+/// The role of a package's one group, as IPTC's package example writes it.
+pub const GROUP_MAIN: &str = "group:main";
+
+/// `ninat:` of a media item by its MIME type (IANA's top-level types).
+pub fn media_nature(mime_type: &str) -> &'static str {
+    match mime_type
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "image" => "ninat:picture",
+        "video" => "ninat:video",
+        "audio" => "ninat:audio",
+        _ => "ninat:component",
+    }
+}
 /// `sig:` — signals.
 pub const SIGNAL_CORRECTION: &str = "sig:correction";
 pub const SIGNAL_UPDATE: &str = "sig:update";

@@ -1,9 +1,10 @@
 //! The body as well-formed, sanitised XHTML for `inlineXML`: never raw HTML pasted
-//! into XML.
+//! into XML. Links and images keep their place, made absolute by the one rule for
+//! body links ([`newswire_shared::links`]).
 
+use newswire_shared::links::Base;
 use newswire_shared::xml::xml_safe;
-use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::borrow::Cow;
 
 /// Elements a news body keeps; everything else is dropped (its text kept, except for
 /// scripts and styles, which go entirely).
@@ -46,54 +47,77 @@ const TAGS: &[&str] = &[
     "pre",
     "code",
     "hr",
+    "img",
 ];
 
 /// HTML elements without an end tag; XML needs them self-closed.
-const VOID: &[&str] = &["br", "hr"];
+const VOID: &[&str] = &["br", "hr", "img"];
 
-fn cleaner() -> &'static ammonia::Builder<'static> {
-    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    CLEANER.get_or_init(|| {
-        let mut b = ammonia::Builder::empty();
-        b.tags(TAGS.iter().copied().collect::<HashSet<_>>())
-            .clean_content_tags(["script", "style"].into_iter().collect())
-            .tag_attributes(
-                [
-                    ("a", ["href"].into_iter().collect()),
-                    ("td", ["colspan", "rowspan"].into_iter().collect()),
-                    ("th", ["colspan", "rowspan"].into_iter().collect()),
-                    ("abbr", ["title"].into_iter().collect()),
-                ]
-                .into_iter()
-                .collect(),
-            )
-            .url_schemes(["http", "https", "mailto"].into_iter().collect())
-            .link_rel(None);
-        b
-    })
+/// ammonia's hook for relative references: the shared rule.
+struct Resolve(Base);
+
+impl<'a> ammonia::UrlRelativeEvaluate<'a> for Resolve {
+    fn evaluate<'url>(&self, url: &'url str) -> Option<Cow<'url, str>> {
+        self.0.resolve(url).map(Cow::Owned)
+    }
 }
 
-/// The body's content as XHTML elements (no wrapper): sanitised by ammonia, then its
-/// HTML serialisation turned into XML (void elements closed, `&nbsp;` as a character
-/// reference). Text outside any element is wrapped in a paragraph.
-pub fn body_xhtml(html: &str) -> String {
-    let clean = cleaner().clean(&xml_safe(html)).to_string();
+/// The sanitiser for one story: relative `href` and `src` resolved against its `url`
+/// (or dropped when it has none).
+fn cleaner(base: &Base) -> ammonia::Builder<'static> {
+    let base = base.clone();
+    let mut b = ammonia::Builder::empty();
+    b.tags(TAGS.iter().copied().collect())
+        .clean_content_tags(["script", "style"].into_iter().collect())
+        .tag_attributes(
+            [
+                ("a", ["href"].into_iter().collect()),
+                (
+                    "img",
+                    ["src", "alt", "width", "height"].into_iter().collect(),
+                ),
+                ("td", ["colspan", "rowspan"].into_iter().collect()),
+                ("th", ["colspan", "rowspan"].into_iter().collect()),
+                ("abbr", ["title"].into_iter().collect()),
+            ]
+            .into_iter()
+            .collect(),
+        )
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::Custom(Box::new(Resolve(base))))
+        .link_rel(None);
+    b
+}
+
+/// The body's content as XHTML elements (no wrapper): sanitised by ammonia, links and
+/// images made absolute against `base`, then its HTML serialisation turned into XML
+/// (void elements closed, `&nbsp;` as a character reference). An image keeps its
+/// place when it has an address (XHTML's `img` needs `src`; `alt` is added empty when
+/// missing). Text outside any element is wrapped in a paragraph.
+pub fn body_xhtml(html: &str, base: &Base) -> String {
+    let clean = cleaner(base).clean(&xml_safe(html)).to_string();
     let mut xml = String::with_capacity(clean.len() + 16);
     let mut rest = clean.as_str();
     while let Some(open) = rest.find('<') {
         xml.push_str(&rest[..open]);
         let close = rest[open..].find('>').map_or(rest.len(), |c| open + c);
         let tag = &rest[open..close];
-        xml.push_str(tag);
         let name: String = tag[1..]
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect();
+        rest = rest.get(close + 1..).unwrap_or("");
+        if name == "img" && !tag.contains(" src=\"") {
+            continue;
+        }
+        xml.push_str(tag);
+        if name == "img" && !tag.contains(" alt=\"") {
+            xml.push_str(" alt=\"\"");
+        }
         if VOID.contains(&name.as_str()) && !tag.ends_with('/') {
             xml.push('/');
         }
         xml.push('>');
-        rest = rest.get(close + 1..).unwrap_or("");
     }
     xml.push_str(rest);
     let xml = xml.replace("&nbsp;", "&#160;");
@@ -213,6 +237,10 @@ fn is_cjk(c: char) -> bool {
 mod tests {
     use super::*;
 
+    fn body_xhtml(html: &str) -> String {
+        super::body_xhtml(html, &Base::default())
+    }
+
     #[test]
     fn html_becomes_xhtml() {
         assert_eq!(
@@ -230,6 +258,25 @@ mod tests {
         assert_eq!(
             body_xhtml("<p>unclosed <b>bold"),
             "<p>unclosed <b>bold</b></p>"
+        );
+    }
+
+    #[test]
+    fn links_and_images_resolve_against_the_story_url() {
+        let base = Base::of(Some("https://newswire.example/stories/field-04-relurl/"));
+        assert_eq!(
+            super::body_xhtml(
+                "<p>See <a href=\"/stories/storm-earlier\">this</a>.</p><p><img src=\"images/storm.jpg\" alt=\"Storm\"></p>",
+                &base
+            ),
+            "<p>See <a href=\"https://newswire.example/stories/storm-earlier\">this</a>.</p>\
+             <p><img src=\"https://newswire.example/stories/field-04-relurl/images/storm.jpg\" alt=\"Storm\"/></p>"
+        );
+        // Without a story URL nothing resolves against anyone's host: the link's text
+        // stays, an image without an address goes.
+        assert_eq!(
+            body_xhtml("<p><a href=\"map.html\">map</a><img src=\"a.jpg\"><img src=\"https://e.example/b.jpg\"></p>"),
+            "<p><a>map</a><img src=\"https://e.example/b.jpg\" alt=\"\"/></p>"
         );
     }
 

@@ -127,7 +127,11 @@ pub fn render_items(
         let article = decode_article(line, Stage::Enriched).map_err(|e| e.to_string())?;
         let (bytes, ext) = match format {
             FeedFormat::Ninjs => (newswire_newsml::ninjs(&article), "json"),
-            _ => (newswire_newsml::news_item(&article, provider), "xml"),
+            // The version as subscribers get it: with media, its package and items.
+            _ => (
+                newswire_newsml::version_document(&article, provider).0,
+                "xml",
+            ),
         };
         let name = newswire_newsml::files::file_name(&article.id, article.version, ext);
         match newswire_newsml::files::write_atomic(out_dir, &name, &bytes) {

@@ -81,134 +81,24 @@ impl Counter {
             return false;
         }
         match self.network {
-            Network::X => {
-                let parsed = twitter_text::parse(text, &self.x_config, true);
-                parsed.is_valid
-            }
+            Network::X => crate::x::parse(text, &self.x_config).valid,
             Network::Bluesky => text.len() <= BLUESKY_MAX_BYTES && self.length(text) <= self.limit,
             _ => self.length(text) <= self.limit,
         }
     }
 }
 
-/// twitter-text v3: NFC, weighted code points, whole emoji sequences weigh 2, every
-/// URL weighs `transformedURLLength`.
+/// twitter-text v3 as X's official JavaScript counts ([`crate::x`]): NFC, weighted
+/// code points, whole emoji sequences weigh 2, every URL weighs `transformedURLLength`.
 pub fn x_weighted_length(text: &str, config: &Configuration) -> usize {
-    twitter_text::parse(text, config, true)
-        .weighted_length
-        .max(0) as usize
+    crate::x::parse(text, config).weighted_length
 }
 
-/// Mastodon's server validator: grapheme clusters, where a URL with a scheme counts
-/// as `url_length` and `@user@domain` as `@user`. Mastodon widens twitter-text's
-/// patterns (any non-space character in a path, international domains), so the
-/// entities are found here by Mastodon's rules rather than X's.
+/// Mastodon's server validator ([`crate::mastodon`]): grapheme clusters, where a URL
+/// Mastodon's extractor recognises (a protocol, and a TLD twitter-text knows) counts as
+/// `url_length` and `@user@domain` as `@user`.
 pub fn mastodon_length(text: &str, url_length: usize) -> usize {
-    let mut length = 0;
-    let mut at = 0;
-    let mut previous: Option<char> = None;
-    let mut chars = text.char_indices();
-    while let Some((i, c)) = chars.next() {
-        if i < at {
-            previous = Some(c);
-            continue;
-        }
-        let may_start = previous.is_none_or(|p| !(p.is_alphanumeric() || "@＠$#＃_/=".contains(p)));
-        let entity = if !may_start {
-            None
-        } else if c == '@' || c == '＠' {
-            remote_mention(&text[i..]).map(|(len, local)| (len, 1 + local.graphemes(true).count()))
-        } else if c == 'h' || c == 'H' {
-            mastodon_url(&text[i..]).map(|len| (len, url_length))
-        } else {
-            None
-        };
-        if let Some((len, counts)) = entity {
-            length += text[at..i].graphemes(true).count() + counts;
-            at = i + len;
-        }
-        previous = Some(c);
-    }
-    length + text[at..].graphemes(true).count()
-}
-
-/// Longest URL twitter-text (and so Mastodon) extracts.
-const MAX_URL_BYTES: usize = 4096;
-
-/// Length of the `http(s)://…` URL `s` starts with, without trailing punctuation.
-fn mastodon_url(s: &str) -> Option<usize> {
-    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
-    let scheme = if lower.starts_with("https://") {
-        8
-    } else if lower.starts_with("http://") {
-        7
-    } else {
-        return None;
-    };
-    let run = s.find(char::is_whitespace).unwrap_or(s.len());
-    let mut url = &s[..run];
-    loop {
-        let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '\'', '"', '…']);
-        let trimmed = if trimmed.ends_with(')')
-            && trimmed.matches('(').count() < trimmed.matches(')').count()
-        {
-            &trimmed[..trimmed.len() - 1]
-        } else {
-            trimmed
-        };
-        if trimmed.len() == url.len() {
-            break;
-        }
-        url = trimmed;
-    }
-    let host_end = url[scheme..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |e| scheme + e);
-    let host = url[scheme..host_end].split(':').next().unwrap_or_default();
-    (url.len() <= MAX_URL_BYTES && is_domain(host)).then_some(url.len())
-}
-
-/// Length of the `@user@domain` mention `s` starts with, and its local part.
-fn remote_mention(s: &str) -> Option<(usize, &str)> {
-    let sign = s.chars().next()?.len_utf8();
-    let rest = &s[sign..];
-    let user_len = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-'))
-        .unwrap_or(rest.len());
-    let user = rest[..user_len].trim_end_matches(['.', '-']);
-    if user.is_empty() || !rest[user.len()..].starts_with(['@', '＠']) {
-        return None;
-    }
-    let domain_start = sign + user.len() + 1;
-    let after = &s[domain_start..];
-    let domain_len = after
-        .find(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-' || is_mark(c)))
-        .unwrap_or(after.len());
-    let domain = after[..domain_len].trim_end_matches(['.', '-']);
-    is_domain(domain).then_some((domain_start + domain.len(), user))
-}
-
-fn is_mark(c: char) -> bool {
-    unicode_categories::UnicodeCategories::is_mark(c)
-}
-
-/// A host name: dot-separated labels of letters, digits, marks and hyphens, each at
-/// most 63 characters, at least two labels, at most 253 in all.
-fn is_domain(host: &str) -> bool {
-    let labels: Vec<&str> = host.split('.').collect();
-    labels.len() >= 2
-        && host.chars().count() <= 253
-        && labels.iter().all(|l| {
-            let n = l.chars().count();
-            (1..=63).contains(&n)
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars()
-                    .all(|c| c.is_alphanumeric() || c == '-' || is_mark(c))
-        })
-        && labels
-            .last()
-            .is_some_and(|tld| tld.chars().any(char::is_alphabetic))
+    crate::mastodon::length(text, url_length)
 }
 
 /// Threads counts characters, except that an emoji counts its UTF-8 bytes.
@@ -265,16 +155,6 @@ mod tests {
         );
         assert_eq!(x.length("故人西辞"), 8);
         assert_eq!(x.length("👨‍👩‍👧‍👦"), 2);
-    }
-
-    #[test]
-    fn mastodon_discounts_urls_with_a_scheme_and_remote_domains_only() {
-        assert_eq!(
-            mastodon_length("see https://example.com/a/very/long/path here", 23),
-            32
-        );
-        assert_eq!(mastodon_length("see example.com here", 23), 20);
-        assert_eq!(mastodon_length("hi @bob@example.com", 23), 7);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! reference client, checked against its vectors in `tests/conformance.rs`.
 
 use serde::Serialize;
-use twitter_text::tlds::is_valid_tld_case_insensitive;
+use std::collections::HashSet;
+use std::sync::OnceLock;
 use unicode_categories::UnicodeCategories;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -113,6 +114,15 @@ pub fn detect_mentions(text: &str) -> Vec<Detected> {
     out
 }
 
+/// A top-level domain in IANA's list as Bluesky's client has it (the `tlds` package
+/// `@atproto/api` depends on; `data/bluesky-tlds.txt`, built by
+/// `scripts/build-x-counting.js`).
+fn is_known_tld(tld: &str) -> bool {
+    static TLDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let tlds = TLDS.get_or_init(|| include_str!("../data/bluesky-tlds.txt").lines().collect());
+    tlds.contains(tld.to_lowercase().as_str())
+}
+
 fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
@@ -126,9 +136,9 @@ fn is_valid_handle(handle: &str) -> bool {
                 && !l.ends_with('-')
                 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
-        && labels.last().is_some_and(|tld| {
-            tld.eq_ignore_ascii_case("test") || is_valid_tld_case_insensitive(tld)
-        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.eq_ignore_ascii_case("test") || is_known_tld(tld))
 }
 
 pub fn detect_links(text: &str) -> Vec<Detected> {
@@ -192,7 +202,7 @@ fn bare_domain_len(word: &str) -> Option<usize> {
     }
     let domain = &word[..end];
     let tld = domain.rsplit('.').next()?;
-    is_valid_tld_case_insensitive(tld).then_some(end)
+    is_known_tld(tld).then_some(end)
 }
 
 /// Drops one trailing sentence mark, and a closing parenthesis the link did not open.

@@ -13,11 +13,13 @@ pub mod facets;
 pub mod hashtags;
 pub mod ledger;
 pub mod markup;
+pub mod mastodon;
 pub mod plan;
 pub mod post;
 pub mod render;
 pub mod text;
 pub mod transform;
+pub mod x;
 
 use newswire_shared::health::Health;
 use newswire_shared::kafka::StageSpec;

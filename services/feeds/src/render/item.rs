@@ -2,7 +2,9 @@
 
 use super::sanitize_html;
 use newswire_shared::article::{EntityType, Signal};
+use newswire_shared::links::Base;
 use newswire_shared::Article;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -51,12 +53,18 @@ pub fn categories(a: &Article) -> Vec<Category> {
 /// newsroom flagged this version as a correction.
 pub fn body_html(a: &Article) -> String {
     let correction = a.signals.contains(&Signal::Correction);
-    remembered(&a.body, correction, || {
+    // Relative links resolve against the story's url: the same body under another url
+    // is another result.
+    let key = match &a.url {
+        Some(url) if a.body.len() >= REMEMBER_FROM => Cow::Owned(format!("{url}\u{0}{}", a.body)),
+        _ => Cow::Borrowed(a.body.as_str()),
+    };
+    remembered(&key, correction, || {
         let mut html = String::new();
         if correction {
             html.push_str("<p><em>Correction: this version corrects an earlier one.</em></p>");
         }
-        html.push_str(&sanitize_html(&a.body));
+        html.push_str(&sanitize_html(&a.body, &Base::of(a.url.as_deref())));
         xml_safe(&html)
     })
 }

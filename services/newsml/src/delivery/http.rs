@@ -4,8 +4,8 @@
 //! released.
 
 use crate::delivery::store::ItemStore;
+use crate::g2::content_type;
 use crate::g2::{news_message, Provider};
-use crate::stage::CONTENT_TYPE;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -87,7 +87,7 @@ async fn latest(
     let item = store
         .visible_latest(&id, trusted, Utc::now())
         .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "no such item"))?;
-    Ok(xml(item.xml.to_vec(), CONTENT_TYPE))
+    Ok(xml(item.xml.to_vec(), content_type(&item.xml)))
 }
 
 async fn version(
@@ -101,7 +101,7 @@ async fn version(
     let item = store
         .visible_version(&id, version, trusted, Utc::now())
         .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "no such item version"))?;
-    Ok(xml(item.xml.to_vec(), CONTENT_TYPE))
+    Ok(xml(item.xml.to_vec(), content_type(&item.xml)))
 }
 
 /// `GET /newsml/items?since=CURSOR&limit=N`: the item versions that became visible to
