@@ -6,6 +6,7 @@
 use crate::compress::{spawn_compressor, Compressed};
 use crate::fragments::Fragments;
 use crate::render::{FeedContent, FeedInfo, Format, History};
+use crate::facets::Resolve;
 use crate::selector::Selector;
 use crate::store::{FeedStore, Touch};
 use axum::body::Bytes;

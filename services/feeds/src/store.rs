@@ -14,6 +14,7 @@ use crate::entry::Entry;
 use crate::facets::{Counts, Facets, Resolved, Symbols};
 use crate::persist::FeedDb;
 use crate::render::Tombstone;
+use crate::facets::Resolve;
 use crate::selector::Selector;
 use chrono::{DateTime, Utc};
 use newswire_shared::article::Status;

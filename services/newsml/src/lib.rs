@@ -126,5 +126,5 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let stage = spawn_stage(&settings, &health, shutdown.clone());
     let consumer = delivery.spawn_consumer(&settings, &health, shutdown.clone());
     let threads = vec![("newsml stage", stage), ("newsml delivery", consumer)];
-    serve_until_stopped(listener, app, threads, shutdown).await
+    serve_until_stopped(listener, app, &settings.http, threads, shutdown).await
 }
