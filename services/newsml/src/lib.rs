@@ -79,7 +79,7 @@ impl Delivery {
         }
         let api = PullApi {
             store: store.clone(),
-            subscribers: Arc::new(settings.newsml.subscribers.clone()),
+            gate: Arc::new(newswire_shared::access::Gate::for_newsml(&settings.newsml)),
             provider: Arc::new(stage::provider(settings)),
         };
         Ok(Self {

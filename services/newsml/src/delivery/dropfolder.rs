@@ -6,6 +6,7 @@
 use crate::delivery::store::{ItemStore, ItemVersion};
 use crate::files::{file_name, write_atomic};
 use chrono::{DateTime, Utc};
+use newswire_shared::access::{Entitlement, Selector};
 use newswire_shared::article::Status;
 use newswire_shared::config::NewsmlSubscriber;
 use std::collections::HashMap;
@@ -18,6 +19,8 @@ const LEDGER: &str = ".delivered";
 pub struct DropFolder {
     pub name: String,
     pub trusted: bool,
+    /// The subscriber's `items` patterns: what this folder receives.
+    entitlement: Entitlement,
     dir: PathBuf,
     /// Highest version delivered per story.
     delivered: HashMap<String, u64>,
@@ -52,6 +55,10 @@ impl DropFolder {
         Ok(Self {
             name: subscriber.name.clone(),
             trusted: subscriber.trust_embargo,
+            entitlement: Entitlement::parse(&subscriber.items).unwrap_or_else(|e| {
+                tracing::error!(subscriber = %subscriber.name, error = %e, "items ignored: this folder receives nothing");
+                Entitlement::nothing()
+            }),
             dir: dir.to_path_buf(),
             delivered,
             ledger,
@@ -59,7 +66,9 @@ impl DropFolder {
     }
 
     /// The version of story `id` this subscriber should get now, if any: the newest
-    /// they may have, newer than what they have; a withdrawal only if they had the story.
+    /// they may have (released to them, and granted by their entitlement as the pull
+    /// API grants it), newer than what they have; a withdrawal only if they had the
+    /// story, and then whatever it says.
     pub fn due<'s>(
         &self,
         store: &'s ItemStore,
@@ -69,6 +78,11 @@ impl DropFolder {
         let target = store.visible_latest(id, self.trusted, now)?;
         let had = self.delivered.get(id).copied();
         if target.status != Status::Usable && had.is_none() {
+            return None;
+        }
+        if target.status == Status::Usable
+            && !store.admitted(target, &self.entitlement, &Selector::default())
+        {
             return None;
         }
         (had.unwrap_or(0) < target.version).then_some(target)
