@@ -171,7 +171,10 @@ mod tests {
         assert_eq!(ring.owner("another-secret-key"), Some(1));
         assert_eq!(ring.owner("a-secret-of-20-charz"), None);
         assert_eq!(KeyDigest::from_config("short"), Err(KeyError::TooShort));
-        assert_eq!(KeyDigest::from_config("sha256:abcd"), Err(KeyError::BadDigest));
+        assert_eq!(
+            KeyDigest::from_config("sha256:abcd"),
+            Err(KeyError::BadDigest)
+        );
         assert!(!format!("{:?}", KeyDigest::of(secret)).contains("sha"));
     }
 

@@ -168,8 +168,12 @@ where
     let loops: Vec<_> = (0..cores)
         .map(|i| {
             let listener = listener.try_clone()?;
-            let (service, policy, limit, shutdown) =
-                (service.clone(), policy.clone(), limit.clone(), shutdown.clone());
+            let (service, policy, limit, shutdown) = (
+                service.clone(),
+                policy.clone(),
+                limit.clone(),
+                shutdown.clone(),
+            );
             Ok(std::thread::Builder::new()
                 .name(format!("http-{i}"))
                 .spawn(move || -> anyhow::Result<()> {
@@ -429,10 +433,7 @@ impl AsyncWrite for Watched {
         Pin::new(&mut self.stream).poll_flush(cx)
     }
 
-    fn poll_shutdown(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<std::io::Result<()>> {
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.stream).poll_shutdown(cx)
     }
 }

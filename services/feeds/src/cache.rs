@@ -4,9 +4,9 @@
 //! touches; a request only copies bytes.
 
 use crate::compress::{spawn_compressor, Compressed};
+use crate::facets::Resolve;
 use crate::fragments::Fragments;
 use crate::render::{FeedContent, FeedInfo, Format, History};
-use crate::facets::Resolve;
 use crate::selector::Selector;
 use crate::store::{FeedStore, Touch};
 use axum::body::Bytes;

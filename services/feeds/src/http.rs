@@ -9,8 +9,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use newswire_shared::access::{refusal_response, selection_error_response, Gate};
 pub(crate) use newswire_shared::access::refuse;
+use newswire_shared::access::{refusal_response, selection_error_response, Gate};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 

@@ -11,10 +11,10 @@
 
 use crate::changes::ChangeLog;
 use crate::entry::Entry;
+use crate::facets::Resolve;
 use crate::facets::{Counts, Facets, Resolved, Symbols};
 use crate::persist::FeedDb;
 use crate::render::Tombstone;
-use crate::facets::Resolve;
 use crate::selector::Selector;
 use chrono::{DateTime, Utc};
 use newswire_shared::article::Status;

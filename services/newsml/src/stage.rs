@@ -4,8 +4,8 @@
 
 use crate::g2::{news_item, Provider};
 use chrono::SecondsFormat;
-use newswire_shared::article::Status;
 use newswire_shared::access::StoryFacts;
+use newswire_shared::article::Status;
 use newswire_shared::cloudevents::{header_str, types, CloudEvent};
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::kafka::{
@@ -188,7 +188,12 @@ impl Transform for NewsmlTransform {
 /// an entitlement to everything is granted.
 pub fn facts_from_headers<H: rdkafka::message::Headers>(headers: &H) -> StoryFacts {
     let mut entities: Vec<String> = header_str(headers, ENTITIES_HEADER)
-        .map(|e| e.split(' ').filter(|e| !e.is_empty()).map(String::from).collect())
+        .map(|e| {
+            e.split(' ')
+                .filter(|e| !e.is_empty())
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default();
     entities.sort_unstable();
     entities.dedup();

@@ -42,7 +42,10 @@ pub async fn run(mut settings: Settings, options: DevOptions) -> anyhow::Result<
     // The services keep NewsML private unless told otherwise; a local trial run on
     // loopback opens it, unless the configuration says what is public.
     let newsml_public = settings.newsml.public.is_none();
-    settings.newsml.public.get_or_insert_with(|| vec!["*".into()]);
+    settings
+        .newsml
+        .public
+        .get_or_insert_with(|| vec!["*".into()]);
 
     let (trigger, stop) = shutdown::channel();
     let pipeline = Pipeline::start(&settings, listener, stop)?;

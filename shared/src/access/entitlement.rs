@@ -8,8 +8,8 @@
 //! `lang/zh*`, `entity/geonames:*`. The stories an entitlement allows are those some
 //! pattern selects.
 
-use super::selection::{lang_within, slug, Entity, Params, SelectionError, Selector, StoryFacts};
 use super::selection::URGENT_MAX;
+use super::selection::{lang_within, slug, Entity, Params, SelectionError, Selector, StoryFacts};
 
 /// One value a pattern asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,11 +52,16 @@ impl Pattern {
             None => path,
         };
         // A `*` anywhere else would be read as a literal character of a slug.
-        if exact_path.contains('*') || query.contains('*') || wildcard.is_some_and(|w| w.contains('*')) {
+        if exact_path.contains('*')
+            || query.contains('*')
+            || wildcard.is_some_and(|w| w.contains('*'))
+        {
             return Err(bad());
         }
         let selector = Selector::parse(exact_path, &params).map_err(|e| match e {
-            SelectionError::UnknownFeed(_) | SelectionError::Conflict(_) | SelectionError::Request(_) => bad(),
+            SelectionError::UnknownFeed(_)
+            | SelectionError::Conflict(_)
+            | SelectionError::Request(_) => bad(),
         })?;
         let mut p = Self::from_selector(&selector);
         if let Some(prefix) = wildcard {
@@ -115,12 +120,14 @@ impl Pattern {
                 || story.is_some_and(|f| f.lang.as_deref().is_some_and(|l| w.accepts_lang(l)))
         });
         let entity = self.entity.as_ref().is_none_or(|w| {
-            filters.entity.as_ref().is_some_and(|e| w.accepts(e.as_str()))
+            filters
+                .entity
+                .as_ref()
+                .is_some_and(|e| w.accepts(e.as_str()))
                 || story.is_some_and(|f| f.entities.iter().any(|e| w.accepts(e)))
         });
-        let urgent = !self.urgent
-            || filters.urgent
-            || story.is_some_and(|f| f.urgency <= URGENT_MAX);
+        let urgent =
+            !self.urgent || filters.urgent || story.is_some_and(|f| f.urgency <= URGENT_MAX);
         section && lang && entity && urgent
     }
 }
@@ -267,7 +274,16 @@ mod tests {
 
     #[test]
     fn patterns_are_checked() {
-        for bad in ["nonsense", "section/", "section/a?section=b", "sport/*", "section/*?section=x", "all?x=1&x=2", "section/a*b", "section/**"] {
+        for bad in [
+            "nonsense",
+            "section/",
+            "section/a?section=b",
+            "sport/*",
+            "section/*?section=x",
+            "all?x=1&x=2",
+            "section/a*b",
+            "section/**",
+        ] {
             assert!(Pattern::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(

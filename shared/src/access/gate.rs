@@ -111,7 +111,11 @@ impl Gate {
             };
             (grantee, s.all_keys().collect())
         });
-        Self::new(&settings.public, subscribers, settings.rate_limit_per_minute)
+        Self::new(
+            &settings.public,
+            subscribers,
+            settings.rate_limit_per_minute,
+        )
     }
 
     pub fn for_newsml(settings: &NewsmlSettings) -> Self {
@@ -142,7 +146,9 @@ impl Gate {
         if self.public.grants(filters, None) {
             return Ok(Caller::Public);
         }
-        let grantee = self.subscriber(headers, params)?.ok_or(Refusal::Unauthorized)?;
+        let grantee = self
+            .subscriber(headers, params)?
+            .ok_or(Refusal::Unauthorized)?;
         if !grantee.entitlement.grants(filters, None) {
             return Err(Refusal::Forbidden);
         }
@@ -166,7 +172,11 @@ impl Gate {
     }
 
     /// The subscriber whose key the request presents (`None`: no key), rate-limited.
-    fn subscriber(&self, headers: &HeaderMap, params: &Params) -> Result<Option<&Grantee>, Refusal> {
+    fn subscriber(
+        &self,
+        headers: &HeaderMap,
+        params: &Params,
+    ) -> Result<Option<&Grantee>, Refusal> {
         let Some(key) = presented_key(headers, params.get("key")) else {
             return Ok(None);
         };
@@ -219,25 +229,42 @@ mod tests {
         };
         let mut sport = Subscriber::new("sport", "sport-key-0123456789", &["section/sport"]);
         // Rotation: the old key by digest, the new one as a secret.
-        sport.key = Some(crate::keys::KeyDigest::of("old-sport-key-0123456789").to_config().as_str().into());
+        sport.key = Some(
+            crate::keys::KeyDigest::of("old-sport-key-0123456789")
+                .to_config()
+                .as_str()
+                .into(),
+        );
         sport.keys = vec!["sport-key-0123456789".into()];
         settings.subscribers = vec![sport];
         let gate = Gate::for_feeds(&settings);
-        let sel = |name: &str, q: &str| Selector::parse(name, &Params::parse(Some(q)).unwrap()).unwrap();
+        let sel =
+            |name: &str, q: &str| Selector::parse(name, &Params::parse(Some(q)).unwrap()).unwrap();
         let none = Params::default();
-        assert!(gate.admit(&sel("urgent", ""), &HeaderMap::new(), &none).unwrap().is_public());
+        assert!(gate
+            .admit(&sel("urgent", ""), &HeaderMap::new(), &none)
+            .unwrap()
+            .is_public());
         assert_eq!(
-            gate.admit(&sel("section/sport", ""), &HeaderMap::new(), &none).unwrap_err(),
+            gate.admit(&sel("section/sport", ""), &HeaderMap::new(), &none)
+                .unwrap_err(),
             Refusal::Unauthorized
         );
         for key in ["sport-key-0123456789", "old-sport-key-0123456789"] {
             let h = headers(&[("x-api-key", key)]);
-            assert!(matches!(gate.admit(&sel("section/sport", "lang=ru"), &h, &none), Ok(Caller::Subscriber(g)) if g.name == "sport"));
-            assert_eq!(gate.admit(&sel("all", "section=economy"), &h, &none).unwrap_err(), Refusal::Forbidden);
+            assert!(
+                matches!(gate.admit(&sel("section/sport", "lang=ru"), &h, &none), Ok(Caller::Subscriber(g)) if g.name == "sport")
+            );
+            assert_eq!(
+                gate.admit(&sel("all", "section=economy"), &h, &none)
+                    .unwrap_err(),
+                Refusal::Forbidden
+            );
         }
         let wrong = headers(&[("x-api-key", "sport-key-012345678")]);
         assert_eq!(
-            gate.admit(&sel("section/sport", ""), &wrong, &none).unwrap_err(),
+            gate.admit(&sel("section/sport", ""), &wrong, &none)
+                .unwrap_err(),
             Refusal::Unauthorized
         );
     }

@@ -228,10 +228,12 @@ impl Selector {
                 .lang
                 .as_ref()
                 .is_none_or(|l| story.lang.as_deref().is_some_and(|t| lang_within(t, l)))
-            && self
-                .entity
-                .as_ref()
-                .is_none_or(|e| story.entities.binary_search_by(|x| x.as_str().cmp(e.as_str())).is_ok())
+            && self.entity.as_ref().is_none_or(|e| {
+                story
+                    .entities
+                    .binary_search_by(|x| x.as_str().cmp(e.as_str()))
+                    .is_ok()
+            })
     }
 
     /// As [`Selector::matches`] on an article's own facts.
@@ -326,7 +328,10 @@ mod tests {
     use super::*;
 
     fn sel(name: &str, query: &str) -> Result<Selector, SelectionError> {
-        Selector::parse(name, &Params::parse(Some(query)).map_err(SelectionError::from)?)
+        Selector::parse(
+            name,
+            &Params::parse(Some(query)).map_err(SelectionError::from)?,
+        )
     }
 
     fn facts(section: &str, lang: &str, urgency: u8, entities: &[&str]) -> StoryFacts {
@@ -370,24 +375,49 @@ mod tests {
             sel("section/sport", "section=economy"),
             Err(SelectionError::Conflict("section"))
         );
-        assert_eq!(sel("lang/de", "lang=ru"), Err(SelectionError::Conflict("lang")));
-        assert_eq!(sel("lang/zh", "lang=zh-Hans").unwrap().lang.as_deref(), Some("zh-hans"));
-        assert_eq!(sel("lang/zh-hans", "lang=zh").unwrap().lang.as_deref(), Some("zh-hans"));
+        assert_eq!(
+            sel("lang/de", "lang=ru"),
+            Err(SelectionError::Conflict("lang"))
+        );
+        assert_eq!(
+            sel("lang/zh", "lang=zh-Hans").unwrap().lang.as_deref(),
+            Some("zh-hans")
+        );
+        assert_eq!(
+            sel("lang/zh-hans", "lang=zh").unwrap().lang.as_deref(),
+            Some("zh-hans")
+        );
         assert_eq!(
             sel("entity/belarus", "entity=russia"),
             Err(SelectionError::Conflict("entity"))
         );
-        assert_eq!(sel("section/sport", "section=Sport").unwrap().name(), "section/sport");
-        assert!(matches!(sel("nonsense", ""), Err(SelectionError::UnknownFeed(_))));
-        assert!(matches!(sel("section/", ""), Err(SelectionError::UnknownFeed(_))));
-        assert!(matches!(sel("section/ -", ""), Err(SelectionError::UnknownFeed(_))));
+        assert_eq!(
+            sel("section/sport", "section=Sport").unwrap().name(),
+            "section/sport"
+        );
+        assert!(matches!(
+            sel("nonsense", ""),
+            Err(SelectionError::UnknownFeed(_))
+        ));
+        assert!(matches!(
+            sel("section/", ""),
+            Err(SelectionError::UnknownFeed(_))
+        ));
+        assert!(matches!(
+            sel("section/ -", ""),
+            Err(SelectionError::UnknownFeed(_))
+        ));
         assert_eq!(
             sel("all", "section=a&section=b"),
-            Err(SelectionError::Request(RequestError::Repeated("section".into())))
+            Err(SelectionError::Request(RequestError::Repeated(
+                "section".into()
+            )))
         );
         assert_eq!(
             sel("all", "key=a&KEY=b"),
-            Err(SelectionError::Request(RequestError::Repeated("key".into())))
+            Err(SelectionError::Request(RequestError::Repeated(
+                "key".into()
+            )))
         );
         assert_eq!(
             sel("all", "urgent=maybe"),
@@ -412,9 +442,15 @@ mod tests {
             Entity::parse("WIKIDATA:q184"),
             Some(Entity::Id("wikidata:Q184".into()))
         );
-        assert_eq!(Entity::parse("Alexander Lukashenko"), Some(Entity::Name("alexander-lukashenko".into())));
+        assert_eq!(
+            Entity::parse("Alexander Lukashenko"),
+            Some(Entity::Name("alexander-lukashenko".into()))
+        );
         // Not an id: read as a name.
-        assert_eq!(Entity::parse("wikidata:x"), Some(Entity::Name("wikidata-x".into())));
+        assert_eq!(
+            Entity::parse("wikidata:x"),
+            Some(Entity::Name("wikidata-x".into()))
+        );
         assert_eq!(Entity::parse(" - "), None);
     }
 }

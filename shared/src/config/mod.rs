@@ -476,7 +476,10 @@ impl Settings {
             Err(e) => invalid(field, e.to_string()),
         };
         patterns("feeds.public", &self.feeds.public)?;
-        patterns("newsml.public", self.newsml.public.as_deref().unwrap_or_default())?;
+        patterns(
+            "newsml.public",
+            self.newsml.public.as_deref().unwrap_or_default(),
+        )?;
         let mut seen = std::collections::HashSet::new();
         for s in &self.feeds.subscribers {
             patterns("feeds.subscribers.feeds", &s.feeds)?;
@@ -484,14 +487,22 @@ impl Settings {
             if keys.is_empty() || keys.len() > 2 {
                 return invalid(
                     "feeds.subscribers.keys",
-                    format!("subscriber {:?} must have one or two keys (key, keys)", s.name),
+                    format!(
+                        "subscriber {:?} must have one or two keys (key, keys)",
+                        s.name
+                    ),
                 );
             }
             for k in keys {
                 match k.digest() {
-                    Err(e) => return invalid("feeds.subscribers.keys", format!("of {:?} {e}", s.name)),
+                    Err(e) => {
+                        return invalid("feeds.subscribers.keys", format!("of {:?} {e}", s.name))
+                    }
                     Ok(d) if !seen.insert(d.to_config()) => {
-                        return invalid("feeds.subscribers.keys", format!("of {:?} is also another subscriber's key", s.name))
+                        return invalid(
+                            "feeds.subscribers.keys",
+                            format!("of {:?} is also another subscriber's key", s.name),
+                        )
                     }
                     Ok(_) => {}
                 }
@@ -504,14 +515,22 @@ impl Settings {
             if keys.len() > 2 {
                 return invalid(
                     "newsml.subscribers.keys",
-                    format!("subscriber {:?} may have at most two keys (key, keys)", s.name),
+                    format!(
+                        "subscriber {:?} may have at most two keys (key, keys)",
+                        s.name
+                    ),
                 );
             }
             for k in keys {
                 match k.digest() {
-                    Err(e) => return invalid("newsml.subscribers.keys", format!("of {:?} {e}", s.name)),
+                    Err(e) => {
+                        return invalid("newsml.subscribers.keys", format!("of {:?} {e}", s.name))
+                    }
                     Ok(d) if !seen.insert(d.to_config()) => {
-                        return invalid("newsml.subscribers.keys", format!("of {:?} is also another subscriber's key", s.name))
+                        return invalid(
+                            "newsml.subscribers.keys",
+                            format!("of {:?} is also another subscriber's key", s.name),
+                        )
                     }
                     Ok(_) => {}
                 }

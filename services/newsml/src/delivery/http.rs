@@ -20,8 +20,7 @@ use axum::routing::get;
 use axum::Router;
 use chrono::Utc;
 use newswire_shared::access::{
-    refusal_response, refuse, selection_error_response, Caller, Entitlement, Gate, Params,
-    Selector,
+    refusal_response, refuse, selection_error_response, Caller, Entitlement, Gate, Params, Selector,
 };
 use std::sync::{Arc, RwLock};
 
@@ -131,7 +130,8 @@ async fn batch(
         None => 100,
         Some(Ok(l)) if (1..=MAX_BATCH).contains(&l) => l,
         Some(_) => {
-            let body = serde_json::json!({"error": "bad_request", "message": "limit must be 1 to 500"});
+            let body =
+                serde_json::json!({"error": "bad_request", "message": "limit must be 1 to 500"});
             return Err((StatusCode::BAD_REQUEST, axum::Json(body)).into_response());
         }
     };

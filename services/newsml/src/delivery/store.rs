@@ -86,10 +86,9 @@ impl Story {
     fn admitted(&self, v: &ItemVersion, entitlement: &Entitlement, filters: &Selector) -> bool {
         entitlement.admits(filters, &v.facts)
             || (v.status != Status::Usable
-                && self
-                    .versions
-                    .range(..v.version)
-                    .any(|(_, p)| p.status == Status::Usable && entitlement.admits(filters, &p.facts)))
+                && self.versions.range(..v.version).any(|(_, p)| {
+                    p.status == Status::Usable && entitlement.admits(filters, &p.facts)
+                }))
     }
 
     fn visible_latest(&self, trusted: bool, as_of: DateTime<Utc>) -> Option<&ItemVersion> {
