@@ -1688,6 +1688,14 @@ fn a_sport_only_key_never_reads_economy_through_a_filter() {
                 );
             }
         }
+        // The one HTML page: nothing may load or run in it.
+        let r = c.get("/", &[]);
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            r.header("content-security-policy"),
+            Some(newswire_shared::server::HTML_CSP)
+        );
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
         let r = c.get("/v1/items?section=sport", &header);
         assert_eq!(r.status, 200);
         let page: serde_json::Value = serde_json::from_slice(&r.body).unwrap();

@@ -98,3 +98,55 @@ impl DropFolder {
         Ok(written)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newswire_shared::access::StoryFacts;
+    use std::sync::Arc;
+
+    fn item(id: &str, version: u64, status: Status, section: &str) -> ItemVersion {
+        let at: DateTime<Utc> = "2024-11-28T10:00:00Z".parse().unwrap();
+        ItemVersion {
+            id: id.into(),
+            version,
+            status,
+            embargo: None,
+            received: at + chrono::Duration::seconds(version as i64),
+            partition: 0,
+            xml: Arc::from(&b"<newsItem/>"[..]),
+            facts: Arc::new(StoryFacts {
+                section: Some(section.into()),
+                ..StoryFacts::default()
+            }),
+        }
+    }
+
+    /// A folder gets what its subscriber's `items` grant, as the pull API would give
+    /// it, and the kill of a story it had even when the kill is filed elsewhere.
+    #[test]
+    fn a_folder_receives_its_entitlement_and_the_kills_of_what_it_had() {
+        let dir = std::env::temp_dir().join(format!(
+            "newswire-dropfolder-{}-{}",
+            std::process::id(),
+            Utc::now().timestamp_micros()
+        ));
+        let mut subscriber = NewsmlSubscriber::new("sport-desk", None);
+        subscriber.items = vec!["section/sport".into()];
+        let mut folder = DropFolder::open(&subscriber, &dir).unwrap();
+        let mut store = ItemStore::new(1);
+        let now: DateTime<Utc> = "2024-11-28T11:00:00Z".parse().unwrap();
+        store.settle(0, now);
+        store.insert(item("sport-1", 1, Status::Usable, "sport"), now);
+        store.insert(item("economy-1", 1, Status::Usable, "economy"), now);
+        store.release_due(now);
+        assert!(folder.due(&store, "economy-1", now).is_none());
+        let due = folder.due(&store, "sport-1", now).unwrap().clone();
+        assert!(folder.deliver(&due).unwrap());
+        store.insert(item("sport-1", 2, Status::Canceled, "obituaries"), now);
+        store.insert(item("economy-1", 2, Status::Canceled, "economy"), now);
+        assert_eq!(folder.due(&store, "sport-1", now).map(|v| v.version), Some(2));
+        assert!(folder.due(&store, "economy-1", now).is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
