@@ -68,7 +68,10 @@ async fn ordinary(addr: SocketAddr, path: &str) -> (String, Duration) {
         .unwrap();
     let mut response = Vec::new();
     s.read_to_end(&mut response).await.unwrap();
-    (String::from_utf8_lossy(&response).into_owned(), started.elapsed())
+    (
+        String::from_utf8_lossy(&response).into_owned(),
+        started.elapsed(),
+    )
 }
 
 /// Waits for the server to close `s`; returns when it did.
@@ -98,7 +101,10 @@ fn affordable(wanted: usize) -> usize {
     unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
     let room = (limit.rlim_cur as usize).saturating_sub(300) / 2;
     if room < wanted {
-        eprintln!("connections test: the open-file limit ({}) allows {room} connections, not {wanted}", limit.rlim_cur);
+        eprintln!(
+            "connections test: the open-file limit ({}) allows {room} connections, not {wanted}",
+            limit.rlim_cur
+        );
     }
     wanted.min(room)
 }
@@ -119,7 +125,10 @@ async fn idle_and_half_open_connections_are_shed_while_requests_keep_their_laten
     }
 
     let total = affordable(3000);
-    assert!(total >= 1000, "fewer than a thousand connections possible here");
+    assert!(
+        total >= 1000,
+        "fewer than a thousand connections possible here"
+    );
     let (half_open, idle, silent) = (total / 2, total / 3, total - total / 2 - total / 3);
     let mut watchers = Vec::new();
     for i in 0..total {
@@ -132,7 +141,9 @@ async fn idle_and_half_open_connections_are_shed_while_requests_keep_their_laten
             (HEADER, Instant::now())
         } else if i < half_open + idle {
             // A whole request, its response read, then nothing: idle keep-alive.
-            s.write_all(b"GET /ping HTTP/1.1\r\nHost: t\r\n\r\n").await.unwrap();
+            s.write_all(b"GET /ping HTTP/1.1\r\nHost: t\r\n\r\n")
+                .await
+                .unwrap();
             let mut got = Vec::new();
             let mut buf = [0u8; 512];
             while !got.ends_with(b"pong") {
@@ -174,13 +185,19 @@ async fn idle_and_half_open_connections_are_shed_while_requests_keep_their_laten
         }
     }
     let (p50_before, p99_before) = (percentile(before.clone(), 0.5), percentile(before, 0.99));
-    let (p50_during, p99_during) = (percentile(during.clone(), 0.5), percentile(during.clone(), 0.99));
+    let (p50_during, p99_during) = (
+        percentile(during.clone(), 0.5),
+        percentile(during.clone(), 0.99),
+    );
     eprintln!(
         "{total} connections ({half_open} half-open, {idle} idle, {silent} silent): each closed at most {worst:?} after its timeout; \
          ordinary requests p50/p99 {p50_before:?}/{p99_before:?} before, {p50_during:?}/{p99_during:?} during ({} requests)",
         during.len()
     );
-    assert_eq!(late, 0, "{late} connections were not closed at their timeout (worst {worst:?} late)");
+    assert_eq!(
+        late, 0,
+        "{late} connections were not closed at their timeout (worst {worst:?} late)"
+    );
     // Held connections cost the server nothing while they wait: requests stay fast.
     assert!(
         p99_during < Duration::from_millis(100).max(p99_before * 5),
@@ -215,7 +232,9 @@ async fn a_kept_alive_connection_serves_requests_until_it_idles() {
     let mut buf = [0u8; 1024];
     // Three requests, each a little under the idle timeout apart: never cut.
     for _ in 0..3 {
-        s.write_all(b"GET /ping HTTP/1.1\r\nHost: t\r\n\r\n").await.unwrap();
+        s.write_all(b"GET /ping HTTP/1.1\r\nHost: t\r\n\r\n")
+            .await
+            .unwrap();
         let n = s.read(&mut buf).await.unwrap();
         assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
         tokio::time::sleep(Duration::from_millis(400)).await;
@@ -228,7 +247,9 @@ async fn a_kept_alive_connection_serves_requests_until_it_idles() {
     let n = s.read(&mut buf).await.unwrap();
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
     // A request in progress (a long poll) is never cut, however long it is silent.
-    s.write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n").await.unwrap();
+    s.write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await
+        .unwrap();
     let n = s.read(&mut buf).await.unwrap();
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
     let idle_from = Instant::now();

@@ -82,13 +82,25 @@ async fn keys_appear_in_no_log_metric_or_response() {
             (format!("key={key}"), vec![]),
             (format!("key={key}&key={key}"), vec![]),
             (format!("key={wrong}"), vec![]),
-            (String::new(), vec![("Authorization", format!("Bearer {key}"))]),
-            (String::new(), vec![("Authorization", format!("Bearer {wrong}"))]),
+            (
+                String::new(),
+                vec![("Authorization", format!("Bearer {key}"))],
+            ),
+            (
+                String::new(),
+                vec![("Authorization", format!("Bearer {wrong}"))],
+            ),
             (String::new(), vec![("X-API-Key", key.to_string())]),
             (String::new(), vec![("X-API-Key", wrong.clone())]),
         ];
         for (query, headers) in &presented {
-            let sep = |q: &str| if q.is_empty() { String::new() } else { format!("&{q}") };
+            let sep = |q: &str| {
+                if q.is_empty() {
+                    String::new()
+                } else {
+                    format!("&{q}")
+                }
+            };
             for target in [
                 format!("/feeds/section/sport.rss?lang=ru{}", sep(query)),
                 format!("/feeds/section/economy.atom?x=1{}", sep(query)),
@@ -114,7 +126,10 @@ async fn keys_appear_in_no_log_metric_or_response() {
         }
     }
     // Over the rate (5 a minute): 429 too says nothing.
-    assert!(seen.iter().any(|(_, s)| *s == 429), "no request was rate-limited");
+    assert!(
+        seen.iter().any(|(_, s)| *s == 429),
+        "no request was rate-limited"
+    );
     assert!(seen.iter().any(|(_, s)| *s == 200), "no request was served");
     assert!(seen.iter().any(|(_, s)| *s == 401) && seen.iter().any(|(_, s)| *s == 403));
     // A head too large, carrying a key, and a POST with a key in its URL.
@@ -139,7 +154,10 @@ async fn keys_appear_in_no_log_metric_or_response() {
     pipeline.stop().await;
 
     let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
-    assert!(logs.lines().count() > 10, "the capture holds the process's logs: {logs}");
+    assert!(
+        logs.lines().count() > 10,
+        "the capture holds the process's logs: {logs}"
+    );
     assert_eq!(leaked(&logs), None, "logs");
 }
 
@@ -149,14 +167,23 @@ fn configuration_errors_never_quote_a_key() {
     let mut settings = Settings::default();
     settings.feeds.subscribers = vec![Subscriber::new("outlet", "short-secret", &["*"])];
     let err = settings.clone().validated().unwrap_err().to_string();
-    assert!(err.contains("feeds.subscribers.keys") && !err.contains("short-secret"), "{err}");
+    assert!(
+        err.contains("feeds.subscribers.keys") && !err.contains("short-secret"),
+        "{err}"
+    );
     settings.feeds.subscribers = vec![
         Subscriber::new("a", FEEDS_SECRET, &["*"]),
         Subscriber::new("b", FEEDS_SECRET, &["*"]),
     ];
     let err = settings.clone().validated().unwrap_err().to_string();
-    assert!(err.contains("another subscriber") && !err.contains(FEEDS_SECRET), "{err}");
+    assert!(
+        err.contains("another subscriber") && !err.contains(FEEDS_SECRET),
+        "{err}"
+    );
     settings.feeds.subscribers = vec![Subscriber::new("a", "sha256:0123", &["*"])];
     let err = settings.validated().unwrap_err().to_string();
-    assert!(err.contains("64 hex digits") && !err.contains("0123"), "{err}");
+    assert!(
+        err.contains("64 hex digits") && !err.contains("0123"),
+        "{err}"
+    );
 }

@@ -61,12 +61,21 @@ async fn check(name: &str, addr: SocketAddr) {
         "{name}: a silent connection held {silent:?}"
     );
     let big = "x".repeat(20 * 1024);
-    let r = exchange(addr, &format!("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: {big}\r\n\r\n")).await;
+    let r = exchange(
+        addr,
+        &format!("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: {big}\r\n\r\n"),
+    )
+    .await;
     assert!(r.starts_with("HTTP/1.1 431"), "{name}: {r}");
-    let r = exchange(addr, "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").await;
+    let r = exchange(
+        addr,
+        "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+    )
+    .await;
     assert!(r.starts_with("HTTP/1.1 200"), "{name}: {r}");
     assert!(
-        r.to_ascii_lowercase().contains("x-content-type-options: nosniff"),
+        r.to_ascii_lowercase()
+            .contains("x-content-type-options: nosniff"),
         "{name}: {r}"
     );
 }
@@ -84,7 +93,11 @@ async fn until_ready(addr: SocketAddr) {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
         if TcpStream::connect(addr).await.is_ok() {
-            let r = exchange(addr, "GET /readyz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").await;
+            let r = exchange(
+                addr,
+                "GET /readyz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+            )
+            .await;
             if r.starts_with("HTTP/1.1 200") {
                 return;
             }
@@ -118,12 +131,17 @@ async fn every_server_applies_the_connection_policy() {
     let ingest = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let feeds = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (ingest_addr, feeds_addr) = (ingest.local_addr().unwrap(), feeds.local_addr().unwrap());
-    let mut running = Vec::new();
-    running.push(tokio::spawn(newswire_ingest::serve(settings.clone(), ingest, stop.clone())));
-    running.push(tokio::spawn(newswire_feeds::serve(settings.clone(), feeds, stop.clone())));
-    running.push(tokio::spawn(newswire_enricher::run(settings.clone(), stop.clone())));
-    running.push(tokio::spawn(newswire_newsml::run(settings.clone(), stop.clone())));
-    running.push(tokio::spawn(newswire_social::run(settings.clone(), stop.clone())));
+    let running = vec![
+        tokio::spawn(newswire_ingest::serve(
+            settings.clone(),
+            ingest,
+            stop.clone(),
+        )),
+        tokio::spawn(newswire_feeds::serve(settings.clone(), feeds, stop.clone())),
+        tokio::spawn(newswire_enricher::run(settings.clone(), stop.clone())),
+        tokio::spawn(newswire_newsml::run(settings.clone(), stop.clone())),
+        tokio::spawn(newswire_social::run(settings.clone(), stop.clone())),
+    ];
 
     let mut all = vec![("ingest", ingest_addr), ("feeds", feeds_addr)];
     all.extend(addrs);

@@ -58,17 +58,17 @@ pub async fn items(
         Ok(p) => p,
         Err(e) => return selection_error_response(&e.into()),
     };
-    let number = |name: &str, default: u64| -> Result<u64, Response> {
+    let number = |name: &str, default: u64| -> Result<u64, String> {
         match params.get(name) {
             None => Ok(default),
             Some(v) => v
                 .parse()
-                .map_err(|_| bad_request(format!("{name}: not a non-negative integer"))),
+                .map_err(|_| format!("{name}: not a non-negative integer")),
         }
     };
     let (wait, limit) = match (number("wait", 0), number("limit", DEFAULT_LIMIT as u64)) {
         (Ok(w), Ok(l)) => (w.min(MAX_WAIT_SECS), (l as usize).clamp(1, MAX_LIMIT)),
-        (Err(r), _) | (_, Err(r)) => return r,
+        (Err(message), _) | (_, Err(message)) => return bad_request(message),
     };
     let since_text = params.get("since").unwrap_or("0").to_string();
     let selector = match Selector::parse("all", &params) {

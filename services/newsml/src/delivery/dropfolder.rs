@@ -145,7 +145,10 @@ mod tests {
         assert!(folder.deliver(&due).unwrap());
         store.insert(item("sport-1", 2, Status::Canceled, "obituaries"), now);
         store.insert(item("economy-1", 2, Status::Canceled, "economy"), now);
-        assert_eq!(folder.due(&store, "sport-1", now).map(|v| v.version), Some(2));
+        assert_eq!(
+            folder.due(&store, "sport-1", now).map(|v| v.version),
+            Some(2)
+        );
         assert!(folder.due(&store, "economy-1", now).is_none());
         let _ = std::fs::remove_dir_all(&dir);
     }

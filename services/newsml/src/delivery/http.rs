@@ -52,6 +52,7 @@ impl PullApi {
     }
 
     /// Reads the query (400 when malformed) and who is calling (401, 403, 429).
+    #[allow(clippy::result_large_err)] // the error is the answer, as axum handlers return it
     fn viewer(&self, query: Option<&str>, headers: &HeaderMap) -> Result<Viewer<'_>, Response> {
         let params = Params::parse(query).map_err(|e| selection_error_response(&e.into()))?;
         let filters = Selector::parse("all", &params).map_err(|e| selection_error_response(&e))?;
@@ -147,7 +148,7 @@ async fn batch(
                 .get(&c.id, c.version)
                 .is_some_and(|v| store.admitted(v, viewer.entitlement, &viewer.filters))
         })
-        .map_err(|()| {
+        .map_err(|_| {
             refuse(
                 StatusCode::GONE,
                 "cursor unknown to this server: start again without since",

@@ -98,6 +98,12 @@ impl Story {
             .find(|v| self.visible(v, trusted, as_of))
     }
 }
+/// A cursor this process did not give out (another replica's, an earlier run's, or
+/// not a cursor at all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cursor unknown to this server")]
+pub struct UnknownCursor;
+
 /// One change a subscriber can receive, in the order it became visible to them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -146,7 +152,11 @@ impl ChangeLog {
 
     /// The changes after `cursor` (`None`: from the start), at most `limit`, and the
     /// cursor to ask with next. `Err` for a cursor this process did not give out.
-    pub fn since(&self, cursor: Option<&str>, limit: usize) -> Result<(Vec<Change>, String), ()> {
+    pub fn since(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<Change>, String), UnknownCursor> {
         self.since_matching(cursor, limit, |_| true)
     }
 
@@ -157,16 +167,16 @@ impl ChangeLog {
         cursor: Option<&str>,
         limit: usize,
         wanted: impl Fn(&Change) -> bool,
-    ) -> Result<(Vec<Change>, String), ()> {
+    ) -> Result<(Vec<Change>, String), UnknownCursor> {
         let after = match cursor {
             None => 0,
             Some(c) => {
-                let (epoch, seq) = c.split_once('-').ok_or(())?;
-                let seq: u64 = seq.parse().map_err(|_| ())?;
-                if epoch.parse::<u64>().map_err(|_| ())? != self.epoch
+                let (epoch, seq) = c.split_once('-').ok_or(UnknownCursor)?;
+                let seq: u64 = seq.parse().map_err(|_| UnknownCursor)?;
+                if epoch.parse::<u64>().map_err(|_| UnknownCursor)? != self.epoch
                     || seq > self.entries.len() as u64
                 {
-                    return Err(());
+                    return Err(UnknownCursor);
                 }
                 seq
             }
