@@ -363,13 +363,19 @@ async fn connection<S, B>(
             let Some(deadline) = clock.deadline(policy) else {
                 return Poll::Pending;
             };
-            if timer.deadline() != deadline {
+            // The timer is moved earlier at once, but left where it is when the deadline
+            // moves later (each response does that): it then fires early, once, and is
+            // re-armed — a timer-wheel update per timeout, not per request.
+            if deadline < timer.deadline() {
                 timer.as_mut().reset(deadline);
             }
-            match timer.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(End::Expired),
-                Poll::Pending => Poll::Pending,
+            while timer.as_mut().poll(cx).is_ready() {
+                if Instant::now() >= deadline {
+                    return Poll::Ready(End::Expired);
+                }
+                timer.as_mut().reset(deadline);
             }
+            Poll::Pending
         })
         .await;
         match end {

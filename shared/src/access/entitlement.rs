@@ -9,7 +9,7 @@
 //! pattern selects.
 
 use super::selection::URGENT_MAX;
-use super::selection::{lang_within, slug, Entity, Params, SelectionError, Selector, StoryFacts};
+use super::selection::{lang_within, slug, Entity, Params, Selector, StoryFacts};
 
 /// One value a pattern asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,11 +58,7 @@ impl Pattern {
         {
             return Err(bad());
         }
-        let selector = Selector::parse(exact_path, &params).map_err(|e| match e {
-            SelectionError::UnknownFeed(_)
-            | SelectionError::Conflict(_)
-            | SelectionError::Request(_) => bad(),
-        })?;
+        let selector = Selector::parse(exact_path, &params).map_err(|_| bad())?;
         let mut p = Self::from_selector(&selector);
         if let Some(prefix) = wildcard {
             let want = Some(Want::StartsWith(match dimension {
