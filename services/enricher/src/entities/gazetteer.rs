@@ -1,12 +1,14 @@
 //! Known names: places from `data/places.tsv` (built by `scripts/build-places.py` from
 //! GeoNames and iso-codes) and people and organisations from `data/entities.tsv`
 //! (written by hand), every name in every form `inflect` generates, in one
-//! Aho–Corasick automaton over case-folded text.
+//! finite-state transducer over case-folded text (`fst`: built in a fraction of the
+//! time an Aho–Corasick automaton of these half a million forms takes, and only
+//! anchored matches are ever asked of it).
 
 use super::fold::{fold, is_cjk, is_cjk_char};
 use super::inflect::{forms, is_acronym, is_agglutinative_suffix, NameKind};
+use super::kazakh;
 use crate::letters::{is_alphabetic, is_lowercase};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use newswire_shared::article::EntityType;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -45,6 +47,10 @@ pub struct Entry {
     /// Preference when one written form names several entries: people and
     /// organisations from the curated list, then countries, capitals, big cities.
     pub prior: f32,
+    /// For a city or region from GeoNames or ISO 3166-2: log10 of its population (0
+    /// when unknown), to tell its name from an ordinary word; `None` for the names
+    /// that are never ordinary words (countries, continents, the curated list).
+    pub named_like_words: Option<f32>,
 }
 
 impl Entry {
@@ -80,8 +86,25 @@ pub struct Gazetteer {
     /// Acronyms match only as written (`UN`, not the French `un`).
     exact: Vec<Option<String>>,
     senses: Vec<Vec<Sense>>,
-    automaton: AhoCorasick,
+    /// Every folded form → its index into `exact` and `senses`.
+    forms: fst::Map<Vec<u8>>,
 }
+
+/// What a match needs to know of the story's language.
+struct StoryLanguage {
+    agglutinative: bool,
+    nouns_capitalised: bool,
+    /// Its word frequencies (`common_words::language_index`).
+    words: Option<usize>,
+}
+
+/// A place's own name is an ordinary word when the word's Zipf frequency reaches
+/// `ORDINARY_BASE + ORDINARY_PER_DECADE × log10(population)`: how often a place is named
+/// grows with its size more slowly than an ordinary word's use (Chicago, 2.7 million
+/// people, Zipf 4.8 in English, below its 5.4; Nice, 340,000, 5.4 as the adjective,
+/// above its 5.2; a village called Думай, and `Думаю`, "I think", Zipf 5.4 in Russian).
+const ORDINARY_BASE: f32 = 3.5;
+const ORDINARY_PER_DECADE: f32 = 0.3;
 
 /// A known name found in the text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -184,7 +207,7 @@ impl Gazetteer {
                 other => panic!("entities.tsv: unknown type {other:?}"),
             };
             let id = (f[0] != "-").then(|| f[0].to_string());
-            builder.add(kind, id, 10.0, f[2]);
+            builder.add(kind, id, 10.0, f[2], false, None);
         }
         for line in data_lines(places) {
             let f: Vec<&str> = line.split('\t').collect();
@@ -194,10 +217,14 @@ impl Gazetteer {
                 "country" => (Kind::Country, 8.0),
                 "continent" => (Kind::Continent, 7.0),
                 "capital" => (Kind::Capital, 6.0),
+                // Below a city of the same name (Berlin the city, not the Land).
+                "region" => (Kind::Region, -0.5),
                 _ => (Kind::City, 0.0),
             };
-            let prior = base + (population.max(1.0)).log10() / 10.0;
-            builder.add(kind, Some(f[0].to_string()), prior, f[4]);
+            let size = population.max(1.0).log10();
+            let prior = base + size / 10.0;
+            let ordinary = matches!(kind, Kind::City | Kind::Capital | Kind::Region).then_some(size);
+            builder.add(kind, Some(f[0].to_string()), prior, f[4], f[2] == "KZ", ordinary);
         }
         builder.finish()
     }
@@ -205,9 +232,11 @@ impl Gazetteer {
     /// Known names in `text` (with `folded` = `fold(text)`), whole words, capitalised as
     /// names are, the longest where they overlap.
     ///
-    /// With `agglutinative` (Kazakh, Kyrgyz), a name may run on into a case suffix
-    /// (`Астанада`); the hit then covers the whole word.
-    pub fn find(&self, text: &str, folded: &str, agglutinative: bool) -> Vec<Hit> {
+    /// `language` is the story's BCP 47 tag. In Kazakh and Kyrgyz a name may run on into
+    /// a case suffix (`Астанада`); the hit then covers the whole word. A place's name
+    /// that is an ordinary word of the language, used far more often than a place of
+    /// that size is named (`common_words`), is not taken for the place.
+    pub fn find(&self, text: &str, folded: &str, language: &str) -> Vec<Hit> {
         // Names start with a capital letter (or a character of a script without case)
         // at the start of a word: the longest name from each such place, no search
         // through the lower-case rest of the text. ASCII is decided byte by byte.
@@ -238,7 +267,7 @@ impl Gazetteer {
             }
             start += width;
         }
-        self.find_at(text, folded, starts, agglutinative)
+        self.find_at(text, folded, starts, language)
     }
 
     /// `find`, given where names can start (in text order): where `find` would look.
@@ -248,11 +277,16 @@ impl Gazetteer {
         text: &str,
         folded: &str,
         starts: impl IntoIterator<Item = usize>,
-        agglutinative: bool,
+        language: &str,
     ) -> Vec<Hit> {
+        let story = StoryLanguage {
+            agglutinative: matches!(crate::language::primary(language), "kk" | "ky"),
+            nouns_capitalised: crate::language::primary(language) == "de",
+            words: crate::common_words::language_index(language),
+        };
         let mut candidates: Vec<(Hit, f32)> = starts
             .into_iter()
-            .filter_map(|start| self.name_at(text, folded, start, agglutinative))
+            .filter_map(|start| self.name_at(text, folded, start, &story))
             .collect();
         // Longest first, then the likelier entry; keep what does not overlap a kept hit.
         // Most stories have no overlapping candidates: then every one is kept.
@@ -282,15 +316,10 @@ impl Gazetteer {
         text: &str,
         folded: &str,
         start: usize,
-        agglutinative: bool,
+        story: &StoryLanguage,
     ) -> Option<(Hit, f32)> {
-        let m = self.automaton.find(
-            Input::new(folded)
-                .span(start..folded.len())
-                .anchored(Anchored::Yes),
-        )?;
-        let pattern = m.pattern().as_usize();
-        let written = &text[start..m.end()];
+        let (m_end, pattern) = self.longest_form_at(folded, start)?;
+        let written = &text[start..m_end];
         if let Some(exact) = &self.exact[pattern] {
             if written != exact {
                 return None;
@@ -298,13 +327,13 @@ impl Gazetteer {
         } else if written.chars().next().is_none_or(is_lowercase) {
             return None;
         }
-        let mut end = m.end();
+        let mut end = m_end;
         if !is_cjk(written) && !at_word_bounds(text, start, end) {
             let word_end = text[end..]
                 .char_indices()
                 .find(|(_, c)| !is_word_char(*c))
                 .map_or(text.len(), |(i, _)| end + i);
-            if agglutinative
+            if story.agglutinative
                 && at_word_bounds(text, start, word_end)
                 && is_agglutinative_suffix(&folded[end..word_end])
             {
@@ -318,6 +347,9 @@ impl Gazetteer {
             let pb = self.entries[b.entry as usize].prior;
             pa.total_cmp(&pb)
         })?;
+        if self.ordinary_word(text, &folded[start..end], start, best, story) {
+            return None;
+        }
         Some((
             Hit {
                 start,
@@ -330,21 +362,75 @@ impl Gazetteer {
         ))
     }
 
+    /// The word is an ordinary word of the story's language here, not the place. Only
+    /// where capitals say little — at the start of a sentence (`Seuls deux trains`,
+    /// `«Думаю, …»`, `Central bank data`) — and, in Chinese, anywhere (`胜利`, `大选`);
+    /// a capitalised word inside a sentence is a name. A town's or region's name (in any
+    /// of its spellings and forms) is an ordinary word when it is used more often than a
+    /// place of its size is named (`ORDINARY_BASE`). Countries, continents, capitals and
+    /// the curated list never are.
+    fn ordinary_word(
+        &self,
+        text: &str,
+        folded_word: &str,
+        start: usize,
+        sense: &Sense,
+        story: &StoryLanguage,
+    ) -> bool {
+        let entry = &self.entries[sense.entry as usize];
+        let Some(size) = entry.named_like_words else {
+            return false;
+        };
+        if story.words.is_none() || folded_word.contains(' ') {
+            return false;
+        }
+        // German writes every noun with a capital: there a place's name may be an
+        // ordinary noun anywhere (`die Lage`, `das Tor`).
+        if !is_cjk(folded_word) && !story.nouns_capitalised && !sentence_start(text, start) {
+            return false;
+        }
+        let zipf = crate::common_words::zipf(story.words, folded_word);
+        if zipf == 0.0 {
+            return false;
+        }
+        entry.kind != Kind::Capital && zipf >= ORDINARY_BASE + ORDINARY_PER_DECADE * size
+    }
+
     pub fn base(&'static self, hit: &Hit) -> &'static str {
         &self.bases[hit.base as usize]
+    }
+
+    /// The longest form that `folded` continues with from byte `start`: its end and its
+    /// index.
+    fn longest_form_at(&self, folded: &str, start: usize) -> Option<(usize, usize)> {
+        let fst = self.forms.as_fst();
+        let mut node = fst.root();
+        let mut output = fst::raw::Output::zero();
+        let mut longest = None;
+        for (i, &b) in folded.as_bytes()[start..].iter().enumerate() {
+            let Some(t) = node.find_input(b) else { break };
+            let t = node.transition(t);
+            output = output.cat(t.out);
+            node = fst.node(t.addr);
+            if node.is_final() {
+                longest = Some((
+                    start + i + 1,
+                    output.cat(node.final_output()).value() as usize,
+                ));
+            }
+        }
+        longest
     }
 
     /// The entry a name written exactly this way (uninflected) means, if any.
     pub fn lookup(&self, name: &str) -> Option<u32> {
         let folded = fold(name);
-        self.automaton
-            .find(Input::new(folded.as_str()).anchored(Anchored::Yes))
-            .filter(|m| m.end() == folded.len())
-            .and_then(|m| {
-                self.senses[m.pattern().as_usize()].iter().max_by(|a, b| {
-                    let pa = self.entries[a.entry as usize].prior;
-                    pa.total_cmp(&self.entries[b.entry as usize].prior)
-                })
+        let pattern = self.forms.get(folded.as_bytes())? as usize;
+        self.senses[pattern]
+            .iter()
+            .max_by(|a, b| {
+                let pa = self.entries[a.entry as usize].prior;
+                pa.total_cmp(&self.entries[b.entry as usize].prior)
             })
             .map(|s| s.entry)
     }
@@ -353,6 +439,19 @@ impl Gazetteer {
 fn data_lines(data: &str) -> impl Iterator<Item = &str> {
     data.lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
+}
+
+/// `start` begins a sentence: nothing but spaces, opening quotes, brackets and dashes
+/// between it and the text's start, a line break or a sentence's end.
+pub fn sentence_start(text: &str, start: usize) -> bool {
+    for c in text[..start].chars().rev() {
+        match c {
+            ' ' | '\t' | '«' | '"' | '“' | '„' | '(' | '[' | '\'' | '‘' | '—' | '–' | '-' => continue,
+            '.' | '!' | '?' | ':' | '\n' | '…' => return true,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Not inside a word, nor inside a hyphenated one (`Усць-Лугу` is not `Луга`).
@@ -383,17 +482,59 @@ struct Builder {
 }
 
 impl Builder {
-    fn add(&mut self, kind: Kind, id: Option<String>, prior: f32, names: &str) {
+    /// `kazakh`: every Cyrillic name of the entry may be written in Kazakh copy (a place
+    /// in Kazakhstan); otherwise only its Kazakh name and names with Kazakh letters.
+    fn add(
+        &mut self,
+        kind: Kind,
+        id: Option<String>,
+        prior: f32,
+        names: &str,
+        kazakh: bool,
+        named_like_words: Option<f32>,
+    ) {
         let entry = self.entries.len() as u32;
         let mut tagged = Vec::new();
         let mut all: Vec<&str> = Vec::new();
+        let mut for_latin: Vec<&str> = Vec::new();
         for part in names.split('|').filter(|p| !p.is_empty()) {
             match part.split_once('=') {
                 Some((lang, name)) if lang.len() == 2 => {
                     tagged.push((lang.to_string(), name.to_string()));
                     all.push(name);
+                    if lang == "kk" {
+                        for_latin.push(name);
+                    }
                 }
                 _ => all.push(part),
+            }
+        }
+        // Kazakh in the Latin alphabet: the names Kazakh copy would use, transliterated.
+        for name in &all {
+            let cyrillic = name.chars().any(super::fold::is_cyrillic_char);
+            let kazakh_letters = name.contains(['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'Ә', 'Ғ', 'Қ', 'Ң', 'Ө', 'Ұ', 'Ү']);
+            if cyrillic
+                && (kazakh || kazakh_letters)
+                && kazakh::could_be_kazakh(name)
+                && !for_latin.contains(name)
+            {
+                for_latin.push(name);
+            }
+        }
+        let mut latin: Vec<String> = Vec::new();
+        for name in &for_latin {
+            if is_acronym(name) {
+                continue;
+            }
+            let y2018 = kazakh::to_latin(name, kazakh::Alphabet::Y2018);
+            for form in [
+                kazakh::dotted(&y2018),
+                kazakh::to_latin(name, kazakh::Alphabet::Y2021),
+                y2018,
+            ] {
+                if !latin.contains(&form) && !all.contains(&form.as_str()) {
+                    latin.push(form);
+                }
             }
         }
         let name_kind = if kind == Kind::Person {
@@ -420,15 +561,37 @@ impl Builder {
         for surname in surnames {
             self.add_name(entry, surname, name_kind, true);
         }
+        // Kazakh Latin forms take case suffixes at match time, like Kazakh Cyrillic ones.
+        for name in &latin {
+            self.add_written(entry, name, vec![name.clone()], false);
+            if kind == Kind::Person {
+                if let Some(last) = name.rsplit(' ').next().filter(|l| *l != name) {
+                    if last.chars().count() >= 3 {
+                        self.add_written(entry, last, vec![last.to_string()], true);
+                    }
+                }
+            }
+        }
         self.entries.push(Entry {
             kind,
             id,
             names: tagged,
             prior,
+            named_like_words,
         });
     }
 
     fn add_name(&mut self, entry: u32, name: &str, kind: NameKind, surname: bool) {
+        let name = name.trim();
+        let mut written = forms(name, kind);
+        if name.contains('\'') {
+            written.push(name.replace('\'', "’"));
+        }
+        self.add_written(entry, name, written, surname);
+    }
+
+    /// `name` (uninflected) and the forms it is written in.
+    fn add_written(&mut self, entry: u32, name: &str, written: Vec<String>, surname: bool) {
         let name = name.trim();
         if name.chars().count() < 2 {
             return;
@@ -436,10 +599,6 @@ impl Builder {
         let base = self.bases.len() as u32;
         self.bases.push(name.to_string());
         let acronym = is_acronym(name);
-        let mut written = forms(name, kind);
-        if name.contains('\'') {
-            written.push(name.replace('\'', "’"));
-        }
         for form in written {
             let key = fold(&form);
             let exact = acronym.then(|| form.clone());
@@ -469,17 +628,22 @@ impl Builder {
     }
 
     fn finish(self) -> Gazetteer {
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .build(&self.patterns)
-            .expect("gazetteer patterns build an automaton");
+        // The transducer takes its keys in order.
+        let mut keys: Vec<(&str, usize)> = self
+            .patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.as_str(), i))
+            .collect();
+        keys.sort_unstable();
+        let forms = fst::Map::from_iter(keys.into_iter().map(|(k, i)| (k, i as u64)))
+            .expect("gazetteer forms are unique and sorted");
         Gazetteer {
             entries: self.entries,
             bases: self.bases,
             exact: self.exact,
             senses: self.senses,
-            automaton,
+            forms,
         }
     }
 }

@@ -72,7 +72,31 @@ fn is_latin(name: &str) -> bool {
 /// a pattern per ending, a match may run on into one of these (see
 /// `Gazetteer::find`).
 pub fn is_agglutinative_suffix(rest: &str) -> bool {
-    KAZAKH_SUFFIXES.contains(&rest)
+    if rest.is_empty() {
+        return false;
+    }
+    if rest.chars().next().is_some_and(super::fold::is_cyrillic_char) {
+        return KAZAKH_SUFFIXES.contains(&rest);
+    }
+    latin_suffixes().iter().any(|s| s == rest)
+}
+
+/// The case suffixes in both Latin alphabets (and the 2018 one typed with a dotted i).
+fn latin_suffixes() -> &'static [String] {
+    use super::kazakh::{dotted, to_latin, Alphabet};
+    static LATIN: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    LATIN.get_or_init(|| {
+        let mut out: Vec<String> = Vec::new();
+        for s in KAZAKH_SUFFIXES {
+            let y2018 = to_latin(s, Alphabet::Y2018);
+            for form in [dotted(&y2018), to_latin(s, Alphabet::Y2021), y2018] {
+                if !out.contains(&form) {
+                    out.push(form);
+                }
+            }
+        }
+        out
+    })
 }
 
 /// Kazakh case suffixes (genitive, dative, accusative, locative, ablative,
@@ -345,6 +369,8 @@ mod tests {
     #[test]
     fn kazakh_suffixes_are_a_closed_list_and_acronyms_stay() {
         assert!(is_agglutinative_suffix("ның") && !is_agglutinative_suffix("ов"));
+        assert!(is_agglutinative_suffix("ǵa") && is_agglutinative_suffix("nyń"));
+        assert!(!is_agglutinative_suffix("s") && !is_agglutinative_suffix(""));
         assert_eq!(forms("ОДКБ", NameKind::Other), vec!["ОДКБ".to_string()]);
         assert!(has("Kasachstan", NameKind::Other, "Kasachstans"));
     }

@@ -87,7 +87,17 @@ pub const ORG_KINDS_AFTER: &[&str] = &[
 
 #[rustfmt::skip]
 pub const PLACE_KINDS_AFTER: &[&str] = &[
-    "park", "valley", "region", "province", "district", "river",
+    "park", "valley", "region", "province", "district", "river", "oblast", "county",
+    "prefecture", "governorate", "raion", "rayon", "municipality",
+];
+
+/// Kinds of administrative unit, written as part of the unit's name ("Kharkiv region",
+/// "la région de Karaganda", "la provincia de Almería").
+#[rustfmt::skip]
+pub const ADMINISTRATIVE_KINDS: &[&str] = &[
+    "region", "province", "district", "oblast", "county", "prefecture", "governorate",
+    "raion", "rayon", "municipality", "région", "región", "provincia", "comarca",
+    "département", "departamento",
 ];
 
 /// Lower-case words that come before a place's name ("реке Нарын", "palais de
@@ -95,6 +105,8 @@ pub const PLACE_KINDS_AFTER: &[&str] = &[
 #[rustfmt::skip]
 pub const PLACE_KINDS_BEFORE: &[&str] = &[
     "palais", "stade", "rue", "région", "estadio", "comarca", "provincia", "región", "río",
+    "aéroport", "aeropuerto", "lago", "lac", "estrecho", "détroit", "isla", "île", "gemeinde",
+    "département", "departamento", "province",
     "palacio", "plaza", "calle", "река", "реке", "реки", "рекой", "рака", "рацэ", "річка",
     "річці", "озеро", "озере", "город", "городе", "селе", "посёлке", "поселке", "горад",
     "горадзе", "місто", "місті", "city", "river", "lake", "town", "village",

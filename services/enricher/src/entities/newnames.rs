@@ -18,6 +18,8 @@ struct Story<'s, 't> {
     tokens: &'s [Token<'t>],
     /// A name the gazetteer found covers the word.
     known: &'s [bool],
+    /// Only a town's or region's name covers the word: it may be a person's name too.
+    minor_place: &'s [bool],
     /// The word is in story text (not page furniture).
     usable: &'s [bool],
     traits: Vec<Traits>,
@@ -44,11 +46,20 @@ pub struct Found {
 
 /// `known[i]`: token `i` is part of a name the gazetteer found. `usable[i]`: token `i`
 /// is in story text (not page furniture).
-pub fn find(text: &str, tokens: &[Token<'_>], known: &[bool], usable: &[bool]) -> Vec<Found> {
+/// `folded` is `fold(text)` (same byte offsets: traditional Chinese read as simplified).
+pub fn find(
+    text: &str,
+    folded: &str,
+    tokens: &[Token<'_>],
+    known: &[bool],
+    minor_place: &[bool],
+    usable: &[bool],
+) -> Vec<Found> {
     let story = Story {
         text,
         tokens,
         known,
+        minor_place,
         usable,
         traits: traits::of_tokens(tokens),
     };
@@ -59,7 +70,7 @@ pub fn find(text: &str, tokens: &[Token<'_>], known: &[bool], usable: &[bool]) -
     organisations_and_places(&story, &mut found);
     organisations_by_kind(&story, &mut found);
     if has_cjk(text) {
-        found.extend(chinese_people(text));
+        found.extend(chinese_people(folded));
     }
     // Where two overlap, the one starting first, then the longer, then what the words
     // around it said it was ("estadio Santiago Bernabéu") over a given name's guess.
@@ -225,9 +236,12 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 k += 1;
             }
             let mut e = k;
+            // A given name right after the kind is the name's first word ("estadio
+            // Santiago Bernabéu"); later, it starts a person's name.
+            let place_kind = story.is(i, PLACE_KIND_BEFORE) && !story.is(i, ORG_KIND_BEFORE);
             while e < tokens.len()
                 && story.is(e, NAME_LIKE)
-                && !story.is(e, GIVEN)
+                && (e == k && place_kind || !story.is(e, GIVEN))
                 && (e == k || !tokens[e].after_break)
                 && e < k + 3
             {
@@ -236,8 +250,10 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             let quoted = k < tokens.len() && k == e && story.is(k, NAME_LIKE);
             if e > k && !quoted && (k == i + 1 || !tokens[k].after_break) {
                 let place = story.is(i, PLACE_KIND_BEFORE);
+                // "la région de Karaganda": an administrative unit is named with its kind.
+                let start = if story.is(i, ADMINISTRATIVE) { i } else { k };
                 out.push(Found {
-                    start: tokens[k].start,
+                    start: tokens[start].start,
                     end: tokens[e - 1].end,
                     entity_type: if place {
                         EntityType::Place
@@ -280,10 +296,13 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             if t.folded == "park" && e > 0 && !tokens[e].capitalised {
                 e -= 1; // "industrial", "technology"
             }
+            // "Kharkiv region", "Chuhuiv district": a region is often named after its
+            // town, so a known place may begin it (the region's name swallows it).
+            let region = story.is(i, ADMINISTRATIVE);
             let mut s = e + 1;
             while s > 0
                 && story.is(s - 1, NAME_LIKE)
-                && !known[s - 1]
+                && (!known[s - 1] || region && !story.is(s - 1, POSSESSIVE))
                 && (s > e || !tokens[s].after_break)
             {
                 s -= 1;
@@ -382,9 +401,11 @@ fn people_by_given_name(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         let t = &tokens[i];
         if usable[i] && story.is(i, NAME_LIKE) && story.is(i, GIVEN) {
             let mut e = i;
+            // "Harry Kane", "Marta Rodríguez": a town's name after a given name is a
+            // surname.
             while e + 1 < tokens.len()
                 && e < i + 3
-                && !known[e + 1]
+                && (!known[e + 1] || story.minor_place[e + 1])
                 && story.name_follows_at(e + 1)
                 && !story.is(e + 1, OFFICE | ORG_WORD)
             {
@@ -519,7 +540,8 @@ mod tests {
             .map(|t| known_words.contains(&t.text))
             .collect();
         let usable = vec![true; tokens.len()];
-        find(text, &tokens, &known, &usable)
+        let minor = vec![false; tokens.len()];
+        find(text, &folded, &tokens, &known, &minor, &usable)
             .into_iter()
             .map(|f| (text[f.start..f.end].to_string(), f.entity_type))
             .collect()

@@ -54,6 +54,9 @@ pub const CYRILLIC_NAME_WORD: u32 = 1 << 14;
 pub const ARTICLE: u32 = 1 << 15;
 /// A German federal body in one word (`Bundespolizei`, `Staatsanwaltschaft`).
 pub const GERMAN_BODY: u32 = 1 << 16;
+/// An administrative unit's kind (`region`, `district`, `région`, `provincia`): named
+/// with the kind ("Kharkiv region", "région de Karaganda").
+pub const ADMINISTRATIVE: u32 = 1 << 20;
 // Only in the lexicon's maps, resolved into the answers above.
 const NEVER_NAME: u32 = 1 << 17;
 const ORG_STEM: u32 = 1 << 18;
@@ -89,6 +92,7 @@ fn lexicon() -> &'static Lexicon {
         add(PLACE_KINDS_BEFORE, PLACE_KIND_BEFORE);
         add(ORG_KINDS_AFTER, ORG_KIND_AFTER);
         add(PLACE_KINDS_AFTER, PLACE_KIND_AFTER);
+        add(ADMINISTRATIVE_KINDS, ADMINISTRATIVE);
         add(NEVER_NAMES, NEVER_NAME);
         add(PARTICLES, PARTICLE);
         add(ARTICLES, ARTICLE);
