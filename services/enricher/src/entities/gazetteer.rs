@@ -88,6 +88,9 @@ pub struct Gazetteer {
     senses: Vec<Vec<Sense>>,
     /// Every folded form → its index into `exact` and `senses`.
     forms: fst::Map<Vec<u8>>,
+    /// Names written in lower case (`dpa`), found as written: names are otherwise only
+    /// looked for where a capitalised word starts.
+    lower_case: Vec<(String, usize)>,
 }
 
 /// What a match needs to know of the story's language.
@@ -288,6 +291,29 @@ impl Gazetteer {
             .into_iter()
             .filter_map(|start| self.name_at(text, folded, start, &story))
             .collect();
+        let before = candidates.len();
+        for (name, pattern) in &self.lower_case {
+            for start in memchr::memmem::find_iter(text.as_bytes(), name.as_bytes()) {
+                let end = start + name.len();
+                if !at_word_bounds(text, start, end) {
+                    continue;
+                }
+                if let Some(best) = self.best_sense(*pattern) {
+                    let prior = self.entries[best.entry as usize].prior;
+                    let hit = Hit {
+                        start,
+                        end,
+                        entry: best.entry,
+                        base: best.base,
+                        surname: best.surname,
+                    };
+                    candidates.push((hit, prior));
+                }
+            }
+        }
+        if candidates.len() > before {
+            candidates.sort_by_key(|(h, _)| h.start);
+        }
         // Longest first, then the likelier entry; keep what does not overlap a kept hit.
         // Most stories have no overlapping candidates: then every one is kept.
         let overlapping = candidates.windows(2).any(|w| w[1].0.start < w[0].0.end);
@@ -400,6 +426,14 @@ impl Gazetteer {
         &self.bases[hit.base as usize]
     }
 
+    /// The likeliest of the entries a form names.
+    fn best_sense(&self, pattern: usize) -> Option<&Sense> {
+        self.senses[pattern].iter().max_by(|a, b| {
+            let pa = self.entries[a.entry as usize].prior;
+            pa.total_cmp(&self.entries[b.entry as usize].prior)
+        })
+    }
+
     /// The longest form that `folded` continues with from byte `start`: its end and its
     /// index.
     fn longest_form_at(&self, folded: &str, start: usize) -> Option<(usize, usize)> {
@@ -479,6 +513,7 @@ struct Builder {
     exact: Vec<Option<String>>,
     senses: Vec<Vec<Sense>>,
     index: HashMap<String, usize>,
+    lower_case: Vec<(String, usize)>,
 }
 
 impl Builder {
@@ -612,6 +647,11 @@ impl Builder {
                     self.patterns.len() - 1
                 }
             };
+            if form.chars().next().is_some_and(is_lowercase)
+                && !self.lower_case.iter().any(|(n, _)| *n == form)
+            {
+                self.lower_case.push((form.clone(), slot));
+            }
             // A written form that is an acronym for one entry and a word for another
             // keeps the looser rule only if no acronym claimed it.
             if exact.is_none() {
@@ -644,6 +684,7 @@ impl Builder {
             exact: self.exact,
             senses: self.senses,
             forms,
+            lower_case: self.lower_case,
         }
     }
 }

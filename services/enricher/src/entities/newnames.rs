@@ -310,7 +310,7 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             if s <= e {
                 out.push(Found {
                     start: tokens[s].start,
-                    end: tokens[e].end,
+                    end: if region { t.end } else { tokens[e].end },
                     entity_type: if story.is(i, PLACE_KIND_AFTER) {
                         EntityType::Place
                     } else {
