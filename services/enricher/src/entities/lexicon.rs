@@ -178,3 +178,69 @@ pub const PLACE_STEMS_CYRILLIC: &[&str] = &[
     "плошч", "аэропорт", "аэрапорт", "аеропорт", "вокзал", "стадион", "стадыён", "озер",
     "возер", "рек", "рак", "облыс", "ауданы", "амфітэатр", "амфитеатр", "сквер",
 ];
+
+/// Compass points a region's name may begin with (Kazakh, in both alphabets).
+#[rustfmt::skip]
+pub const COMPASS_POINTS: &[&str] = &[
+    "солтүстік", "оңтүстік", "батыс", "шығыс", "soltústik", "ońtústik", "batys", "shyǵys",
+    "soltüstık", "oñtüstık", "şyğys",
+];
+
+/// Plural kinds a list of places follows ("у вёсках Дабраслаўка, Лемяшэвічы і Моладава").
+#[rustfmt::skip]
+pub const PLACES_KINDS: &[&str] = &[
+    "вёсках", "вёскі", "деревнях", "селах", "сёлах", "селам", "городах", "гарадах", "містах",
+    "селищах", "ауылдары", "villages", "towns", "pueblos", "localidades", "villes",
+    "communes", "dörfern", "gemeinden",
+];
+
+/// Kinds of work whose titles are quoted: a quoted name beside one is not an
+/// organisation («Абай» операсы, фильм «…»).
+#[rustfmt::skip]
+pub const WORK_KINDS: &[&str] = &[
+    "опера", "оперы", "оперу", "операсы", "операсын", "операсының", "фильм", "фильма", "фільм",
+    "фільма", "кітап", "кітабы", "книга", "книги", "кніга", "кнігі", "роман", "романа",
+    "спектакль", "спектакля", "песня", "песни", "пісня", "песню", "программа", "программы",
+    "программе", "програма", "праграма", "праграмы", "проект", "проекта", "проєкт", "праект",
+    "операция", "операции", "аперацыя", "операція", "фестиваль", "фестиваля", "фэстываль",
+    "форум", "форума", "конкурс", "конкурса", "акция", "акции", "премия", "премии",
+    "кампания", "кампании", "балет", "балета", "выставка", "выставки", "серыял", "сериал",
+];
+
+/// Words for "and" in Kazakh (`және`, `мен`; `jáne`, `men`).
+#[rustfmt::skip]
+pub const CONNECTORS_KAZAKH: &[&str] = &["және", "мен", "jáne", "jane", "men", "jäne"];
+
+/// Offices in Kazakh Latin copy (`oblys ákimi`, `mınıstri`, `orynbasary`).
+#[rustfmt::skip]
+pub const OFFICES_KAZAKH_LATIN: &[&str] = &[
+    "ákimi", "akimi", "mınıstri", "ministri", "prezıdenti", "prezidenti", "tóraǵasy",
+    "basshysy", "orynbasary", "elshisi", "hatshysy", "dırektory", "direktory", "äkımı",
+    "orynbasary", "минстрі",
+];
+
+/// Words of saying in Kazakh Latin copy.
+#[rustfmt::skip]
+pub const SAID_KAZAKH_LATIN: &[&str] = &["dedi", "aıtty", "aitty", "habarlady", "айтты"];
+
+/// Kazakh place heads (stem, endings): `облыс` + `ы`, `ының`, `ында` …
+#[rustfmt::skip]
+pub const KAZAKH_PLACE_HEADS: &[(&str, &[&str])] = &[
+    ("облыс", &["ы", "ының", "ында", "ындағы", "ына", "ынан", "ымен"]),
+    ("аудан", &["ы", "ының", "ында", "ындағы", "ына", "ынан", "дары", "дарының", "дарында", "дарындағы"]),
+    ("қала", &["сы", "сының", "сында", "сындағы", "сына", "сынан"]),
+    ("ауыл", &["ы", "ының", "ында", "ындағы", "ына"]),
+    ("тау", &["лары", "ларының", "ларында", "ларындағы"]),
+    ("көл", &["і", "інің", "інде"]),
+    ("өзен", &["і", "інің", "інде"]),
+    ("пункт", &["і", "інің", "інде"]),
+];
+
+/// Kazakh organisation heads (stem, endings): `министрлі` + `гі`, `гінің` …
+#[rustfmt::skip]
+pub const KAZAKH_ORG_HEADS: &[(&str, &[&str])] = &[
+    ("министрлі", &["гі", "гінің", "гіне", "гінде", "гімен", "гінен"]),
+    ("комитет", &["і", "інің", "іне", "інде", "імен", "інен"]),
+    ("агенттігі", &["", "нің", "не", "нде", "мен"]),
+    ("басқарма", &["сы", "сының", "сына", "сында"]),
+];

@@ -213,7 +213,7 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
     }
 
     // Names found by their shape, where no known name already is.
-    for f in newnames::find(text, folded, &tokens, &known, &minor_place, &usable) {
+    for f in newnames::find(text, folded, &tokens, &known, &minor_place, &usable, language) {
         let overlaps = |s: &Span| s.start < f.end && f.start < s.end;
         let is_place = |s: &Span| matches!(s.referent, Referent::Known(e) if gazetteer.entries[e as usize].kind.entity_type() == EntityType::Place);
         // A new name longer than the known places inside it is one name: "Serdar

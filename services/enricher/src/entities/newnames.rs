@@ -23,11 +23,31 @@ struct Story<'s, 't> {
     /// The word is in story text (not page furniture).
     usable: &'s [bool],
     traits: Vec<Traits>,
+    /// Kazakh in the Latin alphabet: its names are built like Cyrillic Kazakh ones.
+    kazakh_latin: bool,
+    /// Quoted names are organisations' names (`«Белсат»`, `ОАО "Беларуськалий"`):
+    /// the custom of Russian, Belarusian, Ukrainian and Kazakh copy.
+    quotes_name_organisations: bool,
+    /// The story's word frequencies (`common_words::language_index`).
+    words: Option<usize>,
 }
 
 impl Story<'_, '_> {
     fn is(&self, i: usize, bits: u32) -> bool {
         self.traits[i].has(bits)
+    }
+
+    /// Word `i` opens a sentence.
+    fn opens_sentence(&self, i: usize) -> bool {
+        i == 0
+            || self.tokens[i].after_break
+                && text_between(self.text, self.tokens, i).contains(['.', '!', '?', '\n', '«', '"'])
+    }
+
+    /// Word `i` is an ordinary word of the story's language (so a capital at a
+    /// sentence's start says nothing about it).
+    fn ordinary(&self, i: usize) -> bool {
+        crate::common_words::zipf(self.words, self.tokens[i].folded) >= ORDINARY_WORD
     }
 
     /// Word `i` exists, looks like a name and continues the phrase before it.
@@ -46,7 +66,9 @@ pub struct Found {
 
 /// `known[i]`: token `i` is part of a name the gazetteer found. `usable[i]`: token `i`
 /// is in story text (not page furniture).
-/// `folded` is `fold(text)` (same byte offsets: traditional Chinese read as simplified).
+/// `folded` is `fold(text)` (same byte offsets: traditional Chinese read as simplified);
+/// `language` the story's BCP 47 tag.
+#[allow(clippy::too_many_arguments)]
 pub fn find(
     text: &str,
     folded: &str,
@@ -54,7 +76,10 @@ pub fn find(
     known: &[bool],
     minor_place: &[bool],
     usable: &[bool],
+    language: &str,
 ) -> Vec<Found> {
+    let primary = crate::language::primary(language);
+    let kazakh_latin = primary == "kk" && language.contains("Latn");
     let story = Story {
         text,
         tokens,
@@ -62,6 +87,9 @@ pub fn find(
         minor_place,
         usable,
         traits: traits::of_tokens(tokens),
+        kazakh_latin,
+        quotes_name_organisations: matches!(primary, "ru" | "be" | "uk" | "kk" | "ky"),
+        words: crate::common_words::language_index(language),
     };
     let mut found = Vec::new();
     people_by_office(&story, &mut found);
@@ -69,6 +97,12 @@ pub fn find(
     people_by_said(&story, &mut found);
     organisations_and_places(&story, &mut found);
     organisations_by_kind(&story, &mut found);
+    kazakh_organisations(&story, &mut found);
+    regions_named_by_suffix(&story, &mut found);
+    places_listed_after_kind(&story, &mut found);
+    if story.quotes_name_organisations {
+        quoted_organisations(&story, &mut found);
+    }
     if has_cjk(text) {
         found.extend(chinese_people(folded));
     }
@@ -449,7 +483,7 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             i += 1;
             continue;
         }
-        let cyrillic = starts_cyrillic(t.text);
+        let cyrillic = starts_cyrillic(t.text) || story.kazakh_latin;
         // The capitalised run with its connectors (`Ministry of Foreign Affairs of Belarus`).
         let mut e = i;
         let mut k = i + 1;
@@ -493,10 +527,23 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         // lower-case head, whatever capitalised word opened the sentence.
         let lower_head = (i + 1..=e).find(|&h| !tokens[h].capitalised && story.is(h, PLACE_STEM));
         if let Some(h) = lower_head.filter(|_| cyrillic) {
-            // A region may carry its city's name (Түркістан облысы).
+            // A region may carry its city's name (Түркістан облысы), and a name of
+            // several words (Солтүстік Қазақстан облысы, Ғабит Мүсірепов ауданы): the
+            // capitalised words before the head, but not an ordinary word that only
+            // opens the sentence ("Жители Брестской области").
             if tokens[h - 1].capitalised && (h - 1 > i || !known[h - 1] || h - 1 == i) {
+                let mut first = h - 1;
+                while first > i
+                    && tokens[first - 1].capitalised
+                    && story.is(first - 1, NAME_LIKE)
+                    && (known[first - 1]
+                        || story.is(first - 1, COMPASS)
+                        || !story.opens_sentence(first - 1) && !story.ordinary(first - 1))
+                {
+                    first -= 1;
+                }
                 out.push(Found {
-                    start: tokens[h - 1].start,
+                    start: tokens[first].start,
                     end: tokens[h].end,
                     entity_type: EntityType::Place,
                 });
@@ -509,8 +556,17 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         let all_known = (i..=e).all(|x| known[x] || story.is(x, ORG_WORD | PLACE_WORD));
         let a_single_word = e == i;
         if (org || place) && !all_known && !a_single_word {
-            // Drop a sentence-initial article: "The Ministry of …".
-            let s = if story.is(i, ARTICLE) { i + 1 } else { i };
+            // Drop a sentence-initial article ("The Ministry of …") or another word that
+            // only opens the sentence before a capitalised head ("Паводле Міністэрства
+            // адукацыі").
+            let opener = story.is(i, ARTICLE)
+                || cyrillic
+                    && story.opens_sentence(i)
+                    && !known[i]
+                    && tokens[i + 1].capitalised
+                    && story.is(i + 1, ORG_WORD | PLACE_WORD)
+                    && !story.is(i, ORG_WORD | PLACE_WORD);
+            let s = if opener { i + 1 } else { i };
             if s < e || !known[s] {
                 out.push(Found {
                     start: tokens[s].start,
@@ -522,6 +578,135 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                     },
                 });
             }
+        }
+        i = e + 1;
+    }
+}
+
+/// A Zipf frequency from which a word is an ordinary word of its language.
+const ORDINARY_WORD: f32 = 4.0;
+
+/// Kazakh organisations named by a lower-case head after their subject, in Cyrillic
+/// and Latin letters: "Ауыл шаруашылығы министрлігі", "Týrızm jáne sport mınıstrligi",
+/// "Memlekettik kirister komıteti" — from the nearest capitalised word before the head
+/// (at most four words back) to the head.
+fn kazakh_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story { tokens, known, usable, .. } = *story;
+    for h in 1..tokens.len() {
+        if !usable[h] || tokens[h].capitalised || !story.is(h, KAZAKH_ORG_HEAD) {
+            continue;
+        }
+        let mut s = h;
+        while s > 0 && h - s < 4 && !tokens[s].after_break {
+            s -= 1;
+            if tokens[s].capitalised {
+                break;
+            }
+        }
+        if s < h && tokens[s].capitalised && !known[s] && story.is(s, NAME_LIKE) {
+            out.push(Found {
+                start: tokens[s].start,
+                end: tokens[h].end,
+                entity_type: EntityType::Organization,
+            });
+        }
+    }
+}
+
+/// Regions named by a suffix (Ukrainian `Київщина`, `Львівщині`; Belarusian
+/// `Смаленшчына`, `Берасьцейшчыне`; Russian `Смоленщина`): a place.
+fn regions_named_by_suffix(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story { tokens, known, usable, .. } = *story;
+    for (i, t) in tokens.iter().enumerate() {
+        if usable[i] && !known[i] && t.capitalised && starts_cyrillic(t.text) && region_suffix(t.folded) {
+            out.push(Found {
+                start: t.start,
+                end: t.end,
+                entity_type: EntityType::Place,
+            });
+        }
+    }
+}
+
+/// The folded word ends in a region-forming suffix and its case ending.
+pub fn region_suffix(folded: &str) -> bool {
+    const SUFFIXES: &[&str] = &["щин", "шчын", "ччин"];
+    const ENDINGS: &[&str] = &["а", "и", "і", "е", "у", "ою", "ой", "ай", "ы", "аю", "ою"];
+    ENDINGS.iter().any(|e| {
+        folded
+            .strip_suffix(e)
+            .is_some_and(|stem| SUFFIXES.iter().any(|s| stem.ends_with(s)) && stem.chars().count() > 4)
+    })
+}
+
+/// Places listed after a plural kind ("у вёсках Дабраслаўка, Лемяшэвічы і Моладава",
+/// "в селах …"): each capitalised name of the list.
+fn places_listed_after_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story { text, tokens, known, usable, .. } = *story;
+    for i in 0..tokens.len() {
+        if !usable[i] || !story.is(i, PLACES_KIND) {
+            continue;
+        }
+        let mut k = i + 1;
+        while k < tokens.len() && tokens[k].capitalised && story.is(k, NAME_LIKE) {
+            if !known[k] {
+                out.push(Found {
+                    start: tokens[k].start,
+                    end: tokens[k].end,
+                    entity_type: EntityType::Place,
+                });
+            }
+            // The list goes on after a comma or a word for "and".
+            let next = k + 1;
+            if next < tokens.len() && story.is(next, CONNECTOR) && !tokens[next].capitalised {
+                k = next + 1;
+            } else if next < tokens.len() && text_between(text, tokens, next).trim() == "," {
+                k = next;
+            } else {
+                break;
+            }
+        }
+    }
+}
+
+/// Organisations named in quotes, as Russian, Belarusian, Ukrainian and Kazakh copy
+/// writes them (`компания «Кыргызалтын»`, `«Белсат»`, `ОАО "Беларуськалий"`): a quoted
+/// run of one to four words that starts with a capital, holds no sentence punctuation,
+/// and is not the title of a work (an opera, a film, a programme).
+fn quoted_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story { text, tokens, usable, .. } = *story;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < tokens.len() {
+        let opening = if i == 0 {
+            &text[..tokens[0].start]
+        } else {
+            text_between(text, tokens, i)
+        };
+        let opens = opening.ends_with('«') || opening.ends_with('"') || opening.ends_with('„') || opening.ends_with('“');
+        if !opens || !usable[i] || !tokens[i].capitalised || !story.is(i, NAME_LIKE) {
+            i += 1;
+            continue;
+        }
+        // The run up to the closing quote.
+        let mut e = i;
+        while e + 1 < tokens.len() && e < i + 3 && !tokens[e + 1].after_break {
+            e += 1;
+        }
+        let close = tokens[e].end;
+        let closes = bytes.get(close).is_some_and(|&b| b == b'"')
+            || text[close..].starts_with('»')
+            || text[close..].starts_with('“')
+            || text[close..].starts_with('”');
+        let work = (i.saturating_sub(1)..=(e + 1).min(tokens.len() - 1))
+            .filter(|&k| k < i || k > e)
+            .any(|k| story.is(k, WORK_KIND));
+        if closes && !work && tokens[i..=e].iter().all(|t| !t.text.chars().all(|c| c.is_numeric())) {
+            out.push(Found {
+                start: tokens[i].start,
+                end: close,
+                entity_type: EntityType::Organization,
+            });
         }
         i = e + 1;
     }
@@ -541,7 +726,7 @@ mod tests {
             .collect();
         let usable = vec![true; tokens.len()];
         let minor = vec![false; tokens.len()];
-        find(text, &folded, &tokens, &known, &minor, &usable)
+        find(text, &folded, &tokens, &known, &minor, &usable, "und")
             .into_iter()
             .map(|f| (text[f.start..f.end].to_string(), f.entity_type))
             .collect()

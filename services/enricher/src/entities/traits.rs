@@ -57,6 +57,14 @@ pub const GERMAN_BODY: u32 = 1 << 16;
 /// An administrative unit's kind (`region`, `district`, `région`, `provincia`): named
 /// with the kind ("Kharkiv region", "région de Karaganda").
 pub const ADMINISTRATIVE: u32 = 1 << 20;
+/// A compass point that begins a region's name (`Солтүстік`, `Shyǵys`).
+pub const COMPASS: u32 = 1 << 21;
+/// The lower-case head of a Kazakh organisation's name (`министрлігі`, `komıteti`).
+pub const KAZAKH_ORG_HEAD: u32 = 1 << 22;
+/// A plural kind before a list of places (`вёсках`, `villages`).
+pub const PLACES_KIND: u32 = 1 << 23;
+/// A kind of work whose title is quoted (`опера`, `фильм`, `программа`).
+pub const WORK_KIND: u32 = 1 << 24;
 // Only in the lexicon's maps, resolved into the answers above.
 const NEVER_NAME: u32 = 1 << 17;
 const ORG_STEM: u32 = 1 << 18;
@@ -93,15 +101,45 @@ fn lexicon() -> &'static Lexicon {
         add(ORG_KINDS_AFTER, ORG_KIND_AFTER);
         add(PLACE_KINDS_AFTER, PLACE_KIND_AFTER);
         add(ADMINISTRATIVE_KINDS, ADMINISTRATIVE);
+        add(COMPASS_POINTS, COMPASS);
+        add(PLACES_KINDS, PLACES_KIND);
+        add(WORK_KINDS, WORK_KIND);
+        add(CONNECTORS_KAZAKH, CONNECTOR);
+        add(OFFICES_KAZAKH_LATIN, OFFICE);
+        add(SAID_KAZAKH_LATIN, SAYS);
         add(NEVER_NAMES, NEVER_NAME);
         add(PARTICLES, PARTICLE);
         add(ARTICLES, ARTICLE);
+        // Kazakh heads in both alphabets, with the possessive and case endings they
+        // take: a place's (`облысы`, `oblysynda`) and an organisation's (`министрлігі`).
+        for (stem, endings) in KAZAKH_PLACE_HEADS {
+            for e in *endings {
+                for form in kazakh_forms(stem, e) {
+                    *words.entry(form.into()).or_default() |= PLACE_WORD | PLACE_STEM | CYRILLIC_NAME_WORD;
+                }
+            }
+        }
+        for (stem, endings) in KAZAKH_ORG_HEADS {
+            for e in *endings {
+                for form in kazakh_forms(stem, e) {
+                    *words.entry(form.into()).or_default() |= ORG_WORD | KAZAKH_ORG_HEAD | CYRILLIC_NAME_WORD;
+                }
+            }
+        }
         for name in GIVEN_NAMES
             .lines()
             .filter(|l| !l.starts_with('#'))
             .flat_map(str::split_whitespace)
         {
             *words.entry(super::fold::fold(name).into()).or_default() |= GIVEN;
+            // Kazakh names in Kazakh Latin copy.
+            if starts_cyrillic(name) && super::kazakh::could_be_kazakh(name) {
+                use super::kazakh::{dotted, to_latin, Alphabet};
+                let latin = to_latin(name, Alphabet::Y2018);
+                for form in [dotted(&latin), to_latin(name, Alphabet::Y2021), latin] {
+                    *words.entry(super::fold::fold(&form).into()).or_default() |= GIVEN;
+                }
+            }
         }
         let mut stems: HashMap<Box<str>, u32> = HashMap::default();
         let mut add_stems = |list: &mut dyn Iterator<Item = String>, bits: u32| {
@@ -130,6 +168,15 @@ fn lexicon() -> &'static Lexicon {
         );
         Lexicon { words, stems }
     })
+}
+
+/// A Kazakh head in Cyrillic (`stem` + `ending`) and the same in Latin letters (2018
+/// alphabet, also typed with a dotted i), folded.
+fn kazakh_forms(stem: &str, ending: &str) -> Vec<String> {
+    use super::kazakh::{dotted, to_latin, Alphabet};
+    let cyrillic = format!("{stem}{ending}");
+    let latin = to_latin(&cyrillic, Alphabet::Y2018);
+    vec![cyrillic, dotted(&latin), latin]
 }
 
 /// Offices that also end longer words (`außenminister`, `госсекретарь`).
