@@ -108,6 +108,9 @@ struct StoryLanguage {
 /// above its 5.2; a village called Думай, and `Думаю`, "I think", Zipf 5.4 in Russian).
 const ORDINARY_BASE: f32 = 3.5;
 const ORDINARY_PER_DECADE: f32 = 0.3;
+/// Chinese has no capitals to tell a name by: a Han place name is an ordinary word from
+/// a lower frequency (`胜利`, "victory", for Dongying; `东方`, "east").
+const ORDINARY_BASE_HAN: f32 = 2.8;
 
 /// A known name found in the text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -419,7 +422,12 @@ impl Gazetteer {
         if zipf == 0.0 {
             return false;
         }
-        entry.kind != Kind::Capital && zipf >= ORDINARY_BASE + ORDINARY_PER_DECADE * size
+        let base = if is_cjk(folded_word) {
+            ORDINARY_BASE_HAN
+        } else {
+            ORDINARY_BASE
+        };
+        entry.kind != Kind::Capital && zipf >= base + ORDINARY_PER_DECADE * size
     }
 
     pub fn base(&'static self, hit: &Hit) -> &'static str {

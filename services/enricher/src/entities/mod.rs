@@ -213,7 +213,27 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
     }
 
     // Names found by their shape, where no known name already is.
-    for f in newnames::find(text, folded, &tokens, &known, &minor_place, &usable, language) {
+    let han_hits: Vec<newnames::HanHit> = if fold::has_cjk(text) {
+        hits.iter()
+            .map(|h| newnames::HanHit {
+                start: h.start,
+                end: h.end,
+                country: gazetteer.entries[h.entry as usize].kind == Kind::Country,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for f in newnames::find(
+        text,
+        folded,
+        &tokens,
+        &known,
+        &minor_place,
+        &usable,
+        language,
+        &han_hits,
+    ) {
         let overlaps = |s: &Span| s.start < f.end && f.start < s.end;
         let is_place = |s: &Span| matches!(s.referent, Referent::Known(e) if gazetteer.entries[e as usize].kind.entity_type() == EntityType::Place);
         // A new name longer than the known places inside it is one name: "Serdar
@@ -414,14 +434,8 @@ fn aggregate(
             let (name, entity_type, id) = match referent {
                 Referent::Known(e) => {
                     let entry = &gazetteer.entries[*e as usize];
-                    // Han names do not inflect: the story's own writing of the name is
-                    // its name (the list may hold it in the other script).
-                    let written = if script == Script::Cjk {
-                        most_common(group.iter().map(|s| &text[s.start..s.end]))
-                    } else {
-                        most_common(group.iter().filter_map(|s| s.base))
-                    }
-                    .filter(|b| script_of_text(b) == script);
+                    let written = most_common(group.iter().filter_map(|s| s.base))
+                        .filter(|b| script_of_text(b) == script);
                     let name = canonical_name(entry, language, written);
                     (name, entry.kind.entity_type(), entry.id.clone())
                 }
@@ -496,8 +510,13 @@ fn canonical_name(entry: &gazetteer::Entry, language: &str, written: Option<Stri
         .map(str::to_string)
         .or(written)
         .unwrap_or_else(|| entry.english().to_string());
-    if primary(language) == "zh" && language.contains("Hant") {
-        return crate::hanzi::to_traditional(&name);
+    // The list may hold a Chinese name in either script: the story's is used.
+    if primary(language) == "zh" && fold::is_cjk(&name) {
+        return if language.contains("Hant") {
+            crate::hanzi::to_traditional(&name)
+        } else {
+            name.chars().map(crate::hanzi::simplified).collect()
+        };
     }
     name
 }

@@ -77,6 +77,7 @@ pub fn find(
     minor_place: &[bool],
     usable: &[bool],
     language: &str,
+    han_hits: &[HanHit],
 ) -> Vec<Found> {
     let primary = crate::language::primary(language);
     let kazakh_latin = primary == "kk" && language.contains("Latn");
@@ -105,6 +106,7 @@ pub fn find(
     }
     if has_cjk(text) {
         found.extend(chinese_people(folded));
+        found.extend(chinese_names(folded, han_hits));
     }
     // Where two overlap, the one starting first, then the longer, then what the words
     // around it said it was ("estadio Santiago Bernabéu") over a given name's guess.
@@ -389,30 +391,179 @@ pub fn chinese_people(text: &str) -> Vec<Found> {
         "书记",
         "国王",
         "教练",
+        "司长",
+        "局长",
+        "厅长",
+        "州长",
+        "行长",
+        "队长",
+        "首席执行官",
     ];
-    const STOPS: &str =
-        "也和出在表说会对于与及等是的了将已就向同为从到被把称指并今前后时以上下中签访抵宣强发透举";
     let mut out = Vec::new();
     for office in OFFICES_ZH {
         for (at, _) in text.match_indices(office) {
             let start = at + office.len();
             let mut end = start;
+            // A foreign name in Chinese joins its parts with a dot and runs longer.
+            let mut longest = 5;
             for c in text[start..].chars() {
                 let han = ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·';
-                if !han || STOPS.contains(c) || text[start..end].chars().count() >= 5 {
+                if c == '·' {
+                    longest = 12;
+                }
+                if !han || HAN_STOPS.contains(c) || text[start..end].chars().count() >= longest {
                     break;
                 }
                 end += c.len_utf8();
             }
+            if text[..end].ends_with('·') {
+                continue;
+            }
             let n = text[start..end].chars().count();
             // "外长理事会" is a council, not a minister called 理事.
             let org_follows = text[end..].starts_with(['会', '院', '部', '局', '委', '所']);
-            if (2..=5).contains(&n) && !org_follows {
+            if (2..=longest).contains(&n) && !org_follows {
                 out.push(Found {
                     start,
                     end,
                     entity_type: EntityType::Person,
                 });
+            }
+        }
+    }
+    out
+}
+
+/// Function words and verbs that end a Chinese name (the text is folded: simplified).
+const HAN_STOPS: &str =
+    "也和出在表说会对于与及等是的了将已就向同为从到被把称指并今前后时以上下中签访抵宣强发透举介率认参主据今日电";
+
+/// Function words before a Chinese organisation's or place's name: fewer than end a
+/// person's (选举, 发展, 中央 are inside names).
+const NAME_STOPS: &str = "也和在于与及等是的了将已就向同为从到被把并以对据今日电从由自至";
+
+/// A known name in Chinese text: its byte span and whether it is a country's.
+#[derive(Debug, Clone, Copy)]
+pub struct HanHit {
+    pub start: usize,
+    pub end: usize,
+    pub country: bool,
+}
+
+/// Chinese organisations and places named by what they are (`…公司`, `…委员会`,
+/// `…局`, `…州`, `…县`, `…站`, `…口岸`) and reporters named in a dateline
+/// (`（记者张晓东 李奥）`). `folded` is the folded text (simplified characters); `hits` the
+/// known names in it, in text order. A name runs back from its head word over Han
+/// characters to a function word, to punctuation, or to a known name: a known place
+/// begins an organisation's name (`哈萨克斯坦国家石油天然气公司`) and a region's unless it
+/// is a country (`美国亚利桑那州` is Arizona, in the United States).
+pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
+    // Head words, the kind they make, whether the head is part of the name, and what
+    // must not follow them (`局长` is an office, not a bureau).
+    const HEADS: &[(&str, EntityType, bool, &str)] = &[
+        ("有限公司", EntityType::Organization, true, ""),
+        ("公司", EntityType::Organization, true, ""),
+        ("集团", EntityType::Organization, true, ""),
+        ("委员会", EntityType::Organization, true, ""),
+        ("组织", EntityType::Organization, true, ""),
+        ("银行", EntityType::Organization, true, ""),
+        ("大学", EntityType::Organization, true, ""),
+        ("协会", EntityType::Organization, true, ""),
+        ("基金会", EntityType::Organization, true, ""),
+        ("通讯社", EntityType::Organization, true, ""),
+        ("电视台", EntityType::Organization, true, ""),
+        ("商事", EntityType::Organization, true, ""),
+        ("炼油厂", EntityType::Organization, true, ""),
+        ("局", EntityType::Organization, true, "长面势部"),
+        ("部", EntityType::Organization, true, "长分门队署落件位"),
+        ("厅", EntityType::Organization, true, "长"),
+        ("处", EntityType::Organization, true, "长理于在"),
+        ("外务省", EntityType::Organization, true, ""),
+        ("产业省", EntityType::Organization, true, ""),
+        ("州", EntityType::Place, true, "长立"),
+        ("省", EntityType::Place, true, "长委份内外级会"),
+        ("县", EntityType::Place, true, "长委城"),
+        ("站", EntityType::Place, true, "长"),
+        ("机场", EntityType::Place, true, ""),
+        ("口岸", EntityType::Place, false, ""),
+    ];
+    let mut out = Vec::new();
+    for &(head, entity_type, with_head, not_before) in HEADS {
+        for (at, _) in folded.match_indices(head) {
+            let after = &folded[at + head.len()..];
+            if after.chars().next().is_some_and(|c| not_before.contains(c)) {
+                continue;
+            }
+            let org = entity_type == EntityType::Organization;
+            let longest = if org { 14 } else { 6 };
+            let mut start = at;
+            let mut chars = 0;
+            for (i, c) in folded[..at].char_indices().rev() {
+                if i >= start {
+                    continue; // inside a known name already taken
+                }
+                if let Some(h) = hits.iter().find(|h| h.start <= i && i < h.end) {
+                    if org || !h.country {
+                        start = h.start;
+                    }
+                    // An organisation's name begins with the known name; a place's may
+                    // be made of several written together (阿拉山口).
+                    if org || h.country || !hits.iter().any(|g| g.end == h.start) {
+                        break;
+                    }
+                    continue;
+                }
+                let han = ('\u{4e00}'..='\u{9fff}').contains(&c);
+                if !han || NAME_STOPS.contains(c) || chars >= longest {
+                    break;
+                }
+                start = i;
+                chars += 1;
+            }
+            // A name has two characters or more before its head; an organisation's head
+            // of one character needs two of its own before it (`当局` is "the
+            // authorities", `哈萨克斯坦西部` the west of Kazakhstan).
+            let short_head = head.chars().count() == 1;
+            let total = folded[start..at].chars().count();
+            if total < 2 || org && short_head && chars < 2 {
+                continue;
+            }
+            out.push(Found {
+                start,
+                end: if with_head { at + head.len() } else { at },
+                entity_type,
+            });
+        }
+    }
+    // Reporters in a dateline: 记者 and two or three characters each (one name may run
+    // into a known place, 记者杨明珠东京).
+    for (at, _) in folded.match_indices("记者") {
+        let mut start = at + "记者".len();
+        loop {
+            let mut end = start;
+            for (n, c) in folded[start..].chars().enumerate() {
+                let han = ('\u{4e00}'..='\u{9fff}').contains(&c);
+                let known = hits.iter().any(|h| h.start == end);
+                if !han || HAN_STOPS.contains(c) || n >= 3 || known && n >= 2 {
+                    break;
+                }
+                end += c.len_utf8();
+            }
+            let n = folded[start..end].chars().count();
+            if !(2..=3).contains(&n) {
+                break;
+            }
+            out.push(Found {
+                start,
+                end,
+                entity_type: EntityType::Person,
+            });
+            // A second reporter after a space.
+            let rest = &folded[end..];
+            if rest.starts_with(' ') && rest[1..].chars().next().is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+                start = end + 1;
+            } else {
+                break;
             }
         }
     }
@@ -726,7 +877,7 @@ mod tests {
             .collect();
         let usable = vec![true; tokens.len()];
         let minor = vec![false; tokens.len()];
-        find(text, &folded, &tokens, &known, &minor, &usable, "und")
+        find(text, &folded, &tokens, &known, &minor, &usable, "und", &[])
             .into_iter()
             .map(|f| (text[f.start..f.end].to_string(), f.entity_type))
             .collect()
