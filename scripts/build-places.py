@@ -88,6 +88,13 @@ EXTRA_ALIASES = {
 }
 
 
+# Continents' names in Kazakh (GeoNames has none).
+CONTINENT_KK = {"Europe": "Еуропа", "Asia": "Азия", "Africa": "Африка", "North America": "Солтүстік Америка",
+                "South America": "Оңтүстік Америка", "Oceania": "Мұхит аралдары", "Antarctica": "Антарктида"}
+# Names the press uses that GeoNames' city file lacks (Radio Svaboda's Belarusian).
+EXTRA_CITY_ALIASES = {"593116": ["Вільня", "Вільнюс"], "625144": ["Менск"]}
+
+
 def names_by_language(country, translations):
     out = {}
     for lang, t in translations.items():
@@ -207,6 +214,8 @@ def main():
                     names[a["lang"]] = a["name"]
                 else:
                     aliases.append(a["name"])
+        if c["name"] in CONTINENT_KK:
+            names.setdefault("kk", CONTINENT_KK[c["name"]])
         rows.append((f"geonames:{c['geonameId']}", "continent", "", c.get("population", 0), names, aliases))
 
     # A GeoNames alias that begins a country's name is usually its demonym ("Kazakh"
@@ -229,6 +238,7 @@ def main():
         if any(c.isdigit() for c in city["name"]):
             continue  # a city's numbered district ("Paris 08 Élysée")
         aliases = [n for n in city["alternatenames"] if newspaper_form(n) and city_alias_ok(n)]
+        aliases += EXTRA_CITY_ALIASES.get(str(city["geonameid"]), [])
         if city["population"] < 15_000 and rank:
             # A small place is named in its own country's copy: its Cyrillic names (a
             # few) and GeoNames' name; the many foreign spellings would cost start-up

@@ -36,6 +36,7 @@ pub const OFFICES: &[&str] = &[
     "canciller", "rey", "reina", "roi", "reine", "counterpart", "consejero", "consejera",
     "conseiller", "conseillère", "коллега", "коллегой", "коллеге", "коллеги", "калега",
     "колега", "колегою", "homologue", "homólogo", "amtskollege", "amtskollegin", "bahnchef",
+    "послу", "посла", "послом", "паслу", "пасла", "послові",
     "konzernchef", "vorstandschef",
 ];
 
@@ -145,6 +146,7 @@ pub const ORG_HEADS: &[&str] = &[
     "ministerio", "consejo", "comisión", "banco", "partido", "asamblea", "agencia", "sociedad",
     "fundación", "universidad", "senado", "sénat", "secretaría", "generalitat", "junta",
     "diputación", "ayuntamiento", "confederación", "régie", "mairie", "préfecture", "bundesamt",
+    "bolsa", "bourse", "börse", "сили", "силы", "сілы",
     "landtag", "verein", "secretariat",
 ];
 
@@ -160,6 +162,8 @@ pub const ORG_STEMS_CYRILLIC: &[&str] = &[
     "выканкам", "виконком", "инспекци", "інспекцы", "інспекці", "концерн", "холдинг",
     "объединени", "аб'яднанн", "об'єднанн", "ассамбле", "асамбле", "парламент", "сенат", "бюро",
     "институт", "інстытут", "інститут", "госкомитет", "ұйым", "қоры", "компаниясы",
+    "кабинет", "кабінет", "федэрацы", "райвыканкам", "гарвыканкам", "райвиконком",
+    "міськвиконком", "райисполком", "горисполком",
 ];
 
 /// Words a named place is built around.
@@ -169,14 +173,16 @@ pub const PLACE_HEADS: &[&str] = &[
     "region", "oblast", "district", "province", "river", "lake", "sea", "ocean", "mountains",
     "island", "islands", "valley", "street", "avenue", "gulf", "strait", "peninsula", "desert",
     "canal", "palast", "platz", "flughafen", "bahnhof", "stadion", "palais", "place",
-    "aéroport", "gare", "palacio", "plaza", "aeropuerto", "estación", "estadio",
+    "aéroport", "gare", "palacio", "plaza", "aeropuerto", "estación", "estadio", "estrecho",
+    "détroit", "golfo", "golfe", "bahía", "isla", "islas", "île", "îles", "lago",
 ];
 
 #[rustfmt::skip]
 pub const PLACE_STEMS_CYRILLIC: &[&str] = &[
     "област", "вобласц", "район", "раён", "край", "округ", "дворц", "дворец", "палац", "площад",
     "плошч", "аэропорт", "аэрапорт", "аеропорт", "вокзал", "стадион", "стадыён", "озер",
-    "возер", "рек", "рак", "облыс", "ауданы", "амфітэатр", "амфитеатр", "сквер",
+    "возер", "рек", "рак", "облыс", "ауданы", "амфітэатр", "амфитеатр", "сквер", "громад",
+    "долин", "даліна",
 ];
 
 /// Compass points a region's name may begin with (Kazakh, in both alphabets).
@@ -243,4 +249,13 @@ pub const KAZAKH_ORG_HEADS: &[(&str, &[&str])] = &[
     ("комитет", &["і", "інің", "іне", "інде", "імен", "інен"]),
     ("агенттігі", &["", "нің", "не", "нде", "мен"]),
     ("басқарма", &["сы", "сының", "сына", "сында"]),
+];
+
+/// Plural heads of places, after a coordination ("Kóksý jáne Eskeldi aýdandarynyń").
+#[rustfmt::skip]
+pub const PLURAL_PLACE_HEADS: &[&str] = &[
+    "аудандары", "аудандарының", "аудандарында", "облыстары", "облыстарының", "aýdandary",
+    "aýdandarynyń", "aýdandarynda", "oblystary", "oblystarynyń", "aidandary", "районах",
+    "районов", "районы", "районів", "областях", "областей", "областей", "абласцях",
+    "раёнах", "раёнаў", "regions", "districts", "provinces",
 ];

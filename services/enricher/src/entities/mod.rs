@@ -124,6 +124,7 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
     // `minor_place` marks the words only such a name covers.
     let mut known = vec![false; tokens.len()];
     let mut minor_place = vec![false; tokens.len()];
+    let mut known_person = vec![false; tokens.len()];
     let mut h = 0;
     for (i, t) in tokens.iter().enumerate() {
         while h < hits.len() && hits[h].end <= t.start {
@@ -135,6 +136,9 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
             .filter(|hit| t.start < hit.end)
             .peekable();
         known[i] = covering.peek().is_some();
+        known_person[i] = covering
+            .peek()
+            .is_some_and(|hit| gazetteer.entries[hit.entry as usize].kind == Kind::Person);
         minor_place[i] = known[i]
             && covering.all(|hit| {
                 let entry = &gazetteer.entries[hit.entry as usize];
@@ -230,6 +234,7 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
         &tokens,
         &known,
         &minor_place,
+        &known_person,
         &usable,
         language,
         &han_hits,

@@ -20,6 +20,8 @@ struct Story<'s, 't> {
     known: &'s [bool],
     /// Only a town's or region's name covers the word: it may be a person's name too.
     minor_place: &'s [bool],
+    /// A known person's name covers the word.
+    known_person: &'s [bool],
     /// The word is in story text (not page furniture).
     usable: &'s [bool],
     traits: Vec<Traits>,
@@ -75,6 +77,7 @@ pub fn find(
     tokens: &[Token<'_>],
     known: &[bool],
     minor_place: &[bool],
+    known_person: &[bool],
     usable: &[bool],
     language: &str,
     han_hits: &[HanHit],
@@ -86,6 +89,7 @@ pub fn find(
         tokens,
         known,
         minor_place,
+        known_person,
         usable,
         traits: traits::of_tokens(tokens),
         kazakh_latin,
@@ -99,6 +103,8 @@ pub fn find(
     organisations_and_places(&story, &mut found);
     organisations_by_kind(&story, &mut found);
     kazakh_organisations(&story, &mut found);
+    ministries_in_one_word(&story, &mut found);
+    clubs_named_like_their_city(&story, &mut found);
     regions_named_by_suffix(&story, &mut found);
     places_listed_after_kind(&story, &mut found);
     if story.quotes_name_organisations {
@@ -639,21 +645,32 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         let mut e = i;
         let mut k = i + 1;
         while k < tokens.len() && usable[k] && !tokens[k].after_break {
-            if tokens[k].capitalised && story.is(k, GIVEN) {
+            if tokens[k].capitalised && (story.is(k, GIVEN) || story.known_person[k]) {
                 break; // a person's name follows the organisation's
             }
             if story.is(k, POSSESSIVE) {
                 break;
             }
             let after_lower = k > i && !tokens[k - 1].capitalised;
-            if story.is(k, NAME_LIKE) && !(cyrillic && after_lower && !known[k]) {
+            // "Повітряні сили ЗСУ", "Министерство обороны РФ": an acronym ends a name
+            // after its lower-case words.
+            let acronym = is_acronym(tokens[k].text);
+            if (story.is(k, NAME_LIKE) || acronym) && !(cyrillic && after_lower && !known[k] && !acronym) {
                 e = k;
                 k += 1;
-            } else if story.is(k, CONNECTOR) && story.name_follows_at(k + 1) {
+            } else if story.is(k, CONNECTOR)
+                && story.name_follows_at(k + 1)
+                && !(cyrillic
+                    && (i..=e).any(|w| story.is(w, ORG_WORD | PLACE_WORD))
+                    && matches!(tokens[k].folded, "и" | "і" | "та" | "және" | "мен"))
+            {
+                // "Всемирного банка и Азиатского банка развития" are two names.
                 k += 1;
             } else if cyrillic
                 && !tokens[k].capitalised
-                && story.is(k, CYRILLIC_NAME_WORD)
+                && (story.is(k, CYRILLIC_NAME_WORD)
+                    // a genitive plural noun after its adjective: лыжных гонак
+                    || ["ых", "их"].iter().any(|g| tokens[k - 1].folded.ends_with(g)))
                 && k < i + 6
             {
                 // Russian names run on in lower case: Министерство иностранных дел,
@@ -672,7 +689,14 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 break;
             }
         }
-        let org = (i..=e).any(|w| story.is(w, ORG_WORD));
+        // An unknown Cyrillic acronym is an organisation's (Львівська ОВА, МЗС Літвы).
+        let org = (i..=e).any(|w| {
+            story.is(w, ORG_WORD)
+                || starts_cyrillic(tokens[w].text)
+                    && !known[w]
+                    && is_acronym(tokens[w].text)
+                    && !NOT_ACRONYM_NAMES.contains(&tokens[w].text)
+        });
         let place = (i..=e).any(|w| story.is(w, PLACE_WORD));
         // "Брэсцкай вобласці", "Минской области": the name is the word before a
         // lower-case head, whatever capitalised word opened the sentence.
@@ -687,8 +711,8 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 while first > i
                     && tokens[first - 1].capitalised
                     && story.is(first - 1, NAME_LIKE)
-                    && (known[first - 1]
-                        || story.is(first - 1, COMPASS)
+                    && !known[first - 1]
+                    && (story.is(first - 1, COMPASS)
                         || !story.opens_sentence(first - 1) && !story.ordinary(first - 1))
                 {
                     first -= 1;
@@ -698,8 +722,23 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                     end: tokens[h].end,
                     entity_type: EntityType::Place,
                 });
+                // "Kóksý jáne Eskeldi aýdandary": a plural head names the region before
+                // the "and" too.
+                if first >= 2
+                    && story.is(h, PLURAL_HEAD)
+                    && story.is(first - 1, CONNECTOR)
+                    && tokens[first - 2].capitalised
+                    && !known[first - 2]
+                {
+                    out.push(Found {
+                        start: tokens[first - 2].start,
+                        end: tokens[first - 2].end,
+                        entity_type: EntityType::Place,
+                    });
+                }
             }
-            i = e + 1;
+            // The words after the head may name more (… ауданы мен Тайынша ауданы).
+            i = h + 1;
             continue;
         }
         // Something besides known names and the head word: "Компания Түркістан" is a
@@ -715,7 +754,7 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                     && story.opens_sentence(i)
                     && !known[i]
                     && tokens[i + 1].capitalised
-                    && story.is(i + 1, ORG_WORD | PLACE_WORD)
+                    && (story.is(i + 1, ORG_WORD | PLACE_WORD) || is_acronym(tokens[i + 1].text))
                     && !story.is(i, ORG_WORD | PLACE_WORD);
             let s = if opener { i + 1 } else { i };
             if s < e || !known[s] {
@@ -737,6 +776,50 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
 /// A Zipf frequency from which a word is an ordinary word of its language.
 const ORDINARY_WORD: f32 = 4.0;
 
+/// Russian, Ukrainian and Belarusian ministries written as one word (`Минэкономразвития`,
+/// `Минфин`, `Мінекономіки`): `Мин`/`Мін` and a ministry's field.
+fn ministries_in_one_word(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    const FIELDS: &[&str] = &[
+        "фин", "эконом", "економ", "обор", "энерг", "енерг", "юст", "здрав", "транс",
+        "сельхоз", "культ", "цифр", "спорт", "труд", "строй", "пром", "обр", "просв",
+        "природ", "сельгасп", "адукац", "агро", "соц", "стратег", "ветеран", "вет",
+    ];
+    let Story { tokens, known, usable, .. } = *story;
+    for (i, t) in tokens.iter().enumerate() {
+        if !usable[i] || known[i] || !t.capitalised || t.text.chars().count() < 6 {
+            continue;
+        }
+        let rest = t.folded.strip_prefix("мин").or_else(|| t.folded.strip_prefix("мін"));
+        if rest.is_some_and(|r| FIELDS.iter().any(|f| r.starts_with(f))) {
+            out.push(Found {
+                start: t.start,
+                end: t.end,
+                entity_type: EntityType::Organization,
+            });
+        }
+    }
+}
+
+/// Clubs named like their city, after an article no city takes in Spanish or French
+/// (`el Valencia`, `al Barcelona`, `del Celta`): the organisation, not the place.
+fn clubs_named_like_their_city(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story { tokens, known, minor_place, usable, .. } = *story;
+    for i in 1..tokens.len() {
+        if !usable[i] || !known[i] || !minor_place[i] || tokens[i].after_break {
+            continue;
+        }
+        if matches!(tokens[i - 1].folded, "el" | "al" | "del") && !tokens[i - 1].capitalised
+            || tokens[i - 1].text == "El" && story.opens_sentence(i - 1)
+        {
+            out.push(Found {
+                start: tokens[i].start,
+                end: tokens[i].end,
+                entity_type: EntityType::Organization,
+            });
+        }
+    }
+}
+
 /// Kazakh organisations named by a lower-case head after their subject, in Cyrillic
 /// and Latin letters: "Ауыл шаруашылығы министрлігі", "Týrızm jáne sport mınıstrligi",
 /// "Memlekettik kirister komıteti" — from the nearest capitalised word before the head
@@ -754,7 +837,11 @@ fn kazakh_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 break;
             }
         }
-        if s < h && tokens[s].capitalised && !known[s] && story.is(s, NAME_LIKE) {
+        // "Qarjy mınıstrliginiń Memlekettik kirister komıteti": a head in the genitive
+        // before a capitalised word is part of the next name.
+        let genitive = ["нің", "ның", "niń", "nyń"].iter().any(|g| tokens[h].folded.ends_with(g));
+        let next_capitalised = tokens.get(h + 1).is_some_and(|t| t.capitalised && !t.after_break);
+        if s < h && tokens[s].capitalised && !known[s] && story.is(s, NAME_LIKE) && !(genitive && next_capitalised) {
             out.push(Found {
                 start: tokens[s].start,
                 end: tokens[h].end,
@@ -835,7 +922,7 @@ fn quoted_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             text_between(text, tokens, i)
         };
         let opens = opening.ends_with('«') || opening.ends_with('"') || opening.ends_with('„') || opening.ends_with('“');
-        if !opens || !usable[i] || !tokens[i].capitalised || !story.is(i, NAME_LIKE) {
+        if !opens || !usable[i] || !tokens[i].capitalised || tokens[i].text.chars().all(char::is_numeric) {
             i += 1;
             continue;
         }
@@ -877,7 +964,7 @@ mod tests {
             .collect();
         let usable = vec![true; tokens.len()];
         let minor = vec![false; tokens.len()];
-        find(text, &folded, &tokens, &known, &minor, &usable, "und", &[])
+        find(text, &folded, &tokens, &known, &minor, &minor, &usable, "und", &[])
             .into_iter()
             .map(|f| (text[f.start..f.end].to_string(), f.entity_type))
             .collect()

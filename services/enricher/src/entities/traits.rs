@@ -65,6 +65,8 @@ pub const KAZAKH_ORG_HEAD: u32 = 1 << 22;
 pub const PLACES_KIND: u32 = 1 << 23;
 /// A kind of work whose title is quoted (`опера`, `фильм`, `программа`).
 pub const WORK_KIND: u32 = 1 << 24;
+/// A plural head of places (`аудандары`, `aýdandarynyń`, `районах`, `regions`).
+pub const PLURAL_HEAD: u32 = 1 << 25;
 // Only in the lexicon's maps, resolved into the answers above.
 const NEVER_NAME: u32 = 1 << 17;
 const ORG_STEM: u32 = 1 << 18;
@@ -104,6 +106,7 @@ fn lexicon() -> &'static Lexicon {
         add(COMPASS_POINTS, COMPASS);
         add(PLACES_KINDS, PLACES_KIND);
         add(WORK_KINDS, WORK_KIND);
+        add(PLURAL_PLACE_HEADS, PLURAL_HEAD);
         add(CONNECTORS_KAZAKH, CONNECTOR);
         add(OFFICES_KAZAKH_LATIN, OFFICE);
         add(SAID_KAZAKH_LATIN, SAYS);
@@ -354,6 +357,13 @@ fn genitive_like(f: &str) -> bool {
     ];
     if verb.iter().any(|v| f.ends_with(v)) {
         return false;
+    }
+    // Genitive nouns that end organisations' names: развития, розвитку, адукацыі.
+    if ["развития", "розвитку", "развіцця", "безпеки", "бяспекі", "оборони", "освіти",
+        "транспорту", "спорту", "туризму", "культури", "адукацыі", "аховы", "здароўя"]
+        .contains(&f)
+    {
+        return true;
     }
     [
         "ых",
