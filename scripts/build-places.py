@@ -20,7 +20,7 @@ European countries whose copy we carry (EUROPE), and every place of 1,000+ (GeoN
 cities1000) in the countries our wires cover most (the former Soviet states, FOCUS).
 
 Regions: the subdivisions of ISO 3166-2 (iso-codes' iso_3166-2.json) of the FOCUS and
-EUROPE countries and of China, named in ru, uk, be, de, fr, es and zh from iso-codes'
+EUROPE countries, of China and of the United States, named in ru, uk, be, de, fr, es and zh from iso-codes'
 translations, and by their own name where the country writes in the Latin alphabet
 (Sachsen-Anhalt, Île-de-France, Canarias); subdivisions that are cities are left to the
 city list. Which names: the English name,
@@ -50,7 +50,7 @@ FOCUS = set("BY RU UA KZ KG TJ UZ AM AZ GE MD TM".split())
 EUROPE = set("DE AT CH FR BE NL LU ES PT IT PL LT LV EE CZ SK".split())
 # Countries whose subdivisions' ISO names are written in the Latin alphabet as the
 # country writes them (elsewhere the ISO name is a romanization no newspaper prints).
-LATIN_LOCAL = EUROPE
+LATIN_LOCAL = EUROPE | {"US"}
 REGION_LOCALES = {"ru": "ru", "uk": "uk", "be": "be", "de": "de", "fr": "fr", "es": "es", "zh": "zh_CN"}
 CITY_TYPES = {"City", "Municipality", "City with county rights", "Republican city", "Metropolitan city",
               "Urban municipality", "City municipality", "Special municipality", "Autonomous city"}
@@ -155,7 +155,7 @@ def regions(countries):
     rows = []
     for sub in subdivisions:
         country = sub["code"].split("-")[0]
-        if country not in FOCUS | EUROPE | {"CN"} or sub["type"] in CITY_TYPES or "parent" in sub:
+        if country not in FOCUS | EUROPE | {"CN", "US"} or sub["type"] in CITY_TYPES or "parent" in sub:
             continue
         names, aliases = {}, []
         for lang, t in translations.items():

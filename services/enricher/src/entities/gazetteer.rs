@@ -6,7 +6,7 @@
 //! anchored matches are ever asked of it).
 
 use super::fold::{fold, is_cjk, is_cjk_char};
-use super::inflect::{forms, is_acronym, is_agglutinative_suffix, NameKind};
+use super::inflect::{forms, german_forms, is_acronym, is_agglutinative_suffix, NameKind};
 use super::kazakh;
 use crate::letters::{is_alphabetic, is_lowercase};
 use newswire_shared::article::EntityType;
@@ -51,6 +51,8 @@ pub struct Entry {
     /// when unknown), to tell its name from an ordinary word; `None` for the names
     /// that are never ordinary words (countries, continents, the curated list).
     pub named_like_words: Option<f32>,
+    /// ISO 3166-1 code of a place's country (empty for the curated list).
+    pub country: String,
 }
 
 impl Entry {
@@ -85,6 +87,9 @@ pub struct Gazetteer {
     bases: Vec<String>,
     /// Acronyms match only as written (`UN`, not the French `un`).
     exact: Vec<Option<String>>,
+    /// Forms only German writes (a genitive `s`: `Russlands`), not taken in other
+    /// languages' copy (French `Russes` is not a form of Ruse).
+    german_only: Vec<bool>,
     senses: Vec<Vec<Sense>>,
     /// Every folded form → its index into `exact` and `senses`.
     forms: fst::Map<Vec<u8>>,
@@ -95,7 +100,10 @@ pub struct Gazetteer {
 
 /// What a match needs to know of the story's language.
 struct StoryLanguage {
+    /// The primary language subtag.
+    language: String,
     agglutinative: bool,
+    german: bool,
     nouns_capitalised: bool,
     /// Its word frequencies (`common_words::language_index`).
     words: Option<usize>,
@@ -111,6 +119,8 @@ const ORDINARY_PER_DECADE: f32 = 0.3;
 /// Chinese has no capitals to tell a name by: a Han place name is an ordinary word from
 /// a lower frequency (`胜利`, "victory", for Dongying; `东方`, "east").
 const ORDINARY_BASE_HAN: f32 = 2.8;
+/// A word whose stem is this common is an inflected ordinary word (`seuls`, `seul`).
+const ORDINARY_FAMILY: f32 = 4.0;
 
 /// A known name found in the text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -213,7 +223,7 @@ impl Gazetteer {
                 other => panic!("entities.tsv: unknown type {other:?}"),
             };
             let id = (f[0] != "-").then(|| f[0].to_string());
-            builder.add(kind, id, 10.0, f[2], false, None);
+            builder.add(kind, id, 10.0, f[2], false, None, "");
         }
         for line in data_lines(places) {
             let f: Vec<&str> = line.split('\t').collect();
@@ -230,7 +240,7 @@ impl Gazetteer {
             let size = population.max(1.0).log10();
             let prior = base + size / 10.0;
             let ordinary = matches!(kind, Kind::City | Kind::Capital | Kind::Region).then_some(size);
-            builder.add(kind, Some(f[0].to_string()), prior, f[4], f[2] == "KZ", ordinary);
+            builder.add(kind, Some(f[0].to_string()), prior, f[4], f[2] == "KZ", ordinary, f[2]);
         }
         builder.finish()
     }
@@ -288,6 +298,8 @@ impl Gazetteer {
         let story = StoryLanguage {
             agglutinative: matches!(crate::language::primary(language), "kk" | "ky"),
             nouns_capitalised: crate::language::primary(language) == "de",
+            german: crate::language::primary(language) == "de",
+            language: crate::language::primary(language).to_string(),
             words: crate::common_words::language_index(language),
         };
         let mut candidates: Vec<(Hit, f32)> = starts
@@ -348,6 +360,9 @@ impl Gazetteer {
         story: &StoryLanguage,
     ) -> Option<(Hit, f32)> {
         let (m_end, pattern) = self.longest_form_at(folded, start)?;
+        if self.german_only[pattern] && !story.german {
+            return None;
+        }
         let written = &text[start..m_end];
         if let Some(exact) = &self.exact[pattern] {
             if written != exact {
@@ -427,7 +442,27 @@ impl Gazetteer {
         } else {
             ORDINARY_BASE
         };
-        entry.kind != Kind::Capital && zipf >= base + ORDINARY_PER_DECADE * size
+        let own = self.bases[sense.base as usize].as_str();
+        let own_name = entry.english() == own || entry.names.iter().any(|(_, n)| n == own);
+        if entry.kind != Kind::Capital {
+            // A foreign place's spelling in the story's language is named less often
+            // than the story's own places (Warsaw's district Wola as `Воля`, "will").
+            let foreign = !own_name
+                && !is_cjk(folded_word)
+                && !home_country(&story.language, &entry.country);
+            let limit = base + ORDINARY_PER_DECADE * size - if foreign { 1.0 } else { 0.0 };
+            return zipf >= limit;
+        }
+        // A capital's own name never is; a spelling from another language is when it
+        // is a common word's plural or feminine (`Seuls` for Seoul: French `seul`).
+        if own_name {
+            return false;
+        }
+        ["s", "e", "es", "x"].iter().any(|e| {
+            folded_word
+                .strip_suffix(e)
+                .is_some_and(|w| crate::common_words::zipf(story.words, w) >= ORDINARY_FAMILY)
+        })
     }
 
     pub fn base(&'static self, hit: &Hit) -> &'static str {
@@ -483,13 +518,32 @@ fn data_lines(data: &str) -> impl Iterator<Item = &str> {
         .filter(|l| !l.starts_with('#') && !l.is_empty())
 }
 
-/// `start` begins a sentence: nothing but spaces, opening quotes, brackets and dashes
-/// between it and the text's start, a line break or a sentence's end.
+/// The story's language is spoken in the place's country (its own places are named in
+/// it most).
+fn home_country(language: &str, country: &str) -> bool {
+    let countries: &[&str] = match language {
+        "ru" => &["RU", "BY", "KZ", "KG", "UA"],
+        "uk" => &["UA"],
+        "be" => &["BY"],
+        "kk" => &["KZ"],
+        "de" => &["DE", "AT", "CH", "LU", "LI"],
+        "fr" => &["FR", "BE", "CH", "LU", "MC", "SN", "CI", "CA"],
+        "es" => &["ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "BO", "UY", "PY", "CU", "GT"],
+        "zh" => &["CN", "TW", "HK", "MO", "SG"],
+        "en" => &["US", "GB", "IE", "CA", "AU", "NZ", "IN"],
+        _ => return true,
+    };
+    countries.contains(&country)
+}
+
+/// `start` begins a sentence: nothing but spaces, opening quotes and brackets between
+/// it and the text's start, a line break, a sentence's end or a dash.
 pub fn sentence_start(text: &str, start: usize) -> bool {
     for c in text[..start].chars().rev() {
         match c {
-            ' ' | '\t' | '«' | '"' | '“' | '„' | '(' | '[' | '\'' | '‘' | '—' | '–' | '-' => continue,
-            '.' | '!' | '?' | ':' | '\n' | '…' => return true,
+            ' ' | '\t' | '«' | '"' | '“' | '„' | '(' | '[' | '\'' | '‘' => continue,
+            // A dash after a dateline opens the first sentence.
+            '.' | '!' | '?' | ':' | '\n' | '…' | '—' | '–' | '-' => return true,
             _ => return false,
         }
     }
@@ -519,6 +573,7 @@ struct Builder {
     bases: Vec<String>,
     patterns: Vec<String>,
     exact: Vec<Option<String>>,
+    german_only: Vec<bool>,
     senses: Vec<Vec<Sense>>,
     index: HashMap<String, usize>,
     lower_case: Vec<(String, usize)>,
@@ -535,6 +590,7 @@ impl Builder {
         names: &str,
         kazakh: bool,
         named_like_words: Option<f32>,
+        country: &str,
     ) {
         let entry = self.entries.len() as u32;
         let mut tagged = Vec::new();
@@ -621,6 +677,7 @@ impl Builder {
             names: tagged,
             prior,
             named_like_words,
+            country: country.to_string(),
         });
     }
 
@@ -642,7 +699,9 @@ impl Builder {
         let base = self.bases.len() as u32;
         self.bases.push(name.to_string());
         let acronym = is_acronym(name);
+        let german = german_forms(name);
         for form in written {
+            let german_only = german.contains(&form) && form != name;
             let key = fold(&form);
             let exact = acronym.then(|| form.clone());
             let slot = match self.index.get(&key) {
@@ -650,6 +709,7 @@ impl Builder {
                 None => {
                     self.patterns.push(key.clone());
                     self.exact.push(exact.clone());
+                    self.german_only.push(german_only);
                     self.senses.push(Vec::new());
                     self.index.insert(key, self.patterns.len() - 1);
                     self.patterns.len() - 1
@@ -664,6 +724,9 @@ impl Builder {
             // keeps the looser rule only if no acronym claimed it.
             if exact.is_none() {
                 self.exact[slot] = None;
+            }
+            if !german_only {
+                self.german_only[slot] = false;
             }
             if !self.senses[slot].iter().any(|s| s.entry == entry) {
                 self.senses[slot].push(Sense {
@@ -690,6 +753,7 @@ impl Builder {
             entries: self.entries,
             bases: self.bases,
             exact: self.exact,
+            german_only: self.german_only,
             senses: self.senses,
             forms,
             lower_case: self.lower_case,

@@ -281,7 +281,14 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
             spans.push(Span {
                 start: f.start,
                 end: f.end,
-                referent: Referent::New(f.entity_type, text[f.start..f.end].to_string()),
+                referent: Referent::New(
+                    f.entity_type,
+                    inflect::nominative(
+                        &text[f.start..f.end],
+                        f.entity_type == EntityType::Person,
+                        language,
+                    ),
+                ),
                 base: None,
             });
         }

@@ -43,7 +43,12 @@ impl Story<'_, '_> {
     fn opens_sentence(&self, i: usize) -> bool {
         i == 0
             || self.tokens[i].after_break
-                && text_between(self.text, self.tokens, i).contains(['.', '!', '?', '\n', '«', '"'])
+                && {
+                    // A dash after a dateline opens the story's first sentence
+                    // ("ASTANA (Reuters) - Central bank data…").
+                    let between = text_between(self.text, self.tokens, i);
+                    between.contains(['.', '!', '?', '\n', '«', '"', '–', '—']) || between.contains(" - ")
+                }
     }
 
     /// Word `i` is an ordinary word of the story's language (so a capital at a
@@ -114,6 +119,16 @@ pub fn find(
         found.extend(chinese_people(folded));
         found.extend(chinese_names(folded, han_hits));
     }
+    // A single word opening a sentence that is an ordinary word of the language is not
+    // a name, whatever follows it ("Central bank data showed…").
+    found.retain(|f| {
+        let i = tokens.partition_point(|t| t.end <= f.start);
+        !(i < tokens.len()
+            && tokens[i].start == f.start
+            && tokens[i].end == f.end
+            && story.opens_sentence(i)
+            && story.ordinary(i))
+    });
     // Where two overlap, the one starting first, then the longer, then what the words
     // around it said it was ("estadio Santiago Bernabéu") over a given name's guess.
     found.sort_by(|a, b| {
@@ -712,7 +727,7 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                     && tokens[first - 1].capitalised
                     && story.is(first - 1, NAME_LIKE)
                     && !known[first - 1]
-                    && (story.is(first - 1, COMPASS)
+                    && (story.is(first - 1, COMPASS | GIVEN)
                         || !story.opens_sentence(first - 1) && !story.ordinary(first - 1))
                 {
                     first -= 1;

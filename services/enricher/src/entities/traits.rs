@@ -310,8 +310,15 @@ fn stem_bits(lexicon: &Lexicon, f: &str) -> u32 {
 /// A known given name declined (`Максима`, `Максимом`): its stem (the name, or
 /// without its -а/-я/-й/-ь) plus an ending.
 fn declined_given_name(lexicon: &Lexicon, word: &str) -> bool {
+    given_name_declined(lexicon, word).is_some()
+}
+
+/// A known given name declined (`Максима`, `Дмитрием`): its nominative (folded) and the
+/// case ending the word has.
+fn given_name_declined<'w>(lexicon: &Lexicon, word: &'w str) -> Option<(String, &'w str)> {
     const ENDINGS: &[&str] = &[
-        "а", "у", "ом", "ым", "е", "ем", "ы", "и", "ой", "ей", "ю", "я", "ам", "ові",
+        "а", "у", "ом", "ым", "е", "ем", "ём", "ы", "и", "ой", "ей", "ю", "я", "ам", "ові",
+        "ою", "єю", "ай", "аю", "ям", "і", "єм",
     ];
     let mut candidate = String::with_capacity(word.len() + 2);
     for (cut, _) in word.char_indices().rev().take(3) {
@@ -319,20 +326,31 @@ fn declined_given_name(lexicon: &Lexicon, word: &str) -> bool {
         if stem.chars().count() < 2 || !ENDINGS.contains(&ending) {
             continue;
         }
-        for restore in ["", "а", "я", "й", "ь"] {
+        for restore in ["", "а", "я", "й", "ь", "ія", "ія"] {
             candidate.clear();
             candidate.push_str(stem);
             candidate.push_str(restore);
-            if lexicon
-                .words
-                .get(candidate.as_str())
-                .is_some_and(|b| b & GIVEN != 0)
+            if candidate != word
+                && lexicon
+                    .words
+                    .get(candidate.as_str())
+                    .is_some_and(|b| b & GIVEN != 0)
             {
-                return true;
+                return Some((candidate.clone(), ending));
             }
         }
     }
-    false
+    None
+}
+
+/// The nominative of a declined given name (`дмитрием` → `дмитрий`, folded) and the
+/// ending that declined it; `None` when the word is not one (or is a nominative).
+pub fn given_name_nominative(folded: &str) -> Option<(String, String)> {
+    let lexicon = lexicon();
+    if lexicon.words.get(folded).is_some_and(|b| b & GIVEN != 0) {
+        return None;
+    }
+    given_name_declined(lexicon, folded).map(|(n, e)| (n, e.to_string()))
 }
 
 /// `has_stem`: the word has an organisation's or a place's stem.
