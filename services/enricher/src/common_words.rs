@@ -21,7 +21,10 @@ fn tables() -> &'static Tables {
     TABLES.get_or_init(|| {
         let mut by_language: Vec<HashMap<&'static str, u16>> =
             LANGUAGES.iter().map(|_| HashMap::default()).collect();
-        for line in DATA.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        for line in DATA
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
             let mut f = line.splitn(3, '\t');
             let (Some(lang), Some(zipf), Some(words)) = (f.next(), f.next(), f.next()) else {
                 panic!("common-words.tsv: bad line {line:?}");

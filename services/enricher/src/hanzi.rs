@@ -24,7 +24,10 @@ fn tables() -> &'static Tables {
         let size = (LAST - FIRST + 1) as usize;
         let mut simplified = vec!['\0'; size];
         let mut traditional = vec!['\0'; size];
-        for line in TABLE.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        for line in TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
             let mut f = line.split('\t');
             let (Some(t), Some(s), Some(back)) = (f.next(), f.next(), f.next()) else {
                 panic!("hanzi.tsv: bad line {line:?}");
@@ -47,7 +50,10 @@ fn tables() -> &'static Tables {
 fn one_char(s: &str) -> char {
     let mut chars = s.chars();
     let c = chars.next().expect("a character");
-    assert!(chars.next().is_none(), "hanzi.tsv: {s:?} is not one character");
+    assert!(
+        chars.next().is_none(),
+        "hanzi.tsv: {s:?} is not one character"
+    );
     c
 }
 

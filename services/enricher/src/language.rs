@@ -366,8 +366,14 @@ mod tests {
         assert_eq!(tag("Cumhurbaşkanı Erdoğan bugün Ankara'da yabancı gazetecilerle bir araya geldi ve açıklama yaptı."), "tr");
         assert_eq!(tag("El presidente anunció que la compañía española invertirá más dinero en el próximo año."), "es");
         assert_eq!(tag("Hadja Lahbib přijela na návštěvu a setkala se s ministrem zahraničí, který jí poděkoval."), "cs");
-        assert_eq!(tag("哈薩克總統托卡耶夫今天在東京與日本首相舉行會談，雙方簽署多項文件。"), "zh-Hant");
-        assert_eq!(tag("哈萨克斯坦总统托卡耶夫今天在东京与日本首相举行会谈，双方签署多项文件。"), "zh");
+        assert_eq!(
+            tag("哈薩克總統托卡耶夫今天在東京與日本首相舉行會談，雙方簽署多項文件。"),
+            "zh-Hant"
+        );
+        assert_eq!(
+            tag("哈萨克斯坦总统托卡耶夫今天在东京与日本首相举行会谈，双方签署多项文件。"),
+            "zh"
+        );
     }
 
     #[test]

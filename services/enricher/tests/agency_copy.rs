@@ -38,7 +38,10 @@ fn mentioned(found: &[Entity], t: EntityType, text: &str) -> bool {
 }
 
 fn summary(found: &[Entity]) -> Vec<(EntityType, String)> {
-    found.iter().map(|e| (e.entity_type, e.name.clone())).collect()
+    found
+        .iter()
+        .map(|e| (e.entity_type, e.name.clone()))
+        .collect()
 }
 
 fn no_entity_named(found: &[Entity], name: &str) {
@@ -120,7 +123,11 @@ fn new_people_from_belarus_kazakhstan_and_in_western_copy() {
         &["Berlin (dpa) - Die Oppositionsführerin Swetlana Tichanowskaja traf am Mittwoch Kanzler Sebastian Kurz. Tichanowskaja dankte Kurz für die Unterstützung."],
     );
     let sviatlana = has(&de, PERSON, "Swetlana Tichanowskaja");
-    assert_eq!(sviatlana.count, 3, "headline, full name, surname: {:?}", sviatlana.mentions);
+    assert_eq!(
+        sviatlana.count, 3,
+        "headline, full name, surname: {:?}",
+        sviatlana.mentions
+    );
     let kurz = has(&de, PERSON, "Sebastian Kurz");
     assert_eq!(kurz.count, 2, "{:?}", kurz.mentions);
 }
@@ -132,9 +139,16 @@ fn regions_and_districts_whole() {
         &["АСТАНА. ҚазАқпарат – Мемлекет басшысы Солтүстік Қазақстан облысының әкімін қабылдады. Ғабит Мүсірепов ауданында жаңа мектеп салынды."],
     );
     let north = has(&kk, PLACE, "Солтүстік Қазақстан облысы");
-    assert!(north.mentions.iter().any(|m| m.text == "Солтүстік Қазақстан облысының"));
+    assert!(north
+        .mentions
+        .iter()
+        .any(|m| m.text == "Солтүстік Қазақстан облысының"));
     no_entity_named(&kk, "Қазақстан облысының");
-    assert!(mentioned(&kk, PLACE, "Ғабит Мүсірепов ауданында"), "{:?}", summary(&kk));
+    assert!(
+        mentioned(&kk, PLACE, "Ғабит Мүсірепов ауданында"),
+        "{:?}",
+        summary(&kk)
+    );
     let uk = entities(
         "Уламки дрона впали в Оболонському районі",
         &["КИЇВ. Інтерфакс-Україна – Уламки безпілотника впали на дах будинку в Оболонському районі столиці."],
@@ -215,7 +229,9 @@ fn ordinary_words_are_not_names() {
         &["MINSK (BelTA) - Governor Pavel Babushkin met Belarusian officials on Tuesday."],
     );
     has(&en, PERSON, "Pavel Babushkin");
-    assert!(!en.iter().any(|e| e.entity_type == PLACE && e.name.contains("Babushkin")));
+    assert!(!en
+        .iter()
+        .any(|e| e.entity_type == PLACE && e.name.contains("Babushkin")));
 }
 
 #[test]
@@ -251,9 +267,16 @@ fn kazakh_in_the_latin_alphabet_and_traditional_chinese() {
     );
     assert_eq!(language, "kk-Latn");
     let taldykorgan = has(&kk, PLACE, "Taldyqorǵan");
-    assert!(taldykorgan.mentions.iter().any(|m| m.text == "Taldyqorǵanda"));
+    assert!(taldykorgan
+        .mentions
+        .iter()
+        .any(|m| m.text == "Taldyqorǵanda"));
     has(&kk, PLACE, "Óskemen");
-    assert!(mentioned(&kk, PLACE, "Jetisý oblysynyń"), "{:?}", summary(&kk));
+    assert!(
+        mentioned(&kk, PLACE, "Jetisý oblysynyń"),
+        "{:?}",
+        summary(&kk)
+    );
     let (language, zh) = enriched(
         "哈薩克總統託卡耶夫訪問日本",
         &["（中央社東京20日專電）哈薩克斯坦總統託卡耶夫今天在東京與日本首相舉行會談。"],

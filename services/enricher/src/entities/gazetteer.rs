@@ -1,8 +1,8 @@
 //! Known names: places from `data/places.tsv` (built by `scripts/build-places.py` from
 //! GeoNames and iso-codes) and people and organisations from `data/entities.tsv`
 //! (written by hand), every name in every form `inflect` generates, in one
-//! finite-state transducer over case-folded text (`fst`: built in a fraction of the
-//! time an Aho–Corasick automaton of these half a million forms takes, and only
+//! minimal automaton over case-folded text (`trie.rs`: built with `fst` in a fraction of
+//! the time an Aho–Corasick automaton of these half a million forms takes; only
 //! anchored matches are ever asked of it).
 
 use super::fold::{fold, is_cjk, is_cjk_char};
@@ -92,7 +92,7 @@ pub struct Gazetteer {
     german_only: Vec<bool>,
     senses: Vec<Vec<Sense>>,
     /// Every folded form → its index into `exact` and `senses`.
-    forms: fst::Map<Vec<u8>>,
+    forms: super::trie::Forms,
     /// Names written in lower case (`dpa`), found as written: names are otherwise only
     /// looked for where a capitalised word starts.
     lower_case: Vec<(String, usize)>,
@@ -239,8 +239,17 @@ impl Gazetteer {
             };
             let size = population.max(1.0).log10();
             let prior = base + size / 10.0;
-            let ordinary = matches!(kind, Kind::City | Kind::Capital | Kind::Region).then_some(size);
-            builder.add(kind, Some(f[0].to_string()), prior, f[4], f[2] == "KZ", ordinary, f[2]);
+            let ordinary =
+                matches!(kind, Kind::City | Kind::Capital | Kind::Region).then_some(size);
+            builder.add(
+                kind,
+                Some(f[0].to_string()),
+                prior,
+                f[4],
+                f[2] == "KZ",
+                ordinary,
+                f[2],
+            );
         }
         builder.finish()
     }
@@ -447,9 +456,8 @@ impl Gazetteer {
         if entry.kind != Kind::Capital {
             // A foreign place's spelling in the story's language is named less often
             // than the story's own places (Warsaw's district Wola as `Воля`, "will").
-            let foreign = !own_name
-                && !is_cjk(folded_word)
-                && !home_country(&story.language, &entry.country);
+            let foreign =
+                !own_name && !is_cjk(folded_word) && !home_country(&story.language, &entry.country);
             let limit = base + ORDINARY_PER_DECADE * size - if foreign { 1.0 } else { 0.0 };
             return zipf >= limit;
         }
@@ -480,23 +488,9 @@ impl Gazetteer {
     /// The longest form that `folded` continues with from byte `start`: its end and its
     /// index.
     fn longest_form_at(&self, folded: &str, start: usize) -> Option<(usize, usize)> {
-        let fst = self.forms.as_fst();
-        let mut node = fst.root();
-        let mut output = fst::raw::Output::zero();
-        let mut longest = None;
-        for (i, &b) in folded.as_bytes()[start..].iter().enumerate() {
-            let Some(t) = node.find_input(b) else { break };
-            let t = node.transition(t);
-            output = output.cat(t.out);
-            node = fst.node(t.addr);
-            if node.is_final() {
-                longest = Some((
-                    start + i + 1,
-                    output.cat(node.final_output()).value() as usize,
-                ));
-            }
-        }
-        longest
+        self.forms
+            .longest_at(folded.as_bytes(), start)
+            .map(|(end, pattern)| (end, pattern as usize))
     }
 
     /// The entry a name written exactly this way (uninflected) means, if any.
@@ -528,7 +522,9 @@ fn home_country(language: &str, country: &str) -> bool {
         "kk" => &["KZ"],
         "de" => &["DE", "AT", "CH", "LU", "LI"],
         "fr" => &["FR", "BE", "CH", "LU", "MC", "SN", "CI", "CA"],
-        "es" => &["ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "BO", "UY", "PY", "CU", "GT"],
+        "es" => &[
+            "ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "BO", "UY", "PY", "CU", "GT",
+        ],
         "zh" => &["CN", "TW", "HK", "MO", "SG"],
         "en" => &["US", "GB", "IE", "CA", "AU", "NZ", "IN"],
         _ => return true,
@@ -577,6 +573,8 @@ struct Builder {
     senses: Vec<Vec<Sense>>,
     index: HashMap<String, usize>,
     lower_case: Vec<(String, usize)>,
+    /// The entry being added is from the curated list.
+    curated: bool,
 }
 
 impl Builder {
@@ -593,6 +591,7 @@ impl Builder {
         country: &str,
     ) {
         let entry = self.entries.len() as u32;
+        self.curated = country.is_empty();
         let mut tagged = Vec::new();
         let mut all: Vec<&str> = Vec::new();
         let mut for_latin: Vec<&str> = Vec::new();
@@ -611,7 +610,9 @@ impl Builder {
         // Kazakh in the Latin alphabet: the names Kazakh copy would use, transliterated.
         for name in &all {
             let cyrillic = name.chars().any(super::fold::is_cyrillic_char);
-            let kazakh_letters = name.contains(['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'Ә', 'Ғ', 'Қ', 'Ң', 'Ө', 'Ұ', 'Ү']);
+            let kazakh_letters = name.contains([
+                'ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'Ә', 'Ғ', 'Қ', 'Ң', 'Ө', 'Ұ', 'Ү',
+            ]);
             if cyrillic
                 && (kazakh || kazakh_letters)
                 && kazakh::could_be_kazakh(name)
@@ -715,7 +716,10 @@ impl Builder {
                     self.patterns.len() - 1
                 }
             };
-            if form.chars().next().is_some_and(is_lowercase)
+            // Only the curated list's lower-case names (`dpa`, `pays baltes`): GeoNames'
+            // are particles of foreign names, and each costs a search per story.
+            if self.curated
+                && form.chars().next().is_some_and(is_lowercase)
                 && !self.lower_case.iter().any(|(n, _)| *n == form)
             {
                 self.lower_case.push((form.clone(), slot));
@@ -747,8 +751,7 @@ impl Builder {
             .map(|(i, p)| (p.as_str(), i))
             .collect();
         keys.sort_unstable();
-        let forms = fst::Map::from_iter(keys.into_iter().map(|(k, i)| (k, i as u64)))
-            .expect("gazetteer forms are unique and sorted");
+        let forms = super::trie::Forms::build(keys.into_iter().map(|(k, i)| (k, i as u32)));
         Gazetteer {
             entries: self.entries,
             bases: self.bases,

@@ -20,6 +20,7 @@ mod lexicon;
 mod newnames;
 mod tokens;
 mod traits;
+mod trie;
 
 use crate::language::primary;
 use crate::letters::is_alphabetic;

@@ -42,13 +42,13 @@ impl Story<'_, '_> {
     /// Word `i` opens a sentence.
     fn opens_sentence(&self, i: usize) -> bool {
         i == 0
-            || self.tokens[i].after_break
-                && {
-                    // A dash after a dateline opens the story's first sentence
-                    // ("ASTANA (Reuters) - Central bank data…").
-                    let between = text_between(self.text, self.tokens, i);
-                    between.contains(['.', '!', '?', '\n', '«', '"', '–', '—']) || between.contains(" - ")
-                }
+            || self.tokens[i].after_break && {
+                // A dash after a dateline opens the story's first sentence
+                // ("ASTANA (Reuters) - Central bank data…").
+                let between = text_between(self.text, self.tokens, i);
+                between.contains(['.', '!', '?', '\n', '«', '"', '–', '—'])
+                    || between.contains(" - ")
+            }
     }
 
     /// Word `i` is an ordinary word of the story's language (so a capital at a
@@ -107,14 +107,19 @@ pub fn find(
     people_by_said(&story, &mut found);
     organisations_and_places(&story, &mut found);
     organisations_by_kind(&story, &mut found);
-    kazakh_organisations(&story, &mut found);
-    ministries_in_one_word(&story, &mut found);
-    clubs_named_like_their_city(&story, &mut found);
-    regions_named_by_suffix(&story, &mut found);
-    places_listed_after_kind(&story, &mut found);
+    // The rules of one script or language run only on stories in it.
     if story.quotes_name_organisations {
+        kazakh_organisations(&story, &mut found);
+        ministries_in_one_word(&story, &mut found);
+        regions_named_by_suffix(&story, &mut found);
         quoted_organisations(&story, &mut found);
+    } else if kazakh_latin {
+        kazakh_organisations(&story, &mut found);
     }
+    if matches!(primary, "es" | "fr") {
+        clubs_named_like_their_city(&story, &mut found);
+    }
+    places_listed_after_kind(&story, &mut found);
     if has_cjk(text) {
         found.extend(chinese_people(folded));
         found.extend(chinese_names(folded, han_hits));
@@ -581,7 +586,12 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
             });
             // A second reporter after a space.
             let rest = &folded[end..];
-            if rest.starts_with(' ') && rest[1..].chars().next().is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+            if rest.starts_with(' ')
+                && rest[1..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            {
                 start = end + 1;
             } else {
                 break;
@@ -670,7 +680,9 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             // "Повітряні сили ЗСУ", "Министерство обороны РФ": an acronym ends a name
             // after its lower-case words.
             let acronym = is_acronym(tokens[k].text);
-            if (story.is(k, NAME_LIKE) || acronym) && !(cyrillic && after_lower && !known[k] && !acronym) {
+            if (story.is(k, NAME_LIKE) || acronym)
+                && !(cyrillic && after_lower && !known[k] && !acronym)
+            {
                 e = k;
                 k += 1;
             } else if story.is(k, CONNECTOR)
@@ -795,16 +807,47 @@ const ORDINARY_WORD: f32 = 4.0;
 /// `Минфин`, `Мінекономіки`): `Мин`/`Мін` and a ministry's field.
 fn ministries_in_one_word(story: &Story<'_, '_>, out: &mut Vec<Found>) {
     const FIELDS: &[&str] = &[
-        "фин", "эконом", "економ", "обор", "энерг", "енерг", "юст", "здрав", "транс",
-        "сельхоз", "культ", "цифр", "спорт", "труд", "строй", "пром", "обр", "просв",
-        "природ", "сельгасп", "адукац", "агро", "соц", "стратег", "ветеран", "вет",
+        "фин",
+        "эконом",
+        "економ",
+        "обор",
+        "энерг",
+        "енерг",
+        "юст",
+        "здрав",
+        "транс",
+        "сельхоз",
+        "культ",
+        "цифр",
+        "спорт",
+        "труд",
+        "строй",
+        "пром",
+        "обр",
+        "просв",
+        "природ",
+        "сельгасп",
+        "адукац",
+        "агро",
+        "соц",
+        "стратег",
+        "ветеран",
+        "вет",
     ];
-    let Story { tokens, known, usable, .. } = *story;
+    let Story {
+        tokens,
+        known,
+        usable,
+        ..
+    } = *story;
     for (i, t) in tokens.iter().enumerate() {
         if !usable[i] || known[i] || !t.capitalised || t.text.chars().count() < 6 {
             continue;
         }
-        let rest = t.folded.strip_prefix("мин").or_else(|| t.folded.strip_prefix("мін"));
+        let rest = t
+            .folded
+            .strip_prefix("мин")
+            .or_else(|| t.folded.strip_prefix("мін"));
         if rest.is_some_and(|r| FIELDS.iter().any(|f| r.starts_with(f))) {
             out.push(Found {
                 start: t.start,
@@ -818,7 +861,13 @@ fn ministries_in_one_word(story: &Story<'_, '_>, out: &mut Vec<Found>) {
 /// Clubs named like their city, after an article no city takes in Spanish or French
 /// (`el Valencia`, `al Barcelona`, `del Celta`): the organisation, not the place.
 fn clubs_named_like_their_city(story: &Story<'_, '_>, out: &mut Vec<Found>) {
-    let Story { tokens, known, minor_place, usable, .. } = *story;
+    let Story {
+        tokens,
+        known,
+        minor_place,
+        usable,
+        ..
+    } = *story;
     for i in 1..tokens.len() {
         if !usable[i] || !known[i] || !minor_place[i] || tokens[i].after_break {
             continue;
@@ -840,7 +889,12 @@ fn clubs_named_like_their_city(story: &Story<'_, '_>, out: &mut Vec<Found>) {
 /// "Memlekettik kirister komıteti" — from the nearest capitalised word before the head
 /// (at most four words back) to the head.
 fn kazakh_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
-    let Story { tokens, known, usable, .. } = *story;
+    let Story {
+        tokens,
+        known,
+        usable,
+        ..
+    } = *story;
     for h in 1..tokens.len() {
         if !usable[h] || tokens[h].capitalised || !story.is(h, KAZAKH_ORG_HEAD) {
             continue;
@@ -854,9 +908,18 @@ fn kazakh_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         }
         // "Qarjy mınıstrliginiń Memlekettik kirister komıteti": a head in the genitive
         // before a capitalised word is part of the next name.
-        let genitive = ["нің", "ның", "niń", "nyń"].iter().any(|g| tokens[h].folded.ends_with(g));
-        let next_capitalised = tokens.get(h + 1).is_some_and(|t| t.capitalised && !t.after_break);
-        if s < h && tokens[s].capitalised && !known[s] && story.is(s, NAME_LIKE) && !(genitive && next_capitalised) {
+        let genitive = ["нің", "ның", "niń", "nyń"]
+            .iter()
+            .any(|g| tokens[h].folded.ends_with(g));
+        let next_capitalised = tokens
+            .get(h + 1)
+            .is_some_and(|t| t.capitalised && !t.after_break);
+        if s < h
+            && tokens[s].capitalised
+            && !known[s]
+            && story.is(s, NAME_LIKE)
+            && !(genitive && next_capitalised)
+        {
             out.push(Found {
                 start: tokens[s].start,
                 end: tokens[h].end,
@@ -869,9 +932,19 @@ fn kazakh_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
 /// Regions named by a suffix (Ukrainian `Київщина`, `Львівщині`; Belarusian
 /// `Смаленшчына`, `Берасьцейшчыне`; Russian `Смоленщина`): a place.
 fn regions_named_by_suffix(story: &Story<'_, '_>, out: &mut Vec<Found>) {
-    let Story { tokens, known, usable, .. } = *story;
+    let Story {
+        tokens,
+        known,
+        usable,
+        ..
+    } = *story;
     for (i, t) in tokens.iter().enumerate() {
-        if usable[i] && !known[i] && t.capitalised && starts_cyrillic(t.text) && region_suffix(t.folded) {
+        if usable[i]
+            && !known[i]
+            && t.capitalised
+            && starts_cyrillic(t.text)
+            && region_suffix(t.folded)
+        {
             out.push(Found {
                 start: t.start,
                 end: t.end,
@@ -886,16 +959,22 @@ pub fn region_suffix(folded: &str) -> bool {
     const SUFFIXES: &[&str] = &["щин", "шчын", "ччин"];
     const ENDINGS: &[&str] = &["а", "и", "і", "е", "у", "ою", "ой", "ай", "ы", "аю", "ою"];
     ENDINGS.iter().any(|e| {
-        folded
-            .strip_suffix(e)
-            .is_some_and(|stem| SUFFIXES.iter().any(|s| stem.ends_with(s)) && stem.chars().count() > 4)
+        folded.strip_suffix(e).is_some_and(|stem| {
+            SUFFIXES.iter().any(|s| stem.ends_with(s)) && stem.chars().count() > 4
+        })
     })
 }
 
 /// Places listed after a plural kind ("у вёсках Дабраслаўка, Лемяшэвічы і Моладава",
 /// "в селах …"): each capitalised name of the list.
 fn places_listed_after_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
-    let Story { text, tokens, known, usable, .. } = *story;
+    let Story {
+        text,
+        tokens,
+        known,
+        usable,
+        ..
+    } = *story;
     for i in 0..tokens.len() {
         if !usable[i] || !story.is(i, PLACES_KIND) {
             continue;
@@ -927,7 +1006,12 @@ fn places_listed_after_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
 /// run of one to four words that starts with a capital, holds no sentence punctuation,
 /// and is not the title of a work (an opera, a film, a programme).
 fn quoted_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
-    let Story { text, tokens, usable, .. } = *story;
+    let Story {
+        text,
+        tokens,
+        usable,
+        ..
+    } = *story;
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < tokens.len() {
@@ -936,8 +1020,15 @@ fn quoted_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         } else {
             text_between(text, tokens, i)
         };
-        let opens = opening.ends_with('«') || opening.ends_with('"') || opening.ends_with('„') || opening.ends_with('“');
-        if !opens || !usable[i] || !tokens[i].capitalised || tokens[i].text.chars().all(char::is_numeric) {
+        let opens = opening.ends_with('«')
+            || opening.ends_with('"')
+            || opening.ends_with('„')
+            || opening.ends_with('“');
+        if !opens
+            || !usable[i]
+            || !tokens[i].capitalised
+            || tokens[i].text.chars().all(char::is_numeric)
+        {
             i += 1;
             continue;
         }
@@ -954,7 +1045,12 @@ fn quoted_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         let work = (i.saturating_sub(1)..=(e + 1).min(tokens.len() - 1))
             .filter(|&k| k < i || k > e)
             .any(|k| story.is(k, WORK_KIND));
-        if closes && !work && tokens[i..=e].iter().all(|t| !t.text.chars().all(|c| c.is_numeric())) {
+        if closes
+            && !work
+            && tokens[i..=e]
+                .iter()
+                .all(|t| !t.text.chars().all(|c| c.is_numeric()))
+        {
             out.push(Found {
                 start: tokens[i].start,
                 end: close,
@@ -979,10 +1075,20 @@ mod tests {
             .collect();
         let usable = vec![true; tokens.len()];
         let minor = vec![false; tokens.len()];
-        find(text, &folded, &tokens, &known, &minor, &minor, &usable, "und", &[])
-            .into_iter()
-            .map(|f| (text[f.start..f.end].to_string(), f.entity_type))
-            .collect()
+        find(
+            text,
+            &folded,
+            &tokens,
+            &known,
+            &minor,
+            &minor,
+            &usable,
+            "und",
+            &[],
+        )
+        .into_iter()
+        .map(|f| (text[f.start..f.end].to_string(), f.entity_type))
+        .collect()
     }
 
     #[test]

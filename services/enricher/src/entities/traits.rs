@@ -118,14 +118,16 @@ fn lexicon() -> &'static Lexicon {
         for (stem, endings) in KAZAKH_PLACE_HEADS {
             for e in *endings {
                 for form in kazakh_forms(stem, e) {
-                    *words.entry(form.into()).or_default() |= PLACE_WORD | PLACE_STEM | CYRILLIC_NAME_WORD;
+                    *words.entry(form.into()).or_default() |=
+                        PLACE_WORD | PLACE_STEM | CYRILLIC_NAME_WORD;
                 }
             }
         }
         for (stem, endings) in KAZAKH_ORG_HEADS {
             for e in *endings {
                 for form in kazakh_forms(stem, e) {
-                    *words.entry(form.into()).or_default() |= ORG_WORD | KAZAKH_ORG_HEAD | CYRILLIC_NAME_WORD;
+                    *words.entry(form.into()).or_default() |=
+                        ORG_WORD | KAZAKH_ORG_HEAD | CYRILLIC_NAME_WORD;
                 }
             }
         }
@@ -317,8 +319,8 @@ fn declined_given_name(lexicon: &Lexicon, word: &str) -> bool {
 /// case ending the word has.
 fn given_name_declined<'w>(lexicon: &Lexicon, word: &'w str) -> Option<(String, &'w str)> {
     const ENDINGS: &[&str] = &[
-        "а", "у", "ом", "ым", "е", "ем", "ём", "ы", "и", "ой", "ей", "ю", "я", "ам", "ові",
-        "ою", "єю", "ай", "аю", "ям", "і", "єм",
+        "а", "у", "ом", "ым", "е", "ем", "ём", "ы", "и", "ой", "ей", "ю", "я", "ам", "ові", "ою",
+        "єю", "ай", "аю", "ям", "і", "єм",
     ];
     let mut candidate = String::with_capacity(word.len() + 2);
     for (cut, _) in word.char_indices().rev().take(3) {
@@ -377,9 +379,23 @@ fn genitive_like(f: &str) -> bool {
         return false;
     }
     // Genitive nouns that end organisations' names: развития, розвитку, адукацыі.
-    if ["развития", "розвитку", "развіцця", "безпеки", "бяспекі", "оборони", "освіти",
-        "транспорту", "спорту", "туризму", "культури", "адукацыі", "аховы", "здароўя"]
-        .contains(&f)
+    if [
+        "развития",
+        "розвитку",
+        "развіцця",
+        "безпеки",
+        "бяспекі",
+        "оборони",
+        "освіти",
+        "транспорту",
+        "спорту",
+        "туризму",
+        "культури",
+        "адукацыі",
+        "аховы",
+        "здароўя",
+    ]
+    .contains(&f)
     {
         return true;
     }
