@@ -580,6 +580,7 @@ struct Builder {
 impl Builder {
     /// `kazakh`: every Cyrillic name of the entry may be written in Kazakh copy (a place
     /// in Kazakhstan); otherwise only its Kazakh name and names with Kazakh letters.
+    #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
         kind: Kind,
@@ -644,10 +645,11 @@ impl Builder {
         };
         let mut surnames: Vec<&str> = Vec::new();
         for name in &all {
-            if kind != Kind::Person && kind != Kind::Organization {
-                if NOT_PLACES.contains(&fold(name).as_str()) {
-                    continue;
-                }
+            if kind != Kind::Person
+                && kind != Kind::Organization
+                && NOT_PLACES.contains(&fold(name).as_str())
+            {
+                continue;
             }
             self.add_name(entry, name, name_kind, false);
             if kind == Kind::Person {
@@ -767,6 +769,17 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_forms_fit_in_tens_of_megabytes() {
+        let g = Gazetteer::get();
+        let (states, edges) = g.forms.bytes();
+        eprintln!(
+            "forms: {} patterns, states {states} B, edges {edges} B",
+            g.senses.len()
+        );
+        assert!(states + edges < 64 << 20, "{states} + {edges} bytes");
+    }
 
     #[test]
     fn word_characters_are_letters_digits_and_the_stress_mark() {

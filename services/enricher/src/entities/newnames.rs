@@ -680,8 +680,8 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             // "Повітряні сили ЗСУ", "Министерство обороны РФ": an acronym ends a name
             // after its lower-case words.
             let acronym = is_acronym(tokens[k].text);
-            if (story.is(k, NAME_LIKE) || acronym)
-                && !(cyrillic && after_lower && !known[k] && !acronym)
+            if (acronym || story.is(k, NAME_LIKE))
+                && (known[k] || !after_lower || !cyrillic || acronym)
             {
                 e = k;
                 k += 1;
@@ -967,6 +967,7 @@ pub fn region_suffix(folded: &str) -> bool {
 
 /// Places listed after a plural kind ("у вёсках Дабраслаўка, Лемяшэвічы і Моладава",
 /// "в селах …"): each capitalised name of the list.
+#[allow(clippy::needless_range_loop)]
 fn places_listed_after_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
     let Story {
         text,

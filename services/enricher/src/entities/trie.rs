@@ -111,6 +111,15 @@ impl Forms {
         longest
     }
 
+    /// Bytes the automaton's arrays take (states, edges).
+    #[cfg(test)]
+    pub fn bytes(&self) -> (usize, usize) {
+        (
+            self.states.len() * std::mem::size_of::<State>(),
+            self.edges.len() * std::mem::size_of::<Edge>(),
+        )
+    }
+
     /// The value of exactly this form.
     pub fn get(&self, key: &[u8]) -> Option<u32> {
         self.longest_at(key, 0)
