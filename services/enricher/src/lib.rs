@@ -7,8 +7,10 @@
 //! or GeoNames where known); assigns IPTC Media Topics; and turns the newsroom's
 //! keywords into hashtag-ready ones.
 
+mod common_words;
 pub mod dateline;
 pub mod entities;
+pub mod hanzi;
 pub mod language;
 mod letters;
 pub mod mediatopics;

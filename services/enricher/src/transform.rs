@@ -188,6 +188,7 @@ impl EnrichTransform {
         // first article waits.
         let _ = KnownNames::get();
         let _ = SubjectRules::get();
+        crate::common_words::load();
         Self {
             output_topic: settings.topics.enriched.clone(),
             source: settings.enricher.source.clone(),
