@@ -2,6 +2,7 @@
 //! CloudEvents headers, the Kafka plumbing that carries our delivery guarantees,
 //! configuration, health endpoints and telemetry.
 
+pub mod access;
 pub mod article;
 pub mod cloudevents;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod health;
 pub mod kafka;
 pub mod keys;
 pub mod links;
+pub mod server;
 pub mod service;
 pub mod shutdown;
 pub mod telemetry;

@@ -25,17 +25,17 @@ where
         .map_err(|e| format!("{name}: {e:#}").into())
 }
 
-/// Serves `app` on `listener` until `shutdown`, then waits for the service's worker
-/// `threads` (stages, consumers) to finish; the first failure is returned.
+/// Serves `app` on `listener` under the connection policy `http` (see
+/// [`crate::server`]) until `shutdown`, then waits for the service's worker `threads`
+/// (stages, consumers) to finish; the first failure is returned.
 pub async fn serve_until_stopped(
     listener: tokio::net::TcpListener,
     app: axum::Router,
+    http: &crate::config::HttpSettings,
     threads: Vec<(&'static str, std::thread::JoinHandle<anyhow::Result<()>>)>,
     shutdown: Shutdown,
 ) -> anyhow::Result<()> {
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.wait())
-        .await;
+    let served = crate::server::serve(listener, app, http, shutdown).await;
     for (name, thread) in threads {
         tokio::task::spawn_blocking(move || thread.join())
             .await?

@@ -73,18 +73,17 @@ async fn drop_folders_and_pull_follow_embargoes_kills_and_restarts() {
         chrono::Utc::now().timestamp_micros()
     ));
     let (trusted_dir, plain_dir) = (root.join("trusted"), root.join("plain"));
+    // The anonymous requests below read what is public.
+    settings.newsml.public = Some(vec!["*".into()]);
     settings.newsml.subscribers = vec![
         NewsmlSubscriber {
-            name: "trusted".into(),
-            key: Some(TRUSTED_KEY.into()),
             trust_embargo: true,
             drop_folder: Some(trusted_dir.clone()),
+            ..NewsmlSubscriber::new("trusted", Some(TRUSTED_KEY))
         },
         NewsmlSubscriber {
-            name: "plain".into(),
-            key: Some(PLAIN_KEY.into()),
-            trust_embargo: false,
             drop_folder: Some(plain_dir.clone()),
+            ..NewsmlSubscriber::new("plain", Some(PLAIN_KEY))
         },
     ];
     let p = RunningPipeline::start(&settings).await;

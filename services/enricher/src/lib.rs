@@ -55,5 +55,12 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let health = Health::default();
     let stage = spawn_stage(&settings, &health, shutdown.clone());
     let app = health.router();
-    serve_until_stopped(listener, app, vec![("enricher stage", stage)], shutdown).await
+    serve_until_stopped(
+        listener,
+        app,
+        &settings.http,
+        vec![("enricher stage", stage)],
+        shutdown,
+    )
+    .await
 }

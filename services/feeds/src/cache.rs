@@ -4,6 +4,7 @@
 //! touches; a request only copies bytes.
 
 use crate::compress::{spawn_compressor, Compressed};
+use crate::facets::Resolve;
 use crate::fragments::Fragments;
 use crate::render::{FeedContent, FeedInfo, Format, History};
 use crate::selector::Selector;

@@ -3,7 +3,7 @@
 //! then fit in memory without their bodies, and a selector is matched without touching
 //! an article.
 
-use crate::selector::{slug, Selector, URGENT_MAX};
+use crate::selector::{slug, Entity, Selector, URGENT_MAX};
 use newswire_shared::Article;
 use std::collections::HashMap;
 
@@ -186,32 +186,32 @@ impl Counts {
     }
 }
 
-/// A selector in terms of symbols. `None` from [`Selector::resolve`] means no story
+/// A selector in terms of symbols. `None` from [`Resolve::resolve`] means no story
 /// can match (it names a string no story has).
 #[derive(Debug, Clone)]
 pub struct Resolved {
     section: Option<Symbol>,
     /// The tag as written: `zh` also takes `zh-hans`.
     lang: Option<String>,
-    entity: Option<(Option<Symbol>, Option<Symbol>)>,
+    /// An entity id's symbol, or a name slug's tagged with [`SLUG`].
+    entity: Option<Symbol>,
     urgent: bool,
 }
 
-impl Selector {
-    pub fn resolve(&self, symbols: &Symbols) -> Option<Resolved> {
+/// A selector's strings looked up in the table of symbols.
+pub trait Resolve {
+    fn resolve(&self, symbols: &Symbols) -> Option<Resolved>;
+}
+
+impl Resolve for Selector {
+    fn resolve(&self, symbols: &Symbols) -> Option<Resolved> {
         let section = match &self.section {
             Some(s) => Some(symbols.get(s)?),
             None => None,
         };
         let entity = match &self.entity {
-            Some(e) => {
-                let id = symbols.get(e);
-                let slugged = symbols.get(&slug(e)).map(|s| s | SLUG);
-                if id.is_none() && slugged.is_none() {
-                    return None;
-                }
-                Some((id, slugged))
-            }
+            Some(Entity::Id(id)) => Some(symbols.get(id)?),
+            Some(Entity::Name(name)) => Some(symbols.get(name)? | SLUG),
             None => None,
         };
         Some(Resolved {
@@ -241,9 +241,8 @@ impl Resolved {
                 return false;
             }
         }
-        if let Some((id, slugged)) = self.entity {
-            let has = |s: Option<Symbol>| s.is_some_and(|s| f.entities.binary_search(&s).is_ok());
-            if !has(id) && !has(slugged) {
+        if let Some(e) = self.entity {
+            if f.entities.binary_search(&e).is_err() {
                 return false;
             }
         }
@@ -272,9 +271,8 @@ impl Resolved {
                     .map(|(_, n)| *n as usize)
                     .sum(),
             ),
-            // A story may carry both keys; only one known key is one counter.
-            (None, None, Some((Some(id), None)), false) => Some(Counts::get(&counts.entity, id)),
-            (None, None, Some((None, Some(slug))), false) => Some(Counts::get(&counts.slug, slug)),
+            (None, None, Some(e), false) if e & SLUG != 0 => Some(Counts::get(&counts.slug, e)),
+            (None, None, Some(id), false) => Some(Counts::get(&counts.entity, id)),
             _ => None,
         }
     }
@@ -283,7 +281,6 @@ impl Resolved {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn story(json: serde_json::Value) -> Article {
         let mut base = serde_json::json!({
@@ -329,17 +326,14 @@ mod tests {
             ("all", vec![("urgent", "1"), ("section", "sport")]),
         ];
         for (name, query) in names {
-            let query: BTreeMap<String, String> = query
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
+            let query = crate::selector::Params::from_pairs(query);
             let selector = Selector::parse(name, &query).unwrap();
             let resolved = selector.resolve(&symbols);
             for (a, f) in stories.iter().zip(&facets) {
                 let by_facets = resolved.as_ref().is_some_and(|r| r.matches(f, &symbols));
                 assert_eq!(
                     by_facets,
-                    selector.matches(a),
+                    selector.matches_article(a),
                     "{name} {query:?} {:?}",
                     a.section
                 );

@@ -1,23 +1,24 @@
 //! The subscriber-facing HTTP endpoints: the feeds and an index page.
 
-use crate::access::{Access, Decision};
 use crate::cache::{FeedCache, FeedKey, Rendered};
 use crate::render::Format;
-use crate::selector::{Selector, UnknownFeed};
+use crate::selector::{Params, SelectionError, Selector};
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use std::collections::BTreeMap;
+pub(crate) use newswire_shared::access::refuse;
+use newswire_shared::access::{refusal_response, selection_error_response, Gate};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct FeedsState {
     pub cache: Arc<FeedCache>,
-    pub access: Arc<Access>,
+    /// Who may read which feed (`feeds.public`, `feeds.subscribers`).
+    pub access: Arc<Gate>,
     /// `Cache-Control` of public and of subscriber-only feeds.
     pub cache_public: HeaderValue,
     pub cache_private: HeaderValue,
@@ -69,26 +70,31 @@ fn negotiate(headers: &HeaderMap) -> Encoding {
     }
 }
 
-fn not_found(e: UnknownFeed) -> Response {
-    let body = serde_json::json!({"error": "not_found", "message": e.to_string()});
-    (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+fn not_found() -> Response {
+    selection_error_response(&SelectionError::UnknownFeed(String::new()))
 }
 
 async fn feed(
     State(state): State<FeedsState>,
     Path(path): Path<String>,
-    Query(query): Query<BTreeMap<String, String>>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    feed_response(&state, &path, &query, &headers)
+    feed_response(&state, &path, query.as_deref(), &headers)
 }
 
-/// `GET /feeds/{path}` with `path` percent-decoded: shared by the router and by the
-/// serving loop's direct path (crate::serve), which skips the router's extractors.
+/// `GET /feeds/{path}` with `path` percent-decoded and the query as sent: shared by
+/// the router and by the serving loop's direct path (crate::serve), which skips the
+/// router's extractors.
+///
+/// Order: the selection is read first (400 for a malformed query, 404 for no such
+/// feed, 403 for filters that contradict the path — all the same for every caller),
+/// then access is decided on that effective selection, and only then is anything
+/// about the feed's pages looked at.
 pub(crate) fn feed_response(
     state: &FeedsState,
     path: &str,
-    query: &BTreeMap<String, String>,
+    query: Option<&str>,
     headers: &HeaderMap,
 ) -> Response {
     if !state.restored.load(Ordering::Acquire) {
@@ -102,30 +108,28 @@ pub(crate) fn feed_response(
         .rsplit_once('.')
         .and_then(|(name, ext)| Format::from_extension(ext).map(|f| (name, f)))
     else {
-        return not_found(UnknownFeed(path.to_string()));
+        return not_found();
     };
     // RFC 5005 archive pages: `/feeds/{name}/archive/{page}.{ext}`.
     // One URL per page: `/archive/007` is not page 7.
     let (name, page) = match name.rsplit_once("/archive/") {
         Some((feed, text)) => match text.parse::<usize>() {
             Ok(page) if page > 0 && page.to_string() == text => (feed, Some(page)),
-            _ => return not_found(UnknownFeed(path.to_string())),
+            _ => return not_found(),
         },
         None => (name, None),
     };
-    let selector = match Selector::parse(name, query) {
-        Ok(s) => s,
-        Err(e) => return not_found(e),
+    let params = match Params::parse(query) {
+        Ok(p) => p,
+        Err(e) => return selection_error_response(&e.into()),
     };
-    // Entitlement follows the feed's path: `all` covers every filter of it.
-    let public = match state.access.decide(name, headers, query) {
-        Decision::Public => true,
-        Decision::Subscriber(_) => false,
-        Decision::Unauthorized => return refuse(StatusCode::UNAUTHORIZED, "unauthorized", None),
-        Decision::Forbidden => return refuse(StatusCode::FORBIDDEN, "forbidden", None),
-        Decision::RateLimited(wait) => {
-            return refuse(StatusCode::TOO_MANY_REQUESTS, "rate_limited", Some(wait))
-        }
+    let selector = match Selector::parse(name, &params) {
+        Ok(s) => s,
+        Err(e) => return selection_error_response(&e),
+    };
+    let public = match state.access.admit(&selector, headers, &params) {
+        Ok(caller) => caller.is_public(),
+        Err(refusal) => return refusal_response(refusal),
     };
     let key = FeedKey {
         selector,
@@ -135,30 +139,8 @@ pub(crate) fn feed_response(
     match state.cache.get(&key) {
         Some(rendered) => respond(state, format, &rendered, headers, public),
         // Asked only after access was granted: a refusal says nothing of pages.
-        None => not_found(UnknownFeed(path.to_string())),
+        None => not_found(),
     }
-}
-
-/// The same terse answer whatever the feed, so a refusal reveals nothing about it.
-pub(crate) fn refuse(
-    status: StatusCode,
-    error: &'static str,
-    retry_after: Option<std::time::Duration>,
-) -> Response {
-    let mut r = (status, axum::Json(serde_json::json!({ "error": error }))).into_response();
-    let h = r.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if status == StatusCode::UNAUTHORIZED {
-        h.insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer realm=\"newswire\""),
-        );
-    }
-    if let Some(wait) = retry_after {
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        h.insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
-    }
-    r
 }
 
 fn respond(

@@ -2,16 +2,15 @@
 //! for machines that want every new story, version and kill — long-polled, so a waiting
 //! subscriber hears of a change the moment subscribers may see it.
 
-use crate::access::Decision;
 use crate::changes::Since;
-use crate::http::{refuse, FeedsState};
-use crate::selector::Selector;
-use axum::extract::{Query, State};
+use crate::http::FeedsState;
+use crate::selector::{Params, Selector};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use newswire_shared::access::{refusal_response, selection_error_response};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 pub const MAX_WAIT_SECS: u64 = 30;
@@ -48,44 +47,36 @@ fn bad_request(message: String) -> Response {
         .into_response()
 }
 
+/// The stream's selection is `all` narrowed by the query's filters (`lang`, `section`,
+/// `entity`, `urgent`); access is decided on it as for a feed.
 pub async fn items(
     State(state): State<FeedsState>,
-    Query(query): Query<BTreeMap<String, String>>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let number = |name: &str, default: u64| -> Result<u64, Response> {
-        match query.get(name) {
+    let params = match Params::parse(query.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return selection_error_response(&e.into()),
+    };
+    let number = |name: &str, default: u64| -> Result<u64, String> {
+        match params.get(name) {
             None => Ok(default),
             Some(v) => v
                 .parse()
-                .map_err(|_| bad_request(format!("{name}: {v:?} is not a non-negative integer"))),
+                .map_err(|_| format!("{name}: not a non-negative integer")),
         }
     };
     let (wait, limit) = match (number("wait", 0), number("limit", DEFAULT_LIMIT as u64)) {
         (Ok(w), Ok(l)) => (w.min(MAX_WAIT_SECS), (l as usize).clamp(1, MAX_LIMIT)),
-        (Err(r), _) | (_, Err(r)) => return r,
+        (Err(message), _) | (_, Err(message)) => return bad_request(message),
     };
-    let since_text = query.get("since").map(String::as_str).unwrap_or("0");
-    let filters: BTreeMap<String, String> = query
-        .iter()
-        .filter(|(k, _)| k.as_str() != "since")
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let selector = match Selector::parse("all", &filters) {
+    let since_text = params.get("since").unwrap_or("0").to_string();
+    let selector = match Selector::parse("all", &params) {
         Ok(s) => s,
-        Err(e) => return bad_request(e.to_string()),
+        Err(e) => return selection_error_response(&e),
     };
-    let name = selector.name();
-    match state
-        .access
-        .decide(name.split('?').next().unwrap_or("all"), &headers, &query)
-    {
-        Decision::Public | Decision::Subscriber(_) => {}
-        Decision::Unauthorized => return refuse(StatusCode::UNAUTHORIZED, "unauthorized", None),
-        Decision::Forbidden => return refuse(StatusCode::FORBIDDEN, "forbidden", None),
-        Decision::RateLimited(w) => {
-            return refuse(StatusCode::TOO_MANY_REQUESTS, "rate_limited", Some(w))
-        }
+    if let Err(refusal) = state.access.admit(&selector, &headers, &params) {
+        return refusal_response(refusal);
     }
 
     let store = state.cache.store();
@@ -97,10 +88,10 @@ pub async fn items(
         {
             let store = store.read().expect("store lock");
             let log = &store.changes;
-            let Some(since) = log.parse_cursor(since_text) else {
+            let Some(since) = log.parse_cursor(&since_text) else {
                 return gone();
             };
-            match log.after(since, limit, |a| selector.matches(a)) {
+            match log.after(since, limit, |a| selector.matches_article(a)) {
                 Since::Gone => return gone(),
                 Since::Changes(changes)
                     if !changes.is_empty() || tokio::time::Instant::now() >= deadline =>

@@ -2,7 +2,6 @@
 //! subscriber outlets poll — RSS 2.0, Atom 1.0 and JSON Feed 1.1, by name and filter,
 //! pre-rendered on change, with conditional GET and compression.
 
-pub mod access;
 pub mod cache;
 pub mod changes;
 pub mod compress;
@@ -49,7 +48,7 @@ impl Feeds {
         ));
         let state = http::FeedsState {
             cache,
-            access: Arc::new(access::Access::new(&settings.feeds)),
+            access: Arc::new(newswire_shared::access::Gate::for_feeds(&settings.feeds)),
             cache_public: format!("public, max-age={}", settings.feeds.max_age_secs)
                 .parse()
                 .expect("ASCII"),
@@ -205,7 +204,9 @@ pub async fn serve(
     tracing::info!(address = %listener.local_addr()?, "feeds listening");
     let listener = listener.into_std()?;
     let state = feeds.state.clone();
-    tokio::task::spawn_blocking(move || serve_per_core(listener, app, state, shutdown)).await??;
+    let http = settings.http.clone();
+    tokio::task::spawn_blocking(move || serve_per_core(listener, app, state, &http, shutdown))
+        .await??;
     consumer.await??;
     Ok(())
 }

@@ -1,20 +1,18 @@
-//! The serving loop: one single-threaded runtime per core, each accepting from the same
-//! listening socket and speaking HTTP/1.1 through hyper, as nginx runs one event loop
-//! per worker. A feed request goes straight to the feed handler; everything else
-//! (index, `/v1/items`, health) through the router.
+//! The serving loop: the shared server's one loop per core (`newswire_shared::server`,
+//! which also applies the connection policy), with a feed request going straight to
+//! the feed handler and everything else (index, `/v1/items`, health) through the
+//! router.
 
 use crate::http::{feed_response, FeedsState};
 use axum::body::Body;
 use axum::http::{Method, Request, Response};
 use axum::Router;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use newswire_shared::config::HttpSettings;
 use newswire_shared::shutdown::Shutdown;
-use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
-use tokio::net::TcpListener;
 
 /// Serves `app` on `listener` until `shutdown`, then lets open requests finish.
 /// `GET /feeds/...` skips the router: polls are nearly all 304s of a
@@ -26,80 +24,10 @@ pub fn serve_per_core(
     listener: std::net::TcpListener,
     app: Router,
     feeds: FeedsState,
+    http: &HttpSettings,
     shutdown: Shutdown,
 ) -> anyhow::Result<()> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let service = Dispatch { feeds, app };
-    let loops: Vec<_> = (0..cores)
-        .map(|i| {
-            let (listener, service, shutdown) =
-                (listener.try_clone()?, service.clone(), shutdown.clone());
-            Ok(std::thread::Builder::new()
-                .name(format!("feeds-http-{i}"))
-                .spawn(move || -> anyhow::Result<()> {
-                    tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()?
-                        .block_on(accept(listener, service, shutdown))
-                })?)
-        })
-        .collect::<anyhow::Result<_>>()?;
-    for event_loop in loops {
-        event_loop
-            .join()
-            .map_err(|_| anyhow::anyhow!("a feeds HTTP thread panicked"))??;
-    }
-    Ok(())
-}
-
-async fn accept(
-    listener: std::net::TcpListener,
-    service: Dispatch,
-    shutdown: Shutdown,
-) -> anyhow::Result<()> {
-    let listener = TcpListener::from_std(listener)?;
-    let http = std::sync::Arc::new(hyper::server::conn::http1::Builder::new());
-    // Each connection's task holds a sender; all dropped = all closed (as mini-redis).
-    let (open, mut closed) = tokio::sync::mpsc::channel::<()>(1);
-    let stop = shutdown.clone().wait();
-    tokio::pin!(stop);
-    loop {
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                // Out of file descriptors and the like: the backlog keeps the client
-                // waiting rather than refused; try again shortly.
-                Err(e) => {
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                    continue;
-                }
-            },
-            () = &mut stop => break,
-        };
-        let _ = stream.set_nodelay(true);
-        let (http, service, shutdown, open) = (
-            http.clone(),
-            service.clone(),
-            shutdown.clone(),
-            open.clone(),
-        );
-        tokio::spawn(async move {
-            let connection = http.serve_connection(TokioIo::new(stream), service);
-            tokio::pin!(connection);
-            tokio::select! {
-                _ = connection.as_mut() => {}
-                () = shutdown.wait() => {
-                    connection.as_mut().graceful_shutdown();
-                    let _ = connection.await;
-                }
-            }
-            drop(open);
-        });
-    }
-    drop(open);
-    let _ = closed.recv().await;
-    Ok(())
+    newswire_shared::server::serve_per_core(listener, Dispatch { feeds, app }, http, shutdown)
 }
 
 #[derive(Clone)]
@@ -125,8 +53,8 @@ impl hyper::service::Service<Request<Incoming>> for Dispatch {
 }
 
 /// The feed handler for `GET /feeds/...`, or `None` to leave the request to the router
-/// (other methods; a path or query the router's extractors would reject, so the
-/// answer stays theirs).
+/// (other methods; a path that is not UTF-8 once decoded, so the answer stays the
+/// router's).
 fn direct(feeds: &FeedsState, request: &Request<Incoming>) -> Option<Response<Body>> {
     if request.method() != Method::GET {
         return None;
@@ -135,9 +63,10 @@ fn direct(feeds: &FeedsState, request: &Request<Incoming>) -> Option<Response<Bo
     let path = percent_encoding::percent_decode_str(path)
         .decode_utf8()
         .ok()?;
-    let query: BTreeMap<String, String> = match request.uri().query() {
-        None => BTreeMap::new(),
-        Some(query) => serde_urlencoded::from_str(query).ok()?,
-    };
-    Some(feed_response(feeds, &path, &query, request.headers()))
+    Some(feed_response(
+        feeds,
+        &path,
+        request.uri().query(),
+        request.headers(),
+    ))
 }

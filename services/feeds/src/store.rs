@@ -11,6 +11,7 @@
 
 use crate::changes::ChangeLog;
 use crate::entry::Entry;
+use crate::facets::Resolve;
 use crate::facets::{Counts, Facets, Resolved, Symbols};
 use crate::persist::FeedDb;
 use crate::render::Tombstone;

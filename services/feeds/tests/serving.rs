@@ -333,13 +333,16 @@ async fn start_with(settings_edit: impl FnOnce(&mut Settings)) -> Server {
     let mut settings = Settings::default();
     settings.feeds.base_url = base.clone();
     settings_edit(&mut settings);
-    let feeds = Feeds::build(&settings.validated().unwrap());
+    let settings = settings.validated().unwrap();
+    let feeds = Feeds::build(&settings);
     let (trigger, stop) = shutdown::channel();
     feeds.spawn_renderer(stop.clone());
     // The service's own serving loop, so feed requests take its direct path.
     let (app, state) = (feeds.router(), feeds.state.clone());
     let listener = listener.into_std().unwrap();
-    std::thread::spawn(move || newswire_feeds::serve_per_core(listener, app, state, stop));
+    std::thread::spawn(move || {
+        newswire_feeds::serve_per_core(listener, app, state, &settings.http, stop)
+    });
     Server {
         base,
         feeds,
@@ -351,26 +354,21 @@ async fn start_with(settings_edit: impl FnOnce(&mut Settings)) -> Server {
 async fn subscriber_feeds_need_an_entitled_key_and_refusals_reveal_nothing() {
     use newswire_shared::config::Subscriber;
     let s = start_with(|st| {
-        st.feeds.public = vec!["all".into()];
+        // What is public is decided on the selection, not the path: `all` would make
+        // every narrowing of it public too, `section/economy` included.
+        st.feeds.public = vec!["urgent".into()];
         st.feeds.rate_limit_per_minute = 3;
         st.feeds.subscribers = vec![
-            Subscriber {
-                name: "sections".into(),
-                key: "key-sections-0123456789".into(),
-                feeds: vec!["section/*".into()],
-            },
-            Subscriber {
-                name: "everything".into(),
-                key: "key-everything-0123456789".into(),
-                feeds: vec!["*".into()],
-            },
+            Subscriber::new("sections", "key-sections-0123456789", &["section/*"]),
+            Subscriber::new("everything", "key-everything-0123456789", &["*"]),
         ];
     })
     .await;
     let mut a = article("paid", 1, "Subscriber story", "<p>x</p>");
     a.section = Some("Economy".into());
+    a.urgency = 2;
     s.feeds.writer().apply(a);
-    let public = format!("{}/feeds/all.rss", s.base);
+    let public = format!("{}/feeds/urgent.rss", s.base);
     until(&public, Duration::from_secs(1), |b| {
         b.contains("Subscriber story")
     })

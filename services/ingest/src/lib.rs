@@ -92,9 +92,7 @@ pub async fn serve(
         .merge(health.router())
         .fallback(api::not_found);
     tracing::info!(address = %listener.local_addr()?, "ingest listening");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.wait())
-        .await?;
+    newswire_shared::server::serve(listener, app, &settings.http, shutdown).await?;
     watcher.abort();
     ingest.state.publisher.flush();
     Ok(())

@@ -80,7 +80,7 @@ impl Delivery {
         }
         let api = PullApi {
             store: store.clone(),
-            subscribers: Arc::new(settings.newsml.subscribers.clone()),
+            gate: Arc::new(newswire_shared::access::Gate::for_newsml(&settings.newsml)),
             provider: Arc::new(stage::provider(settings)),
         };
         Ok(Self {
@@ -127,5 +127,5 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let stage = spawn_stage(&settings, &health, shutdown.clone());
     let consumer = delivery.spawn_consumer(&settings, &health, shutdown.clone());
     let threads = vec![("newsml stage", stage), ("newsml delivery", consumer)];
-    serve_until_stopped(listener, app, threads, shutdown).await
+    serve_until_stopped(listener, app, &settings.http, threads, shutdown).await
 }

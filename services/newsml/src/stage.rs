@@ -4,6 +4,7 @@
 
 use crate::g2::{version_document, Provider};
 use chrono::SecondsFormat;
+use newswire_shared::access::StoryFacts;
 use newswire_shared::article::Status;
 use newswire_shared::cloudevents::{header_str, types, CloudEvent};
 use newswire_shared::config::KafkaSettings;
@@ -20,6 +21,13 @@ use std::time::Duration;
 pub const VERSION_HEADER: &str = "newsml_version";
 pub const STATUS_HEADER: &str = "newsml_status";
 pub const EMBARGO_HEADER: &str = "newsml_embargo_until";
+/// What subscribers' entitlements select on, in canonical form: the section slug,
+/// the language tag in lower case, the urgency, and the entity ids and name slugs
+/// separated by spaces (neither ever holds one). Absent when unknown.
+pub const SECTION_HEADER: &str = "newsml_section";
+pub const LANGUAGE_HEADER: &str = "newsml_language";
+pub const URGENCY_HEADER: &str = "newsml_urgency";
+pub const ENTITIES_HEADER: &str = "newsml_entities";
 
 pub struct NewsmlTransform {
     provider: Provider,
@@ -92,6 +100,23 @@ pub fn item_record(
             value: Some(&e.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
         });
     }
+    let facts = StoryFacts::of(article);
+    for (key, value) in [
+        (SECTION_HEADER, facts.section.clone()),
+        (LANGUAGE_HEADER, facts.lang.clone()),
+        (URGENCY_HEADER, Some(facts.urgency.to_string())),
+        (
+            ENTITIES_HEADER,
+            (!facts.entities.is_empty()).then(|| facts.entities.join(" ")),
+        ),
+    ] {
+        if let Some(value) = value {
+            headers = headers.insert(Header {
+                key,
+                value: Some(&value),
+            });
+        }
+    }
     OutputRecord {
         topic: topic.to_string(),
         key: Some(article.id.clone().into_bytes()),
@@ -155,5 +180,29 @@ impl Transform for NewsmlTransform {
                 tracing::error!(error = %e, "could not read newsml.items back; keeping what is in memory")
             }
         }
+    }
+}
+
+/// The facts a `newsml.items` record's headers carry (see [`SECTION_HEADER`]); what a
+/// record lacks (one written before these headers existed) stays unknown, which only
+/// an entitlement to everything is granted.
+pub fn facts_from_headers<H: rdkafka::message::Headers>(headers: &H) -> StoryFacts {
+    let mut entities: Vec<String> = header_str(headers, ENTITIES_HEADER)
+        .map(|e| {
+            e.split(' ')
+                .filter(|e| !e.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    entities.sort_unstable();
+    entities.dedup();
+    StoryFacts {
+        section: header_str(headers, SECTION_HEADER).map(String::from),
+        lang: header_str(headers, LANGUAGE_HEADER).map(String::from),
+        urgency: header_str(headers, URGENCY_HEADER)
+            .and_then(|u| u.parse().ok())
+            .unwrap_or(StoryFacts::default().urgency),
+        entities,
     }
 }

@@ -39,6 +39,13 @@ pub async fn run(mut settings: Settings, options: DevOptions) -> anyhow::Result<
     let listener = TcpListener::bind(("127.0.0.1", options.port)).await?;
     let base = format!("http://{}", listener.local_addr()?);
     settings.feeds.base_url = base.clone();
+    // The services keep NewsML private unless told otherwise; a local trial run on
+    // loopback opens it, unless the configuration says what is public.
+    let newsml_public = settings.newsml.public.is_none();
+    settings
+        .newsml
+        .public
+        .get_or_insert_with(|| vec!["*".into()]);
 
     let (trigger, stop) = shutdown::channel();
     let pipeline = Pipeline::start(&settings, listener, stop)?;
@@ -73,7 +80,12 @@ pub async fn run(mut settings: Settings, options: DevOptions) -> anyhow::Result<
     println!("  feed (RSS)      {base}/feeds/all.rss");
     println!("  feeds index     {base}/");
     println!(
-        "  NewsML-G2       {base}/newsml/items  (newsMessage; /newsml/items/{{id}} for one item)"
+        "  NewsML-G2       {base}/newsml/items  (newsMessage; /newsml/items/{{id}} for one item){}",
+        if newsml_public {
+            "; public in dev, private by default elsewhere (newsml.public)"
+        } else {
+            ""
+        }
     );
     println!("  newsroom API    POST {base}/v1/articles  (Content-Type: application/json)");
     println!(

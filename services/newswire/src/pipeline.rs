@@ -49,10 +49,9 @@ impl Pipeline {
             .merge(newsml_router)
             .merge(health.router())
             .fallback(newswire_ingest::api::not_found);
+        let http = settings.http.clone();
         let server = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown.wait())
-                .await
+            newswire_shared::server::serve(listener, app, &http, shutdown).await
         });
         Ok(Self {
             health,

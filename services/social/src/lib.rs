@@ -65,5 +65,12 @@ pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let health = Health::default();
     let stage = spawn_stage(&settings, &health, shutdown.clone());
     let app = health.router();
-    serve_until_stopped(listener, app, vec![("social stage", stage)], shutdown).await
+    serve_until_stopped(
+        listener,
+        app,
+        &settings.http,
+        vec![("social stage", stage)],
+        shutdown,
+    )
+    .await
 }

@@ -4,6 +4,8 @@
 //! environment variables (e.g. `NEWSWIRE__KAFKA__BROKERS=kafka:9092`). Unknown keys are
 //! errors: a typo must fail start-up, never fall back silently to a default.
 
+use crate::access::Entitlement;
+use crate::keys::ConfiguredKey;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -22,6 +24,8 @@ pub struct Settings {
     pub topics: Topics,
     #[serde(default)]
     pub telemetry: TelemetrySettings,
+    #[serde(default)]
+    pub http: HttpSettings,
     #[serde(default)]
     pub ingest: IngestSettings,
     #[serde(default)]
@@ -110,6 +114,28 @@ pub struct TelemetrySettings {
     pub log_level: String,
 }
 
+/// How every HTTP server of the process treats connections (ingest, feeds, NewsML, the
+/// health endpoints, `newswire dev`): one policy, applied in `crate::server`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSettings {
+    /// Once the first byte of a request has arrived, its request line and headers must
+    /// be complete within this many milliseconds, or the connection is closed.
+    #[serde(default = "default_header_read_timeout_ms")]
+    pub header_read_timeout_ms: u64,
+    /// A connection with no request in progress (a new one that sent nothing, or a
+    /// kept-alive one between requests) is closed after this many milliseconds.
+    #[serde(default = "default_idle_timeout_ms")]
+    pub idle_timeout_ms: u64,
+    /// Most connections open at once per server; further clients wait in the listen
+    /// backlog until one closes. Lowered to what the process's file limit allows.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
+    /// Largest request line plus headers, in bytes; larger heads get 431.
+    #[serde(default = "default_max_header_bytes")]
+    pub max_header_bytes: usize,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct IngestSettings {
@@ -159,8 +185,9 @@ pub struct FeedsSettings {
     /// WebSub hub announced in every feed (`Link rel="hub"`), if any.
     #[serde(default)]
     pub hub: Option<String>,
-    /// Feeds anyone may read, as patterns: `all`, `section/*`, `*` (everything).
-    /// Every other feed needs a subscriber key entitled to it.
+    /// Feeds anyone may read, as entitlement patterns (`crate::access`): `all`,
+    /// `section/*`, `*` (everything). Every other feed needs a subscriber key entitled
+    /// to it.
     #[serde(default = "default_public_feeds")]
     pub public: Vec<String>,
     /// Subscriber keys and the feeds each may read.
@@ -182,10 +209,33 @@ pub struct FeedsSettings {
 pub struct Subscriber {
     /// For logs and metrics; never shown to other subscribers.
     pub name: String,
-    /// Sent as `Authorization: Bearer KEY`, `X-API-Key: KEY` or `?key=KEY`.
-    pub key: String,
-    /// Feed patterns this subscriber may read (`section/*`, `lang/ru`, `*`).
+    /// Sent as `Authorization: Bearer KEY`, `X-API-Key: KEY` or `?key=KEY`: the secret
+    /// (≥ 16 characters) or `sha256:` and its digest in hex. Same as one `keys` entry.
+    #[serde(default)]
+    pub key: Option<ConfiguredKey>,
+    /// One or two keys (two while a key is being rotated), each as `key`.
+    #[serde(default)]
+    pub keys: Vec<ConfiguredKey>,
+    /// Entitlement patterns: the feeds this subscriber may read (`section/*`,
+    /// `lang/ru`, `section/sport?lang=ru`, `*`).
     pub feeds: Vec<String>,
+}
+
+impl Subscriber {
+    /// A subscriber with one key, as tests and examples write them.
+    pub fn new(name: &str, key: &str, feeds: &[&str]) -> Self {
+        Self {
+            name: name.into(),
+            key: Some(ConfiguredKey::new(key)),
+            keys: Vec::new(),
+            feeds: feeds.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    /// Every key of this subscriber: `key`, then `keys`.
+    pub fn all_keys(&self) -> impl Iterator<Item = &ConfiguredKey> {
+        self.key.iter().chain(&self.keys)
+    }
 }
 
 fn default_brokers() -> String {
@@ -230,6 +280,18 @@ fn default_topic_deadletter() -> String {
 }
 fn default_log_level() -> String {
     "info".into()
+}
+fn default_header_read_timeout_ms() -> u64 {
+    10_000
+}
+fn default_idle_timeout_ms() -> u64 {
+    75_000
+}
+fn default_max_connections() -> usize {
+    10_000
+}
+fn default_max_header_bytes() -> usize {
+    16 * 1024
 }
 fn default_ingest_listen() -> SocketAddr {
     ([0, 0, 0, 0], 8080).into()
@@ -284,6 +346,7 @@ default_from_serde!(
     KafkaSettings,
     Topics,
     TelemetrySettings,
+    HttpSettings,
     IngestSettings,
     EnricherSettings,
     FeedsSettings,
@@ -385,16 +448,26 @@ impl Settings {
         if self.feeds.items_per_feed == 0 {
             return invalid("feeds.items_per_feed", "must be at least 1");
         }
-        if self.feeds.subscribers.iter().any(|s| s.key.len() < 16) {
-            return invalid("feeds.subscribers.key", "must be at least 16 characters");
+        self.validate_access()?;
+        if self.http.header_read_timeout_ms == 0 {
+            return invalid("http.header_read_timeout_ms", "must be at least 1");
+        }
+        if self.http.idle_timeout_ms == 0 {
+            return invalid("http.idle_timeout_ms", "must be at least 1");
+        }
+        if self.http.max_connections == 0 {
+            return invalid("http.max_connections", "must be at least 1");
+        }
+        if self.http.max_header_bytes < 1024 {
+            return invalid("http.max_header_bytes", "must be at least 1024");
         }
         if self.feeds.rate_limit_per_minute == 0 {
             return invalid("feeds.rate_limit_per_minute", "must be at least 1");
         }
+        if self.newsml.rate_limit_per_minute == 0 {
+            return invalid("newsml.rate_limit_per_minute", "must be at least 1");
+        }
         for s in &self.newsml.subscribers {
-            if s.key.as_ref().is_some_and(|k| k.len() < 16) {
-                return invalid("newsml.subscribers.key", "must be at least 16 characters");
-            }
             if s.name.is_empty() || s.name.contains(['/', '\\']) {
                 return invalid(
                     "newsml.subscribers.name",
@@ -429,6 +502,79 @@ impl Settings {
             return invalid("feeds.base_url", "must be an absolute http(s) URL");
         }
         Ok(self)
+    }
+
+    /// Entitlement patterns parse; every subscriber has one or two valid keys (NewsML
+    /// subscribers may have none: drop folder only) and no key opens two subscribers.
+    /// Errors name the field, never a key.
+    fn validate_access(&self) -> Result<(), ConfigError> {
+        let invalid = |field, problem: String| Err(ConfigError::Invalid { field, problem });
+        let patterns = |field, list: &[String]| match Entitlement::parse(list) {
+            Ok(_) => Ok(()),
+            Err(e) => invalid(field, e.to_string()),
+        };
+        patterns("feeds.public", &self.feeds.public)?;
+        patterns(
+            "newsml.public",
+            self.newsml.public.as_deref().unwrap_or_default(),
+        )?;
+        let mut seen = std::collections::HashSet::new();
+        for s in &self.feeds.subscribers {
+            patterns("feeds.subscribers.feeds", &s.feeds)?;
+            let keys: Vec<_> = s.all_keys().collect();
+            if keys.is_empty() || keys.len() > 2 {
+                return invalid(
+                    "feeds.subscribers.keys",
+                    format!(
+                        "subscriber {:?} must have one or two keys (key, keys)",
+                        s.name
+                    ),
+                );
+            }
+            for k in keys {
+                match k.digest() {
+                    Err(e) => {
+                        return invalid("feeds.subscribers.keys", format!("of {:?} {e}", s.name))
+                    }
+                    Ok(d) if !seen.insert(d.to_config()) => {
+                        return invalid(
+                            "feeds.subscribers.keys",
+                            format!("of {:?} is also another subscriber's key", s.name),
+                        )
+                    }
+                    Ok(_) => {}
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for s in &self.newsml.subscribers {
+            patterns("newsml.subscribers.items", &s.items)?;
+            let keys: Vec<_> = s.all_keys().collect();
+            if keys.len() > 2 {
+                return invalid(
+                    "newsml.subscribers.keys",
+                    format!(
+                        "subscriber {:?} may have at most two keys (key, keys)",
+                        s.name
+                    ),
+                );
+            }
+            for k in keys {
+                match k.digest() {
+                    Err(e) => {
+                        return invalid("newsml.subscribers.keys", format!("of {:?} {e}", s.name))
+                    }
+                    Ok(d) if !seen.insert(d.to_config()) => {
+                        return invalid(
+                            "newsml.subscribers.keys",
+                            format!("of {:?} is also another subscriber's key", s.name),
+                        )
+                    }
+                    Ok(_) => {}
+                }
+            }
+        }
+        Ok(())
     }
 
     /// This instance's stable name, for transactional ids.

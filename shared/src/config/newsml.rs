@@ -1,5 +1,6 @@
 //! Settings of the `newsml` service: who we are in NewsML-G2, and who receives items.
 
+use crate::keys::ConfiguredKey;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -22,9 +23,24 @@ pub struct NewsmlSettings {
     /// …and a URI that identifies it (`provider uri=…`).
     #[serde(default = "default_provider_uri")]
     pub provider_uri: String,
+    /// Items anyone may pull without a key, as entitlement patterns (`*` for all,
+    /// `section/*`, …). Unset means none: the pull API is what an agency sells, so it
+    /// is private unless the operator opens it (`newswire dev` opens it when unset).
+    #[serde(default)]
+    pub public: Option<Vec<String>>,
     /// Who receives items: by drop folder, by pull with their key, or both.
     #[serde(default)]
     pub subscribers: Vec<NewsmlSubscriber>,
+    /// Pull requests per minute allowed to each subscriber; 429 beyond it.
+    #[serde(default = "default_rate_limit_per_minute")]
+    pub rate_limit_per_minute: u32,
+}
+
+impl NewsmlSettings {
+    /// The public patterns in force (none when unset).
+    pub fn public_patterns(&self) -> &[String] {
+        self.public.as_deref().unwrap_or_default()
+    }
 }
 
 impl Default for NewsmlSettings {
@@ -35,7 +51,9 @@ impl Default for NewsmlSettings {
             source: default_newsml_source(),
             provider_name: default_provider_name(),
             provider_uri: default_provider_uri(),
+            public: None,
             subscribers: Vec::new(),
+            rate_limit_per_minute: default_rate_limit_per_minute(),
         }
     }
 }
@@ -45,10 +63,18 @@ impl Default for NewsmlSettings {
 pub struct NewsmlSubscriber {
     /// For logs, metrics and file names; never shown to other subscribers.
     pub name: String,
-    /// Key for the pull API (`Authorization: Bearer KEY`, `X-API-Key`, `?key=`); at
-    /// least 16 characters. Without one the subscriber only gets drop-folder delivery.
+    /// Key for the pull API (`Authorization: Bearer KEY`, `X-API-Key`, `?key=`): the
+    /// secret (≥ 16 characters) or `sha256:` and its digest in hex. Without any key
+    /// the subscriber only gets drop-folder delivery.
     #[serde(default)]
-    pub key: Option<String>,
+    pub key: Option<ConfiguredKey>,
+    /// A second way to give keys: one or two (two while a key is being rotated).
+    #[serde(default)]
+    pub keys: Vec<ConfiguredKey>,
+    /// Entitlement patterns: the items this subscriber receives, by pull and drop
+    /// folder alike (`*`, `section/sport`, `lang/ru`, `section/sport?lang=ru`).
+    #[serde(default = "default_items")]
+    pub items: Vec<String>,
     /// Receives embargoed items at once, marked `embargoed`, trusting the subscriber
     /// to hold them; everyone else gets them when the embargo passes.
     #[serde(default)]
@@ -59,6 +85,31 @@ pub struct NewsmlSubscriber {
     pub drop_folder: Option<PathBuf>,
 }
 
+impl NewsmlSubscriber {
+    /// A subscriber to everything, with its key (if any), as tests write them.
+    pub fn new(name: &str, key: Option<&str>) -> Self {
+        Self {
+            name: name.into(),
+            key: key.map(ConfiguredKey::new),
+            keys: Vec::new(),
+            items: default_items(),
+            trust_embargo: false,
+            drop_folder: None,
+        }
+    }
+
+    /// Every key of this subscriber: `key`, then `keys`.
+    pub fn all_keys(&self) -> impl Iterator<Item = &ConfiguredKey> {
+        self.key.iter().chain(&self.keys)
+    }
+}
+
+fn default_items() -> Vec<String> {
+    vec!["*".into()]
+}
+fn default_rate_limit_per_minute() -> u32 {
+    600
+}
 fn default_newsml_listen() -> SocketAddr {
     ([0, 0, 0, 0], 8083).into()
 }

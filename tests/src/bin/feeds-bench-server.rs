@@ -35,7 +35,8 @@ async fn main() {
     // The service's own serving loop (one event loop per core).
     let listener = listener.into_std().unwrap();
     tokio::task::spawn_blocking(move || {
-        newswire_feeds::serve_per_core(listener, feeds.router(), feeds.state.clone(), stop)
+        let http = newswire_shared::config::HttpSettings::default();
+        newswire_feeds::serve_per_core(listener, feeds.router(), feeds.state.clone(), &http, stop)
     })
     .await
     .unwrap()

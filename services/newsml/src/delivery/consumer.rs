@@ -8,7 +8,7 @@
 
 use crate::delivery::dropfolder::DropFolder;
 use crate::delivery::store::{ItemStore, ItemVersion};
-use crate::stage::{EMBARGO_HEADER, STATUS_HEADER, VERSION_HEADER};
+use crate::stage::{facts_from_headers, EMBARGO_HEADER, STATUS_HEADER, VERSION_HEADER};
 use chrono::{DateTime, Utc};
 use newswire_shared::article::Status;
 use newswire_shared::cloudevents::header_str;
@@ -69,6 +69,7 @@ pub fn item_from_record(m: &BorrowedMessage<'_>) -> Result<ItemVersion, String> 
         received,
         partition,
         xml: Arc::from(xml),
+        facts: Arc::new(facts_from_headers(headers)),
     })
 }
 

@@ -6,6 +6,7 @@
 use crate::delivery::store::{ItemStore, ItemVersion};
 use crate::files::{file_name, write_atomic};
 use chrono::{DateTime, Utc};
+use newswire_shared::access::{Entitlement, Selector};
 use newswire_shared::article::Status;
 use newswire_shared::config::NewsmlSubscriber;
 use std::collections::HashMap;
@@ -18,6 +19,8 @@ const LEDGER: &str = ".delivered";
 pub struct DropFolder {
     pub name: String,
     pub trusted: bool,
+    /// The subscriber's `items` patterns: what this folder receives.
+    entitlement: Entitlement,
     dir: PathBuf,
     /// Highest version delivered per story.
     delivered: HashMap<String, u64>,
@@ -52,6 +55,10 @@ impl DropFolder {
         Ok(Self {
             name: subscriber.name.clone(),
             trusted: subscriber.trust_embargo,
+            entitlement: Entitlement::parse(&subscriber.items).unwrap_or_else(|e| {
+                tracing::error!(subscriber = %subscriber.name, error = %e, "items ignored: this folder receives nothing");
+                Entitlement::nothing()
+            }),
             dir: dir.to_path_buf(),
             delivered,
             ledger,
@@ -59,7 +66,9 @@ impl DropFolder {
     }
 
     /// The version of story `id` this subscriber should get now, if any: the newest
-    /// they may have, newer than what they have; a withdrawal only if they had the story.
+    /// they may have (released to them, and granted by their entitlement as the pull
+    /// API grants it), newer than what they have; a withdrawal only if they had the
+    /// story, and then whatever it says.
     pub fn due<'s>(
         &self,
         store: &'s ItemStore,
@@ -69,6 +78,11 @@ impl DropFolder {
         let target = store.visible_latest(id, self.trusted, now)?;
         let had = self.delivered.get(id).copied();
         if target.status != Status::Usable && had.is_none() {
+            return None;
+        }
+        if target.status == Status::Usable
+            && !store.admitted(target, &self.entitlement, &Selector::default())
+        {
             return None;
         }
         (had.unwrap_or(0) < target.version).then_some(target)
@@ -82,5 +96,60 @@ impl DropFolder {
         self.ledger.sync_data()?;
         self.delivered.insert(item.id.clone(), item.version);
         Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newswire_shared::access::StoryFacts;
+    use std::sync::Arc;
+
+    fn item(id: &str, version: u64, status: Status, section: &str) -> ItemVersion {
+        let at: DateTime<Utc> = "2024-11-28T10:00:00Z".parse().unwrap();
+        ItemVersion {
+            id: id.into(),
+            version,
+            status,
+            embargo: None,
+            received: at + chrono::Duration::seconds(version as i64),
+            partition: 0,
+            xml: Arc::from(&b"<newsItem/>"[..]),
+            facts: Arc::new(StoryFacts {
+                section: Some(section.into()),
+                ..StoryFacts::default()
+            }),
+        }
+    }
+
+    /// A folder gets what its subscriber's `items` grant, as the pull API would give
+    /// it, and the kill of a story it had even when the kill is filed elsewhere.
+    #[test]
+    fn a_folder_receives_its_entitlement_and_the_kills_of_what_it_had() {
+        let dir = std::env::temp_dir().join(format!(
+            "newswire-dropfolder-{}-{}",
+            std::process::id(),
+            Utc::now().timestamp_micros()
+        ));
+        let mut subscriber = NewsmlSubscriber::new("sport-desk", None);
+        subscriber.items = vec!["section/sport".into()];
+        let mut folder = DropFolder::open(&subscriber, &dir).unwrap();
+        let mut store = ItemStore::new(1);
+        let now: DateTime<Utc> = "2024-11-28T11:00:00Z".parse().unwrap();
+        store.settle(0, now);
+        store.insert(item("sport-1", 1, Status::Usable, "sport"), now);
+        store.insert(item("economy-1", 1, Status::Usable, "economy"), now);
+        store.release_due(now);
+        assert!(folder.due(&store, "economy-1", now).is_none());
+        let due = folder.due(&store, "sport-1", now).unwrap().clone();
+        assert!(folder.deliver(&due).unwrap());
+        store.insert(item("sport-1", 2, Status::Canceled, "obituaries"), now);
+        store.insert(item("economy-1", 2, Status::Canceled, "economy"), now);
+        assert_eq!(
+            folder.due(&store, "sport-1", now).map(|v| v.version),
+            Some(2)
+        );
+        assert!(folder.due(&store, "economy-1", now).is_none());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1,20 +1,27 @@
 //! The pull API: the latest version of an item, a given version, and every change
-//! after a cursor as one `newsMessage`. A subscriber key trusted with embargoes sees
-//! embargoed items at once; everyone else (no key, or an untrusted key) sees what is
-//! released.
+//! after a cursor as one `newsMessage`.
+//!
+//! Access (`newswire_shared::access`): without a key, the items `newsml.public` grants
+//! (401 when it grants none); with a subscriber's key, the items its `items` patterns
+//! grant — each story decided by [`Entitlement::admits`], narrowed by the request's
+//! filters (`section`, `lang`, `entity`, `urgent`). A story outside them does not
+//! exist for the caller (404, absent from batches), so nothing tells it apart from a
+//! story that does not exist at all. A key trusted with embargoes sees embargoed items
+//! at once; everyone else sees what is released. Keyed answers are `Cache-Control:
+//! private`.
 
 use crate::delivery::store::ItemStore;
 use crate::g2::content_type;
 use crate::g2::{news_message, Provider};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::Utc;
-use newswire_shared::config::NewsmlSubscriber;
-use newswire_shared::keys::{constant_time_eq, presented_key};
-use std::collections::BTreeMap;
+use newswire_shared::access::{
+    refusal_response, refuse, selection_error_response, Caller, Entitlement, Gate, Params, Selector,
+};
 use std::sync::{Arc, RwLock};
 
 /// Most items in one `newsMessage`.
@@ -23,8 +30,16 @@ pub const MAX_BATCH: usize = 500;
 #[derive(Clone)]
 pub struct PullApi {
     pub store: Arc<RwLock<ItemStore>>,
-    pub subscribers: Arc<Vec<NewsmlSubscriber>>,
+    pub gate: Arc<Gate>,
     pub provider: Arc<Provider>,
+}
+
+/// An admitted request: what the caller may see and how it narrowed it.
+struct Viewer<'a> {
+    params: Params,
+    filters: Selector,
+    entitlement: &'a Entitlement,
+    trusted: bool,
 }
 
 impl PullApi {
@@ -36,39 +51,33 @@ impl PullApi {
             .with_state(self)
     }
 
-    /// Whether the caller is trusted with embargoes; `Err` for a key we do not know.
-    fn trusted(
-        &self,
-        headers: &HeaderMap,
-        query: &BTreeMap<String, String>,
-    ) -> Result<bool, Response> {
-        let Some(key) = presented_key(headers, query) else {
-            return Ok(false);
-        };
-        let mut found = None;
-        for s in self.subscribers.iter() {
-            if let Some(k) = &s.key {
-                if constant_time_eq(key.as_bytes(), k.as_bytes()) {
-                    found = Some(s.trust_embargo);
-                }
-            }
-        }
-        found.ok_or_else(|| refuse(StatusCode::UNAUTHORIZED, "unknown key"))
+    /// Reads the query (400 when malformed) and who is calling (401, 403, 429).
+    #[allow(clippy::result_large_err)] // the error is the answer, as axum handlers return it
+    fn viewer(&self, query: Option<&str>, headers: &HeaderMap) -> Result<Viewer<'_>, Response> {
+        let params = Params::parse(query).map_err(|e| selection_error_response(&e.into()))?;
+        let filters = Selector::parse("all", &params).map_err(|e| selection_error_response(&e))?;
+        let (caller, entitlement) = self
+            .gate
+            .identify(headers, &params)
+            .map_err(refusal_response)?;
+        Ok(Viewer {
+            params,
+            filters,
+            entitlement,
+            trusted: matches!(caller, Caller::Subscriber(g) if g.trust_embargo),
+        })
     }
 }
 
-fn refuse(status: StatusCode, error: &'static str) -> Response {
-    let mut r = (status, axum::Json(serde_json::json!({ "error": error }))).into_response();
-    r.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
+fn not_found() -> Response {
+    refuse(StatusCode::NOT_FOUND, "not_found", None)
 }
 
 fn xml(body: Vec<u8>, content_type: &'static str) -> Response {
     let mut r = body.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    // What a key may see differs from what the public may see.
+    // What a key may see differs from what the public may see, and from key to key.
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
@@ -79,28 +88,33 @@ fn xml(body: Vec<u8>, content_type: &'static str) -> Response {
 async fn latest(
     State(api): State<PullApi>,
     Path(id): Path<String>,
-    Query(query): Query<BTreeMap<String, String>>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    let trusted = api.trusted(&headers, &query)?;
+    let viewer = api.viewer(query.as_deref(), &headers)?;
     let store = api.store.read().expect("store lock");
     let item = store
-        .visible_latest(&id, trusted, Utc::now())
-        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "no such item"))?;
+        .visible_latest(&id, viewer.trusted, Utc::now())
+        .filter(|v| store.admitted(v, viewer.entitlement, &viewer.filters))
+        .ok_or_else(not_found)?;
     Ok(xml(item.xml.to_vec(), content_type(&item.xml)))
 }
 
 async fn version(
     State(api): State<PullApi>,
-    Path((id, version)): Path<(String, u64)>,
-    Query(query): Query<BTreeMap<String, String>>,
+    Path((id, version)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    let trusted = api.trusted(&headers, &query)?;
+    let viewer = api.viewer(query.as_deref(), &headers)?;
+    // A version that is not a number names no version: 404 like any other, and only
+    // once the caller is admitted.
+    let version: u64 = version.parse().map_err(|_| not_found())?;
     let store = api.store.read().expect("store lock");
     let item = store
-        .visible_version(&id, version, trusted, Utc::now())
-        .ok_or_else(|| refuse(StatusCode::NOT_FOUND, "no such item version"))?;
+        .visible_version(&id, version, viewer.trusted, Utc::now())
+        .filter(|v| store.admitted(v, viewer.entitlement, &viewer.filters))
+        .ok_or_else(not_found)?;
     Ok(xml(item.xml.to_vec(), content_type(&item.xml)))
 }
 
@@ -109,27 +123,36 @@ async fn version(
 /// in the `Newsml-Next-Cursor` header and the message's `transmitId`.
 async fn batch(
     State(api): State<PullApi>,
-    Query(query): Query<BTreeMap<String, String>>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, Response> {
-    let trusted = api.trusted(&headers, &query)?;
-    let limit = match query.get("limit").map(|l| l.parse::<usize>()) {
+    let viewer = api.viewer(query.as_deref(), &headers)?;
+    let limit = match viewer.params.get("limit").map(|l| l.parse::<usize>()) {
         None => 100,
         Some(Ok(l)) if (1..=MAX_BATCH).contains(&l) => l,
-        Some(_) => return Err(refuse(StatusCode::BAD_REQUEST, "limit must be 1 to 500")),
+        Some(_) => {
+            let body =
+                serde_json::json!({"error": "bad_request", "message": "limit must be 1 to 500"});
+            return Err((StatusCode::BAD_REQUEST, axum::Json(body)).into_response());
+        }
     };
     let store = api.store.read().expect("store lock");
-    let log = if trusted {
+    let log = if viewer.trusted {
         &store.trusted_log
     } else {
         &store.public_log
     };
     let (changes, next) = log
-        .since(query.get("since").map(String::as_str), limit)
-        .map_err(|()| {
+        .since_matching(viewer.params.get("since"), limit, |c| {
+            store
+                .get(&c.id, c.version)
+                .is_some_and(|v| store.admitted(v, viewer.entitlement, &viewer.filters))
+        })
+        .map_err(|_| {
             refuse(
                 StatusCode::GONE,
                 "cursor unknown to this server: start again without since",
+                None,
             )
         })?;
     let items: Vec<&[u8]> = changes

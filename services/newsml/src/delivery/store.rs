@@ -10,6 +10,7 @@
 //! version released at R is public only when R ≤ settled. Until then it waits.
 
 use chrono::{DateTime, Utc};
+use newswire_shared::access::{Entitlement, Selector, StoryFacts};
 use newswire_shared::article::Status;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -27,6 +28,9 @@ pub struct ItemVersion {
     pub partition: i32,
     /// The standalone NewsML-G2 document.
     pub xml: Arc<[u8]>,
+    /// What entitlements look at (section, language, urgency, entities), from the
+    /// record's headers; unknown facts are granted only to entitlements to everything.
+    pub facts: Arc<StoryFacts>,
 }
 
 impl ItemVersion {
@@ -75,6 +79,18 @@ impl Story {
             }
     }
 
+    /// Whether a caller entitled to `entitlement`, asking with `filters`, may have `v`:
+    /// [`Entitlement::admits`] on the version's own facts — or, for a withdrawal, on
+    /// the facts of a usable version before it, so a kill reaches whoever could have
+    /// had the story even if the kill itself was filed differently.
+    fn admitted(&self, v: &ItemVersion, entitlement: &Entitlement, filters: &Selector) -> bool {
+        entitlement.admits(filters, &v.facts)
+            || (v.status != Status::Usable
+                && self.versions.range(..v.version).any(|(_, p)| {
+                    p.status == Status::Usable && entitlement.admits(filters, &p.facts)
+                }))
+    }
+
     fn visible_latest(&self, trusted: bool, as_of: DateTime<Utc>) -> Option<&ItemVersion> {
         self.versions
             .values()
@@ -82,6 +98,12 @@ impl Story {
             .find(|v| self.visible(v, trusted, as_of))
     }
 }
+/// A cursor this process did not give out (another replica's, an earlier run's, or
+/// not a cursor at all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cursor unknown to this server")]
+pub struct UnknownCursor;
+
 /// One change a subscriber can receive, in the order it became visible to them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -130,26 +152,46 @@ impl ChangeLog {
 
     /// The changes after `cursor` (`None`: from the start), at most `limit`, and the
     /// cursor to ask with next. `Err` for a cursor this process did not give out.
-    pub fn since(&self, cursor: Option<&str>, limit: usize) -> Result<(Vec<Change>, String), ()> {
+    pub fn since(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<Change>, String), UnknownCursor> {
+        self.since_matching(cursor, limit, |_| true)
+    }
+
+    /// As [`ChangeLog::since`], keeping only the changes `wanted` accepts; the next
+    /// cursor passes over the changes left out, so they are not read again.
+    pub fn since_matching(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+        wanted: impl Fn(&Change) -> bool,
+    ) -> Result<(Vec<Change>, String), UnknownCursor> {
         let after = match cursor {
             None => 0,
             Some(c) => {
-                let (epoch, seq) = c.split_once('-').ok_or(())?;
-                let seq: u64 = seq.parse().map_err(|_| ())?;
-                if epoch.parse::<u64>().map_err(|_| ())? != self.epoch
+                let (epoch, seq) = c.split_once('-').ok_or(UnknownCursor)?;
+                let seq: u64 = seq.parse().map_err(|_| UnknownCursor)?;
+                if epoch.parse::<u64>().map_err(|_| UnknownCursor)? != self.epoch
                     || seq > self.entries.len() as u64
                 {
-                    return Err(());
+                    return Err(UnknownCursor);
                 }
                 seq
             }
         };
-        let changes: Vec<Change> = self.entries[after as usize..]
-            .iter()
-            .take(limit)
-            .cloned()
-            .collect();
-        let next = changes.last().map_or(after, |c| c.seq);
+        let mut changes = Vec::new();
+        let mut next = after;
+        for c in &self.entries[after as usize..] {
+            if changes.len() == limit {
+                break;
+            }
+            next = c.seq;
+            if wanted(c) {
+                changes.push(c.clone());
+            }
+        }
         Ok((changes, self.cursor(next)))
     }
 }
@@ -208,6 +250,14 @@ impl ItemStore {
             .versions
             .get(&version)
             .filter(|v| story.visible(v, trusted, as_of))
+    }
+
+    /// Whether `v` (a version of a story in this store) may go to a caller entitled to
+    /// `entitlement` asking with `filters`; see `Story::admitted`.
+    pub fn admitted(&self, v: &ItemVersion, entitlement: &Entitlement, filters: &Selector) -> bool {
+        self.stories
+            .get(&v.id)
+            .is_some_and(|story| story.admitted(v, entitlement, filters))
     }
 
     pub fn get(&self, id: &str, version: u64) -> Option<&ItemVersion> {
@@ -310,6 +360,7 @@ mod tests {
             received: at("2024-11-28T10:00:00Z") + chrono::Duration::seconds(version as i64),
             partition: 0,
             xml: Arc::from(&b"<newsItem/>"[..]),
+            facts: Arc::default(),
         }
     }
 
