@@ -3,7 +3,7 @@
 
 mod support;
 
-use newswire_feeds::render::{FeedContent, FeedInfo, Format, Tombstone};
+use newswire_feeds::render::{FeedContent, FeedInfo, FeedItem, Format, Tombstone};
 use newswire_shared::Article;
 use proptest::prelude::*;
 use support::{active_content, article, atom_schema_errors, feedparser_bozo, head};
@@ -17,11 +17,13 @@ fn info() -> FeedInfo {
         id: "urn:newswire:feed:all".into(),
         hub: Some("https://hub.example.org/".into()),
         history: Default::default(),
+        language: None,
+        empty_updated: "2024-11-28T12:00:00Z".parse().unwrap(),
     }
 }
 
 fn render_all(items: &[Article], tombstones: &[Tombstone]) -> Vec<(Format, Vec<u8>)> {
-    let refs: Vec<&Article> = items.iter().collect();
+    let refs: Vec<FeedItem<'_>> = items.iter().map(FeedItem::of).collect();
     let info = info();
     Format::ALL
         .into_iter()

@@ -1,12 +1,11 @@
 //! Atom 1.0 (RFC 4287) with deleted-entry tombstones for killed stories (RFC 6721).
 
 use super::item::{body_html, categories, language, rfind, xml_safe};
-use super::{story_urn, FeedContent, Tombstone, HISTORY_NS};
+use super::{story_urn, FeedContent, FeedItem, Tombstone, HISTORY_NS};
 use atom_syndication::{
     Category, Content, Entry, Feed, Generator, Link, Person, Text, WriteConfig,
 };
 use chrono::{DateTime, FixedOffset, Utc};
-use newswire_shared::Article;
 
 const TOMBSTONES_NS: &str = "http://purl.org/atompub/tombstones/1.0";
 
@@ -61,6 +60,7 @@ pub fn assemble_atom(content: &FeedContent<'_>, entries: &[&[u8]]) -> Vec<u8> {
         }),
         links,
         subtitle: Some(Text::plain(xml_safe(&info.description))),
+        lang: info.language.clone(),
         ..Feed::default()
     };
     if !content.tombstones.is_empty() {
@@ -85,21 +85,29 @@ pub fn assemble_atom(content: &FeedContent<'_>, entries: &[&[u8]]) -> Vec<u8> {
 }
 
 /// One story's `<entry>` element, as it sits in any feed: written once per version and
-/// reused by every feed holding the story.
-pub fn entry_atom(a: &Article) -> Vec<u8> {
+/// reused by every feed holding the story. The entry carries the story's language as
+/// `xml:lang` (RFC 4287 §2), so readers know it whatever feed it sits in.
+pub fn entry_atom(item: &FeedItem<'_>) -> Vec<u8> {
     let config = WriteConfig {
         write_document_declaration: false,
         indent_size: None,
     };
-    let out = entry(a)
+    let out = entry(item)
         .write_with_config(Vec::new(), config)
         .expect("writing to a Vec cannot fail");
     // Standalone it declares the Atom namespace; inside a feed it inherits it.
     const STANDALONE: &[u8] = b"<entry xmlns=\"http://www.w3.org/2005/Atom\"";
-    match out.strip_prefix(STANDALONE) {
-        Some(rest) => [b"<entry".as_slice(), rest].concat(),
-        None => out,
+    let rest = out
+        .strip_prefix(STANDALONE)
+        .unwrap_or(&out[b"<entry".len()..]);
+    let mut entry = b"<entry".to_vec();
+    if let Some(lang) = language(item.article) {
+        entry.extend_from_slice(b" xml:lang=\"");
+        entry.extend_from_slice(quick_xml::escape::escape(lang).as_bytes());
+        entry.push(b'"');
     }
+    entry.extend_from_slice(rest);
+    entry
 }
 
 /// RFC 4287's grammar puts foreign elements of a feed before its entries, but
@@ -126,10 +134,8 @@ fn insert_foreign(mut out: Vec<u8>, archive: bool, tombstones: &[Tombstone]) -> 
     out
 }
 
-fn entry(a: &Article) -> Entry {
-    let lang = language(a).map(str::to_string);
-    let mut title = Text::plain(xml_safe(&a.headline));
-    title.lang = lang.clone();
+fn entry(item: &FeedItem<'_>) -> Entry {
+    let a = item.article;
     let mut links = Vec::new();
     if let Some(url) = &a.url {
         links.push(Link {
@@ -148,10 +154,10 @@ fn entry(a: &Article) -> Entry {
         });
     }
     Entry {
-        title,
+        title: Text::plain(xml_safe(&a.headline)),
         id: story_urn(&a.id),
-        updated: fixed(a.version_created),
-        published: Some(fixed(a.first_created)),
+        updated: fixed(item.updated()),
+        published: Some(fixed(item.published)),
         authors: a
             .byline
             .iter()
@@ -169,14 +175,9 @@ fn entry(a: &Article) -> Entry {
             })
             .collect(),
         links,
-        summary: a.summary.as_deref().map(|s| {
-            let mut t = Text::plain(xml_safe(s));
-            t.lang = lang.clone();
-            t
-        }),
+        summary: a.summary.as_deref().map(|s| Text::plain(xml_safe(s))),
         content: Some(Content {
-            lang,
-            value: Some(body_html(a)),
+            value: Some(body_html(item)),
             content_type: Some("html".into()),
             ..Default::default()
         }),

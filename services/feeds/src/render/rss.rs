@@ -1,7 +1,7 @@
 //! RSS 2.0 with `content:encoded`, `dc:creator`, Media RSS and `atom:link`.
 
-use super::item::{body_html, categories, find, language, rfind, xml_safe};
-use super::{story_urn, FeedContent, HISTORY_NS};
+use super::item::{body_html, categories, description, find, language, rfind, xml_safe};
+use super::{story_urn, FeedContent, FeedItem, HISTORY_NS};
 use newswire_shared::Article;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::{self, DublinCoreExtension};
@@ -42,6 +42,7 @@ pub fn assemble_rss(content: &FeedContent<'_>, items: &[&[u8]]) -> Vec<u8> {
         description: xml_safe(&info.description),
         generator: Some("Newswire".into()),
         last_build_date: Some(content.updated().to_rfc2822()),
+        language: info.language.clone(),
         atom_ext: Some(AtomExtension { links }),
         ..Channel::default()
     };
@@ -88,9 +89,10 @@ pub fn assemble_rss(content: &FeedContent<'_>, items: &[&[u8]]) -> Vec<u8> {
 
 /// One story's `<item>` element, as it sits in any channel: written once per version
 /// and reused by every feed holding the story.
-pub fn item_rss(a: &Article) -> Vec<u8> {
+pub fn item_rss(item: &FeedItem<'_>) -> Vec<u8> {
+    let a = item.article;
     let channel = Channel {
-        items: vec![item(a)],
+        items: vec![rss_item(item)],
         ..Channel::default()
     };
     let mut out = Vec::with_capacity(4096 + a.body.len());
@@ -104,17 +106,23 @@ pub fn item_rss(a: &Article) -> Vec<u8> {
     out[start..end].to_vec()
 }
 
-fn item(a: &Article) -> Item {
+/// Each date once, in RSS's own element where it has one: `pubDate` (RFC 822) is when
+/// the story was published; RSS has no element for the last change, so that is
+/// `atom:updated` (RFC 3339), which RSS readers that read Atom's namespace know. No
+/// `dc:date` beside `pubDate`: two elements for one meaning, which readers resolve
+/// differently.
+fn rss_item(feed_item: &FeedItem<'_>) -> Item {
+    let a = feed_item.article;
     let mut item = Item {
         title: Some(xml_safe(&a.headline)),
         link: a.url.clone(),
-        description: a.summary.as_deref().map(xml_safe),
+        description: Some(description(a)),
         guid: Some(Guid {
             value: story_urn(&a.id),
             permalink: false,
         }),
-        pub_date: Some(a.first_created.to_rfc2822()),
-        content: Some(body_html(a)),
+        pub_date: Some(feed_item.published.to_rfc2822()),
+        content: Some(body_html(feed_item)),
         categories: categories(a)
             .into_iter()
             .map(|c| Category {
@@ -137,11 +145,22 @@ fn item(a: &Article) -> Item {
     if let Some(lang) = language(a) {
         dc.languages = vec![lang.to_string()];
     }
-    dc.dates = vec![a.version_created.to_rfc3339()];
     item.dublin_core_ext = Some(dc);
-    if !a.media.is_empty() {
-        item.extensions = media_extensions(a);
-    }
+    let mut extensions = if a.media.is_empty() {
+        ExtensionMap::new()
+    } else {
+        media_extensions(a)
+    };
+    let updated = Extension {
+        name: "atom:updated".into(),
+        value: Some(feed_item.updated().to_rfc3339()),
+        ..Extension::default()
+    };
+    extensions.insert(
+        "atom".to_string(),
+        BTreeMap::from([("updated".to_string(), vec![updated])]),
+    );
+    item.extensions = extensions;
     item
 }
 
