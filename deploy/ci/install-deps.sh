@@ -26,6 +26,15 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 # Independent checkers the feeds tests run.
 python3 -c "import feedparser" 2>/dev/null || python3 -m pip install -q feedparser
+# The W3C Feed Validator (its source is in ../shared/conformance/feedvalidator) needs lxml,
+# html5lib and rdflib; they live in a venv of their own, where the feeds conformance
+# test looks for it (or NEWSWIRE_FEEDVALIDATOR_PYTHON); feedparser beside them for the
+# readers' differential test.
+venv="$HOME/.cache/newswire/feedvalidator-venv"
+"$venv/bin/python" -c "import lxml, html5lib, rdflib, feedparser" 2>/dev/null || {
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q lxml==6.1.3 html5lib==1.1 rdflib==7.6.0 feedparser==6.0.14
+}
 # X's official twitter-text 3.1.0 (and the data the build script reads), pinned by the
 # lockfile, into the git-ignored services/social/tests/reference/node_modules.
 reference="$(dirname "$0")/../../services/social/tests/reference"

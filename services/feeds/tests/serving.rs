@@ -11,13 +11,7 @@ use newswire_shared::shutdown;
 use newswire_shared::Settings;
 use std::io::Read;
 use std::time::{Duration, Instant};
-use support::article;
-
-struct Server {
-    base: String,
-    feeds: Feeds,
-    _stop: shutdown::ShutdownTrigger,
-}
+use support::{article, start_with, Server};
 
 async fn start() -> Server {
     start_with(|settings| settings.feeds.hub = Some("https://hub.example.org/".into())).await
@@ -343,29 +337,6 @@ async fn corrections_replace_in_place_and_redelivery_changes_nothing() {
         .as_str()
         .unwrap()
         .contains("Correction"));
-}
-
-async fn start_with(settings_edit: impl FnOnce(&mut Settings)) -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let mut settings = Settings::default();
-    settings.feeds.base_url = base.clone();
-    settings_edit(&mut settings);
-    let settings = settings.validated().unwrap();
-    let feeds = Feeds::build(&settings);
-    let (trigger, stop) = shutdown::channel();
-    feeds.spawn_renderer(stop.clone());
-    // The service's own serving loop, so feed requests take its direct path.
-    let (app, state) = (feeds.router(), feeds.state.clone());
-    let listener = listener.into_std().unwrap();
-    std::thread::spawn(move || {
-        newswire_feeds::serve_per_core(listener, app, state, &settings.http, stop)
-    });
-    Server {
-        base,
-        feeds,
-        _stop: trigger,
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,6 @@
 //! Atom 1.0 (RFC 4287) with deleted-entry tombstones for killed stories (RFC 6721).
 
-use super::item::{body_html, categories, language, rfind, xml_safe};
+use super::item::{body_html, byline, categories, find, hex_refs, language, plain, rfind};
 use super::{story_urn, FeedContent, FeedItem, Tombstone, HISTORY_NS};
 use atom_syndication::{
     Category, Content, Entry, Feed, Generator, Link, Person, Text, WriteConfig,
@@ -46,12 +46,12 @@ pub fn assemble_atom(content: &FeedContent<'_>, entries: &[&[u8]]) -> Vec<u8> {
         });
     }
     let mut feed = Feed {
-        title: Text::plain(xml_safe(&info.title)),
+        title: Text::plain(plain(&info.title)),
         id: info.id.clone(),
         updated: fixed(content.updated()),
         // Entries without a byline are attributed to the wire itself.
         authors: vec![Person {
-            name: xml_safe(&info.title),
+            name: plain(&info.title),
             ..Default::default()
         }],
         generator: Some(Generator {
@@ -59,7 +59,7 @@ pub fn assemble_atom(content: &FeedContent<'_>, entries: &[&[u8]]) -> Vec<u8> {
             ..Default::default()
         }),
         links,
-        subtitle: Some(Text::plain(xml_safe(&info.description))),
+        subtitle: Some(Text::plain(plain(&info.description))),
         lang: info.language.clone(),
         ..Feed::default()
     };
@@ -72,7 +72,11 @@ pub fn assemble_atom(content: &FeedContent<'_>, entries: &[&[u8]]) -> Vec<u8> {
     let mut head = Vec::with_capacity(4096);
     feed.write_to(&mut head)
         .expect("writing to a Vec cannot fail");
-    let head = insert_foreign(head, info.history.is_archive, content.tombstones);
+    let head = hex_refs(&insert_foreign(
+        head,
+        info.history.is_archive,
+        content.tombstones,
+    ));
     // Entries come last in a feed (RFC 4287's grammar): before its end tag.
     let at = rfind(&head, b"</feed>").expect("a feed has an end tag");
     let mut out = Vec::with_capacity(head.len() + entries.iter().map(|e| e.len()).sum::<usize>());
@@ -107,7 +111,16 @@ pub fn entry_atom(item: &FeedItem<'_>) -> Vec<u8> {
         entry.push(b'"');
     }
     entry.extend_from_slice(rest);
-    entry
+    // Plain text as hexadecimal references; the content (escaped HTML) as it is.
+    match (find(&entry, b"<content"), rfind(&entry, b"</content>")) {
+        (Some(start), Some(end)) => {
+            let mut out = hex_refs(&entry[..start]);
+            out.extend_from_slice(&entry[start..end]);
+            out.extend_from_slice(&hex_refs(&entry[end..]));
+            out
+        }
+        _ => hex_refs(&entry),
+    }
 }
 
 /// RFC 4287's grammar puts foreign elements of a feed before its entries, but
@@ -149,22 +162,25 @@ fn entry(item: &FeedItem<'_>) -> Entry {
             href: m.url.clone(),
             rel: "enclosure".into(),
             mime_type: Some(m.media_type.clone()),
-            title: m.caption.as_deref().map(xml_safe),
+            title: m.caption.as_deref().map(plain),
             ..Default::default()
         });
     }
     Entry {
-        title: Text::plain(xml_safe(&a.headline)),
+        title: Text::plain(plain(&a.headline)),
         id: story_urn(&a.id),
         updated: fixed(item.updated()),
         published: Some(fixed(item.published)),
         authors: a
             .byline
-            .iter()
-            .map(|b| Person {
-                name: xml_safe(b),
+            .as_deref()
+            .and_then(byline)
+            .map(|(name, email)| Person {
+                name,
+                email,
                 ..Default::default()
             })
+            .into_iter()
             .collect(),
         categories: categories(a)
             .into_iter()
@@ -175,7 +191,7 @@ fn entry(item: &FeedItem<'_>) -> Entry {
             })
             .collect(),
         links,
-        summary: a.summary.as_deref().map(|s| Text::plain(xml_safe(s))),
+        summary: a.summary.as_deref().map(|s| Text::plain(plain(s))),
         content: Some(Content {
             value: Some(body_html(item)),
             content_type: Some("html".into()),

@@ -1,8 +1,8 @@
 //! JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
 
-use super::item::{body_html, categories, language, rfind, SIGNAL_SCHEME};
+use super::item::{body_html, byline, categories, language, rfind, SIGNAL_SCHEME};
 use super::{story_urn, FeedContent, FeedItem};
-use newswire_shared::xml::clean_text;
+use newswire_shared::xml::plain;
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -82,10 +82,10 @@ pub fn assemble_json_feed(content: &FeedContent<'_>, items: &[&[u8]]) -> Vec<u8>
     let info = content.info;
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
-        title: clean_text(&info.title),
+        title: plain(&info.title).into(),
         home_page_url: &info.link,
         feed_url: info.self_url.clone(),
-        description: clean_text(&info.description),
+        description: plain(&info.description).into(),
         language: info.language.as_deref(),
         next_url: info.history.prev_archive.as_deref(),
         hubs: info.hub.as_deref().map(|url| {
@@ -126,9 +126,9 @@ fn json_item<'a>(item: &FeedItem<'a>) -> JsonItem<'a> {
     JsonItem {
         id: story_urn(&a.id),
         url: a.url.as_deref(),
-        title: clean_text(&a.headline),
+        title: plain(&a.headline).into(),
         content_html: body_html(item),
-        summary: a.summary.as_deref().map(clean_text),
+        summary: a.summary.as_deref().map(|s| plain(s).into()),
         image: a
             .media
             .iter()
@@ -138,10 +138,10 @@ fn json_item<'a>(item: &FeedItem<'a>) -> JsonItem<'a> {
         date_modified: item.updated().to_rfc3339(),
         authors: a
             .byline
-            .iter()
-            .map(|name| Author {
-                name: clean_text(name),
-            })
+            .as_deref()
+            .and_then(byline)
+            .map(|(name, _)| Author { name: name.into() })
+            .into_iter()
             .collect(),
         tags: tags
             .into_iter()
@@ -154,7 +154,7 @@ fn json_item<'a>(item: &FeedItem<'a>) -> JsonItem<'a> {
             .map(|m| Attachment {
                 url: &m.url,
                 mime_type: &m.media_type,
-                title: m.caption.as_deref().map(clean_text),
+                title: m.caption.as_deref().map(|c| plain(c).into()),
             })
             .collect(),
         _newswire: (!signals.is_empty()).then(|| Extension {

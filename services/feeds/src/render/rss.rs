@@ -1,6 +1,8 @@
 //! RSS 2.0 with `content:encoded`, `dc:creator`, Media RSS and `atom:link`.
 
-use super::item::{body_html, categories, description, find, language, rfind, xml_safe};
+use super::item::{
+    body_html, byline, categories, description, find, hex_refs, language, plain, rfind,
+};
 use super::{story_urn, FeedContent, FeedItem, HISTORY_NS};
 use newswire_shared::Article;
 use rss::extension::atom::{AtomExtension, Link};
@@ -37,9 +39,9 @@ pub fn assemble_rss(content: &FeedContent<'_>, items: &[&[u8]]) -> Vec<u8> {
         });
     }
     let mut channel = Channel {
-        title: xml_safe(&info.title),
+        title: plain(&info.title),
         link: info.link.clone(),
-        description: xml_safe(&info.description),
+        description: plain(&info.description),
         generator: Some("Newswire".into()),
         last_build_date: Some(content.updated().to_rfc2822()),
         language: info.language.clone(),
@@ -73,6 +75,7 @@ pub fn assemble_rss(content: &FeedContent<'_>, items: &[&[u8]]) -> Vec<u8> {
     channel
         .pretty_write_to(&mut head, b' ', 1)
         .expect("writing to a Vec cannot fail");
+    let head = hex_refs(&head);
     // Items go last in a channel: just before the line that closes it.
     let end = rfind(&head, b"</channel>").expect("a channel has an end tag");
     let at = head[..end].iter().rposition(|&b| b == b'\n').unwrap_or(end);
@@ -103,7 +106,7 @@ pub fn item_rss(item: &FeedItem<'_>) -> Vec<u8> {
     // the text `</item>`, but nothing follows the item but the channel's end).
     let start = find(&out, b"<item>").expect("the item was written");
     let end = rfind(&out, b"</item>").expect("the item was written") + b"</item>".len();
-    out[start..end].to_vec()
+    hex_refs(&out[start..end])
 }
 
 /// Each date once, in RSS's own element where it has one: `pubDate` (RFC 822) is when
@@ -114,7 +117,7 @@ pub fn item_rss(item: &FeedItem<'_>) -> Vec<u8> {
 fn rss_item(feed_item: &FeedItem<'_>) -> Item {
     let a = feed_item.article;
     let mut item = Item {
-        title: Some(xml_safe(&a.headline)),
+        title: Some(plain(&a.headline)),
         link: a.url.clone(),
         description: Some(description(a)),
         guid: Some(Guid {
@@ -139,8 +142,8 @@ fn rss_item(feed_item: &FeedItem<'_>) -> Item {
         ..Item::default()
     };
     let mut dc = DublinCoreExtension::default();
-    if let Some(byline) = &a.byline {
-        dc.creators = vec![xml_safe(byline)];
+    if let Some((name, _)) = a.byline.as_deref().and_then(byline) {
+        dc.creators = vec![name];
     }
     if let Some(lang) = language(a) {
         dc.languages = vec![lang.to_string()];
@@ -224,7 +227,7 @@ fn media_extensions(a: &Article) -> ExtensionMap {
 fn text_element(name: &str, text: &str) -> Extension {
     Extension {
         name: name.into(),
-        value: Some(xml_safe(text)),
+        value: Some(plain(text)),
         attrs: BTreeMap::new(),
         children: BTreeMap::new(),
     }
