@@ -40,5 +40,11 @@ venv="$HOME/.cache/newswire/feedvalidator-venv"
 reference="$(dirname "$0")/../../services/social/tests/reference"
 [ -f "$reference/node_modules/twitter-text/package.json" ] && [ -f "$reference/node_modules/tlds/package.json" ] \
   || (cd "$reference" && npm ci --no-audit --no-fund --loglevel=error)
+# The feeds' reference readers: gofeed's modules (go.sum pins them) and the Node reader,
+# pinned by its lockfile, into the git-ignored node_modules.
+feeds_reference="$(dirname "$0")/../../services/feeds/tests/reference"
+(cd "$feeds_reference/gofeed" && go mod download)
+[ -f "$feeds_reference/node/node_modules/@extractus/feed-extractor/package.json" ] \
+  || (cd "$feeds_reference/node" && npm ci --no-audit --no-fund --loglevel=error)
 command -v cargo >/dev/null || { echo "install-deps: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt

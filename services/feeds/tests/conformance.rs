@@ -460,3 +460,246 @@ async fn every_json_feed_passes_the_schema_and_the_specification_rules() {
     }
     assert!(seen_items > 50, "{seen_items}");
 }
+
+/// One reader's account of one document.
+#[derive(Debug, Clone, serde::Deserialize)]
+struct Reading {
+    file: String,
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    items: Vec<ReadItem>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+struct ReadItem {
+    id: Option<String>,
+    published: Option<f64>,
+    updated: Option<f64>,
+    language: Option<String>,
+}
+
+/// What a reader cannot do, each with the reason; nothing else is excused.
+/// (reader, format, why)
+const READER_LIMITS: &[(&str, &str, &str)] = &[
+    (
+        "feedparser",
+        "json",
+        "feedparser 6 reads RSS and Atom only; JSON Feed is read by gofeed and the Node reader",
+    ),
+    (
+        "feed-extractor",
+        "empty atom",
+        "feed-extractor takes a document for Atom only when it has an <entry>, so an Atom feed \
+         holding only tombstones or nothing is refused as an unknown format",
+    ),
+];
+
+fn reference_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference")
+}
+
+/// The three readers as commands that take the documents' paths, or `None` (skipped)
+/// for each that is not installed.
+fn readers() -> Vec<(&'static str, Command)> {
+    let mut readers = Vec::new();
+    if let Some(python) = validator_python() {
+        let mut c = Command::new(python);
+        c.arg(reference_dir().join("python/read.py"));
+        readers.push(("feedparser", c));
+    }
+    let gofeed = reference_dir().join("gofeed");
+    let binary = std::env::temp_dir().join(format!("newswire-gofeed-read-{}", std::process::id()));
+    match Command::new("go")
+        .args(["build", "-o"])
+        .arg(&binary)
+        .arg(".")
+        .current_dir(&gofeed)
+        .output()
+    {
+        Ok(out) if out.status.success() => readers.push(("gofeed", Command::new(&binary))),
+        Ok(out) => skip(&format!(
+            "gofeed did not build (deploy/ci/install-deps.sh fetches its modules): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )),
+        Err(e) => skip(&format!("Go is not installed: {e}")),
+    }
+    let node = reference_dir().join("node");
+    if node
+        .join("node_modules/@extractus/feed-extractor/package.json")
+        .is_file()
+    {
+        let mut c = Command::new("node");
+        c.arg(node.join("read.mjs"));
+        readers.push(("feed-extractor", c));
+    } else {
+        skip("the Node reader is not installed: run deploy/ci/install-deps.sh (npm ci in services/feeds/tests/reference/node)");
+    }
+    readers
+}
+
+/// The story a feed's item id names (`urn:newswire:article:` and the id, percent-encoded).
+fn story_of(urn: &str) -> String {
+    let nss = urn.strip_prefix("urn:newswire:article:").unwrap_or(urn);
+    percent_encoding::percent_decode_str(nss)
+        .decode_utf8()
+        .unwrap()
+        .into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn independent_readers_agree_on_every_kind_of_feed() {
+    let readers = readers();
+    if readers.is_empty() {
+        return;
+    }
+    let w = world().await;
+    let dir = std::env::temp_dir().join(format!("newswire-readers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Every document, saved as served, with its format and (for a language feed) tag.
+    let mut docs: BTreeMap<String, (String, String, Option<String>)> = BTreeMap::new();
+    for ext in ["rss", "atom", "json"] {
+        for (i, (url, _)) in documents(&w.server.base, ext).await.into_iter().enumerate() {
+            let body = reqwest::get(&url).await.unwrap().bytes().await.unwrap();
+            let path = dir.join(format!("{ext}-{i}"));
+            std::fs::write(&path, &body).unwrap();
+            let lang = FEEDS
+                .iter()
+                .filter(|(name, query)| name.starts_with("lang/") && query.is_empty())
+                .find(|(name, _)| {
+                    url.contains(&format!("/feeds/{name}."))
+                        || url.contains(&format!("/feeds/{name}/archive/"))
+                })
+                .map(|(name, _)| name["lang/".len()..].to_ascii_lowercase());
+            docs.insert(path.display().to_string(), (url, ext.to_string(), lang));
+        }
+    }
+    let mut failures = Vec::new();
+    // (reader, format, what) → how many values were checked, so a reader that stops
+    // reporting a field is noticed.
+    let mut checked: BTreeMap<(&str, String, &str), usize> = BTreeMap::new();
+    // By document: each reader's ids, in order.
+    let mut ids: BTreeMap<String, Vec<(&str, Vec<String>)>> = BTreeMap::new();
+    for (reader, mut command) in readers {
+        let files: Vec<&String> = docs
+            .iter()
+            .filter(|(_, (_, ext, _))| !(reader == "feedparser" && ext == "json"))
+            .map(|(file, _)| file)
+            .collect();
+        let out = command.args(&files).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{reader}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let readings: Vec<Reading> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{reader}: {e}: {l}")))
+            .collect();
+        assert_eq!(readings.len(), files.len(), "{reader} read every document");
+        for r in readings {
+            let (url, ext, lang) = &docs[&r.file];
+            if let Some(error) = &r.error {
+                let body = std::fs::read_to_string(&r.file).unwrap();
+                let limit = reader == "feed-extractor" && ext == "atom" && !body.contains("<entry");
+                if !limit {
+                    failures.push(format!("{reader} {url}: {error}"));
+                }
+                continue;
+            }
+            if let Some(lang) = lang {
+                *checked
+                    .entry((reader, ext.clone(), "feed language"))
+                    .or_default() += 1;
+                if !r.language.eq_ignore_ascii_case(lang) {
+                    failures.push(format!(
+                        "{reader} {url}: feed language {:?}, not {lang}",
+                        r.language
+                    ));
+                }
+            }
+            let mut these = Vec::new();
+            for item in &r.items {
+                let Some(id) = &item.id else {
+                    failures.push(format!("{reader} {url}: an item without id"));
+                    continue;
+                };
+                these.push(id.clone());
+                let story = story_of(id);
+                let Some(want) = w.stories.get(&story) else {
+                    failures.push(format!("{reader} {url}: {id} is no story we published"));
+                    continue;
+                };
+                let second = |t: DateTime<Utc>| t.timestamp() as f64;
+                *checked
+                    .entry((reader, ext.clone(), "published"))
+                    .or_default() += 1;
+                if item.published != Some(second(want.published)) {
+                    failures.push(format!(
+                        "{reader} {url} {id}: published {:?}, not {}",
+                        item.published, want.published
+                    ));
+                }
+                if let Some(updated) = item.updated {
+                    *checked.entry((reader, ext.clone(), "updated")).or_default() += 1;
+                    if updated != second(want.updated) {
+                        failures.push(format!(
+                            "{reader} {url} {id}: updated {updated}, not {}",
+                            want.updated
+                        ));
+                    }
+                }
+                if let Some(language) = &item.language {
+                    *checked
+                        .entry((reader, ext.clone(), "language"))
+                        .or_default() += 1;
+                    if Some(language.to_ascii_lowercase())
+                        != want.language.as_ref().map(|l| l.to_ascii_lowercase())
+                    {
+                        failures.push(format!(
+                            "{reader} {url} {id}: language {language}, not {:?}",
+                            want.language
+                        ));
+                    }
+                }
+            }
+            ids.entry(url.clone()).or_default().push((reader, these));
+        }
+    }
+    // Every reader of a document found the same items, in the same order.
+    let mut compared = 0;
+    for (url, by_reader) in &ids {
+        let (first, first_ids) = &by_reader[0];
+        for (reader, these) in &by_reader[1..] {
+            compared += 1;
+            if these != first_ids {
+                failures.push(format!(
+                    "{url}: {first} read {first_ids:?}, {reader} read {these:?}"
+                ));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    eprintln!(
+        "{compared} comparisons; values checked: {checked:?}; reader limits: {READER_LIMITS:?}"
+    );
+    // Every format's dates and languages reach a reader that checks them.
+    for ext in ["rss", "atom", "json"] {
+        for what in ["published", "updated", "language", "feed language"] {
+            let readers = checked
+                .iter()
+                .filter(|((_, e, w), n)| e == ext && *w == what && **n > 0)
+                .count();
+            assert!(readers > 0, "no reader reported {what} in {ext}");
+        }
+    }
+}
