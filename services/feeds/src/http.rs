@@ -244,12 +244,20 @@ fn respond(
     };
     h.insert(header::ETAG, r.headers.etags[index].clone());
     // Never a date the clock has not reached (RFC 9110 §8.8.2.1); see `Validator`.
-    let last_modified = if now >= r.validator.second {
-        r.headers.last_modified.clone()
+    if now > r.validator.second {
+        h.insert(header::LAST_MODIFIED, r.headers.last_modified.clone());
     } else {
-        http_date(now)
-    };
-    h.insert(header::LAST_MODIFIED, last_modified);
+        // This very second: `Date` is written from the same reading of the clock, since
+        // the server's cached `Date` may still show the second before.
+        let date = http_date(now);
+        let last_modified = if now == r.validator.second {
+            r.headers.last_modified.clone()
+        } else {
+            date.clone()
+        };
+        h.insert(header::LAST_MODIFIED, last_modified);
+        h.insert(header::DATE, date);
+    }
     // A subscriber's feed must not be served from a shared cache to someone else.
     let cache_control = if public {
         &state.cache_public

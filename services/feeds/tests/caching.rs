@@ -105,14 +105,16 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
         w.apply(a);
     };
     let first = Utc::now();
-    publish("change 0".into(), first, version);
-    shown.push(("change 0".into(), first));
+    publish("initial".into(), first, version);
+    shown.push(("initial".into(), first));
     // The current document, and when we first saw it served (the renderer made it
     // before that).
     let mut current: Vec<u8> = Vec::new();
     let mut seen_at = Utc::now();
+    let mut changed = false;
     let mut held: Option<Held> = None;
-    let mut waiting_for = "change 0".to_string();
+    // The title and last change of the version the feed must show next.
+    let mut waiting_for = ("initial".to_string(), first);
     for (n, step) in steps.into_iter().enumerate() {
         match step {
             Step::Change | Step::Revert => {
@@ -123,7 +125,8 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 };
                 publish(text.clone(), at, version);
                 shown.push((text.clone(), at));
-                waiting_for = text;
+                waiting_for = (text, at);
+                changed = true;
             }
             Step::Poll {
                 after_ms,
@@ -142,13 +145,18 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                         .await
                         .unwrap()
                         .to_vec();
-                    let has = String::from_utf8_lossy(&body)
-                        .contains(&format!("<title>{waiting_for}</title>"));
+                    let text = String::from_utf8_lossy(&body);
+                    let (title, at) = &waiting_for;
+                    let has = text.contains(&format!("<title>{title}</title>"))
+                        && text
+                            .contains(&format!("<atom:updated>{}</atom:updated>", at.to_rfc3339()));
                     if has {
-                        if body != current {
-                            current = body;
+                        // A change makes a new representation even when it restores
+                        // earlier bytes: its date is new.
+                        if std::mem::take(&mut changed) {
                             seen_at = Utc::now();
                         }
+                        current = body;
                         break;
                     }
                     prop_assert!(
