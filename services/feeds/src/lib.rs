@@ -11,6 +11,7 @@ pub mod facets;
 mod fragments;
 pub mod http;
 pub mod items;
+pub mod names;
 pub mod persist;
 pub mod render;
 pub mod selector;
@@ -45,6 +46,7 @@ impl Feeds {
             &settings.feeds.title,
             settings.feeds.hub.clone(),
             settings.feeds.items_per_feed,
+            render::CorrectionNotes::with(&settings.feeds.correction_notes),
         ));
         let state = http::FeedsState {
             cache,

@@ -253,6 +253,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let report = stdio::render(
                 feed,
+                &settings.feeds,
                 now,
                 limit,
                 stdin(),
