@@ -1,3 +1,6 @@
+//! [`enrich`], the pure function from an article to its enriched version, and the stage's
+//! Kafka side (`articles.published` → `articles.enriched`) that calls it.
+
 use crate::dateline;
 use crate::entities::{self, fold::fold, KnownNames};
 use crate::language::{close_relatives, identify, primary, Identified};

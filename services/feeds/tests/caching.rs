@@ -109,7 +109,7 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     shown.push(("initial".into(), first));
     // The current document, and when we first saw it served (the renderer made it
     // before that).
-    let mut current: Vec<u8> = Vec::new();
+    let mut current: Vec<u8>;
     let mut seen_at = Utc::now();
     let mut changed = false;
     let mut held: Option<Held> = None;

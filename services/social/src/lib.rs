@@ -23,7 +23,7 @@ pub mod x;
 
 use newswire_shared::health::Health;
 use newswire_shared::kafka::StageSpec;
-use newswire_shared::service::serve_until_stopped;
+use newswire_shared::service::serve_stage;
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
 use tokio::net::TcpListener;
@@ -62,14 +62,21 @@ pub fn spawn_stage(
 /// `social.listen`.
 pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let listener = TcpListener::bind(settings.social.listen).await?;
-    let health = Health::default();
-    let stage = spawn_stage(&settings, &health, shutdown.clone());
-    let app = health.router();
-    serve_until_stopped(
+    serve(settings, listener, shutdown).await
+}
+
+/// As [`run`] on an already-bound listener (tests bind port 0).
+pub async fn serve(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let transform = SocialTransform::new(&settings);
+    serve_stage(
+        &settings,
+        stage_spec(&settings),
+        transform,
         listener,
-        app,
-        &settings.http,
-        vec![("social stage", stage)],
         shutdown,
     )
     .await

@@ -193,9 +193,13 @@ pub fn story_post(article: &Article, account: &SocialAccount, kind: Kind) -> Opt
             facets: p.facets,
         })
         .collect();
-    let (action, publish_at) = match article.embargo_until {
-        Some(e) if e > article.version_created => (Action::Schedule, e),
-        _ => (Action::Publish, article.version_created),
+    // Scheduled for the release instant when that is after the version was written (an
+    // embargo still ahead); otherwise posted now.
+    let publish_at = article.release_instant();
+    let action = if publish_at > article.version_created {
+        Action::Schedule
+    } else {
+        Action::Publish
     };
     let post_id = match kind {
         Kind::Story => story_post_id(&article.id, account),
