@@ -5,20 +5,21 @@
 //! The pure part is [`plan`] (article version + what was produced before → post,
 //! scheduled post, correction follow-up, delete instructions) built on [`compose`]
 //! (one post laid out and shortened until the network's own [`count`] accepts it).
-//! [`transform`] and [`ledger`] are the Kafka side.
+//! [`stage`] and [`ledger`] are the Kafka side; [`offline`] plans without Kafka (`newswire
+//! render --format social`).
 
 pub mod compose;
 pub mod count;
-pub mod facets;
+pub mod cut;
 pub mod hashtags;
 pub mod ledger;
 pub mod markup;
 pub mod mastodon;
+pub mod offline;
 pub mod plan;
 pub mod post;
-pub mod render;
-pub mod text;
-pub mod transform;
+pub mod richtext;
+pub mod stage;
 pub mod x;
 
 use newswire_shared::health::Health;
@@ -28,10 +29,10 @@ use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
 use tokio::net::TcpListener;
 
+pub use offline::Renderer;
 pub use plan::{plan, story_post, StoryState};
 pub use post::{Action, Kind, PostEvent};
-pub use render::Renderer;
-pub use transform::SocialTransform;
+pub use stage::SocialTransform;
 
 pub fn stage_spec(settings: &Settings) -> StageSpec {
     StageSpec::new(

@@ -1,5 +1,5 @@
 //! Posts from a sequence of enriched articles without Kafka (`newswire render
-//! --format social`): the same planning as the service, with the ledger in memory.
+//! --format social`): the same planning as the service, each story's state in memory.
 
 use crate::plan::{plan, StoryState};
 use crate::post::{PostEvent, PostRecord};
