@@ -5,10 +5,16 @@ use crate::{telemetry, Settings};
 use std::future::Future;
 
 /// Loads settings (the file named by `NEWSWIRE_CONFIG`, then `NEWSWIRE__…` variables),
-/// sets up logging, and runs `service` until Ctrl-C or SIGTERM.
-pub async fn main<F, Fut>(name: &str, service: F) -> Result<(), Box<dyn std::error::Error>>
+/// sets up logging, binds the address `listen` picks from the settings (the service's
+/// `….listen`), and runs `serve` on it until Ctrl-C or SIGTERM. Every service binary is
+/// this with its own `serve(settings, listener, shutdown)`, which tests call on port 0.
+pub async fn main<F, Fut>(
+    name: &str,
+    listen: fn(&Settings) -> std::net::SocketAddr,
+    serve: F,
+) -> Result<(), Box<dyn std::error::Error>>
 where
-    F: FnOnce(Settings, Shutdown) -> Fut,
+    F: FnOnce(Settings, tokio::net::TcpListener, Shutdown) -> Fut,
     Fut: Future<Output = anyhow::Result<()>>,
 {
     let file = std::env::var_os("NEWSWIRE_CONFIG").map(std::path::PathBuf::from);
@@ -20,7 +26,11 @@ where
         tracing::info!("shutdown requested");
         trigger.trigger();
     });
-    service(settings, stop)
+    let address = listen(&settings);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|e| format!("{name}: cannot listen on {address}: {e}"))?;
+    serve(settings, listener, stop)
         .await
         .map_err(|e| format!("{name}: {e:#}").into())
 }
@@ -57,9 +67,9 @@ pub async fn serve_stage<T: crate::kafka::Transform + 'static>(
 ) -> anyhow::Result<()> {
     let health = crate::health::Health::default();
     let name = format!("{} stage", spec.name);
+    tracing::info!(address = %listener.local_addr()?, stage = %name, "listening");
     let stage =
         crate::kafka::spawn_stage(spec, &settings.kafka, transform, &health, shutdown.clone());
-    tracing::info!(address = %listener.local_addr()?, stage = %name, "listening");
     serve_until_stopped(
         listener,
         health.router(),

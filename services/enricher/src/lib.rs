@@ -51,13 +51,8 @@ pub fn spawn_stage(
     )
 }
 
-/// Runs the enricher alone: the stage plus /healthz, /readyz, /metrics on `enricher.listen`.
-pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(settings.enricher.listen).await?;
-    serve(settings, listener, shutdown).await
-}
-
-/// As [`run`] on an already-bound listener (tests bind port 0).
+/// Runs the enricher alone: the stage plus /healthz, /readyz, /metrics on `listener` (the
+/// binary binds `enricher.listen`; tests bind port 0).
 pub async fn serve(
     settings: Settings,
     listener: TcpListener,

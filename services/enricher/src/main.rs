@@ -1,5 +1,5 @@
 //! The `enricher` service binary: the shared `main` (configuration, logging, signals)
-//! around [`newswire_enricher::run`], with mimalloc as its allocator.
+//! around [`newswire_enricher::serve`], with mimalloc as its allocator.
 
 // See the workspace Cargo.toml: entity finding is allocation-heavy.
 #[global_allocator]
@@ -7,5 +7,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    newswire_shared::service::main("enricher", newswire_enricher::run).await
+    newswire_shared::service::main("enricher", |s| s.enricher.listen, newswire_enricher::serve)
+        .await
 }

@@ -72,7 +72,7 @@ impl ChangeLog {
     pub fn release_due(&mut self, now: DateTime<Utc>, still_current: impl Fn(&Article) -> bool) {
         let (due, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
             .into_iter()
-            .partition(|a| a.embargo_until.is_none_or(|t| t <= now));
+            .partition(|a| a.is_released_at(now));
         self.pending = waiting;
         let mut due: Vec<_> = due.into_iter().filter(|a| still_current(a)).collect();
         due.sort_by_key(|a| a.embargo_until);

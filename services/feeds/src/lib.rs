@@ -187,13 +187,7 @@ impl FeedWriter {
     }
 }
 
-/// Runs feeds alone, on `feeds.listen`.
-pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(settings.feeds.listen).await?;
-    serve(settings, listener, shutdown).await
-}
-
-/// As [`run`] on an already-bound listener.
+/// Runs feeds alone on `listener` (the binary binds `feeds.listen`; tests bind port 0).
 pub async fn serve(
     settings: Settings,
     listener: TcpListener,

@@ -1,7 +1,7 @@
 //! The `feeds` service binary: the shared `main` (configuration, logging, signals) around
-//! [`newswire_feeds::run`].
+//! [`newswire_feeds::serve`].
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    newswire_shared::service::main("feeds", newswire_feeds::run).await
+    newswire_shared::service::main("feeds", |s| s.feeds.listen, newswire_feeds::serve).await
 }

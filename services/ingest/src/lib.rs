@@ -72,13 +72,8 @@ impl Ingest {
     }
 }
 
-/// Runs ingest alone: the API and health endpoints on `ingest.listen` until shutdown.
-pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(settings.ingest.listen).await?;
-    serve(settings, listener, shutdown).await
-}
-
-/// As [`run`] on an already-bound listener (tests bind port 0).
+/// Runs ingest alone: the API and health endpoints on `listener` until shutdown (the binary
+/// binds `ingest.listen`; tests bind port 0).
 pub async fn serve(
     settings: Settings,
     listener: TcpListener,

@@ -118,13 +118,8 @@ impl Delivery {
 }
 
 /// Runs the newsml service alone: rendering stage, delivery, and the pull API with
-/// /healthz, /readyz, /metrics on `newsml.listen`.
-pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(settings.newsml.listen).await?;
-    serve(settings, listener, shutdown).await
-}
-
-/// As [`run`] on an already-bound listener (tests bind port 0).
+/// /healthz, /readyz, /metrics on `listener` (the binary binds `newsml.listen`; tests bind
+/// port 0).
 pub async fn serve(
     settings: Settings,
     listener: TcpListener,

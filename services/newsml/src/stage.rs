@@ -8,7 +8,7 @@ use newswire_shared::access::StoryFacts;
 use newswire_shared::article::Status;
 use newswire_shared::cloudevents::{header_str, types, CloudEvent};
 use newswire_shared::kafka::{
-    decode_keyed_article, OutputRecord, OutputState, Rejection, Transform,
+    decode_keyed_article, KeptState, OutputRecord, OutputState, Rejection, Transform,
 };
 use newswire_shared::validate::Stage;
 use newswire_shared::{Article, Settings};
@@ -59,7 +59,7 @@ impl NewsmlTransform {
             provider: provider(settings),
             output_topic: settings.topics.newsml.clone(),
             source: settings.newsml.source.clone(),
-            rendered: OutputState::in_memory(HashMap::new()),
+            rendered: OutputState::in_memory(),
         }
     }
 }
@@ -156,16 +156,8 @@ impl Transform for NewsmlTransform {
         )])
     }
 
-    fn committed(&mut self) {
-        self.rendered.committed();
-    }
-
-    fn aborted(&mut self) {
-        self.rendered.aborted();
-    }
-
-    fn reassigned(&mut self) {
-        self.rendered.reassigned();
+    fn kept_state(&mut self) -> Option<&mut dyn KeptState> {
+        Some(&mut self.rendered)
     }
 }
 

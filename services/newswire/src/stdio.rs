@@ -89,11 +89,11 @@ pub fn render_social(
     output: &mut impl Write,
     errors: &mut impl Write,
 ) -> std::io::Result<Report> {
-    let mut renderer = newswire_social::Renderer::new(accounts);
+    let mut planner = newswire_social::Planner::new(accounts);
     let mut io_error = None;
     let report = for_each_line(input, errors, |line| {
         let article = decode_article(line, Stage::Enriched).map_err(|e| e.to_string())?;
-        for post in renderer.render(&article) {
+        for post in planner.plan(&article) {
             let json = serde_json::to_vec(&post).expect("a post always serialises");
             if let Err(e) = output
                 .write_all(&json)

@@ -29,7 +29,7 @@ use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
 use tokio::net::TcpListener;
 
-pub use offline::Renderer;
+pub use offline::Planner;
 pub use plan::{plan, story_post, StoryState};
 pub use post::{Action, Kind, PostEvent};
 pub use stage::SocialTransform;
@@ -59,14 +59,8 @@ pub fn spawn_stage(
     )
 }
 
-/// Runs the social service alone: the stage plus /healthz, /readyz, /metrics on
-/// `social.listen`.
-pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(settings.social.listen).await?;
-    serve(settings, listener, shutdown).await
-}
-
-/// As [`run`] on an already-bound listener (tests bind port 0).
+/// Runs the social service alone: the stage plus /healthz, /readyz, /metrics on `listener`
+/// (the binary binds `social.listen`; tests bind port 0).
 pub async fn serve(
     settings: Settings,
     listener: TcpListener,

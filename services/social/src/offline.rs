@@ -7,13 +7,13 @@ use newswire_shared::config::SocialAccount;
 use newswire_shared::Article;
 use std::collections::HashMap;
 
-pub struct Renderer {
+pub struct Planner {
     accounts: Vec<SocialAccount>,
     /// Each story's state after the last version rendered (no transactions here).
     stories: HashMap<String, StoryState>,
 }
 
-impl Renderer {
+impl Planner {
     pub fn new(accounts: Vec<SocialAccount>) -> Self {
         Self {
             accounts,
@@ -22,7 +22,7 @@ impl Renderer {
     }
 
     /// The instructions this article version gives, remembering them for the next.
-    pub fn render(&mut self, article: &Article) -> Vec<PostEvent> {
+    pub fn plan(&mut self, article: &Article) -> Vec<PostEvent> {
         let state = self.stories.get(&article.id).cloned().unwrap_or_default();
         let (posts, next) = plan(article, &self.accounts, &state);
         self.stories.insert(article.id.clone(), next);

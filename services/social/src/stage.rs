@@ -5,7 +5,7 @@ use crate::plan::plan;
 use crate::post::PostEvent;
 use newswire_shared::cloudevents::{types, CloudEvent};
 use newswire_shared::config::SocialAccount;
-use newswire_shared::kafka::{decode_keyed_article, OutputRecord, Rejection, Transform};
+use newswire_shared::kafka::{decode_keyed_article, KeptState, OutputRecord, Rejection, Transform};
 use newswire_shared::validate::Stage;
 use newswire_shared::Settings;
 use rdkafka::message::BorrowedMessage;
@@ -21,19 +21,11 @@ impl SocialTransform {
     /// A transform that reads its ledger back from `social.posts` at start and after
     /// every rebalance.
     pub fn new(settings: &Settings) -> Self {
-        Self::with_ledger(
-            settings,
-            ledger::kept_in(&settings.kafka, &settings.topics.social),
-        )
-    }
-
-    /// A transform that starts from `ledger` and never reads Kafka back (tests).
-    pub fn with_ledger(settings: &Settings, ledger: Ledger) -> Self {
         Self {
             accounts: settings.social.accounts.clone(),
             output_topic: settings.topics.social.clone(),
             source: settings.social.source.clone(),
-            ledger,
+            ledger: ledger::kept_in(&settings.kafka, &settings.topics.social),
         }
     }
 
@@ -66,15 +58,7 @@ impl Transform for SocialTransform {
         Ok(posts.iter().map(|p| self.record(p)).collect())
     }
 
-    fn committed(&mut self) {
-        self.ledger.committed();
-    }
-
-    fn aborted(&mut self) {
-        self.ledger.aborted();
-    }
-
-    fn reassigned(&mut self) {
-        self.ledger.reassigned();
+    fn kept_state(&mut self) -> Option<&mut dyn KeptState> {
+        Some(&mut self.ledger)
     }
 }

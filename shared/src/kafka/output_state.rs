@@ -15,14 +15,37 @@
 //!   `read_committed`), at start and after every rebalance, when another instance may
 //!   have handled the partitions meanwhile.
 //!
-//! A stage's [`Transform`](super::Transform) forwards its `committed`, `aborted` and
-//! `reassigned` calls here.
+//! A stage's [`Transform`](super::Transform) returns its state from `kept_state`, and the
+//! stage loop makes these calls.
 
 use crate::config::KafkaSettings;
 use crate::kafka::replay_topic;
 use rdkafka::message::BorrowedMessage;
 use std::collections::HashMap;
 use std::time::Duration;
+
+/// What the stage loop does with a transform's kept state at the end of each batch and
+/// after a rebalance ([`Transform::kept_state`](super::Transform::kept_state)).
+pub trait KeptState {
+    /// The batch's transaction committed: its changes are now the state.
+    fn committed(&mut self);
+    /// The batch's transaction aborted: its changes never happened.
+    fn aborted(&mut self);
+    /// Partitions were reassigned: read the state back from the topic.
+    fn reassigned(&mut self);
+}
+
+impl<S> KeptState for OutputState<S> {
+    fn committed(&mut self) {
+        OutputState::committed(self);
+    }
+    fn aborted(&mut self) {
+        OutputState::aborted(self);
+    }
+    fn reassigned(&mut self) {
+        OutputState::reassigned(self);
+    }
+}
 
 /// How one output record changes the state of the stories it is about.
 pub type Fold<S> = fn(&mut HashMap<String, S>, &BorrowedMessage<'_>);
@@ -68,10 +91,10 @@ impl<S> OutputState<S> {
         }
     }
 
-    /// State that starts from `stories` and is never read back (tests, benchmarks).
-    pub fn in_memory(stories: HashMap<String, S>) -> Self {
+    /// State that starts empty and is never read back (tests, benchmarks).
+    pub fn in_memory() -> Self {
         Self {
-            committed: stories,
+            committed: HashMap::new(),
             pending: HashMap::new(),
             source: None,
         }
@@ -151,7 +174,9 @@ mod tests {
 
     #[test]
     fn a_batch_sees_its_own_changes_and_only_a_commit_keeps_them() {
-        let mut s = OutputState::in_memory(HashMap::from([("a".to_string(), 1u64)]));
+        let mut s = OutputState::in_memory();
+        s.set("a".into(), 1u64);
+        s.committed();
         s.set("a".into(), 2);
         s.set("b".into(), 1);
         assert_eq!(s.get("a"), Some(&2), "the batch sees its own change");
@@ -172,7 +197,7 @@ mod tests {
 
     #[test]
     fn a_reassignment_drops_the_uncommitted_batch() {
-        let mut s = OutputState::in_memory(HashMap::new());
+        let mut s = OutputState::in_memory();
         s.set("a".into(), 1u64);
         s.reassigned();
         assert_eq!(s.get("a"), None);

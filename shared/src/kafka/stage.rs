@@ -29,7 +29,7 @@ use crate::kafka::deadletter::{dead_letter_record, dead_letter_stub, DeadLetterK
 use crate::kafka::failure::{classify, FailureClass};
 use crate::kafka::limits::{record_size, RecordLimits};
 use crate::kafka::progress::{spawn_watchdog, StageProgress};
-use crate::kafka::{consumer_config, transactional_producer_config};
+use crate::kafka::{consumer_config, transactional_producer_config, KeptState};
 use crate::shutdown::Shutdown;
 use crate::telemetry::events::{
     BatchIsolated, BatchRead, DeadLetterPayloadDropped, EventDeadLettered, PartitionsAssigned,
@@ -59,21 +59,40 @@ pub struct OutputRecord {
 
 /// The pure part of a stage: one input event to zero or more output records.
 ///
-/// A transform that keeps state between events (what it has already produced) must
-/// hold the changes of a batch aside until `committed`, and drop them on `aborted`:
-/// an aborted batch is redone and must find the state as it was before it.
+/// A transform that keeps state between events (what it has already produced) keeps it
+/// in an [`OutputState`](super::OutputState) and returns it from
+/// [`kept_state`](Self::kept_state): the stage then commits, drops and reloads it with
+/// each batch's transaction (an aborted batch is redone and must find the state as it
+/// was before it), without the transform having to remember to.
 pub trait Transform: Send {
     fn apply(&mut self, message: &BorrowedMessage<'_>) -> Result<Vec<OutputRecord>, Rejection>;
 
+    /// The state this transform keeps in its own output topic, if any.
+    fn kept_state(&mut self) -> Option<&mut dyn KeptState> {
+        None
+    }
+
     /// The batch's outputs and offsets are committed.
-    fn committed(&mut self) {}
+    fn committed(&mut self) {
+        if let Some(state) = self.kept_state() {
+            state.committed();
+        }
+    }
 
     /// The batch's transaction was aborted (or is redone without an event set aside).
-    fn aborted(&mut self) {}
+    fn aborted(&mut self) {
+        if let Some(state) = self.kept_state() {
+            state.aborted();
+        }
+    }
 
     /// The group gave this instance a new set of partitions; state another instance
     /// may have changed meanwhile must be reloaded before the next batch.
-    fn reassigned(&mut self) {}
+    fn reassigned(&mut self) {
+        if let Some(state) = self.kept_state() {
+            state.reassigned();
+        }
+    }
 }
 
 /// The article an input event carries, checked against the contract of `stage` and
