@@ -1,0 +1,250 @@
+//! The page and its APIs, all under `/monitor/`, all for operators only:
+//!
+//! | route | |
+//! |---|---|
+//! | `GET /monitor/` | the page (the sign-in form with 401 when the caller is no operator) |
+//! | `GET /monitor/app.js`, `/monitor/app.css` | the page's script and style |
+//! | `GET /monitor/login.js`, `/monitor/login.css` | the sign-in form's (public) |
+//! | `POST /monitor/api/session` | with an operator's `Authorization: Bearer KEY`: 204 and the session cookie |
+//! | `DELETE /monitor/api/session` | signs out |
+//! | `GET /monitor/api/stories?limit=N` | the latest N (≤ 2,000, default 500) stories, newest first |
+//! | `GET /monitor/api/stories/{id}` | one story: versions, enrichment, outputs, journey |
+//! | `GET /monitor/api/deadletters` | dead letters, newest first |
+//! | `GET /monitor/api/events` | server-sent events: `story` with a story's summary each time it changes; `lagged` when this stream fell behind (reload the list) |
+//!
+//! Without an operator's key or session every route but the sign-in form answers 401
+//! with the same body, whatever exists behind it.
+
+use crate::access::{Operators, COOKIE, SESSION_LIFETIME};
+use crate::store::Store;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+pub struct MonitorState {
+    pub store: Store,
+    pub operators: Operators,
+}
+
+const INDEX: &str = include_str!("page/index.html");
+const LOGIN: &str = include_str!("page/login.html");
+const APP_JS: &str = include_str!("page/app.js");
+const APP_CSS: &str = include_str!("page/app.css");
+const LOGIN_JS: &str = include_str!("page/login.js");
+const LOGIN_CSS: &str = include_str!("page/login.css");
+
+/// The page runs only its own script and style, talks only to its own origin, and is
+/// never framed.
+const PAGE_CSP: &str =
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; \
+     img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+pub fn router(state: Arc<MonitorState>) -> Router {
+    Router::new()
+        .route(
+            "/monitor",
+            get(|| async { Redirect::permanent("/monitor/") }),
+        )
+        .route("/monitor/", get(page))
+        .route("/monitor/app.js", get(script))
+        .route("/monitor/app.css", get(style))
+        // The sign-in form's script and style: public, they hold nothing.
+        .route(
+            "/monitor/login.js",
+            get(|| async { private(LOGIN_JS, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            "/monitor/login.css",
+            get(|| async { private(LOGIN_CSS, "text/css; charset=utf-8") }),
+        )
+        .route(
+            "/monitor/api/session",
+            axum::routing::post(sign_in).delete(sign_out),
+        )
+        .route("/monitor/api/stories", get(stories))
+        .route("/monitor/api/stories/{id}", get(story))
+        .route("/monitor/api/deadletters", get(dead_letters))
+        .route("/monitor/api/events", get(events))
+        .route("/monitor/{*rest}", get(unknown))
+        .with_state(state)
+}
+
+/// The one answer to anyone who is not an operator.
+fn unauthorized() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [
+            (
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"newswire-monitor\""),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        Json(serde_json::json!({
+            "error": "unauthorized",
+            "message": "an operator key is required"
+        })),
+    )
+        .into_response()
+}
+
+fn private(body: impl IntoResponse, content_type: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(PAGE_CSP),
+            ),
+            (
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn page(State(s): State<Arc<MonitorState>>, headers: HeaderMap) -> Response {
+    if s.operators.admits(&headers) {
+        private(INDEX, "text/html; charset=utf-8")
+    } else {
+        let mut r = private(LOGIN, "text/html; charset=utf-8");
+        *r.status_mut() = StatusCode::UNAUTHORIZED;
+        r
+    }
+}
+
+async fn script(State(s): State<Arc<MonitorState>>, headers: HeaderMap) -> Response {
+    if !s.operators.admits(&headers) {
+        return unauthorized();
+    }
+    private(APP_JS, "text/javascript; charset=utf-8")
+}
+
+async fn style(State(s): State<Arc<MonitorState>>, headers: HeaderMap) -> Response {
+    if !s.operators.admits(&headers) {
+        return unauthorized();
+    }
+    private(APP_CSS, "text/css; charset=utf-8")
+}
+
+async fn sign_in(State(s): State<Arc<MonitorState>>, headers: HeaderMap) -> Response {
+    if !s.operators.key_presented(&headers) {
+        return unauthorized();
+    }
+    let token = s.operators.open_session();
+    let cookie = format!(
+        "{COOKIE}={token}; Path=/monitor; HttpOnly; SameSite=Strict; Max-Age={}",
+        SESSION_LIFETIME.as_secs()
+    );
+    (
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&cookie).expect("ascii"),
+        )],
+    )
+        .into_response()
+}
+
+async fn sign_out(State(s): State<Arc<MonitorState>>, headers: HeaderMap) -> Response {
+    if !s.operators.admits(&headers) {
+        return unauthorized();
+    }
+    s.operators.close_session(&headers);
+    let cookie = format!("{COOKIE}=; Path=/monitor; HttpOnly; SameSite=Strict; Max-Age=0");
+    (
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&cookie).expect("ascii"),
+        )],
+    )
+        .into_response()
+}
+
+async fn stories(
+    State(s): State<Arc<MonitorState>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    if !s.operators.admits(&headers) {
+        return unauthorized();
+    }
+    // Read only after access is decided, so a stranger learns nothing from a 400.
+    let limit = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "limit")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(500)
+        .clamp(1, 2000);
+    private(Json(s.store.list(limit)), "application/json")
+}
+
+async fn story(State(s): State<Arc<MonitorState>>, headers: HeaderMap, uri: Uri) -> Response {
+    if !s.operators.admits(&headers) {
+        return unauthorized();
+    }
+    // Decoded here, after access is decided (axum's `Path` would refuse bad
+    // percent-encoding before the handler could answer 401).
+    let raw = uri.path().trim_start_matches("/monitor/api/stories/");
+    let id = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    match s.store.detail(&id) {
+        Some(d) => private(Json(d), "application/json"),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(serde_json::json!({"error": "not_found", "message": "no such story"})),
+        )
+            .into_response(),
+    }
+}
+
+async fn dead_letters(State(s): State<Arc<MonitorState>>, headers: HeaderMap) -> Response {
+    if !s.operators.admits(&headers) {
+        return unauthorized();
+    }
+    private(Json(s.store.dead_letters()), "application/json")
+}
+
+async fn events(State(s): State<Arc<MonitorState>>, headers: HeaderMap) -> Response {
+    if !s.operators.admits(&headers) {
+        return unauthorized();
+    }
+    let Some(changes) = s.store.subscribe() else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n").into_response();
+    };
+    let stream = futures_util::stream::unfold(changes, |mut changes| async move {
+        let event = match changes.recv().await {
+            Ok(json) => Event::default().event("story").data(&*json),
+            Err(RecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
+            Err(RecvError::Closed) => return None,
+        };
+        Some((Ok::<_, Infallible>(event), changes))
+    });
+    let mut r = Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response();
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+async fn unknown(State(s): State<Arc<MonitorState>>, headers: HeaderMap) -> Response {
+    if !s.operators.admits(&headers) {
+        return unauthorized();
+    }
+    (
+        StatusCode::NOT_FOUND,
+        Json(serde_json::json!({"error": "not_found", "message": "no such endpoint"})),
+    )
+        .into_response()
+}
