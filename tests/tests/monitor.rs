@@ -37,12 +37,15 @@ async fn stream(base: &str) -> mpsc::UnboundedReceiver<(Instant, Value)> {
             buffer.push_str(&String::from_utf8_lossy(&chunk));
             while let Some(end) = buffer.find("\n\n") {
                 let event: String = buffer.drain(..end + 2).collect();
-                if event.lines().any(|l| l == "event: story") {
+                if event.lines().any(|l| l == "event: stories") {
                     let data: String = event
                         .lines()
                         .filter_map(|l| l.strip_prefix("data: "))
                         .collect();
-                    let _ = tx.send((Instant::now(), serde_json::from_str(&data).unwrap()));
+                    let batch: Vec<Value> = serde_json::from_str(&data).unwrap();
+                    for summary in batch {
+                        let _ = tx.send((Instant::now(), summary));
+                    }
                 }
             }
         }

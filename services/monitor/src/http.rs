@@ -10,23 +10,27 @@
 //! | `GET /monitor/api/stories?limit=N` | the latest N (≤ 2,000, default 500) stories, newest first |
 //! | `GET /monitor/api/stories/{id}` | one story: versions, enrichment, outputs, journey |
 //! | `GET /monitor/api/deadletters` | dead letters, newest first |
-//! | `GET /monitor/api/events` | server-sent events: `story` with a story's summary each time it changes; `lagged` when this stream fell behind (reload the list) |
+//! | `GET /monitor/api/events` | server-sent events: `stories`, a JSON array of the latest summary of each story that changed (at most one event per 100 ms); `lagged` when this stream fell behind (reload the list) |
 //!
 //! Without an operator's key or session every route but the sign-in form answers 401
 //! with the same body, whatever exists behind it.
 
 use crate::access::{Operators, COOKIE, SESSION_LIFETIME};
-use crate::store::Store;
+use crate::store::{Change, Store};
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+
+/// Changes are sent at most this often on each live stream.
+const BATCH_GAP: Duration = Duration::from_millis(100);
 
 pub struct MonitorState {
     pub store: Store,
@@ -222,13 +226,49 @@ async fn events(State(s): State<Arc<MonitorState>>, headers: HeaderMap) -> Respo
     let Some(changes) = s.store.subscribe() else {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n").into_response();
     };
-    let stream = futures_util::stream::unfold(changes, |mut changes| async move {
-        let event = match changes.recv().await {
-            Ok(json) => Event::default().event("story").data(&*json),
-            Err(RecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
+    let start = (changes, tokio::time::Instant::now());
+    let stream = futures_util::stream::unfold(start, |(mut changes, last)| async move {
+        let first = match changes.recv().await {
+            Ok(change) => change,
+            Err(RecvError::Lagged(n)) => {
+                let event = Event::default().event("lagged").data(n.to_string());
+                return Some((Ok::<_, Infallible>(event), (changes, last)));
+            }
             Err(RecvError::Closed) => return None,
         };
-        Some((Ok::<_, Infallible>(event), changes))
+        // A burst (a thousand stories a second, each changing as every stage writes)
+        // goes out as one event per BATCH_GAP with each story's latest summary, so a
+        // page handles a few events a second, not thousands.
+        tokio::time::sleep_until(last + BATCH_GAP).await;
+        let mut order: Vec<Arc<Change>> = vec![first];
+        let mut lagged = None;
+        loop {
+            match changes.try_recv() {
+                Ok(change) => order.push(change),
+                Err(TryRecvError::Lagged(n)) => lagged = Some(n),
+                Err(_) => break,
+            }
+        }
+        if let Some(n) = lagged {
+            let event = Event::default().event("lagged").data(n.to_string());
+            return Some((Ok(event), (changes, tokio::time::Instant::now())));
+        }
+        let mut latest: HashMap<&str, usize> = HashMap::new();
+        for (i, change) in order.iter().enumerate() {
+            latest.insert(&change.id, i);
+        }
+        let mut data = String::from("[");
+        for (i, change) in order.iter().enumerate() {
+            if latest[change.id.as_str()] == i {
+                if data.len() > 1 {
+                    data.push(',');
+                }
+                data.push_str(&change.json);
+            }
+        }
+        data.push(']');
+        let event = Event::default().event("stories").data(data);
+        Some((Ok(event), (changes, tokio::time::Instant::now())))
     });
     let mut r = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

@@ -234,13 +234,20 @@ struct Inner {
     max: usize,
 }
 
+/// A story changed: its id and its summary as JSON.
+#[derive(Debug)]
+pub struct Change {
+    pub id: String,
+    pub json: String,
+}
+
 /// The monitor's memory; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     inner: Arc<Mutex<Inner>>,
     /// `None` once closed: the live streams end, so a server shutting down is not held
     /// open by them.
-    changes: Arc<Mutex<Option<broadcast::Sender<Arc<str>>>>>,
+    changes: Arc<Mutex<Option<broadcast::Sender<Arc<Change>>>>>,
 }
 
 impl Store {
@@ -262,9 +269,9 @@ impl Store {
         self.changes.lock().expect("changes lock").take();
     }
 
-    /// Each changed story's summary as JSON, as it changes; a receiver that falls
-    /// behind is told it lagged (the page then reloads the list).
-    pub fn subscribe(&self) -> Option<broadcast::Receiver<Arc<str>>> {
+    /// Each changed story's summary, as it changes; a receiver that falls behind is
+    /// told it lagged (the page then reloads the list).
+    pub fn subscribe(&self) -> Option<broadcast::Receiver<Arc<Change>>> {
         self.changes
             .lock()
             .expect("changes lock")
@@ -315,9 +322,10 @@ impl Store {
         let summary = story.summary(&id);
         drop(inner);
         if let Some(summary) = summary {
-            let json: Arc<str> = serde_json::to_string(&summary)
-                .expect("a summary serialises")
-                .into();
+            let json = Arc::new(Change {
+                id,
+                json: serde_json::to_string(&summary).expect("a summary serialises"),
+            });
             if let Some(changes) = &*self.changes.lock().expect("changes lock") {
                 // Nobody listening is fine.
                 let _ = changes.send(json);

@@ -8,10 +8,12 @@ let selected = null; // id of the row with focus
 let openId = null; // id of the story shown in the side view
 let renderQueued = false;
 let lastRender = 0;
-const MAX_ROWS = 500;
-// At most one rendering per RENDER_GAP ms: a burst of a thousand stories a second must
-// not keep the page from answering (each rendering reuses the rows that did not change).
+const MAX_ROWS = 100;
+// At most one rendering per RENDER_GAP ms (more apart when renderings get slow): a burst
+// of a thousand stories a second must not keep the page from answering; each rendering
+// reuses the rows that did not change.
 const RENDER_GAP = 250;
+let renderGap = RENDER_GAP;
 const rowCache = new Map(); // id -> { summary, tr }
 
 const $ = (id) => document.getElementById(id);
@@ -37,9 +39,11 @@ function urgencyLabel(u) {
   return u + ' low';
 }
 
+// Local HH:MM:SS, without Intl (measurably slower for hundreds of rows at once).
 function fmtTime(iso) {
   const d = new Date(iso);
-  return d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const two = (n) => (n < 10 ? '0' : '') + n;
+  return two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds());
 }
 
 function countdown(ms) {
@@ -161,14 +165,29 @@ function cachedRow(s) {
 
 function render() {
   renderQueued = false;
-  lastRender = performance.now();
+  const began = performance.now();
   const f = filters();
   const all = [...stories.values()].sort((a, b) => b.first_seen_ms - a.first_seen_ms || (a.id < b.id ? -1 : 1));
   const shown = all.filter((s) => matches(s, f));
   const visible = shown.slice(0, MAX_ROWS);
   const keep = new Set(visible.map((s) => s.id));
   for (const id of rowCache.keys()) if (!keep.has(id)) rowCache.delete(id);
-  $('rows').replaceChildren(...visible.map(cachedRow));
+  // Rows that stay in place are left alone: new stories are inserted above them and
+  // the oldest removed below, so the browser lays out only what changed.
+  const body = $('rows');
+  let at = body.firstChild;
+  for (const s of visible) {
+    const tr = cachedRow(s);
+    if (tr === at) at = at.nextSibling;
+    else body.insertBefore(tr, at);
+  }
+  while (at) {
+    const next = at.nextSibling;
+    at.remove();
+    at = next;
+  }
+  lastRender = performance.now();
+  renderGap = Math.max(RENDER_GAP, 5 * (lastRender - began));
   $('count').textContent = shown.length + ' of ' + all.length + ' stories' + (shown.length > MAX_ROWS ? ' (first ' + MAX_ROWS + ' shown)' : '');
   if (selected) {
     const r = $('row-' + selected);
@@ -179,7 +198,7 @@ function render() {
 function scheduleRender() {
   if (renderQueued) return;
   renderQueued = true;
-  const wait = Math.max(0, RENDER_GAP - (performance.now() - lastRender));
+  const wait = Math.max(0, renderGap - (performance.now() - lastRender));
   setTimeout(() => requestAnimationFrame(render), wait);
 }
 
@@ -219,8 +238,8 @@ function connect() {
     $('connection').className = 'conn up';
     loadList();
   });
-  source.addEventListener('story', (e) => {
-    upsert(JSON.parse(e.data), true);
+  source.addEventListener('stories', (e) => {
+    for (const s of JSON.parse(e.data)) upsert(s, true);
     if (!connect.optionsQueued) {
       connect.optionsQueued = true;
       setTimeout(() => { connect.optionsQueued = false; refreshOptions(); }, 500);

@@ -7,5 +7,10 @@ async function signIn(key) {
   document.getElementById('error').textContent = 'That key does not open the monitor.';
 }
 document.getElementById('sign-in').addEventListener('submit', (e) => { e.preventDefault(); signIn(document.getElementById('key').value.trim()); });
-const fromLink = new URLSearchParams(location.hash.slice(1)).get('key');
-if (fromLink) { history.replaceState(null, '', location.pathname); signIn(fromLink); }
+// Also when the link is opened on this very page (only the fragment changes then).
+function fromLink() {
+  const key = new URLSearchParams(location.hash.slice(1)).get('key');
+  if (key) { history.replaceState(null, '', location.pathname); signIn(key); }
+}
+window.addEventListener('hashchange', fromLink);
+fromLink();
