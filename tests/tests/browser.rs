@@ -3,7 +3,8 @@
 //! operator opens the page with the key the dev run gives, and without reloading sees a
 //! POSTed story appear within a second, an embargo count down to zero and the row turn
 //! released, a kill's banner, a story's view with its NewsML item, its posts and its
-//! journey through every stage, and the list filtered by language. While 1,000 stories a
+//! journey through every stage, the list filtered by language, and a dead letter replayed
+//! from the operations view. While 1,000 stories a
 //! second stream in, no task of the page runs longer than 200 ms (judged when the machine
 //! is not oversubscribed, see below). Screenshots of the list and of a story's view are
 //! saved (`NEWSWIRE_SCREENSHOTS=docs` writes the ones committed in docs/).
@@ -465,6 +466,65 @@ async fn an_operator_watches_the_wire_in_a_browser() {
         .await;
     assert_eq!(shown, json!(["ru-1"]));
     browser.run("const s = document.getElementById('f-lang'); s.value = ''; s.dispatchEvent(new Event('input')); return 1;", json!([])).await;
+
+    // A dead letter appears in the operations view and is replayed from there (it is
+    // still no article, so it comes back once more, replayed once).
+    let producer: rdkafka::producer::FutureProducer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", &settings.kafka.brokers)
+        .create()
+        .unwrap();
+    producer
+        .send(
+            rdkafka::producer::FutureRecord::to(&settings.topics.published)
+                .key("broken-1")
+                .payload("not json"),
+            Duration::from_secs(10),
+        )
+        .await
+        .unwrap();
+    browser
+        .run(
+            "document.getElementById('ops-open').click(); return 1;",
+            json!([]),
+        )
+        .await;
+    let letter = "const rows = [...document.querySelectorAll('#ops table.letters tr')].filter(r => r.innerText.includes('broken-1') && r.innerText.includes('undecodable') && r.children[7].textContent === arguments[0]); return rows.length ? rows[0].dataset.locator : null;";
+    let locator = browser
+        .until(
+            Duration::from_secs(10),
+            "the dead letter",
+            letter,
+            json!(["0"]),
+        )
+        .await;
+    browser
+        .run("document.querySelector('#ops tr[data-locator=\"' + arguments[0] + '\"] button.replay').click(); return 1;", json!([locator.clone()]))
+        .await;
+    let answer = browser
+        .until(Duration::from_secs(10), "the replay's answer", "const c = document.querySelector('#ops tr[data-locator=\"' + arguments[0] + '\"] td:last-child'); return c && c.textContent.startsWith('replayed to') ? c.textContent : null;", json!([locator]))
+        .await;
+    assert!(
+        answer
+            .as_str()
+            .unwrap()
+            .contains(&settings.topics.published),
+        "{answer}"
+    );
+    browser
+        .until(
+            Duration::from_secs(10),
+            "the replayed dead letter",
+            letter,
+            json!(["1"]),
+        )
+        .await;
+    browser.screenshot("monitor-operations.png").await;
+    browser
+        .run(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'})); return 1;",
+            json!([]),
+        )
+        .await;
 
     // 1,000 stories a second for five seconds: the page stays responsive.
     browser

@@ -250,6 +250,48 @@ async fn an_operator_watches_stories_travel() {
                 .unwrap()
                 .starts_with(&settings.topics.published));
             assert!(!l["reason"].as_str().unwrap().is_empty());
+            assert_eq!(l["replays"], 0);
+            // Replayed: back to its origin, and (still no article) set aside again, once replayed.
+            let locator = format!("{}:{}", l["partition"], l["offset"]);
+            let r: Value = client
+                .post(format!(
+                    "{}/monitor/api/deadletters/{locator}/replay",
+                    p.base
+                ))
+                .bearer_auth(KEY)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(
+                r,
+                json!({"replayed": {"topic": settings.topics.published, "replays": 1}})
+            );
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while !get(&p.base, "/monitor/api/deadletters")
+                .await
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["key"] == "broken-1" && l["replays"] == 1)
+            {
+                assert!(
+                    Instant::now() < deadline,
+                    "the replayed event was not set aside again"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            let stranger = client
+                .post(format!(
+                    "{}/monitor/api/deadletters/{locator}/replay",
+                    p.base
+                ))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(stranger.status(), StatusCode::UNAUTHORIZED);
             break;
         }
         assert!(

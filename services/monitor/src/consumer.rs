@@ -169,6 +169,8 @@ impl MonitorConsumer {
                     offset: m.offset(),
                     at_ms: step.at_ms,
                     trace_id: step.trace_id.clone(),
+                    replays: get("dlq_replays").and_then(|r| r.parse().ok()).unwrap_or(0),
+                    payload_dropped: get("dlq_payload_dropped").as_deref() == Some("true"),
                 };
                 step.detail = letter.reason.clone();
                 Some(Arrival::Dead { letter, step })

@@ -10,6 +10,7 @@
 //! | `GET /monitor/api/stories?limit=N` | the latest N (≤ 2,000, default 500) stories, newest first |
 //! | `GET /monitor/api/stories/{id}` | one story: versions, enrichment, outputs, journey |
 //! | `GET /monitor/api/deadletters` | dead letters, newest first |
+//! | `POST /monitor/api/deadletters/{partition}:{offset}/replay` | sends it back to its origin topic (`{"replayed": {"topic", "replays"}}` or `{"refused": why}`) |
 //! | `GET /monitor/api/events` | server-sent events: `stories`, a JSON array of the latest summary of each story that changed (at most one event per 100 ms); `lagged` when this stream fell behind (reload the list) |
 //!
 //! Without an operator's key or session every route but the sign-in form answers 401
@@ -23,6 +24,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use newswire_shared::config::KafkaSettings;
+use newswire_shared::kafka::deadletter::operator;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -35,7 +38,14 @@ const BATCH_GAP: Duration = Duration::from_millis(100);
 pub struct MonitorState {
     pub store: Store,
     pub operators: Operators,
+    /// For replaying dead letters.
+    pub kafka: KafkaSettings,
+    pub deadletter_topic: String,
 }
+
+/// Replays of one dead letter the monitor allows, as `newswire deadletter replay`'s
+/// default: an event whose cause is not fixed stops looping after this many.
+pub const MAX_REPLAYS: u32 = 3;
 
 const INDEX: &str = include_str!("page/index.html");
 const LOGIN: &str = include_str!("page/login.html");
@@ -75,6 +85,10 @@ pub fn router(state: Arc<MonitorState>) -> Router {
         .route("/monitor/api/stories", get(stories))
         .route("/monitor/api/stories/{id}", get(story))
         .route("/monitor/api/deadletters", get(dead_letters))
+        .route(
+            "/monitor/api/deadletters/{locator}/replay",
+            axum::routing::post(replay),
+        )
         .route("/monitor/api/events", get(events))
         .route("/monitor/{*rest}", get(unknown))
         .with_state(state)
@@ -217,6 +231,68 @@ async fn dead_letters(State(s): State<Arc<MonitorState>>, headers: HeaderMap) ->
         return unauthorized();
     }
     private(Json(s.store.dead_letters()), "application/json")
+}
+
+/// Sends dead letter `partition:offset` back to its origin topic, as
+/// `newswire deadletter replay` does (the same library call): refused beyond
+/// [`MAX_REPLAYS`], without its payload, or without its origin.
+async fn replay(State(s): State<Arc<MonitorState>>, headers: HeaderMap, uri: Uri) -> Response {
+    if !s.operators.admits(&headers) {
+        return unauthorized();
+    }
+    let locator = uri
+        .path()
+        .trim_start_matches("/monitor/api/deadletters/")
+        .trim_end_matches("/replay");
+    let Ok(at) = operator::parse_locator(locator) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Json(serde_json::json!({"error": "not_found", "message": "a dead letter is named PARTITION:OFFSET"})),
+        )
+            .into_response();
+    };
+    let (kafka, topic) = (s.kafka.clone(), s.deadletter_topic.clone());
+    let selection = operator::Selection {
+        only: vec![at],
+        ..Default::default()
+    };
+    let found =
+        tokio::task::spawn_blocking(move || operator::list(&kafka, &topic, &selection, || {}))
+            .await
+            .expect("the dead-letter reader");
+    let entries = match found {
+        Ok(e) if !e.is_empty() => e,
+        Ok(_) => {
+            return (
+                StatusCode::NOT_FOUND,
+                Json(serde_json::json!({"error": "not_found", "message": "no such dead letter"})),
+            )
+                .into_response()
+        }
+        Err(e) => return unavailable(&e),
+    };
+    match operator::replay(&s.kafka, &entries, MAX_REPLAYS, false, |_, _| {}).await {
+        Ok(outcomes) => {
+            let body = match &outcomes[0] {
+                operator::ReplayOutcome::Replayed { topic, replays } => {
+                    tracing::info!(dead_letter = locator, %topic, replays, "dead letter replayed from the monitor");
+                    serde_json::json!({"replayed": {"topic": topic, "replays": replays}})
+                }
+                operator::ReplayOutcome::Refused(why) => serde_json::json!({"refused": why}),
+            };
+            private(Json(body), "application/json")
+        }
+        Err(e) => unavailable(&e),
+    }
+}
+
+fn unavailable(e: &dyn std::fmt::Display) -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, HeaderValue::from_static("5"))],
+        Json(serde_json::json!({"error": "broker_unavailable", "message": e.to_string()})),
+    )
+        .into_response()
 }
 
 async fn events(State(s): State<Arc<MonitorState>>, headers: HeaderMap) -> Response {

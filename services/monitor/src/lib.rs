@@ -40,6 +40,8 @@ impl Monitor {
             state: Arc::new(http::MonitorState {
                 store: store::Store::new(settings.monitor.max_stories),
                 operators: access::Operators::new(digests),
+                kafka: settings.kafka.clone(),
+                deadletter_topic: settings.topics.deadletter.clone(),
             }),
         })
     }

@@ -57,10 +57,16 @@ pub struct DeadLetter {
     pub reason: Option<String>,
     pub stage: Option<String>,
     pub origin: Option<String>,
+    /// Where the dead letter is in the dead-letter topic (`partition:offset`, what
+    /// replay names it by).
     pub partition: i32,
     pub offset: i64,
     pub at_ms: i64,
     pub trace_id: Option<String>,
+    /// Times it was replayed before (`dlq_replays`).
+    pub replays: u32,
+    /// Written without its payload: replay cannot send it back.
+    pub payload_dropped: bool,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -75,6 +75,8 @@ fn request() -> impl Strategy<Value = Req> {
         "/monitor/api/stories/no-such-story",
         "/monitor/api/stories/%ZZ",
         "/monitor/api/deadletters",
+        // A locator that names no dead letter: answered before Kafka is asked.
+        "/monitor/api/deadletters/x/replay",
         "/monitor/api/events",
         "/monitor/api/nothing",
         "/monitor/elsewhere/deep",
@@ -118,8 +120,17 @@ fn expected(r: &Req, key_ok: bool, session_live: bool) -> StatusCode {
                 StatusCode::UNAUTHORIZED
             }
         }
-        // The route exists for POST and DELETE only (a fact the README states).
-        "/monitor/api/session" => StatusCode::METHOD_NOT_ALLOWED,
+        "/monitor/api/deadletters/x/replay" if r.method == Method::POST => {
+            if admitted {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::UNAUTHORIZED
+            }
+        }
+        // These routes exist for POST (and DELETE) only, a fact the README states.
+        "/monitor/api/session" | "/monitor/api/deadletters/x/replay" => {
+            StatusCode::METHOD_NOT_ALLOWED
+        }
         _ if !get => StatusCode::METHOD_NOT_ALLOWED,
         _ if !admitted => StatusCode::UNAUTHORIZED,
         "/monitor/"
@@ -269,6 +280,8 @@ async fn only_operators_see_anything() {
         ("/monitor/api/session", 401),
         ("/monitor/api/events", 200),
         ("/monitor/api/events", 401),
+        ("/monitor/api/deadletters/x/replay", 404),
+        ("/monitor/api/deadletters/x/replay", 401),
     ] {
         assert!(
             seen.contains(&(path, status)),

@@ -388,6 +388,66 @@ function closeStory() {
   if (r) r.focus();
 }
 
+// ---- operations: dead letters and replay ----------------------------------
+
+let opsTimer = null;
+
+async function replay(letter, cell) {
+  cell.textContent = 'replaying…';
+  const r = await fetch('/monitor/api/deadletters/' + letter.partition + ':' + letter.offset + '/replay', { method: 'POST', credentials: 'same-origin' });
+  if (r.status === 401) { location.replace('/monitor/'); return; }
+  const body = await r.json();
+  cell.textContent = body.replayed ? 'replayed to ' + body.replayed.topic + ' (replay ' + body.replayed.replays + ')'
+    : body.refused ? 'refused: ' + body.refused : 'failed: ' + (body.message || r.status);
+  cell.classList.add(body.replayed ? 'replay-ok' : 'replay-refused');
+}
+
+async function renderOps() {
+  const letters = await api('/monitor/api/deadletters');
+  const box = $('ops');
+  const table = el('table', { class: 'letters' }, el('tr', {}, ...['time', 'stage', 'kind', 'field', 'reason', 'origin', 'article', 'replays', ''].map((h) => el('th', { text: h }))));
+  for (const l of letters) {
+    const action = el('td', { class: 'action' });
+    if (l.payload_dropped) action.textContent = 'no payload to replay';
+    else if (l.replays >= 3) action.textContent = 'replayed 3 times: fix the cause';
+    else {
+      const b = el('button', { type: 'button', class: 'replay', 'data-locator': l.partition + ':' + l.offset, text: 'Replay' });
+      b.addEventListener('click', () => replay(l, action));
+      action.append(b);
+    }
+    table.append(el('tr', { 'data-locator': l.partition + ':' + l.offset },
+      el('td', { text: new Date(l.at_ms).toLocaleTimeString([], { hour12: false }) }),
+      el('td', { text: l.stage || '?' }), el('td', { text: l.kind || '?' }), el('td', { text: l.field || '' }),
+      el('td', { class: 'reason', text: l.reason || '' }), el('td', { text: l.origin || '?' }),
+      el('td', { text: l.key || '' }), el('td', { text: String(l.replays) }), action));
+  }
+  const keep = [...box.querySelectorAll('td.replay-ok, td.replay-refused')];
+  box.replaceChildren(
+    el('header', {}, el('button', { type: 'button', class: 'close', 'aria-label': 'Close', text: '×' }), el('h2', { text: 'Operations' })),
+    section('Dead letters (' + letters.length + ')', letters.length ? table : el('p', { text: 'none' })));
+  box.querySelector('.close').addEventListener('click', closeOps);
+  // A replay's answer stays shown until the next refresh after it.
+  for (const c of keep) {
+    const row = box.querySelector('tr[data-locator="' + c.parentElement.dataset.locator + '"] td.action');
+    if (row) row.replaceWith(c);
+  }
+}
+
+function openOps() {
+  $('ops').hidden = false;
+  renderOps();
+  clearInterval(opsTimer);
+  opsTimer = setInterval(renderOps, 2000);
+  $('ops').focus();
+}
+
+function closeOps() {
+  clearInterval(opsTimer);
+  $('ops').hidden = true;
+}
+
+$('ops-open').addEventListener('click', openOps);
+
 // ---- keyboard and wiring ---------------------------------------------------
 
 function move(by) {
@@ -402,8 +462,8 @@ function move(by) {
 }
 
 document.addEventListener('keydown', (e) => {
-  const typing = e.target.matches('input, select, textarea');
-  if (e.key === 'Escape') { if (openId) closeStory(); else if (typing) e.target.blur(); return; }
+  const typing = e.target instanceof Element && e.target.matches('input, select, textarea');
+  if (e.key === 'Escape') { if (openId) closeStory(); else if (!$('ops').hidden) closeOps(); else if (typing) e.target.blur(); return; }
   if (typing) return;
   if (e.key === 'j' || e.key === 'ArrowDown') { e.preventDefault(); move(1); }
   else if (e.key === 'k' || e.key === 'ArrowUp') { e.preventDefault(); move(-1); }
