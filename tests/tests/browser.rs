@@ -518,6 +518,10 @@ async fn an_operator_watches_the_wire_in_a_browser() {
             json!(["1"]),
         )
         .await;
+    let charts = browser
+        .until(Duration::from_secs(10), "stage health and charts", "const s = [...document.querySelectorAll('#ops table.stages tr[data-stage]')].map(r => r.innerText); const c = document.querySelectorAll('#ops svg.chart').length; return s.length === 3 && c === 3 ? s : null;", json!([]))
+        .await;
+    assert!(charts.to_string().contains("enricher"), "{charts}");
     browser.screenshot("monitor-operations.png").await;
     browser
         .run(

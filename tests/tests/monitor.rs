@@ -301,6 +301,45 @@ async fn an_operator_watches_stories_travel() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
+    // Operations: every stage's lag, sampled (caught up: no input left waiting; the
+    // embedded broker keeps no transactional offsets, so there it may be unknown), and
+    // this minute's stories with their end-to-end latency.
+    let real_kafka = std::env::var("NEWSWIRE_TEST_BROKERS").is_ok_and(|b| !b.trim().is_empty());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let ops = get(&p.base, "/monitor/api/operations").await;
+        let stages = ops["stages"].as_array().unwrap();
+        let caught_up = stages.len() == 3
+            && stages.iter().all(|s| {
+                (s["lag"] == 0 && s["state"] == "ok") || (!real_kafka && s["state"] == "unknown")
+            });
+        let minutes = ops["minutes"].as_array().unwrap();
+        let stories: u64 = minutes.iter().map(|m| m["stories"].as_u64().unwrap()).sum();
+        // flash-1 in three versions and embargoed-1.
+        if caught_up && stories >= 4 {
+            let latency = minutes
+                .iter()
+                .filter_map(|m| m["p50_ms"].as_i64())
+                .max()
+                .unwrap();
+            assert!((0..10_000).contains(&latency), "{ops:#}");
+            let names: Vec<&str> = stages
+                .iter()
+                .map(|s| s["stage"].as_str().unwrap())
+                .collect();
+            assert_eq!(names, ["enricher", "newsml", "social"]);
+            if real_kafka {
+                assert!(!ops["lag_history"]["enricher"]
+                    .as_array()
+                    .unwrap()
+                    .is_empty());
+            }
+            break;
+        }
+        assert!(Instant::now() < deadline, "operations incomplete: {ops:#}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+
     // The list holds every story, newest first.
     let list = get(&p.base, "/monitor/api/stories").await;
     let ids: Vec<&str> = list

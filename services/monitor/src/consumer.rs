@@ -22,6 +22,9 @@ use std::time::Duration;
 pub struct MonitorConsumer {
     pub settings: Settings,
     pub store: Store,
+    /// Sampled beside the reading, on a thread of its own (a slow broker answer must not
+    /// hold the stream of stories).
+    pub lag: crate::operations::Lag,
 }
 
 impl MonitorConsumer {
@@ -41,8 +44,13 @@ impl MonitorConsumer {
 
     /// Blocking: run it on a thread of its own. When it ends, the live streams end.
     pub fn run(self, readiness: Readiness, shutdown: Shutdown) -> anyhow::Result<()> {
-        let result = self.read(readiness, &shutdown);
-        self.store.close();
+        let stages = crate::operations::stage_groups(&self.settings);
+        let result = std::thread::scope(|scope| {
+            scope.spawn(|| self.lag.sample(&self.settings.kafka, &stages, &shutdown));
+            let result = self.read(readiness, &shutdown);
+            self.store.close();
+            result
+        });
         result
     }
 

@@ -10,6 +10,7 @@
 //! | `GET /monitor/api/stories?limit=N` | the latest N (≤ 2,000, default 500) stories, newest first |
 //! | `GET /monitor/api/stories/{id}` | one story: versions, enrichment, outputs, journey |
 //! | `GET /monitor/api/deadletters` | dead letters, newest first |
+//! | `GET /monitor/api/operations` | each stage's lag and state, lag samples and per-minute stories and end-to-end latency of the last hour |
 //! | `POST /monitor/api/deadletters/{partition}:{offset}/replay` | sends it back to its origin topic (`{"replayed": {"topic", "replays"}}` or `{"refused": why}`) |
 //! | `GET /monitor/api/events` | server-sent events: `stories`, a JSON array of the latest summary of each story that changed (at most one event per 100 ms); `lagged` when this stream fell behind (reload the list) |
 //!
@@ -41,6 +42,7 @@ pub struct MonitorState {
     /// For replaying dead letters.
     pub kafka: KafkaSettings,
     pub deadletter_topic: String,
+    pub lag: crate::operations::Lag,
 }
 
 /// Replays of one dead letter the monitor allows, as `newswire deadletter replay`'s
@@ -85,6 +87,7 @@ pub fn router(state: Arc<MonitorState>) -> Router {
         .route("/monitor/api/stories", get(stories))
         .route("/monitor/api/stories/{id}", get(story))
         .route("/monitor/api/deadletters", get(dead_letters))
+        .route("/monitor/api/operations", get(operations))
         .route(
             "/monitor/api/deadletters/{locator}/replay",
             axum::routing::post(replay),
@@ -293,6 +296,22 @@ fn unavailable(e: &dyn std::fmt::Display) -> Response {
         Json(serde_json::json!({"error": "broker_unavailable", "message": e.to_string()})),
     )
         .into_response()
+}
+
+/// Stage health and lag, and per minute of the last hour stories and their end-to-end
+/// latency, for the operations view's table and charts.
+async fn operations(State(s): State<Arc<MonitorState>>, headers: HeaderMap) -> Response {
+    if !s.operators.admits(&headers) {
+        return unauthorized();
+    }
+    let now = chrono::Utc::now().timestamp_millis();
+    let body = serde_json::json!({
+        "stages": s.lag.health(),
+        "lag_history": s.lag.history(),
+        "minutes": crate::operations::minutes(&s.store, now),
+        "now_ms": now,
+    });
+    private(Json(body), "application/json")
 }
 
 async fn events(State(s): State<Arc<MonitorState>>, headers: HeaderMap) -> Response {

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod consumer;
 pub mod http;
+pub mod operations;
 pub mod store;
 
 use axum::Router;
@@ -42,6 +43,7 @@ impl Monitor {
                 operators: access::Operators::new(digests),
                 kafka: settings.kafka.clone(),
                 deadletter_topic: settings.topics.deadletter.clone(),
+                lag: operations::Lag::default(),
             }),
         })
     }
@@ -60,6 +62,7 @@ impl Monitor {
         let consumer = consumer::MonitorConsumer {
             settings: settings.clone(),
             store: self.state.store.clone(),
+            lag: self.state.lag.clone(),
         };
         let readiness = health.component("monitor.consumer");
         std::thread::Builder::new()

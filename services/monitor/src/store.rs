@@ -366,6 +366,14 @@ impl Store {
         })
     }
 
+    /// Calls `each` with every story's journey (under the store's lock: keep it short).
+    pub fn for_each_journey(&self, mut each: impl FnMut(&[Step])) {
+        let inner = self.inner.lock().expect("store lock");
+        for story in inner.stories.values() {
+            each(&story.journey);
+        }
+    }
+
     /// Every dead letter kept, newest first.
     pub fn dead_letters(&self) -> Vec<DeadLetter> {
         let inner = self.inner.lock().expect("store lock");

@@ -402,8 +402,55 @@ async function replay(letter, cell) {
   cell.classList.add(body.replayed ? 'replay-ok' : 'replay-refused');
 }
 
+// A small line or bar chart as inline SVG: `series` is [{name, points: [[x, y]...]}].
+const SVG = 'http://www.w3.org/2000/svg';
+function chart(title, series, { bars = false, unit = '' } = {}) {
+  const w = 360, h = 120, pad = 28;
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
+  svg.setAttribute('class', 'chart');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', title);
+  const all = series.flatMap((s) => s.points);
+  const now = Date.now();
+  const x0 = now - 3600e3;
+  const ymax = Math.max(1, ...all.map((p) => p[1]));
+  const X = (x) => pad + ((x - x0) / 3600e3) * (w - pad - 4);
+  const Y = (y) => h - 16 - (y / ymax) * (h - 30);
+  const add = (tag, attrs, text) => {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    svg.append(e);
+    return e;
+  };
+  add('line', { x1: pad, y1: h - 16, x2: w - 4, y2: h - 16, class: 'axis' });
+  add('text', { x: 2, y: 12, class: 'tick' }, ymax + unit);
+  add('text', { x: pad, y: h - 3, class: 'tick' }, '−60 min');
+  add('text', { x: w - 30, y: h - 3, class: 'tick' }, 'now');
+  series.forEach((s, i) => {
+    if (bars) {
+      for (const [x, y] of s.points) add('rect', { x: X(x), y: Y(y), width: Math.max(2, (w - pad) / 62), height: h - 16 - Y(y), class: 'bar s' + i });
+    } else if (s.points.length) {
+      add('polyline', { points: s.points.map(([x, y]) => X(x).toFixed(1) + ',' + Y(y).toFixed(1)).join(' '), class: 'series s' + i });
+    }
+  });
+  const legend = el('p', { class: 'legend' }, ...series.map((s, i) => el('span', { class: 'key s' + i, text: s.name })));
+  return el('figure', {}, el('figcaption', { text: title }), svg, series.length > 1 ? legend : null);
+}
+
 async function renderOps() {
-  const letters = await api('/monitor/api/deadletters');
+  const [letters, ops] = await Promise.all([api('/monitor/api/deadletters'), api('/monitor/api/operations')]);
+  const stages = el('table', { class: 'stages' }, el('tr', {}, ...['stage', 'group', 'reads', 'lag', 'state'].map((h) => el('th', { text: h }))));
+  for (const s of ops.stages) {
+    stages.append(el('tr', { 'data-stage': s.stage }, el('td', { text: s.stage }), el('td', { text: s.group }), el('td', { text: s.topic }),
+      el('td', { text: s.lag === null ? '?' : String(s.lag) }), el('td', {}, el('span', { class: 'state ' + s.state, text: s.state }))));
+  }
+  const minutes = ops.minutes;
+  const charts = el('div', { class: 'charts' },
+    chart('Stories per minute', [{ name: 'stories', points: minutes.map((m) => [m.minute_ms, m.stories]) }], { bars: true }),
+    chart('End-to-end latency (ms)', ['p50', 'p95', 'p99'].map((p) => ({ name: p, points: minutes.filter((m) => m[p + '_ms'] !== null).map((m) => [m.minute_ms, m[p + '_ms']]) }))),
+    chart('Consumer lag', Object.entries(ops.lag_history).map(([stage, pts]) => ({ name: stage, points: pts.map((p) => [p.at_ms, p.lag]) }))));
   const box = $('ops');
   const table = el('table', { class: 'letters' }, el('tr', {}, ...['time', 'stage', 'kind', 'field', 'reason', 'origin', 'article', 'replays', ''].map((h) => el('th', { text: h }))));
   for (const l of letters) {
@@ -424,6 +471,8 @@ async function renderOps() {
   const keep = [...box.querySelectorAll('td.replay-ok, td.replay-refused')];
   box.replaceChildren(
     el('header', {}, el('button', { type: 'button', class: 'close', 'aria-label': 'Close', text: '×' }), el('h2', { text: 'Operations' })),
+    section('Stages', stages),
+    section('Last hour', charts),
     section('Dead letters (' + letters.length + ')', letters.length ? table : el('p', { text: 'none' })));
   box.querySelector('.close').addEventListener('click', closeOps);
   // A replay's answer stays shown until the next refresh after it.
