@@ -18,6 +18,10 @@ command -v go >/dev/null || need+=(golang-go)
 # Node runs the networks' own counting code the social tests recount posts with.
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
+# The wire monitor's browser test (tests/tests/browser.rs) drives Debian's Chromium
+# through its WebDriver server.
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-deps: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -34,6 +38,13 @@ venv="$HOME/.cache/newswire/feedvalidator-venv"
 "$venv/bin/python" -c "import lxml, html5lib, rdflib, feedparser" 2>/dev/null || {
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q lxml==6.1.3 html5lib==1.1 rdflib==7.6.0 feedparser==6.0.14
+}
+# OpenTelemetry Python's W3C Trace Context propagator: the reference the traceparent
+# test (shared/tests/traceparent.rs) checks our parser against, in a venv of its own.
+otel="$HOME/.cache/newswire/otel-venv"
+"$otel/bin/python" -c "import opentelemetry.trace.propagation.tracecontext" 2>/dev/null || {
+  python3 -m venv "$otel"
+  "$otel/bin/pip" install -q opentelemetry-api==1.45.2
 }
 # X's official twitter-text 3.1.0 (and the data the build script reads), pinned by the
 # lockfile, into the git-ignored services/social/tests/reference/node_modules.

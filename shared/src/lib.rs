@@ -17,6 +17,7 @@ pub mod telemetry;
 pub mod testing;
 pub mod text;
 pub mod timestamp;
+pub mod trace;
 pub mod validate;
 pub mod xml;
 

@@ -12,6 +12,7 @@ use newswire_shared::health::Readiness;
 use newswire_shared::kafka::{partition_count, reader_config};
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::telemetry::{catalog, Metrics};
+use newswire_shared::trace::{story_span, TraceParent};
 use newswire_shared::validate::{decode_article, Stage};
 use rdkafka::consumer::{Consumer, StreamConsumer};
 use rdkafka::message::{BorrowedMessage, Message};
@@ -107,11 +108,17 @@ impl FeedConsumer {
                 match decode_article(payload, Stage::Enriched) {
                     Ok(article) => {
                         let id = article.id.clone();
+                        let received = message.headers().and_then(TraceParent::from_headers);
+                        let trace = received.map_or_else(TraceParent::new_root, |t| t.child());
+                        let _story = story_span("feeds", &id, &trace).entered();
+                        let version = article.version;
                         if self.writer.apply(article).changed() {
                             applied.inc();
+                            tracing::info!(version, "story in the feed store");
                             changed_ids.push(id);
                         } else {
                             ignored.inc();
+                            tracing::debug!(version, "story version already held or older");
                         }
                     }
                     Err(e) => {

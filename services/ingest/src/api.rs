@@ -9,6 +9,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use newswire_shared::telemetry::events::RequestRejected;
 use newswire_shared::telemetry::Metrics;
+use newswire_shared::trace::{TraceParent, TRACEPARENT, TRACESTATE};
 use newswire_shared::validate::{decode_article, Stage};
 use serde::Serialize;
 use std::sync::Arc;
@@ -103,6 +104,7 @@ async fn post_article(
 
 async fn accept(state: &ApiState, request: Request) -> Result<Response, ApiError> {
     check_content_type(request.headers())?;
+    let headers = request.headers().clone();
     let bytes = read_body(request.into_body(), state.max_body_bytes).await?;
     let article = decode_article(&bytes, Stage::Published).map_err(|e| {
         let status = if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
@@ -121,9 +123,26 @@ async fn accept(state: &ApiState, request: Request) -> Result<Response, ApiError
             message: e.to_string(),
         }
     })?;
+    // The newsroom's trace, continued; a missing, repeated or invalid `traceparent`
+    // starts a new one (W3C Trace Context §3.2: never a reason to refuse).
+    let sent = single_header(&headers, TRACEPARENT);
+    let trace = TraceParent::continue_or_start(sent);
+    // §3.3: a `tracestate` belongs to the `traceparent` it came with (its fields may
+    // arrive as several header lines: §3.3.1.1 joins them with commas).
+    let trace_state = sent
+        .filter(|v| TraceParent::parse(v).is_ok())
+        .map(|_| {
+            headers
+                .get_all(TRACESTATE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .filter(|s| !s.is_empty());
     let receipt = state
         .publisher
-        .publish(&article)
+        .publish_traced(&article, &trace, trace_state.as_deref())
         .await
         .map_err(|e| match e {
             // Permanent for this article: retrying the same bytes can never succeed.
@@ -144,6 +163,16 @@ async fn accept(state: &ApiState, request: Request) -> Result<Response, ApiError
             ),
         })?;
     Ok((StatusCode::ACCEPTED, Json(receipt)).into_response())
+}
+
+/// The header's value when it was sent exactly once.
+fn single_header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next()?;
+    match values.next() {
+        Some(_) => None,
+        None => first.to_str().ok(),
+    }
 }
 
 fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {

@@ -7,6 +7,7 @@ use newswire_shared::kafka::limits::{record_size, RecordLimits};
 use newswire_shared::kafka::producer_config;
 use newswire_shared::telemetry::events::{ArticlePublishFailed, ArticlePublished};
 use newswire_shared::telemetry::Metrics;
+use newswire_shared::trace::{story_span, TraceParent};
 use newswire_shared::Article;
 use rdkafka::error::KafkaError;
 use rdkafka::message::OwnedHeaders;
@@ -24,6 +25,9 @@ pub struct Receipt {
     pub event_id: String,
     pub partition: i32,
     pub offset: i64,
+    /// The story's W3C trace id (32 hex digits): what to look for in every service's
+    /// logs and on the wire monitor.
+    pub trace_id: String,
 }
 
 /// Why Kafka does not have the article. Only `Unavailable` is worth retrying as is.
@@ -70,6 +74,13 @@ impl PublishError {
     }
 }
 
+/// A record in flight, awaiting its acknowledgement.
+struct Sent {
+    event_id: String,
+    size: usize,
+    trace: TraceParent,
+}
+
 pub struct Publisher {
     producer: FutureProducer,
     kafka: KafkaSettings,
@@ -114,10 +125,12 @@ impl Publisher {
     fn encode(
         &self,
         article: &Article,
+        trace: &TraceParent,
+        state: Option<&str>,
     ) -> Result<(CloudEvent, Vec<u8>, OwnedHeaders), PublishError> {
         let event = CloudEvent::for_article(article, &self.source, types::PUBLISHED);
         let payload = serde_json::to_vec(article).expect("an Article always serialises");
-        let headers = event.to_headers();
+        let headers = trace.add_to(event.to_headers(), state);
         let size = record_size(Some(article.id.as_bytes()), Some(&payload), &headers);
         let limit = self.limit();
         if size > limit {
@@ -133,7 +146,21 @@ impl Publisher {
     /// Produces the article keyed by its id and resolves once the broker has
     /// acknowledged it (acks=all), so a `Receipt` means the event is durable.
     pub async fn publish(&self, article: &Article) -> Result<Receipt, PublishError> {
-        let result = match self.encode(article) {
+        self.publish_traced(article, &TraceParent::new_root(), None)
+            .await
+    }
+
+    /// As [`Publisher::publish`], in the span `trace` of the story's trace (ingest's
+    /// own span: a child of the newsroom's `traceparent`, or a new trace), with the
+    /// newsroom's `tracestate` passed on.
+    pub async fn publish_traced(
+        &self,
+        article: &Article,
+        trace: &TraceParent,
+        state: Option<&str>,
+    ) -> Result<Receipt, PublishError> {
+        let span = story_span("ingest", &article.id, trace);
+        let result = match self.encode(article, trace, state) {
             Err(e) => Err(e),
             Ok((event, payload, headers)) => {
                 let size = record_size(Some(article.id.as_bytes()), Some(&payload), &headers);
@@ -146,6 +173,7 @@ impl Publisher {
                         event_id: event.id,
                         partition: delivery.partition,
                         offset: delivery.offset,
+                        trace_id: trace.trace_id.to_string(),
                     }),
                     Err((e, _)) => {
                         Err(PublishError::from_kafka(e, size, self.limit(), &self.topic))
@@ -153,7 +181,7 @@ impl Publisher {
                 }
             }
         };
-        self.report(article, &result);
+        span.in_scope(|| self.report(article, &result));
         result
     }
 
@@ -184,16 +212,18 @@ impl Publisher {
         window: usize,
         mut on_done: impl FnMut(&Article, Result<Receipt, PublishError>),
     ) {
-        let mut in_flight: VecDeque<(Article, String, usize, DeliveryFuture)> = VecDeque::new();
-        let mut finish = |a: &Article, result: Result<Receipt, PublishError>| {
-            self.report(a, &result);
-            on_done(a, result);
-        };
+        let mut in_flight: VecDeque<(Article, Sent, DeliveryFuture)> = VecDeque::new();
+        let mut finish =
+            |a: &Article, trace: &TraceParent, result: Result<Receipt, PublishError>| {
+                story_span("ingest", &a.id, trace).in_scope(|| self.report(a, &result));
+                on_done(a, result);
+            };
         for article in articles {
-            let (event, payload, headers) = match self.encode(&article) {
+            let trace = TraceParent::new_root();
+            let (event, payload, headers) = match self.encode(&article, &trace, None) {
                 Ok(encoded) => encoded,
                 Err(e) => {
-                    finish(&article, Err(e));
+                    finish(&article, &trace, Err(e));
                     continue;
                 }
             };
@@ -205,46 +235,55 @@ impl Publisher {
                     .headers(headers.clone());
                 match self.producer.send_result(record) {
                     Ok(future) => {
-                        in_flight.push_back((article, event.id, size, future));
+                        let sent = Sent {
+                            event_id: event.id,
+                            size,
+                            trace,
+                        };
+                        in_flight.push_back((article, sent, future));
                         break;
                     }
                     Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _))
                         if !in_flight.is_empty() =>
                     {
-                        let (a, id, size, f) = in_flight.pop_front().expect("not empty");
-                        finish(&a, self.outcome(id, size, f.await));
+                        let (a, sent, f) = in_flight.pop_front().expect("not empty");
+                        let trace = sent.trace;
+                        finish(&a, &trace, self.outcome(sent, f.await));
                     }
                     Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
                         tokio::time::sleep(Duration::from_millis(5)).await;
                     }
                     Err((e, _)) => {
                         let e = PublishError::from_kafka(e, size, self.limit(), &self.topic);
-                        finish(&article, Err(e));
+                        finish(&article, &trace, Err(e));
                         break;
                     }
                 }
             }
             while in_flight.len() >= window.max(1) {
-                let (a, id, size, f) = in_flight.pop_front().expect("not empty");
-                finish(&a, self.outcome(id, size, f.await));
+                let (a, sent, f) = in_flight.pop_front().expect("not empty");
+                let trace = sent.trace;
+                finish(&a, &trace, self.outcome(sent, f.await));
             }
         }
-        while let Some((a, id, size, f)) = in_flight.pop_front() {
-            finish(&a, self.outcome(id, size, f.await));
+        while let Some((a, sent, f)) = in_flight.pop_front() {
+            let trace = sent.trace;
+            finish(&a, &trace, self.outcome(sent, f.await));
         }
     }
 
     fn outcome<Canceled>(
         &self,
-        event_id: String,
-        size: usize,
+        sent: Sent,
         delivery: Result<rdkafka::producer::future_producer::OwnedDeliveryResult, Canceled>,
     ) -> Result<Receipt, PublishError> {
+        let size = sent.size;
         match delivery {
             Ok(Ok(d)) => Ok(Receipt {
-                event_id,
+                event_id: sent.event_id,
                 partition: d.partition,
                 offset: d.offset,
+                trace_id: sent.trace.trace_id.to_string(),
             }),
             Ok(Err((e, _))) => Err(PublishError::from_kafka(e, size, self.limit(), &self.topic)),
             Err(_) => Err(PublishError::Unavailable(KafkaError::Canceled)),

@@ -47,6 +47,17 @@ pub async fn run(mut settings: Settings, options: DevOptions) -> anyhow::Result<
         .public
         .get_or_insert_with(|| vec!["*".into()]);
 
+    // The monitor opens only with an operator's key; a local run makes one for whoever
+    // started it, unless the configuration names its own.
+    let operator_key = settings.monitor.operator_keys.is_empty().then(|| {
+        let key = newswire_monitor::access::new_key();
+        settings
+            .monitor
+            .operator_keys
+            .push(newswire_shared::keys::ConfiguredKey::new(key.clone()));
+        key
+    });
+
     let (trigger, stop) = shutdown::channel();
     let pipeline = Pipeline::start(&settings, listener, stop)?;
 
@@ -92,6 +103,14 @@ pub async fn run(mut settings: Settings, options: DevOptions) -> anyhow::Result<
         "  social posts    Kafka topic {} (one per account and network)",
         settings.topics.social
     );
+    match &operator_key {
+        Some(key) => println!(
+            "  wire monitor    {base}/monitor/#key={key}  (operator key {key}, made for this run)"
+        ),
+        None => println!(
+            "  wire monitor    {base}/monitor/  (sign in with a key of monitor.operator_keys)"
+        ),
+    }
     println!("  health          {base}/healthz  {base}/readyz  {base}/metrics");
     println!("Press Ctrl-C to stop.");
 

@@ -5,6 +5,7 @@ use axum::Router;
 use newswire_enricher::spawn_stage;
 use newswire_feeds::Feeds;
 use newswire_ingest::Ingest;
+use newswire_monitor::Monitor;
 use newswire_shared::health::Health;
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
@@ -16,12 +17,14 @@ pub struct Pipeline {
     pub health: Health,
     pub ingest: Ingest,
     pub feeds: Feeds,
+    pub monitor: Monitor,
     server: JoinHandle<std::io::Result<()>>,
     feed_consumer: JoinHandle<anyhow::Result<()>>,
     enricher: std::thread::JoinHandle<anyhow::Result<()>>,
     social: std::thread::JoinHandle<anyhow::Result<()>>,
     newsml: std::thread::JoinHandle<anyhow::Result<()>>,
     newsml_delivery: std::thread::JoinHandle<anyhow::Result<()>>,
+    monitor_consumer: std::thread::JoinHandle<anyhow::Result<()>>,
 }
 
 impl Pipeline {
@@ -42,11 +45,14 @@ impl Pipeline {
         let newsml_router = delivery.router();
         let newsml_delivery = delivery.spawn_consumer(settings, &health, shutdown.clone());
         let feed_consumer = feeds.spawn_consumer(settings, &health, shutdown.clone());
+        let monitor = Monitor::build(settings)?;
+        let monitor_consumer = monitor.spawn_consumer(settings, &health, shutdown.clone());
         ingest.watch_broker(health.component("ingest.kafka"), shutdown.clone());
         let app = Router::new()
             .merge(ingest.router())
             .merge(feeds.router())
             .merge(newsml_router)
+            .merge(monitor.router())
             .merge(health.router())
             .fallback(newswire_ingest::api::not_found);
         let http = settings.http.clone();
@@ -57,12 +63,14 @@ impl Pipeline {
             health,
             ingest,
             feeds,
+            monitor,
             server,
             feed_consumer,
             enricher,
             social,
             newsml,
             newsml_delivery,
+            monitor_consumer,
         })
     }
 
@@ -75,6 +83,7 @@ impl Pipeline {
             ("social", self.social),
             ("newsml", self.newsml),
             ("newsml delivery", self.newsml_delivery),
+            ("monitor consumer", self.monitor_consumer),
         ] {
             tokio::task::spawn_blocking(move || stage.join())
                 .await?

@@ -10,8 +10,10 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::Path;
 
+mod monitor;
 mod newsml;
 mod social;
+pub use monitor::MonitorSettings;
 pub use newsml::{NewsmlSettings, NewsmlSubscriber};
 pub use social::{CorrectionPolicy, Network, SocialAccount, SocialSettings};
 
@@ -36,6 +38,8 @@ pub struct Settings {
     pub newsml: NewsmlSettings,
     #[serde(default)]
     pub social: SocialSettings,
+    #[serde(default)]
+    pub monitor: MonitorSettings,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -553,6 +557,7 @@ impl Settings {
                 }
             }
         }
+        let feeds_keys = seen;
         let mut seen = std::collections::HashSet::new();
         for s in &self.newsml.subscribers {
             patterns("newsml.subscribers.items", &s.items)?;
@@ -579,6 +584,20 @@ impl Settings {
                     }
                     Ok(_) => {}
                 }
+            }
+        }
+        // An operator's key opens every story, embargoed ones included: it must not
+        // also be a subscriber's, whose key travels with their feed reader.
+        for k in &self.monitor.operator_keys {
+            match k.digest() {
+                Err(e) => return invalid("monitor.operator_keys", format!("a key {e}")),
+                Ok(d) if feeds_keys.contains(&d.to_config()) || seen.contains(&d.to_config()) => {
+                    return invalid(
+                        "monitor.operator_keys",
+                        "a key is also a subscriber's key; give operators keys of their own".into(),
+                    )
+                }
+                Ok(_) => {}
             }
         }
         Ok(())

@@ -36,6 +36,7 @@ use crate::telemetry::events::{
     TransactionAborted, TransactionCommitted,
 };
 use crate::telemetry::Metrics;
+use crate::trace::{state_from_headers, story_span, TraceParent};
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::{KafkaError, KafkaResult};
 use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
@@ -378,6 +379,9 @@ enum AttemptError {
 /// event each comes from) and the dead letters among them.
 struct Plan<'r> {
     outputs: Vec<(usize, OutputRecord)>,
+    /// The stage's span of each event, in the event's trace (`traceparent` of its
+    /// outputs, `trace_id` of its log lines).
+    traces: Vec<TraceParent>,
     /// Event index, why, and whether the payload had to be left out.
     dead: Vec<(usize, std::borrow::Cow<'r, Rejection>, bool)>,
 }
@@ -794,9 +798,17 @@ impl<'a> Session<'a> {
             });
         }
         transform.committed();
+        for (i, m) in events.iter().enumerate() {
+            let _story = self.story_span(m, &plan.traces[i]).entered();
+            tracing::info!(
+                outputs = plan.outputs.iter().filter(|(e, _)| *e == i).count(),
+                "story passed the stage"
+            );
+        }
         // Told only now: these dead letters are committed.
         for (i, why, stub) in &plan.dead {
             let m = &events[*i];
+            let _story = self.story_span(m, &plan.traces[*i]).entered();
             EventDeadLettered {
                 stage: &self.spec.name,
                 kind: why.kind.as_str(),
@@ -841,13 +853,26 @@ impl<'a> Session<'a> {
     ) -> Result<Plan<'r>, AttemptError> {
         let mut plan = Plan {
             outputs: Vec::with_capacity(events.len()),
+            traces: Vec::with_capacity(events.len()),
             dead: Vec::new(),
         };
         for (i, m) in events.iter().enumerate() {
+            // The story's trace goes on through this stage: a child span of the
+            // event's `traceparent` (a new trace for an event that has none, say one
+            // written before traces existed).
+            let received = m.headers().and_then(TraceParent::from_headers);
+            let trace = received.map_or_else(TraceParent::new_root, |t| t.child());
+            let state = received
+                .and(m.headers())
+                .and_then(state_from_headers)
+                .map(str::to_owned);
+            plan.traces.push(trace);
+            let _story = self.story_span(m, &trace).entered();
             let key = event_key(m);
             if let Some(why) = carried.poisoned.get(&key) {
                 let (record, stub) = self.dead_letter(m, why, carried.stub_only.contains(&key))?;
-                plan.outputs.push((i, record));
+                plan.outputs
+                    .push((i, traced(record, &trace, state.as_deref())));
                 plan.dead.push((i, std::borrow::Cow::Borrowed(why), stub));
                 continue;
             }
@@ -868,12 +893,14 @@ impl<'a> Session<'a> {
                 Ok(Err(rejection)) => {
                     let (record, stub) =
                         self.dead_letter(m, &rejection, carried.stub_only.contains(&key))?;
-                    plan.outputs.push((i, record));
+                    plan.outputs
+                        .push((i, traced(record, &trace, state.as_deref())));
                     plan.dead
                         .push((i, std::borrow::Cow::Owned(rejection), stub));
                 }
                 Ok(Ok(records)) => {
                     for record in records {
+                        let record = traced(record, &trace, state.as_deref());
                         let size = record_size(
                             record.key.as_deref(),
                             record.payload.as_deref(),
@@ -1071,6 +1098,12 @@ impl<'a> Session<'a> {
     /// Lag per assigned partition: the high watermark minus where the stage stands (the
     /// first event in hand, else the consumer's position, which is past transaction
     /// markers). Local calls only: what the last fetch told.
+    /// Log lines about event `m` go in this span (see [`crate::trace`]).
+    fn story_span(&self, m: &BorrowedMessage<'_>, trace: &TraceParent) -> tracing::Span {
+        let id = m.key().map(String::from_utf8_lossy).unwrap_or_default();
+        story_span(&self.spec.name, &id, trace)
+    }
+
     fn lags(&self, in_hand: &[BorrowedMessage<'_>]) -> Vec<(String, i32, i64)> {
         let Ok(position) = self.consumer.position() else {
             return Vec::new();
@@ -1132,6 +1165,15 @@ impl<'a> Session<'a> {
 
 /// The producer's `batch.size`: a batch of small records must not outgrow the smallest
 /// limit of the topics it writes to (the broker compares whole batches with it).
+/// `record` in the story's trace: with the stage's `traceparent` unless it carries one
+/// (a whole dead letter keeps the event's own headers, and so its trace).
+fn traced(mut record: OutputRecord, trace: &TraceParent, state: Option<&str>) -> OutputRecord {
+    if TraceParent::from_headers(&record.headers).is_none() {
+        record.headers = trace.add_to(record.headers, state);
+    }
+    record
+}
+
 fn batch_size_for(limits: &RecordLimits, topics: &[&str]) -> usize {
     limits.smallest(topics).saturating_sub(512).max(1_000)
 }

@@ -230,7 +230,8 @@ pub struct ArticlePublished<'a> {
 
 impl ArticlePublished<'_> {
     pub fn emit(self, metrics: &Metrics) {
-        tracing::debug!(
+        // Info: with the story's span (its trace id), the first line of its journey.
+        tracing::info!(
             id = self.id,
             version = self.version,
             partition = self.partition,
