@@ -379,3 +379,35 @@ async fn bodies_sent_from_files_arrive_whole_and_in_order() {
         rest.len()
     );
 }
+
+/// Each response sent from a file leaves whole as soon as it is written: none waits for
+/// the next one (or for the kernel's 200 ms cork limit) to push its last bytes out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_sent_from_a_file_is_not_held_back() {
+    let (addr, _stop) = start(policy(5000, 5000, 100));
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let mut took = Vec::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    for i in [1, 2, 3].into_iter().cycle().take(15) {
+        let started = Instant::now();
+        s.write_all(format!("GET /kept/{i} HTTP/1.1\r\nHost: t\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut received = Vec::new();
+        loop {
+            let n = s.read(&mut buf).await.unwrap();
+            assert!(n > 0, "closed early");
+            received.extend_from_slice(&buf[..n]);
+            let head = received.windows(4).position(|w| w == b"\r\n\r\n");
+            if head.is_some_and(|end| received.len() == end + 4 + kept()[i].len()) {
+                break;
+            }
+        }
+        took.push(started.elapsed());
+    }
+    let median = percentile(took, 0.5);
+    assert!(
+        median < Duration::from_millis(120),
+        "median {median:?} per response"
+    );
+}

@@ -107,7 +107,10 @@ async fn world() -> World {
         let mut a = article(&format!("world-{i}"), 1, &format!("World story {i}"), "<p>Text with <a href=\"/related\">a relative link</a> and <img src=\"img/p.jpg\" alt=\"a picture\">.</p>");
         a.urgency = if i % 2 == 0 { 2 } else { 5 };
         a.url = Some(format!("https://newswire.example/stories/world-{i}/"));
-        stamp(with_entities(a, &[lukashenko_en.clone()]), 200 - i);
+        stamp(
+            with_entities(a, std::slice::from_ref(&lukashenko_en)),
+            200 - i,
+        );
     }
     for i in 0..5 {
         let mut a = article(
@@ -120,7 +123,7 @@ async fn world() -> World {
         a.summary = None;
         a.urgency = 3;
         stamp(
-            with_entities(in_language(a, "ru"), &[lukashenko_ru.clone()]),
+            with_entities(in_language(a, "ru"), std::slice::from_ref(&lukashenko_ru)),
             150 - i,
         );
     }
@@ -155,7 +158,7 @@ async fn world() -> World {
             ),
             "zh-Hans",
         );
-        stamp(with_entities(a, &[xi.clone()]), 80 - i);
+        stamp(with_entities(a, std::slice::from_ref(&xi)), 80 - i);
     }
     for i in 0..2 {
         let a = article(

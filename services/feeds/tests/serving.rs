@@ -5,10 +5,7 @@ mod support;
 
 use axum::http::StatusCode;
 use chrono::{Duration as ChronoDuration, Utc};
-use newswire_feeds::Feeds;
 use newswire_shared::article::Status;
-use newswire_shared::shutdown;
-use newswire_shared::Settings;
 use std::io::Read;
 use std::time::{Duration, Instant};
 use support::{article, start_with, Server};
