@@ -91,8 +91,7 @@ impl Policy {
         // hyper's own header timer would start when the connection goes idle and cut
         // at idle + head; ours tells the two apart (see `Clock`).
         b.header_read_timeout(None)
-            .max_header_size(self.max_header_bytes)
-            .max_buf_size(self.max_header_bytes.max(8192) + 8192);
+            .max_header_size(self.max_header_bytes);
         b
     }
 }
@@ -527,10 +526,11 @@ where
 fn secure(h: &mut axum::http::HeaderMap) {
     h.entry(header::X_CONTENT_TYPE_OPTIONS)
         .or_insert(HeaderValue::from_static("nosniff"));
-    let html = h
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    let html = h.get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes()
+            .get(..9)
+            .is_some_and(|t| t.eq_ignore_ascii_case(b"text/html"))
+    });
     if html {
         h.entry(header::CONTENT_SECURITY_POLICY)
             .or_insert(HeaderValue::from_static(HTML_CSP));

@@ -107,7 +107,9 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     let first = Utc::now();
     publish("initial".into(), first, version);
     shown.push(("initial".into(), first));
-    // When we first saw the current document served (the renderer made it before that).
+    // The current document, and when we first saw it served (the renderer made it
+    // before that).
+    let mut current: Vec<u8>;
     let mut seen_at = Utc::now();
     let mut changed = false;
     let mut held: Option<Held> = None;
@@ -133,7 +135,7 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
             } => {
                 // What is current: the last change, once the renderer has served it.
                 let started = Instant::now();
-                let current = loop {
+                loop {
                     let body = client
                         .get(&url)
                         .send()
@@ -154,14 +156,15 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                         if std::mem::take(&mut changed) {
                             seen_at = Utc::now();
                         }
-                        break body;
+                        current = body;
+                        break;
                     }
                     prop_assert!(
                         started.elapsed() < Duration::from_secs(2),
                         "the change was never served"
                     );
                     tokio::time::sleep(Duration::from_millis(2)).await;
-                };
+                }
                 tokio::time::sleep(Duration::from_millis(after_ms)).await;
                 let mut request = client.get(&url);
                 if gzip {
