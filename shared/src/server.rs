@@ -16,6 +16,10 @@
 //! - **Security headers** on every response: `X-Content-Type-Options: nosniff`, and on
 //!   HTML a `Content-Security-Policy` that allows nothing to load or run.
 //!
+//! - **Bodies sent from files**: a body made by [`file_backed`] (a document kept and
+//!   sent many times) is sent with `sendfile(2)` from a sealed memory file rather than
+//!   copied through a `writev`; hyper still frames every response (see `file_body`).
+//!
 //! The timeouts are watched per connection in its own task, without a timer task per
 //! connection: the connection's future and its deadline are polled together, and the
 //! deadline is recomputed whenever the connection makes progress.
@@ -39,14 +43,17 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
+mod file_body;
+pub use file_body::{file_backed, MAX_FILES as MAX_FILE_BODIES, MIN_LEN as MIN_FILE_BODY};
+
 /// The HTML policy: a page that loads nothing, runs nothing, posts nowhere and is
 /// framed by no one. Our only HTML (the feeds index) is links and text.
 pub const HTML_CSP: &str =
     "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// File descriptors kept for everything but client connections (Kafka sockets, the
-/// feed store, logs).
-const RESERVED_FDS: u64 = 256;
+/// feed store, logs, file-backed bodies).
+const RESERVED_FDS: u64 = 256 + MAX_FILE_BODIES as u64;
 
 /// The connection policy in force for one server.
 #[derive(Debug, Clone)]
@@ -417,18 +424,38 @@ impl AsyncRead for Watched {
 
 impl AsyncWrite for Watched {
     fn poll_write(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
+        if buf.len() >= MIN_FILE_BODY {
+            return self.poll_write_vectored(cx, &[std::io::IoSlice::new(buf)]);
+        }
+        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
     }
 
+    /// hyper writes a response as one vectored write of its head and body; a
+    /// file-backed body ([`file_backed`]) goes out with `sendfile` instead of being
+    /// copied (see `file_body`).
     fn poll_write_vectored(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
+        #[cfg(target_os = "linux")]
+        if file_body::may_send_file(bufs) {
+            use std::os::fd::AsRawFd;
+            let socket = self.stream.as_raw_fd();
+            loop {
+                std::task::ready!(self.stream.poll_write_ready(cx))?;
+                match self.stream.try_io(tokio::io::Interest::WRITABLE, || {
+                    file_body::write_vectored(socket, bufs)
+                }) {
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                    written => return Poll::Ready(written),
+                }
+            }
+        }
         Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
     }
 

@@ -5,18 +5,49 @@
 //! bound makes newcomers wait for a slot; oversized headers get 431; every response
 //! carries the security headers.
 
+use axum::body::Bytes;
+use axum::extract::Path;
 use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use newswire_shared::config::HttpSettings;
+use newswire_shared::server::{file_backed, MIN_FILE_BODY};
 use newswire_shared::shutdown;
 use std::net::SocketAddr;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+/// Documents kept and sent many times, as the feeds keep theirs: from files, all but
+/// the first (one byte too short for a file), whatever their length.
+fn kept() -> &'static [Bytes] {
+    static KEPT: OnceLock<Vec<Bytes>> = OnceLock::new();
+    KEPT.get_or_init(|| {
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        [MIN_FILE_BODY - 1, MIN_FILE_BODY, 100_003, 4_000_000]
+            .iter()
+            .map(|&len| {
+                let bytes = (0..len)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        x as u8
+                    })
+                    .collect();
+                file_backed(bytes)
+            })
+            .collect()
+    })
+}
+
 fn app() -> Router {
     Router::new()
+        .route(
+            "/kept/{i}",
+            get(|Path(i): Path<usize>| async move { kept()[i].clone() }),
+        )
         .route("/ping", get(|| async { "pong" }))
         .route("/page", get(|| async { Html("<p>hello</p>") }))
         .route(
@@ -284,5 +315,99 @@ async fn oversized_heads_are_refused_and_responses_carry_security_headers() {
     assert!(
         lower.contains("content-security-policy: default-src 'none'"),
         "{r}"
+    );
+}
+
+/// A body sent from a file (`server::file_backed`) arrives byte for byte after its
+/// head, on requests pipelined on one connection, to a reader that stops reading for a
+/// while (the socket fills; each send resumes where the last one stopped).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_sent_from_files_arrive_whole_and_in_order() {
+    let (addr, _stop) = start(policy(5000, 5000, 100));
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let order = [3, 0, 2, 1, 3];
+    let mut requests = String::new();
+    for (n, i) in order.iter().enumerate() {
+        let close = if n + 1 == order.len() {
+            "Connection: close\r\n"
+        } else {
+            ""
+        };
+        requests.push_str(&format!("GET /kept/{i} HTTP/1.1\r\nHost: t\r\n{close}\r\n"));
+    }
+    s.write_all(requests.as_bytes()).await.unwrap();
+    let mut received = Vec::new();
+    let mut chunk = vec![0u8; 7919];
+    let mut pauses = 0;
+    loop {
+        let n = s.read(&mut chunk).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        received.extend_from_slice(&chunk[..n]);
+        if received.len() > (pauses + 1) * 1_500_000 && pauses < 4 {
+            pauses += 1;
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+    let mut rest = &received[..];
+    for i in order {
+        let end = rest
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a response head")
+            + 4;
+        let head = String::from_utf8_lossy(&rest[..end]).to_ascii_lowercase();
+        assert!(head.starts_with("http/1.1 200"), "{head}");
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length: "))
+            .expect("content-length")
+            .trim()
+            .parse()
+            .unwrap();
+        assert_eq!(length, kept()[i].len(), "{head}");
+        assert!(
+            rest[end..end + length] == kept()[i][..],
+            "body of /kept/{i} differs"
+        );
+        rest = &rest[end + length..];
+    }
+    assert!(
+        rest.is_empty(),
+        "{} bytes after the last response",
+        rest.len()
+    );
+}
+
+/// Each response sent from a file leaves whole as soon as it is written: none waits for
+/// the next one (or for the kernel's 200 ms cork limit) to push its last bytes out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_sent_from_a_file_is_not_held_back() {
+    let (addr, _stop) = start(policy(5000, 5000, 100));
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let mut took = Vec::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    for i in [1, 2, 3].into_iter().cycle().take(15) {
+        let started = Instant::now();
+        s.write_all(format!("GET /kept/{i} HTTP/1.1\r\nHost: t\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut received = Vec::new();
+        loop {
+            let n = s.read(&mut buf).await.unwrap();
+            assert!(n > 0, "closed early");
+            received.extend_from_slice(&buf[..n]);
+            let head = received.windows(4).position(|w| w == b"\r\n\r\n");
+            if head.is_some_and(|end| received.len() == end + 4 + kept()[i].len()) {
+                break;
+            }
+        }
+        took.push(started.elapsed());
+    }
+    let median = percentile(took, 0.5);
+    assert!(
+        median < Duration::from_millis(120),
+        "median {median:?} per response"
     );
 }

@@ -13,6 +13,7 @@ use crate::store::{FeedStore, Touch};
 use axum::body::Bytes;
 use axum::http::HeaderValue;
 use chrono::{DateTime, Utc};
+use newswire_shared::server::file_backed;
 use newswire_shared::shutdown::Shutdown;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -413,7 +414,8 @@ impl FeedCache {
         let validator = Validator::next(now, previous.map(|p| &p.validator));
         let headers = RenderedHeaders::new(&tag, &validator, &info.self_url, self.hub.as_deref());
         Some(Rendered {
-            identity: bytes.into(),
+            // Sent again and again: from a file, as nginx sends a static one.
+            identity: file_backed(bytes),
             compressed: Arc::default(),
             tag,
             validator,

@@ -3,6 +3,7 @@
 
 use crate::cache::Rendered;
 use axum::body::Bytes;
+use newswire_shared::server::file_backed;
 use std::io::Write;
 use std::sync::{mpsc, Weak};
 
@@ -15,8 +16,8 @@ pub struct Compressed {
 impl Compressed {
     pub fn of(identity: &[u8]) -> Self {
         Self {
-            gzip: gzip(identity).into(),
-            brotli: brotli(identity).into(),
+            gzip: file_backed(gzip(identity)),
+            brotli: file_backed(brotli(identity)),
         }
     }
 }
