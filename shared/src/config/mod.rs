@@ -10,8 +10,13 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::Path;
 
+mod delivery;
 mod newsml;
 mod social;
+pub use delivery::{
+    DeliverySettings, DeliverySubscriber, Destination, DropFolderDestination, Format, Password,
+    SecretError, SftpDestination, WebhookDestination, WebhookSecret,
+};
 pub use newsml::{NewsmlSettings, NewsmlSubscriber};
 pub use social::{CorrectionPolicy, Network, SocialAccount, SocialSettings};
 
@@ -36,6 +41,8 @@ pub struct Settings {
     pub newsml: NewsmlSettings,
     #[serde(default)]
     pub social: SocialSettings,
+    #[serde(default)]
+    pub delivery: DeliverySettings,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -93,6 +100,10 @@ pub struct Topics {
     pub social: String,
     #[serde(default = "default_topic_deadletter")]
     pub deadletter: String,
+    /// The delivery ledger: what each subscriber's destination received, compacted,
+    /// keyed `{subscriber}/{destination}/{story}`, partitioned as `articles.enriched`.
+    #[serde(default = "default_topic_ledger")]
+    pub ledger: String,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
@@ -278,6 +289,9 @@ fn default_topic_social() -> String {
 fn default_topic_deadletter() -> String {
     "deadletter".into()
 }
+fn default_topic_ledger() -> String {
+    "delivery.ledger".into()
+}
 fn default_log_level() -> String {
     "info".into()
 }
@@ -429,6 +443,7 @@ impl Settings {
             ("topics.newsml", &self.topics.newsml),
             ("topics.social", &self.topics.social),
             ("topics.deadletter", &self.topics.deadletter),
+            ("topics.ledger", &self.topics.ledger),
         ];
         for (field, name) in topics {
             if name.is_empty()
@@ -449,6 +464,9 @@ impl Settings {
             return invalid("feeds.items_per_feed", "must be at least 1");
         }
         self.validate_access()?;
+        if let Err((field, problem)) = self.delivery.check() {
+            return Err(ConfigError::Invalid { field, problem });
+        }
         if self.http.header_read_timeout_ms == 0 {
             return invalid("http.header_read_timeout_ms", "must be at least 1");
         }

@@ -2,13 +2,13 @@
 //! that carries several. Written with quick-xml in the order the schema enforces;
 //! QCodes come from IPTC's controlled vocabularies (`vocab.rs`).
 
+use crate::article::{EntityType, Media, Signal, Status};
 use crate::formats::vocab;
 use crate::formats::xhtml::{body_xhtml, word_count};
-use chrono::{DateTime, Utc};
-use crate::article::{EntityType, Media, Signal, Status};
 use crate::links::Base;
 use crate::xml::xml_safe;
 use crate::Article;
+use chrono::{DateTime, Utc};
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 use std::io;

@@ -1,10 +1,10 @@
 //! IPTC ninjs 3.2: the same item as JSON, the sibling many APIs now prefer.
 
+use crate::article::{EntityType, Media, Status};
 use crate::formats::g2::{
     dateline_text, editorial_note, entity_uri, guid, media_guid, uri_escape, valid_language,
 };
 use crate::formats::xhtml::{body_xhtml, word_count};
-use crate::article::{EntityType, Media, Status};
 use crate::links::Base;
 use crate::Article;
 use serde_json::{json, Map, Value};

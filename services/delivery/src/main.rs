@@ -1,0 +1,4 @@
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    newswire_shared::service::main("newswire-delivery", newswire_delivery::run).await
+}
