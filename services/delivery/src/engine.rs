@@ -388,12 +388,21 @@ impl Run<'_> {
         let mut last_gauges = Instant::now();
         let mut failing_since: Option<Instant> = None;
         while !shutdown.is_triggered() {
+            // Everything already fetched is decided before the housekeeping below (a
+            // commit waits for the broker): one record per turn would cap throughput
+            // at one record per commit.
             let consumer = self.consumer.clone();
-            if let Some(m) = consumer.poll(Duration::from_millis(10)) {
-                match m {
-                    Ok(m) => self.handle(&m),
-                    Err(e) => tracing::warn!(error = %e, "delivery consume error"),
+            let mut wait = Duration::from_millis(10);
+            for _ in 0..self.engine.settings.kafka.batch_max_events {
+                match consumer.poll(wait) {
+                    Some(Ok(m)) => self.handle(&m),
+                    Some(Err(e)) => {
+                        tracing::warn!(error = %e, "delivery consume error");
+                        break;
+                    }
+                    None => break,
                 }
+                wait = Duration::ZERO;
             }
             self.take_revocations();
             let loaded = {

@@ -82,7 +82,9 @@ impl Broker {
         let topics = TopicSpec::all(&s.topics, PARTITIONS);
         match self {
             Broker::Embedded(b) => b.create_topics(&topics).expect("create topics"),
-            Broker::External(_) => ensure_topics(&s.kafka, &topics, 1).await.expect("create topics"),
+            Broker::External(_) => ensure_topics(&s.kafka, &topics, 1)
+                .await
+                .expect("create topics"),
         }
         s
     }
@@ -91,8 +93,13 @@ impl Broker {
 /// A Standard Webhooks secret made for one test.
 pub fn secret(seed: u8) -> String {
     use base64::Engine;
-    let bytes: Vec<u8> = (0..32u8).map(|i| i.wrapping_mul(37).wrapping_add(seed)).collect();
-    format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(bytes))
+    let bytes: Vec<u8> = (0..32u8)
+        .map(|i| i.wrapping_mul(37).wrapping_add(seed))
+        .collect();
+    format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
 }
 
 pub fn webhook_subscriber(
@@ -111,7 +118,10 @@ pub fn webhook_subscriber(
             url: url.into(),
             format,
             secret: WebhookSecret::new(secrets[0]),
-            secrets: secrets[1..].iter().map(|s| WebhookSecret::new(*s)).collect(),
+            secrets: secrets[1..]
+                .iter()
+                .map(|s| WebhookSecret::new(*s))
+                .collect(),
         })],
     }
 }
@@ -138,7 +148,10 @@ impl Received {
     }
 
     pub fn version(&self) -> u64 {
-        self.version.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0)
+        self.version
+            .as_deref()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
     }
 }
 
@@ -153,7 +166,8 @@ pub struct Receiver {
 impl Receiver {
     /// `None` (the test is skipped, or fails in CI) when Python or the package is missing.
     pub fn start(secret: &str, fail: Option<(f64, f64)>) -> Option<Self> {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/webhook_receiver.py");
+        let script =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/webhook_receiver.py");
         let ok = Command::new("python3")
             .args(["-c", "import standardwebhooks"])
             .output()
@@ -174,9 +188,18 @@ impl Receiver {
         let mut cmd = Command::new("python3");
         cmd.arg(&script).arg(&log).arg(secret);
         if let Some((from, until)) = fail {
-            cmd.args(["--fail-from", &from.to_string(), "--fail-until", &until.to_string()]);
+            cmd.args([
+                "--fail-from",
+                &from.to_string(),
+                "--fail-until",
+                &until.to_string(),
+            ]);
         }
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("python3 runs");
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 runs");
         let mut line = String::new();
         std::io::BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
@@ -199,11 +222,19 @@ impl Receiver {
     }
 
     pub fn accepted(&self) -> Vec<Received> {
-        self.requests().into_iter().filter(Received::accepted).collect()
+        self.requests()
+            .into_iter()
+            .filter(Received::accepted)
+            .collect()
     }
 
     /// Waits until `check` holds for the accepted requests; panics after `within`.
-    pub async fn until(&self, within: Duration, what: &str, check: impl Fn(&[Received]) -> bool) -> Vec<Received> {
+    pub async fn until(
+        &self,
+        within: Duration,
+        what: &str,
+        check: impl Fn(&[Received]) -> bool,
+    ) -> Vec<Received> {
         let deadline = Instant::now() + within;
         loop {
             let got = self.accepted();
@@ -256,7 +287,11 @@ impl Running {
             assert!(Instant::now() < deadline, "delivery not ready within 60 s");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Self { base, trigger, task }
+        Self {
+            base,
+            trigger,
+            task,
+        }
     }
 
     pub async fn stop(self) {
@@ -270,7 +305,13 @@ impl Running {
 }
 
 /// An enriched article event (what the enricher writes).
-pub fn enriched(id: &str, version: u64, status: &str, section: &str, extra: serde_json::Value) -> serde_json::Value {
+pub fn enriched(
+    id: &str,
+    version: u64,
+    status: &str,
+    section: &str,
+    extra: serde_json::Value,
+) -> serde_json::Value {
     let mut a = serde_json::json!({
         "id": id, "version": version, "status": status, "section": section,
         "headline": format!("{id} version {version}"),
@@ -305,7 +346,10 @@ impl Producer {
         let key = article["id"].as_str().unwrap().to_string();
         let payload = serde_json::to_vec(article).unwrap();
         self.0
-            .send(FutureRecord::to(&self.1).key(&key).payload(&payload), Duration::from_secs(10))
+            .send(
+                FutureRecord::to(&self.1).key(&key).payload(&payload),
+                Duration::from_secs(10),
+            )
             .await
             .expect("produced");
     }
