@@ -22,10 +22,12 @@ pub struct Pipeline {
     social: std::thread::JoinHandle<anyhow::Result<()>>,
     newsml: std::thread::JoinHandle<anyhow::Result<()>>,
     newsml_delivery: std::thread::JoinHandle<anyhow::Result<()>>,
+    push_delivery: std::thread::JoinHandle<anyhow::Result<()>>,
 }
 
 impl Pipeline {
-    /// Starts ingest, the enricher, newsml and social stages, newsml delivery and feeds against `settings.kafka.brokers`,
+    /// Starts ingest, the enricher, newsml and social stages, newsml delivery, push
+    /// delivery (webhooks, SFTP, drop folders) and feeds against `settings.kafka.brokers`,
     /// all served on `listener`. The topics must exist.
     pub fn start(
         settings: &Settings,
@@ -41,12 +43,16 @@ impl Pipeline {
         let delivery = newswire_newsml::Delivery::build(settings)?;
         let newsml_router = delivery.router();
         let newsml_delivery = delivery.spawn_consumer(settings, &health, shutdown.clone());
+        let push = newswire_delivery::Delivery::build(settings)?;
+        let push_router = push.router();
+        let push_delivery = push.spawn(&health, shutdown.clone());
         let feed_consumer = feeds.spawn_consumer(settings, &health, shutdown.clone());
         ingest.watch_broker(health.component("ingest.kafka"), shutdown.clone());
         let app = Router::new()
             .merge(ingest.router())
             .merge(feeds.router())
             .merge(newsml_router)
+            .merge(push_router)
             .merge(health.router())
             .fallback(newswire_ingest::api::not_found);
         let http = settings.http.clone();
@@ -63,6 +69,7 @@ impl Pipeline {
             social,
             newsml,
             newsml_delivery,
+            push_delivery,
         })
     }
 
@@ -75,6 +82,7 @@ impl Pipeline {
             ("social", self.social),
             ("newsml", self.newsml),
             ("newsml delivery", self.newsml_delivery),
+            ("push delivery", self.push_delivery),
         ] {
             tokio::task::spawn_blocking(move || stage.join())
                 .await?
