@@ -34,6 +34,7 @@ pub struct Feeds {
     pub state: http::FeedsState,
     pub store: Arc<RwLock<FeedStore>>,
     changed: watch::Sender<u64>,
+    closing: Arc<watch::Sender<bool>>,
 }
 
 impl Feeds {
@@ -46,6 +47,7 @@ impl Feeds {
             settings.feeds.hub.clone(),
             settings.feeds.items_per_feed,
         ));
+        let closing = watch::channel(false).0;
         let state = http::FeedsState {
             cache,
             access: Arc::new(newswire_shared::access::Gate::for_feeds(&settings.feeds)),
@@ -59,11 +61,13 @@ impl Feeds {
             // With a data directory nothing is served until the saved store is back: an
             // empty feed in between would tell subscribers every story was gone.
             restored: Arc::new(AtomicBool::new(settings.feeds.data_dir.is_none())),
+            closing: closing.subscribe(),
         };
         Self {
             state,
             store,
             changed: watch::channel(0).0,
+            closing: Arc::new(closing),
         }
     }
 
@@ -86,7 +90,13 @@ impl Feeds {
     }
 
     /// Re-renders cached feeds on every change and when an embargo lifts.
+    /// Also ends the event streams when `shutdown` fires.
     pub fn spawn_renderer(&self, shutdown: Shutdown) -> tokio::task::JoinHandle<()> {
+        let (closing, stop) = (self.closing.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            stop.wait().await;
+            closing.send_replace(true);
+        });
         tokio::spawn(
             self.state
                 .cache
