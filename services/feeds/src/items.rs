@@ -3,7 +3,7 @@
 //! subscriber hears of a change the moment subscribers may see it — and
 //! `GET /v1/items/stream`, the same changes as server-sent events.
 
-use crate::changes::{Change, ChangeLog, Since};
+use crate::changes::{Change, Cursor, Since};
 use crate::http::FeedsState;
 use crate::selector::{Params, Selector};
 use axum::extract::{RawQuery, State};
@@ -28,9 +28,9 @@ struct Item<'a> {
 }
 
 impl<'a> Item<'a> {
-    fn of(log: &ChangeLog, c: &'a Change) -> Self {
+    fn of(c: &'a Change, after: &Cursor) -> Self {
         Item {
-            cursor: log.cursor_text(c.cursor),
+            cursor: after.text(),
             id: &c.article.id,
             version: c.article.version,
             status: c.article.status,
@@ -114,21 +114,19 @@ pub async fn items(
             let Some(since) = log.parse_cursor(&since_text) else {
                 return gone();
             };
-            match log.after(since, limit, |a| selector.matches_article(a)) {
+            match log.after(&since, limit, |a| selector.matches_article(a)) {
                 Since::Gone => return gone(),
-                Since::Changes(changes)
+                Since::Changes { changes, next }
                     if !changes.is_empty() || tokio::time::Instant::now() >= deadline =>
                 {
-                    let next = if changes.len() < limit {
-                        log.last_cursor().max(since)
-                    } else {
-                        changes.last().map_or(since, |c| c.cursor)
-                    };
-                    let next = log.cursor_text(next);
-                    let items = changes.iter().map(|c| Item::of(log, c)).collect();
-                    return Json(Page { items, next }).into_response();
+                    let items = changes.iter().map(|(c, at)| Item::of(c, at)).collect();
+                    return Json(Page {
+                        items,
+                        next: next.text(),
+                    })
+                    .into_response();
                 }
-                Since::Changes(_) => {}
+                Since::Changes { .. } => {}
             }
         }
         if tokio::time::timeout_at(deadline, grown.changed())
@@ -181,9 +179,9 @@ pub async fn stream(
         let store = store.read().expect("store lock");
         let log = &store.changes;
         let cursor = match resume.as_deref().or(params.get("since")) {
-            None => log.last_cursor(),
+            None => log.end(),
             Some(text) => match log.parse_cursor(text) {
-                Some(c) if !matches!(log.after(c, 0, |_| true), Since::Gone) => c,
+                Some(c) if log.holds(&c) => c,
                 _ => return gone(),
             },
         };
@@ -219,7 +217,7 @@ struct Tail {
     store: std::sync::Arc<std::sync::RwLock<crate::FeedStore>>,
     selector: Selector,
     /// Every change up to here was sent or was not the client's.
-    cursor: u64,
+    cursor: Cursor,
     grown: tokio::sync::watch::Receiver<u64>,
     closing: tokio::sync::watch::Receiver<bool>,
     buffered: std::collections::VecDeque<axum::response::sse::Event>,
@@ -249,7 +247,7 @@ impl Tail {
             {
                 let store = self.store.read().expect("store lock");
                 let log = &store.changes;
-                match log.after(self.cursor, STREAM_BATCH, |a| {
+                match log.after(&self.cursor, STREAM_BATCH, |a| {
                     self.selector.matches_article(a)
                 }) {
                     Since::Gone => {
@@ -260,22 +258,17 @@ impl Tail {
                         );
                         self.ending = true;
                     }
-                    Since::Changes(changes) => {
-                        let next = if changes.len() < STREAM_BATCH {
-                            log.last_cursor().max(self.cursor)
-                        } else {
-                            changes.last().map_or(self.cursor, |c| c.cursor)
-                        };
-                        for c in &changes {
+                    Since::Changes { changes, next } => {
+                        for (c, after) in &changes {
                             let kind = match c.article.status {
                                 newswire_shared::article::Status::Usable => "version",
                                 newswire_shared::article::Status::Withheld => "withhold",
                                 newswire_shared::article::Status::Canceled => "kill",
                             };
                             let event = Event::default()
-                                .id(log.cursor_text(c.cursor))
+                                .id(after.text())
                                 .event(kind)
-                                .json_data(Item::of(log, c))
+                                .json_data(Item::of(c, after))
                                 .expect("an item serialises");
                             self.buffered.push_back(event);
                         }

@@ -133,11 +133,21 @@ pub struct FeedWriter {
 
 impl FeedWriter {
     pub fn apply(&self, article: newswire_shared::Article) -> store::Applied {
-        let outcome = self
-            .store
-            .write()
-            .expect("store lock")
-            .apply_at(article, chrono::Utc::now());
+        self.apply_from(article, None)
+    }
+
+    /// As [`FeedWriter::apply`], for the version read at `at` in `articles.enriched`:
+    /// the change log keeps its position, which `/v1/items` cursors are made of.
+    pub fn apply_from(
+        &self,
+        article: newswire_shared::Article,
+        at: Option<changes::At>,
+    ) -> store::Applied {
+        let outcome =
+            self.store
+                .write()
+                .expect("store lock")
+                .apply_from(article, at, chrono::Utc::now());
         if outcome.changed() {
             self.changed.send_modify(|generation| *generation += 1);
         }
@@ -174,6 +184,26 @@ impl FeedWriter {
         self.restored.store(true, Ordering::Release);
         self.changed.send_modify(|generation| *generation += 1);
         Ok(loaded)
+    }
+
+    /// The consumer reads `partition` from `offset` on: the change log holds nothing
+    /// before it (a cursor from before it is answered 410).
+    pub fn start_partition(&self, partition: i32, offset: i64) {
+        self.store
+            .write()
+            .expect("store lock")
+            .changes
+            .start_partition(partition, offset);
+    }
+
+    /// Everything of `partition` before `next` was read (a record that was no change,
+    /// or could not be read, moves cursors on too).
+    pub fn consumed(&self, partition: i32, next: i64) {
+        self.store
+            .write()
+            .expect("store lock")
+            .changes
+            .consumed(partition, next);
     }
 
     /// What to write to disk for the stories `ids` (after applying them).
