@@ -16,6 +16,7 @@ pub mod render;
 pub mod selector;
 mod serve;
 pub mod store;
+pub mod websub;
 
 use axum::Router;
 use newswire_shared::health::Health;
@@ -35,6 +36,8 @@ pub struct Feeds {
     pub store: Arc<RwLock<FeedStore>>,
     changed: watch::Sender<u64>,
     closing: Arc<watch::Sender<bool>>,
+    /// Our WebSub hub, when `feeds.websub` is on.
+    pub hub: Option<Arc<websub::Hub>>,
 }
 
 impl Feeds {
@@ -44,7 +47,12 @@ impl Feeds {
             store.clone(),
             &settings.feeds.base_url,
             &settings.feeds.title,
-            settings.feeds.hub.clone(),
+            settings.feeds.hub.clone().or_else(|| {
+                settings
+                    .feeds
+                    .websub
+                    .then(|| format!("{}/websub", settings.feeds.base_url.trim_end_matches('/')))
+            }),
             settings.feeds.items_per_feed,
         ));
         let closing = watch::channel(false).0;
@@ -63,16 +71,28 @@ impl Feeds {
             restored: Arc::new(AtomicBool::new(settings.feeds.data_dir.is_none())),
             closing: closing.subscribe(),
         };
+        let hub = settings.feeds.websub.then(|| {
+            websub::Hub::new(
+                state.clone(),
+                &settings.feeds.base_url,
+                std::time::Duration::from_secs(10),
+            )
+        });
         Self {
             state,
             store,
             changed: watch::channel(0).0,
             closing: Arc::new(closing),
+            hub,
         }
     }
 
     pub fn router(&self) -> Router {
-        http::router(self.state.clone())
+        let router = http::router(self.state.clone());
+        match &self.hub {
+            Some(hub) => router.merge(hub.router()),
+            None => router,
+        }
     }
 
     /// Wakes on every change to the store.
@@ -92,6 +112,12 @@ impl Feeds {
     /// Re-renders cached feeds on every change and when an embargo lifts.
     /// Also ends the event streams when `shutdown` fires.
     pub fn spawn_renderer(&self, shutdown: Shutdown) -> tokio::task::JoinHandle<()> {
+        if let Some(hub) = &self.hub {
+            tokio::spawn(
+                hub.clone()
+                    .run(self.state.cache.subscribe_refreshed(), shutdown.clone()),
+            );
+        }
         let (closing, stop) = (self.closing.clone(), shutdown.clone());
         tokio::spawn(async move {
             stop.wait().await;

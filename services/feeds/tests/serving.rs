@@ -220,11 +220,13 @@ async fn embargo_is_released_by_the_scheduler_on_time_and_never_earlier() {
                 );
             }
         }
-        assert_eq!(
-            get(&url, &[]).await.headers()["etag"].to_str().unwrap(),
-            etag_before,
-            "the ETag revealed the embargoed story"
-        );
+        let r = get(&url, &[]).await;
+        // On a loaded machine the answer may come after the instant, rightly changed.
+        let answered = Utc::now();
+        let tag = r.headers()["etag"].to_str().unwrap().to_string();
+        if answered < lifts {
+            assert_eq!(tag, etag_before, "the ETag revealed the embargoed story");
+        }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     // After it: present without any further event (the scheduler released it).

@@ -196,6 +196,12 @@ pub struct FeedsSettings {
     /// WebSub hub announced in every feed (`Link rel="hub"`), if any.
     #[serde(default)]
     pub hub: Option<String>,
+    /// Runs our own WebSub hub at `{base_url}/websub` for the public feeds (W3C WebSub
+    /// Recommendation): subscriptions verified with the subscriber, leases, content
+    /// pushed on every change (kills included), signed with `hub.secret`. The feeds
+    /// announce it unless `hub` names another.
+    #[serde(default)]
+    pub websub: bool,
     /// Feeds anyone may read, as entitlement patterns (`crate::access`): `all`,
     /// `section/*`, `*` (everything). Every other feed needs a subscriber key entitled
     /// to it.
