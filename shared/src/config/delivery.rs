@@ -448,7 +448,7 @@ mod tests {
         assert_eq!(ok.subscribers[0].destinations[0].format(), Format::Newsml);
         assert_eq!(ok.subscribers[0].destinations[1].name(), "drop_folder");
         for (toml, field) in [
-            (format!("[[subscribers]]\nname = \"a/b\"\n"), "delivery.subscribers.name"),
+            ("[[subscribers]]\nname = \"a/b\"\n".to_string(), "delivery.subscribers.name"),
             (
                 format!("[[subscribers]]\nname = \"a\"\n[[subscribers.destinations]]\ntype = \"webhook\"\nurl = \"ftp://x\"\nsecret = \"{SECRET}\"\n"),
                 "delivery.subscribers.destinations.url",
