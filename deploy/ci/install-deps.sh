@@ -26,10 +26,25 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 # Independent checkers the feeds tests run.
 python3 -c "import feedparser" 2>/dev/null || python3 -m pip install -q feedparser
+# The W3C Feed Validator (its source is in ../shared/conformance/feedvalidator) needs lxml,
+# html5lib and rdflib; they live in a venv of their own, where the feeds conformance
+# test looks for it (or NEWSWIRE_FEEDVALIDATOR_PYTHON); feedparser beside them for the
+# readers' differential test.
+venv="$HOME/.cache/newswire/feedvalidator-venv"
+"$venv/bin/python" -c "import lxml, html5lib, rdflib, feedparser" 2>/dev/null || {
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q lxml==6.1.3 html5lib==1.1 rdflib==7.6.0 feedparser==6.0.14
+}
 # X's official twitter-text 3.1.0 (and the data the build script reads), pinned by the
 # lockfile, into the git-ignored services/social/tests/reference/node_modules.
 reference="$(dirname "$0")/../../services/social/tests/reference"
 [ -f "$reference/node_modules/twitter-text/package.json" ] && [ -f "$reference/node_modules/tlds/package.json" ] \
   || (cd "$reference" && npm ci --no-audit --no-fund --loglevel=error)
+# The feeds' reference readers: gofeed's modules (go.sum pins them) and the Node reader,
+# pinned by its lockfile, into the git-ignored node_modules.
+feeds_reference="$(dirname "$0")/../../services/feeds/tests/reference"
+(cd "$feeds_reference/gofeed" && go mod download)
+[ -f "$feeds_reference/node/node_modules/@extractus/feed-extractor/package.json" ] \
+  || (cd "$feeds_reference/node" && npm ci --no-audit --no-fund --loglevel=error)
 command -v cargo >/dev/null || { echo "install-deps: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
 rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt

@@ -195,10 +195,45 @@ pub struct ParsedDateline {
     pub source: Option<String>,
 }
 
+/// The embargo rule, in one place: whether a version with this status and embargo may be
+/// seen by any subscriber at `now` — `usable`, and its embargo (if any) passed (the
+/// embargo instant itself counts as passed). Every way a story leaves asks this, through
+/// [`Article::is_released_at`] or, for a store that keeps only a version's facts, directly.
+pub fn is_released_at(
+    status: Status,
+    embargo_until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    status == Status::Usable && embargo_until.is_none_or(|t| t <= now)
+}
+
+/// The instant a version makes its story public: the later of its embargo and `written`,
+/// the instant the version was written. Taken from data, never from the clock, so every
+/// replica replaying a topic reaches the same instant.
+///
+/// `written` is the event's `version_created` ([`Article::release_instant`]: feeds and
+/// social) — except in NewsML delivery, which deliberately passes the `newsml.items`
+/// record's timestamp (when the stage rendered the version): its release waits until the
+/// topic is read ("settled") up to that instant, and settling is measured in record time,
+/// so a release instant in the newsroom's clock could be declared settled before the
+/// records written up to it were read.
+pub fn release_instant(
+    embargo_until: Option<DateTime<Utc>>,
+    written: DateTime<Utc>,
+) -> DateTime<Utc> {
+    embargo_until.map_or(written, |e| e.max(written))
+}
+
 impl Article {
-    /// Whether any subscriber may see this version at `now`.
+    /// Whether any subscriber may see this version at `now` ([`is_released_at`]).
     pub fn is_released_at(&self, now: DateTime<Utc>) -> bool {
-        self.status == Status::Usable && self.embargo_until.is_none_or(|t| t <= now)
+        is_released_at(self.status, self.embargo_until, now)
+    }
+
+    /// The instant this version makes the story public ([`release_instant`] from its
+    /// `version_created`).
+    pub fn release_instant(&self) -> DateTime<Utc> {
+        release_instant(self.embargo_until, self.version_created)
     }
 
     /// The language of the story: the enricher's finding, else the newsroom's hint.

@@ -32,7 +32,7 @@ pub async fn serve_until_stopped(
     listener: tokio::net::TcpListener,
     app: axum::Router,
     http: &crate::config::HttpSettings,
-    threads: Vec<(&'static str, std::thread::JoinHandle<anyhow::Result<()>>)>,
+    threads: Vec<(String, std::thread::JoinHandle<anyhow::Result<()>>)>,
     shutdown: Shutdown,
 ) -> anyhow::Result<()> {
     let served = crate::server::serve(listener, app, http, shutdown).await;
@@ -42,4 +42,30 @@ pub async fn serve_until_stopped(
             .map_err(|_| anyhow::anyhow!("{name} thread panicked"))??;
     }
     Ok(served?)
+}
+
+/// A Kafka-to-Kafka stage service on its own (enricher, social): `transform` run as the
+/// stage described by `spec` on a thread of its own, and `/healthz`, `/readyz` and
+/// `/metrics` on `listener`, until `shutdown`. Every stage service's `serve` is this, so
+/// tests bind port 0 the same way for each.
+pub async fn serve_stage<T: crate::kafka::Transform + 'static>(
+    settings: &Settings,
+    spec: crate::kafka::StageSpec,
+    transform: T,
+    listener: tokio::net::TcpListener,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let health = crate::health::Health::default();
+    let name = format!("{} stage", spec.name);
+    let stage =
+        crate::kafka::spawn_stage(spec, &settings.kafka, transform, &health, shutdown.clone());
+    tracing::info!(address = %listener.local_addr()?, stage = %name, "listening");
+    serve_until_stopped(
+        listener,
+        health.router(),
+        &settings.http,
+        vec![(name, stage)],
+        shutdown,
+    )
+    .await
 }

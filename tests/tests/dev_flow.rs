@@ -105,6 +105,10 @@ async fn seed_article_and_posted_article_reach_the_feed() {
     p.stop().await;
 }
 
+/// A malformed request: what it is, its content type, its body, and the status, error
+/// code and field the answer must give.
+type BadRequest<'a> = (&'a str, &'a str, String, u16, &'a str, Option<&'a str>);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_malformed_request_gets_a_json_4xx_naming_the_problem() {
     let broker = Broker::start();
@@ -124,7 +128,7 @@ async fn every_malformed_request_gets_a_json_4xx_naming_the_problem() {
         v.as_object_mut().unwrap().remove(field);
         v.to_string()
     };
-    let cases: Vec<(&str, &str, String, u16, &str, Option<&str>)> = vec![
+    let cases: Vec<BadRequest> = vec![
         (
             "not JSON",
             "application/json",

@@ -5,7 +5,7 @@
 //! seconds: `timestamps.rs`.)
 
 use newswire_enricher::enrich;
-use newswire_feeds::render::{FeedContent, FeedInfo, Format};
+use newswire_feeds::render::{FeedContent, FeedInfo, FeedItem, Format};
 use newswire_newsml::{ninjs, version_document, Provider};
 use newswire_shared::testing::xmllint_errors;
 use newswire_shared::Article;
@@ -41,8 +41,10 @@ fn outputs(a: &Article) -> Vec<(&'static str, String)> {
         id: "urn:newswire:feed:all".into(),
         hub: None,
         history: Default::default(),
+        language: None,
+        empty_updated: "2024-11-28T12:00:00Z".parse().unwrap(),
     };
-    let items = [a];
+    let items = [FeedItem::of(a)];
     let content = FeedContent {
         info: &info,
         items: &items,

@@ -80,13 +80,6 @@ async fn check(name: &str, addr: SocketAddr) {
     );
 }
 
-fn free_port() -> SocketAddr {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-}
-
 /// Until the service says it is ready: starting (the enricher compiles its gazetteer)
 /// takes the machine's cores, and the timeouts are measured on a quiet one.
 async fn until_ready(addr: SocketAddr) {
@@ -117,34 +110,24 @@ fn with_policy(mut s: Settings) -> Settings {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_server_applies_the_connection_policy() {
     let broker = Broker::start();
-    let mut settings = with_policy(broker.settings("servers").await);
-    let addrs = [
-        ("enricher", free_port()),
-        ("newsml", free_port()),
-        ("social", free_port()),
-    ];
-    settings.enricher.listen = addrs[0].1;
-    settings.newsml.listen = addrs[1].1;
-    settings.social.listen = addrs[2].1;
+    let settings = with_policy(broker.settings("servers").await);
     let (trigger, stop) = shutdown::channel();
 
-    let ingest = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let feeds = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (ingest_addr, feeds_addr) = (ingest.local_addr().unwrap(), feeds.local_addr().unwrap());
-    let running = vec![
-        tokio::spawn(newswire_ingest::serve(
-            settings.clone(),
-            ingest,
-            stop.clone(),
-        )),
-        tokio::spawn(newswire_feeds::serve(settings.clone(), feeds, stop.clone())),
-        tokio::spawn(newswire_enricher::run(settings.clone(), stop.clone())),
-        tokio::spawn(newswire_newsml::run(settings.clone(), stop.clone())),
-        tokio::spawn(newswire_social::run(settings.clone(), stop.clone())),
-    ];
-
-    let mut all = vec![("ingest", ingest_addr), ("feeds", feeds_addr)];
-    all.extend(addrs);
+    // Every service's `serve` takes a bound listener: port 0, the same way for each.
+    let mut all = Vec::new();
+    let mut running = Vec::new();
+    for name in ["ingest", "feeds", "enricher", "newsml", "social"] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        all.push((name, listener.local_addr().unwrap()));
+        let (settings, stop) = (settings.clone(), stop.clone());
+        running.push(match name {
+            "ingest" => tokio::spawn(newswire_ingest::serve(settings, listener, stop)),
+            "feeds" => tokio::spawn(newswire_feeds::serve(settings, listener, stop)),
+            "enricher" => tokio::spawn(newswire_enricher::serve(settings, listener, stop)),
+            "newsml" => tokio::spawn(newswire_newsml::serve(settings, listener, stop)),
+            _ => tokio::spawn(newswire_social::serve(settings, listener, stop)),
+        });
+    }
     for (_, addr) in &all {
         until_ready(*addr).await;
     }

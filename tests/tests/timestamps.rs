@@ -9,7 +9,7 @@
 //! same instant.
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use newswire_feeds::render::{FeedContent, FeedInfo, Format};
+use newswire_feeds::render::{FeedContent, FeedInfo, FeedItem, Format};
 use newswire_newsml::{news_item, ninjs, Provider};
 use newswire_shared::testing::{conformance_dir, have, skip, xmllint_errors};
 use newswire_shared::validate::{decode_article, Stage};
@@ -306,6 +306,8 @@ fn feed_info() -> FeedInfo {
         id: "urn:newswire:feed:all".into(),
         hub: None,
         history: Default::default(),
+        language: None,
+        empty_updated: "2024-11-28T12:00:00Z".parse().unwrap(),
     }
 }
 
@@ -316,7 +318,7 @@ fn feeds_are_read_at_the_same_instant(accepted: &[(Article, DateTime<Utc>)]) {
     let info = feed_info();
     let mut docs = Vec::new();
     for chunk in accepted.chunks(250) {
-        let items: Vec<&Article> = chunk.iter().map(|(a, _)| a).collect();
+        let items: Vec<FeedItem<'_>> = chunk.iter().map(|(a, _)| FeedItem::of(a)).collect();
         let content = FeedContent {
             info: &info,
             items: &items,
@@ -522,7 +524,7 @@ fn a_leap_second_story_goes_out_valid_everywhere() {
             verdict.unwrap();
         }
         let info = feed_info();
-        let items = [&a];
+        let items = [FeedItem::of(&a)];
         let rss = Format::Rss.render(&FeedContent {
             info: &info,
             items: &items,

@@ -125,7 +125,7 @@ pub async fn serve(
         listener,
         app,
         &settings.http,
-        vec![("delivery engine", engine)],
+        vec![("delivery engine".to_string(), engine)],
         shutdown,
     )
     .await

@@ -72,9 +72,15 @@ pub fn identify(text: &str) -> Option<Identified> {
         return sure("ja", s.kana + s.han);
     }
     if s.han > s.letters / 2 {
-        return cld2_identify(text)
-            .filter(|i| i.tag.starts_with("zh"))
-            .or_else(|| sure("zh", s.han));
+        // Traditional or simplified by the characters only one of them uses (CLD2
+        // tells them apart less reliably on a few sentences).
+        let (traditional, simplified) = crate::hanzi::script_counts(text);
+        let tag = if traditional > simplified {
+            "zh-Hant"
+        } else {
+            "zh"
+        };
+        return sure(tag, s.han);
     }
     if s.hangul > s.letters / 2 {
         return sure("ko", s.hangul);
@@ -102,6 +108,9 @@ pub fn identify(text: &str) -> Option<Identified> {
                     confidence: 0.5,
                 })
             });
+    }
+    if s.latin > s.letters / 2 && kazakh_latin(text) {
+        return sure("kk-Latn", s.latin);
     }
     // Names say little about the language around them and can outvote it (an English
     // story about Turkmenistan, full of Turkmen names, read as Turkmen): identify
@@ -176,6 +185,33 @@ fn lower_case_words(text: &str) -> String {
 /// (about 30 ns a byte), and 40-odd function and content words settle a Latin-script
 /// language as well as a page of them (the language tests and the evaluation agree).
 const COMMON_WORDS_BYTES: usize = 320;
+
+/// Kazakh in the Latin alphabet, which CLD2 does not know: the letters of the 2018
+/// alphabet Kazinform writes (ǵ ń ý with dotless ı, which no other language of ours
+/// combines) or of the 2021 one (ū with ä ñ ğ).
+fn kazakh_latin(text: &str) -> bool {
+    // Every telling letter is two bytes led by C3–C7 (ý, ı, ń, ū, ǵ …): text without
+    // such a byte is ruled out by one pass over its bytes.
+    if !text.bytes().any(|b| (0xC3..=0xC7).contains(&b)) {
+        return false;
+    }
+    // ǵ is Kazakh's alone; ý is also Czech and ń Polish, but neither writes a dotless ı.
+    let (mut g, mut y, mut n, mut dotless, mut u_macron, mut other_2021) = (0, 0, 0, 0, 0, 0);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        match c {
+            'ǵ' | 'Ǵ' => g += 1,
+            'ý' | 'Ý' => y += 1,
+            'ń' | 'Ń' => n += 1,
+            'ı' => dotless += 1,
+            'ū' | 'Ū' => u_macron += 1,
+            'ä' | 'Ä' | 'ñ' | 'Ñ' | 'ğ' | 'Ğ' => other_2021 += 1,
+            _ => {}
+        }
+    }
+    let y2018 = g >= 1 && g + y + n + dotless >= 3 || y >= 1 && n + dotless >= 2;
+    let y2021 = u_macron >= 1 && other_2021 >= 2 && dotless >= 1;
+    y2018 || y2021
+}
 
 /// Catalan and Spanish share most words; their function words and endings differ
 /// (Catalan `i`, `els`, `amb`, `l'`, `d'`; Spanish `y`, `los`, `las`, `-ó`, `ñ`).
@@ -298,7 +334,7 @@ mod tests {
     use super::*;
 
     fn tag(text: &str) -> String {
-        identify(text).unwrap().tag
+        identify(text).map_or_else(|| "none".into(), |i| i.tag)
     }
 
     #[test]
@@ -319,6 +355,26 @@ mod tests {
         let russian = "Министр иностранных дел провел переговоры в Киеве. ".repeat(20)
             + "Делегация посетила Київ.";
         assert_eq!(tag(&russian), "ru");
+    }
+
+    #[test]
+    fn kazakh_in_the_latin_alphabet_and_traditional_chinese_have_their_tags() {
+        assert_eq!(tag("Taldyqorǵanda jańa emhana ashyldy, dep habarlaıdy QazAqparat tilshisi. Oblys ákimi qatysty."), "kk-Latn");
+        assert_eq!(tag("Óskemende halyqaralyq týrızm forýmy ótti. Oǵan Reseı, Qytaı jáne Mońǵolııa ókilderi qatysty."), "kk-Latn");
+        // The 2021 alphabet.
+        assert_eq!(tag("Taldyqorğanda jaña emhana aşyldy. Oblys äkımı Beibıt Isabaev qatystı, dep habarlaidy tılşımız. Ūlttyq kompaniä."), "kk-Latn");
+        // Turkish, Spanish, Czech and Polish are not Kazakh.
+        assert_eq!(tag("Cumhurbaşkanı Erdoğan bugün Ankara'da yabancı gazetecilerle bir araya geldi ve açıklama yaptı."), "tr");
+        assert_eq!(tag("El presidente anunció que la compañía española invertirá más dinero en el próximo año."), "es");
+        assert_eq!(tag("Hadja Lahbib přijela na návštěvu a setkala se s ministrem zahraničí, který jí poděkoval."), "cs");
+        assert_eq!(
+            tag("哈薩克總統托卡耶夫今天在東京與日本首相舉行會談，雙方簽署多項文件。"),
+            "zh-Hant"
+        );
+        assert_eq!(
+            tag("哈萨克斯坦总统托卡耶夫今天在东京与日本首相举行会谈，双方签署多项文件。"),
+            "zh"
+        );
     }
 
     #[test]

@@ -7,8 +7,10 @@
 //! or GeoNames where known); assigns IPTC Media Topics; and turns the newsroom's
 //! keywords into hashtag-ready ones.
 
+mod common_words;
 pub mod dateline;
 pub mod entities;
+pub mod hanzi;
 pub mod language;
 mod letters;
 pub mod mediatopics;
@@ -17,7 +19,7 @@ pub mod transform;
 
 use newswire_shared::health::Health;
 use newswire_shared::kafka::StageSpec;
-use newswire_shared::service::serve_until_stopped;
+use newswire_shared::service::serve_stage;
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
 use tokio::net::TcpListener;
@@ -52,14 +54,21 @@ pub fn spawn_stage(
 /// Runs the enricher alone: the stage plus /healthz, /readyz, /metrics on `enricher.listen`.
 pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let listener = TcpListener::bind(settings.enricher.listen).await?;
-    let health = Health::default();
-    let stage = spawn_stage(&settings, &health, shutdown.clone());
-    let app = health.router();
-    serve_until_stopped(
+    serve(settings, listener, shutdown).await
+}
+
+/// As [`run`] on an already-bound listener (tests bind port 0).
+pub async fn serve(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let transform = EnrichTransform::new(&settings);
+    serve_stage(
+        &settings,
+        stage_spec(&settings),
+        transform,
         listener,
-        app,
-        &settings.http,
-        vec![("enricher stage", stage)],
         shutdown,
     )
     .await

@@ -109,7 +109,7 @@ impl SubjectRules {
                     .chars()
                     .next()
                     .is_some_and(char::is_alphanumeric);
-            if !cjk && !(word_start && word_end) {
+            if !(cjk || word_start && word_end) {
                 continue;
             }
             let n = uses.entry(m.pattern().as_usize()).or_default();

@@ -1,3 +1,6 @@
+//! [`enrich`], the pure function from an article to its enriched version, and the stage's
+//! Kafka side (`articles.published` → `articles.enriched`) that calls it.
+
 use crate::dateline;
 use crate::entities::{self, fold::fold, KnownNames};
 use crate::language::{close_relatives, identify, primary, Identified};
@@ -188,6 +191,7 @@ impl EnrichTransform {
         // first article waits.
         let _ = KnownNames::get();
         let _ = SubjectRules::get();
+        crate::common_words::load();
         Self {
             output_topic: settings.topics.enriched.clone(),
             source: settings.enricher.source.clone(),

@@ -6,14 +6,14 @@
 use crate::compress::{spawn_compressor, Compressed};
 use crate::facets::Resolve;
 use crate::fragments::Fragments;
-use crate::render::{FeedContent, FeedInfo, Format, History};
+use crate::names::FeedNames;
+use crate::render::{CorrectionNotes, FeedContent, FeedInfo, FeedItem, Format, History};
 use crate::selector::Selector;
 use crate::store::{FeedStore, Touch};
 use axum::body::Bytes;
 use axum::http::HeaderValue;
 use chrono::{DateTime, Utc};
 use newswire_shared::shutdown::Shutdown;
-use newswire_shared::Article;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, OnceLock, RwLock, Weak};
@@ -31,24 +31,79 @@ pub struct Rendered {
     pub compressed: Arc<OnceLock<Compressed>>,
     /// Hash of the uncompressed bytes; the ETag of each encoding derives from it.
     pub tag: String,
-    /// When these bytes first appeared; unchanged while re-renders give the same bytes.
-    pub last_modified: DateTime<Utc>,
+    /// The modification date these bytes are validated by: see [`Validator`].
+    pub validator: Validator,
     /// Built once per rendering so a request, 304s above all, only copies them.
     pub headers: RenderedHeaders,
-    /// For an archive page, its newest release: later releases never change it.
+    /// For an archive page, its newest release: later releases never change its
+    /// stories.
     pub archive_last: Option<DateTime<Utc>>,
+    /// An archive page that does not link `next-archive` yet: the next page filling
+    /// changes it.
+    pub archive_open: bool,
+    /// What an empty rendering shows as its last change; kept across re-renders.
+    pub empty_updated: DateTime<Utc>,
+    /// `/feeds/…` as this document's canonical URL writes it (path and query,
+    /// percent-encoded): a request spelt otherwise is told the canonical URL in
+    /// `Content-Location`.
+    pub canonical_target: String,
+}
+
+/// `Last-Modified` of one representation, built so that a date never validates
+/// content the client has not seen (RFC 9110 §8.8.2.2, §13.1.3).
+///
+/// An HTTP date has one-second resolution, so two representations made within one
+/// second share a date, and a client holding the first would get `304` for the second.
+/// So each representation gets a validator second `E`: the second it was made in, or
+/// the one after when a client could already hold that second as the previous
+/// representation's date (the previous `E` reached it) — and a first rendering, whose
+/// predecessors this process never saw, always takes the second after. A date is sent
+/// only once the clock has reached it (RFC 9110 §8.8.2.1: never later than `Date`);
+/// before that the current second is sent, which `E` exceeds. `If-Modified-Since: D`
+/// is answered `304` only when `D ≥ E`. Hence:
+/// - never `304` for unseen content: any date a client got with an earlier
+///   representation is below `E` (it was sent while that one was current, so before
+///   this one was made, and only if the clock had reached it);
+/// - `304` whenever the client holds this representation with a date received once the
+///   clock reached `E`, at most a second after the change; `If-None-Match` always
+///   gets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Validator {
+    /// When these bytes were first rendered.
+    pub made: DateTime<Utc>,
+    /// `E`, in Unix seconds.
+    pub second: i64,
+}
+
+impl Validator {
+    /// The validator of a new representation made at `made`, after `previous`.
+    pub fn next(made: DateTime<Utc>, previous: Option<&Validator>) -> Self {
+        let s = made.timestamp();
+        let second = match previous {
+            Some(p) if p.second < s => s,
+            _ => s + 1,
+        };
+        Self { made, second }
+    }
+
+    /// `If-Modified-Since: since` (Unix seconds) says the client has this representation.
+    pub fn not_modified_since(&self, since: i64) -> bool {
+        since >= self.second
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct RenderedHeaders {
     /// Strong ETags of the identity, gzip and brotli bodies, in that order.
     pub etags: [HeaderValue; 3],
+    /// The validator's date, sent once the clock has reached it.
     pub last_modified: HeaderValue,
     pub link: HeaderValue,
+    pub content_location: HeaderValue,
 }
 
 impl RenderedHeaders {
-    fn new(tag: &str, last_modified: DateTime<Utc>, self_url: &str, hub: Option<&str>) -> Self {
+    fn new(tag: &str, validator: &Validator, self_url: &str, hub: Option<&str>) -> Self {
         let value =
             |s: String| HeaderValue::from_str(&s).expect("header values we build are ASCII");
         let mut link = format!("<{self_url}>; rel=\"self\"");
@@ -57,10 +112,18 @@ impl RenderedHeaders {
         }
         Self {
             etags: ["", "-gz", "-br"].map(|suffix| value(format!("\"{tag}{suffix}\""))),
-            last_modified: value(httpdate::fmt_http_date(last_modified.into())),
+            last_modified: http_date(validator.second),
             link: HeaderValue::from_str(&link).unwrap_or(HeaderValue::from_static("")),
+            content_location: HeaderValue::from_str(self_url)
+                .unwrap_or(HeaderValue::from_static("")),
         }
     }
+}
+
+/// An HTTP date (RFC 9110 §5.6.7) of Unix second `second`.
+pub fn http_date(second: i64) -> HeaderValue {
+    let t = std::time::UNIX_EPOCH + Duration::from_secs(second.max(0) as u64);
+    HeaderValue::from_str(&httpdate::fmt_http_date(t)).expect("an HTTP date is ASCII")
 }
 
 /// Cached feeds beyond this many are rendered per request instead, so arbitrary
@@ -82,6 +145,7 @@ pub struct FeedCache {
     store: Arc<RwLock<FeedStore>>,
     base_url: String,
     title: String,
+    notes: CorrectionNotes,
     hub: Option<String>,
     items_per_feed: usize,
     cached: RwLock<HashMap<FeedKey, Arc<Rendered>>>,
@@ -99,11 +163,13 @@ impl FeedCache {
         title: &str,
         hub: Option<String>,
         items_per_feed: usize,
+        notes: CorrectionNotes,
     ) -> Self {
         Self {
             store,
             base_url: base_url.trim_end_matches('/').to_string(),
             title: title.to_string(),
+            notes,
             hub,
             items_per_feed: items_per_feed.max(1),
             cached: RwLock::default(),
@@ -178,9 +244,12 @@ impl FeedCache {
                             || t.before
                                 .as_ref()
                                 .is_some_and(|f| wanted.matches(f, symbols));
-                        // A page changes only for a story on it (or released before its end).
+                        // A page changes only for a story on it (or released before its end),
+                        // or, until it links `next-archive`, when a later page may fill.
                         let on_page = match previous.archive_last {
-                            Some(last) => t.released_at.is_none_or(|r| r <= last),
+                            Some(last) => {
+                                previous.archive_open || t.released_at.is_none_or(|r| r <= last)
+                            }
                             None => true,
                         };
                         matches && on_page
@@ -212,52 +281,71 @@ impl FeedCache {
         cached.insert(key.clone(), rendered);
     }
 
-    /// `…/feeds/section/economy/archive/3.rss?lang=ru`
-    fn url(&self, selector: &Selector, format: Format, page: Option<usize>) -> String {
-        let name = selector.name();
-        let (path, query) = name.split_once('?').unwrap_or((&name, ""));
-        let mut url = format!("{}/feeds/{path}", self.base_url);
+    /// `/feeds/section/economy/archive/3.rss?lang=ru`, percent-encoded.
+    fn target(names: &FeedNames, format: Format, page: Option<usize>) -> String {
+        let mut url = format!("/feeds/{}", names.path);
         if let Some(page) = page {
             url.push_str(&format!("/archive/{page}"));
         }
         url.push('.');
         url.push_str(format.extension());
-        if !query.is_empty() {
+        if !names.query.is_empty() {
             url.push('?');
-            url.push_str(query);
+            url.push_str(&names.query);
         }
         url
     }
 
-    fn info(&self, key: &FeedKey, archived_pages: usize) -> FeedInfo {
-        let name = key.selector.name();
-        let title = if name == "all" {
-            self.title.clone()
-        } else {
-            format!("{}: {name}", self.title)
+    fn info(
+        &self,
+        key: &FeedKey,
+        archived_pages: usize,
+        empty_updated: DateTime<Utc>,
+    ) -> (FeedInfo, String) {
+        let names = FeedNames::of(&key.selector);
+        let url = |page| {
+            format!(
+                "{}{}",
+                self.base_url,
+                Self::target(&names, key.format, page)
+            )
         };
-        let page_url = |page| self.url(&key.selector, key.format, Some(page));
         let history = match key.page {
             None => History {
                 is_archive: false,
                 current: None,
-                prev_archive: (archived_pages > 0).then(|| page_url(archived_pages)),
+                prev_archive: (archived_pages > 0).then(|| url(Some(archived_pages))),
+                next_archive: None,
             },
             Some(page) => History {
                 is_archive: true,
-                current: Some(self.url(&key.selector, key.format, None)),
-                prev_archive: (page > 1).then(|| page_url(page - 1)),
+                current: Some(url(None)),
+                prev_archive: (page > 1).then(|| url(Some(page - 1))),
+                next_archive: (page < archived_pages).then(|| url(Some(page + 1))),
             },
         };
-        FeedInfo {
+        let (title, description) = match &names.subject {
+            None => (
+                self.title.clone(),
+                format!("{}: every story, newest first", self.title),
+            ),
+            Some(subject) => (
+                format!("{}: {subject}", self.title),
+                format!("{}: stories of {subject}, newest first", self.title),
+            ),
+        };
+        let info = FeedInfo {
             title,
             link: format!("{}/", self.base_url),
-            self_url: self.url(&key.selector, key.format, key.page),
-            description: format!("{} — {name}", self.title),
-            id: format!("urn:newswire:feed:{name}"),
+            self_url: url(key.page),
+            description,
+            id: names.urn.clone(),
             hub: self.hub.clone(),
             history,
-        }
+            language: key.selector.lang.clone(),
+            empty_updated,
+        };
+        (info, Self::target(&names, key.format, key.page))
     }
 
     fn render_from(
@@ -290,40 +378,58 @@ impl FeedCache {
         } else {
             Vec::new()
         };
-        let info = self.info(key, archived_pages);
+        let empty_updated = previous.map_or(now, |p| p.empty_updated);
+        let (info, canonical_target) = self.info(key, archived_pages, empty_updated);
+        let published: Vec<DateTime<Utc>> = items
+            .iter()
+            .map(|a| store.published(&a.id).unwrap_or(a.first_created))
+            .collect();
+        let feed_items: Vec<FeedItem<'_>> = items
+            .iter()
+            .zip(&published)
+            .map(|(a, p)| FeedItem::new(a, *p, &self.notes))
+            .collect();
         let fragments: Vec<Bytes> = items
             .iter()
-            .map(|a| self.fragments.get(a, *format))
+            .zip(&feed_items)
+            .map(|(a, item)| self.fragments.get(a, item, *format))
             .collect();
         let fragments: Vec<&[u8]> = fragments.iter().map(|b| &b[..]).collect();
-        let items: Vec<&Article> = items.iter().map(|a| &**a).collect();
         let bytes = format.assemble(
             &FeedContent {
                 info: &info,
-                items: &items,
+                items: &feed_items,
                 tombstones: &tombstones,
             },
             &fragments,
         );
+        let archive_open = key.page.is_some() && info.history.next_archive.is_none();
         let tag = content_hash(&bytes);
         if let Some(previous) = previous.filter(|p| p.tag == tag) {
             return Some(Rendered {
                 identity: previous.identity.clone(),
                 compressed: previous.compressed.clone(),
                 tag,
-                last_modified: previous.last_modified,
+                validator: previous.validator,
                 headers: previous.headers.clone(),
                 archive_last,
+                archive_open,
+                empty_updated,
+                canonical_target,
             });
         }
-        let headers = RenderedHeaders::new(&tag, now, &info.self_url, self.hub.as_deref());
+        let validator = Validator::next(now, previous.map(|p| &p.validator));
+        let headers = RenderedHeaders::new(&tag, &validator, &info.self_url, self.hub.as_deref());
         Some(Rendered {
             identity: bytes.into(),
             compressed: Arc::default(),
             tag,
-            last_modified: now,
+            validator,
             headers,
             archive_last,
+            archive_open,
+            empty_updated,
+            canonical_target,
         })
     }
 

@@ -3,7 +3,7 @@
 
 use crate::facets::{take_u32, Facets, Symbols};
 use chrono::{DateTime, Utc};
-use newswire_shared::article::Status;
+use newswire_shared::article::{self, Status};
 use newswire_shared::Article;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,8 +32,9 @@ impl Entry {
         }
     }
 
+    /// The shared embargo rule ([`newswire_shared::article::is_released_at`]).
     pub fn is_released_at(&self, now: DateTime<Utc>) -> bool {
-        self.status == Status::Usable && self.embargo_until.is_none_or(|t| t <= now)
+        article::is_released_at(self.status, self.embargo_until, now)
     }
 
     /// The instant this version makes the story public, its place in the archive: its
@@ -43,8 +44,7 @@ impl Entry {
     /// onto that page and shift every page after it. Taken from the event, not the
     /// clock, so replicas replaying the topic place it alike.
     pub fn release_instant(&self) -> DateTime<Utc> {
-        self.embargo_until
-            .map_or(self.version_created, |e| e.max(self.version_created))
+        article::release_instant(self.embargo_until, self.version_created)
     }
 
     /// Fixed-width little-endian fields, then the facets.

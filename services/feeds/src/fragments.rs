@@ -1,7 +1,8 @@
 //! Rendered story elements, kept per story version and format.
 
-use crate::render::Format;
+use crate::render::{FeedItem, Format};
 use axum::body::Bytes;
+use chrono::{DateTime, Utc};
 use newswire_shared::Article;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -17,32 +18,40 @@ pub struct Fragments {
     kept: Mutex<(FragmentMap, usize)>,
 }
 
-type FragmentMap = HashMap<(usize, Format), (Weak<Article>, Bytes)>;
+/// The bytes of a version's element, with the instant it was rendered as published.
+type FragmentMap = HashMap<(usize, Format), (Weak<Article>, DateTime<Utc>, Bytes)>;
 
 /// Bytes of fragments kept before forgetting those of versions no longer in memory
 /// (and, if that is not enough, all of them).
 const FRAGMENT_BYTES: usize = 256 << 20;
 
 impl Fragments {
-    pub fn get(&self, a: &Arc<Article>, format: Format) -> Bytes {
+    /// `item` (the story `a` holds) in `format`.
+    pub fn get(&self, a: &Arc<Article>, item: &FeedItem<'_>, format: Format) -> Bytes {
         let key = (Arc::as_ptr(a) as usize, format);
-        if let Some((version, bytes)) = self.kept.lock().expect("fragments lock").0.get(&key) {
-            if version.upgrade().is_some_and(|v| Arc::ptr_eq(&v, a)) {
+        if let Some((version, published, bytes)) =
+            self.kept.lock().expect("fragments lock").0.get(&key)
+        {
+            if *published == item.published && version.upgrade().is_some_and(|v| Arc::ptr_eq(&v, a))
+            {
                 return bytes.clone();
             }
         }
-        let bytes = Bytes::from(format.render_item(a));
+        let bytes = Bytes::from(format.render_item(item));
         let mut guard = self.kept.lock().expect("fragments lock");
         let (kept, size) = &mut *guard;
         if *size + bytes.len() > FRAGMENT_BYTES {
-            kept.retain(|_, (version, _)| version.strong_count() > 0);
-            if kept.values().map(|(_, b)| b.len()).sum::<usize>() + bytes.len() > FRAGMENT_BYTES {
+            kept.retain(|_, (version, _, _)| version.strong_count() > 0);
+            if kept.values().map(|(_, _, b)| b.len()).sum::<usize>() + bytes.len() > FRAGMENT_BYTES
+            {
                 kept.clear();
             }
-            *size = kept.values().map(|(_, b)| b.len()).sum();
+            *size = kept.values().map(|(_, _, b)| b.len()).sum();
         }
         *size += bytes.len();
-        if let Some((_, old)) = kept.insert(key, (Arc::downgrade(a), bytes.clone())) {
+        if let Some((_, _, old)) =
+            kept.insert(key, (Arc::downgrade(a), item.published, bytes.clone()))
+        {
             *size -= old.len();
         }
         bytes

@@ -1,6 +1,7 @@
 //! The subscriber-facing HTTP endpoints: the feeds and an index page.
 
-use crate::cache::{FeedCache, FeedKey, Rendered};
+use crate::cache::{http_date, FeedCache, FeedKey, Rendered};
+use crate::compress::Compressed;
 use crate::render::Format;
 use crate::selector::{Params, SelectionError, Selector};
 use axum::body::Body;
@@ -9,6 +10,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use chrono::Utc;
 pub(crate) use newswire_shared::access::refuse;
 use newswire_shared::access::{refusal_response, selection_error_response, Gate};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,39 +41,73 @@ pub fn router(state: FeedsState) -> Router {
         .with_state(state)
 }
 
+/// A body's content coding (RFC 9110 §8.4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
+pub enum Encoding {
     Identity,
     Gzip,
+    /// gzip, labelled `x-gzip` for a client that named it so (RFC 9110 §8.4.1.3).
+    XGzip,
     Brotli,
 }
 
-/// The best encoding the client accepts (q > 0), brotli first.
-fn negotiate(headers: &HeaderMap) -> Encoding {
-    let Some(accept) = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Encoding::Identity;
-    };
-    let accepted = |name: &str| {
-        accept.split(',').any(|part| {
-            let mut pieces = part.split(';');
-            let coding = pieces.next().unwrap_or("").trim();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.trim().parse::<f32>().ok())
-                .unwrap_or(1.0);
-            (coding.eq_ignore_ascii_case(name) || coding == "*") && q > 0.0
-        })
-    };
-    if accepted("br") {
-        Encoding::Brotli
-    } else if accepted("gzip") {
-        Encoding::Gzip
-    } else {
-        Encoding::Identity
+impl Encoding {
+    /// The codings we can send, in the order we prefer them when a client likes several
+    /// equally: brotli is smallest.
+    const OFFERED: [&'static str; 4] = ["br", "gzip", "x-gzip", "identity"];
+
+    fn label(self) -> Option<&'static str> {
+        match self {
+            Encoding::Identity => None,
+            Encoding::Gzip => Some("gzip"),
+            Encoding::XGzip => Some("x-gzip"),
+            Encoding::Brotli => Some("br"),
+        }
     }
+}
+
+/// What a client's `Accept-Encoding` lets us send, by RFC 9110 §12.5.3: the coding
+/// with the highest quality among those we have (`q=0` refuses one, `*` stands for
+/// any not named, `identity` is acceptable unless refused by `identity;q=0` or
+/// `*;q=0`; no field or an empty one means identity). `None` when nothing we have is
+/// acceptable (406). Parsing and ranking are the `negotiator` crate's; the few distinct
+/// values clients send are remembered per thread, so a poll pays for a lookup only.
+pub fn negotiate(accept_encoding: Option<&str>) -> Option<Encoding> {
+    let Some(value) = accept_encoding else {
+        return Some(Encoding::Identity);
+    };
+    const REMEMBERED: usize = 32;
+    thread_local! {
+        static SEEN: std::cell::RefCell<Vec<(Box<str>, Option<Encoding>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if let Some(known) = SEEN.with_borrow(|seen| {
+        seen.iter()
+            .find(|(v, _)| &**v == value)
+            .map(|(_, encoding)| *encoding)
+    }) {
+        return known;
+    }
+    let chosen = negotiator::preferred_encodings(
+        Some(value),
+        Some(&Encoding::OFFERED),
+        Some(&Encoding::OFFERED),
+    )
+    .into_iter()
+    .next()
+    .map(|coding| match coding.as_str() {
+        "br" => Encoding::Brotli,
+        "gzip" => Encoding::Gzip,
+        "x-gzip" => Encoding::XGzip,
+        _ => Encoding::Identity,
+    });
+    SEEN.with_borrow_mut(|seen| {
+        if seen.len() == REMEMBERED {
+            seen.remove(0);
+        }
+        seen.push((value.into(), chosen));
+    });
+    chosen
 }
 
 fn not_found() -> Response {
@@ -82,14 +118,16 @@ async fn feed(
     State(state): State<FeedsState>,
     Path(path): Path<String>,
     RawQuery(query): RawQuery,
+    uri: axum::http::Uri,
     headers: HeaderMap,
 ) -> Response {
-    feed_response(&state, &path, query.as_deref(), &headers)
+    let target = uri.path_and_query().map_or("", |t| t.as_str());
+    feed_response(&state, &path, query.as_deref(), target, &headers)
 }
 
-/// `GET /feeds/{path}` with `path` percent-decoded and the query as sent: shared by
-/// the router and by the serving loop's direct path (crate::serve), which skips the
-/// router's extractors.
+/// `GET /feeds/{path}` with `path` percent-decoded, the query and the whole request
+/// target (path and query) as sent: shared by the router and by the serving loop's
+/// direct path (crate::serve), which skips the router's extractors.
 ///
 /// Order: the selection is read first (400 for a malformed query, 404 for no such
 /// feed, 403 for filters that contradict the path — all the same for every caller),
@@ -99,6 +137,7 @@ pub(crate) fn feed_response(
     state: &FeedsState,
     path: &str,
     query: Option<&str>,
+    target: &str,
     headers: &HeaderMap,
 ) -> Response {
     if !state.restored.load(Ordering::Acquire) {
@@ -141,7 +180,7 @@ pub(crate) fn feed_response(
         page,
     };
     match state.cache.get(&key) {
-        Some(rendered) => respond(state, format, &rendered, headers, public),
+        Some(rendered) => respond(state, format, &rendered, target, headers, public),
         // Asked only after access was granted: a refusal says nothing of pages.
         None => not_found(),
     }
@@ -151,20 +190,42 @@ fn respond(
     state: &FeedsState,
     format: Format,
     r: &Rendered,
+    target: &str,
     request: &HeaderMap,
     public: bool,
 ) -> Response {
-    // Until a fresh rendering is compressed, everyone gets its identity bytes.
-    let compressed = r.compressed.get();
-    let encoding = match compressed {
-        Some(_) => negotiate(request),
-        None => Encoding::Identity,
+    let accept = request
+        .get(header::ACCEPT_ENCODING)
+        .map(|v| v.to_str().unwrap_or("identity;q=0"));
+    let Some(wanted) = negotiate(accept) else {
+        return refuse(
+            StatusCode::NOT_ACCEPTABLE,
+            "no acceptable content coding",
+            None,
+        );
     };
-    let mut response = if not_modified(request, &r.tag, r.last_modified) {
+    // Until a fresh rendering is compressed, everyone gets its identity bytes — unless
+    // identity is what the client refused: then it is compressed now.
+    let compressed = match (wanted, r.compressed.get()) {
+        (_, Some(c)) => Some(c),
+        (Encoding::Identity, None) => None,
+        (_, None) if negotiate_identity_refused(accept) => {
+            let _ = r.compressed.set(Compressed::of(&r.identity));
+            r.compressed.get()
+        }
+        (_, None) => None,
+    };
+    let encoding = if compressed.is_some() {
+        wanted
+    } else {
+        Encoding::Identity
+    };
+    let now = Utc::now().timestamp();
+    let mut response = if not_modified(request, &r.tag, &r.validator) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let body = match (encoding, compressed) {
-            (Encoding::Gzip, Some(c)) => c.gzip.clone(),
+            (Encoding::Gzip | Encoding::XGzip, Some(c)) => c.gzip.clone(),
             (Encoding::Brotli, Some(c)) => c.brotli.clone(),
             _ => r.identity.clone(),
         };
@@ -174,21 +235,33 @@ fn respond(
             header::CONTENT_TYPE,
             HeaderValue::from_static(format.content_type()),
         );
-        match encoding {
-            Encoding::Gzip => h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
-            Encoding::Brotli => h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br")),
-            Encoding::Identity => None,
-        };
+        if let Some(label) = encoding.label() {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(label));
+        }
         resp
     };
     let h = response.headers_mut();
     let index = match encoding {
         Encoding::Identity => 0,
-        Encoding::Gzip => 1,
+        Encoding::Gzip | Encoding::XGzip => 1,
         Encoding::Brotli => 2,
     };
     h.insert(header::ETAG, r.headers.etags[index].clone());
-    h.insert(header::LAST_MODIFIED, r.headers.last_modified.clone());
+    // Never a date the clock has not reached (RFC 9110 §8.8.2.1); see `Validator`.
+    if now > r.validator.second {
+        h.insert(header::LAST_MODIFIED, r.headers.last_modified.clone());
+    } else {
+        // This very second: `Date` is written from the same reading of the clock, since
+        // the server's cached `Date` may still show the second before.
+        let date = http_date(now);
+        let last_modified = if now == r.validator.second {
+            r.headers.last_modified.clone()
+        } else {
+            date.clone()
+        };
+        h.insert(header::LAST_MODIFIED, last_modified);
+        h.insert(header::DATE, date);
+    }
     // A subscriber's feed must not be served from a shared cache to someone else.
     let cache_control = if public {
         &state.cache_public
@@ -198,20 +271,28 @@ fn respond(
     h.insert(header::CACHE_CONTROL, cache_control.clone());
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     h.insert(header::LINK, r.headers.link.clone());
+    // Asked by another spelling (`entity/Aleksandr%20Lukashenko`, filters in another
+    // order, a key or cache-buster in the query): the document's own URL, which its self
+    // link gives too (RFC 9110 §8.7).
+    if target != r.canonical_target {
+        h.insert(header::CONTENT_LOCATION, r.headers.content_location.clone());
+    }
     response
 }
 
-/// RFC 9110: If-None-Match wins over If-Modified-Since; the tag of any encoding of the
-/// same content matches (weak comparison, as 304 allows).
-fn not_modified(
-    request: &HeaderMap,
-    tag: &str,
-    last_modified: chrono::DateTime<chrono::Utc>,
-) -> bool {
-    if let Some(inm) = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    {
+/// Whether the client refused identity (`identity;q=0`, `*;q=0` without naming it).
+fn negotiate_identity_refused(accept: Option<&str>) -> bool {
+    negotiator::preferred_encodings(accept, Some(&["identity"]), None).is_empty()
+}
+
+/// RFC 9110 §13.1.2–3: If-None-Match wins over If-Modified-Since; the tag of any
+/// encoding of the same content matches (weak comparison, as 304 allows); a date
+/// matches only as [`crate::cache::Validator`] allows.
+fn not_modified(request: &HeaderMap, tag: &str, validator: &crate::cache::Validator) -> bool {
+    if let Some(inm) = request.get(header::IF_NONE_MATCH) {
+        let Ok(inm) = inm.to_str() else {
+            return false;
+        };
         return inm.split(',').any(|t| {
             let t = t.trim().trim_start_matches("W/").trim_matches('"');
             t == "*"
@@ -221,15 +302,17 @@ fn not_modified(
                     == tag
         });
     }
-    if let Some(ims) = request
-        .get(header::IF_MODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| httpdate::parse_http_date(v).ok())
-    {
-        let ims: chrono::DateTime<chrono::Utc> = ims.into();
-        return last_modified.timestamp() <= ims.timestamp();
+    let mut dates = request.get_all(header::IF_MODIFIED_SINCE).iter();
+    // More than one value, or one that is not an HTTP date: ignored (§13.1.3).
+    match (dates.next(), dates.next()) {
+        (Some(ims), None) => ims
+            .to_str()
+            .ok()
+            .and_then(|v| httpdate::parse_http_date(v).ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .is_some_and(|since| validator.not_modified_since(since.as_secs() as i64)),
+        _ => false,
     }
-    false
 }
 
 async fn index(State(state): State<FeedsState>) -> Html<String> {

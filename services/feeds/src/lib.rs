@@ -11,6 +11,7 @@ pub mod facets;
 mod fragments;
 pub mod http;
 pub mod items;
+pub mod names;
 pub mod persist;
 pub mod render;
 pub mod selector;
@@ -54,6 +55,7 @@ impl Feeds {
                     .then(|| format!("{}/websub", settings.feeds.base_url.trim_end_matches('/')))
             }),
             settings.feeds.items_per_feed,
+            render::CorrectionNotes::with(&settings.feeds.correction_notes),
         ));
         let closing = watch::channel(false).0;
         let state = http::FeedsState {

@@ -63,10 +63,12 @@ fn direct(feeds: &FeedsState, request: &Request<Incoming>) -> Option<Response<Bo
     let path = percent_encoding::percent_decode_str(path)
         .decode_utf8()
         .ok()?;
+    let target = request.uri().path_and_query().map_or("", |t| t.as_str());
     Some(feed_response(
         feeds,
         &path,
         request.uri().query(),
+        target,
         request.headers(),
     ))
 }

@@ -320,6 +320,14 @@ impl FeedStore {
         &self.symbols
     }
 
+    /// When the story `id` first became visible to subscribers (see
+    /// [`crate::render::FeedItem::published`]); `None` for a story never released.
+    pub fn published(&self, id: &str) -> Option<DateTime<Utc>> {
+        let e = self.entries.get(id)?;
+        e.released_at
+            .or_else(|| (e.status == Status::Usable).then(|| e.release_instant()))
+    }
+
     pub fn latest(&self, id: &str) -> Option<Arc<Article>> {
         let (id, entry) = self.entries.get_key_value(id)?;
         self.bodies.get(id, entry.version)

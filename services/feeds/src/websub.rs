@@ -169,7 +169,9 @@ impl Hub {
         let path = percent_encoding::percent_decode_str(path)
             .decode_utf8()
             .ok()?;
-        let response = feed_response(&self.feeds, &path, query, &HeaderMap::new());
+        // The request target as a client polling the topic would send it.
+        let target = &topic[self.base_url.len()..];
+        let response = feed_response(&self.feeds, &path, query, target, &HeaderMap::new());
         if response.status() != StatusCode::OK {
             return None;
         }

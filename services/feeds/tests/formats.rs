@@ -3,10 +3,12 @@
 
 mod support;
 
-use newswire_feeds::render::{FeedContent, FeedInfo, Format, Tombstone};
+use newswire_feeds::render::{FeedContent, FeedInfo, FeedItem, Format, Tombstone};
 use newswire_shared::Article;
 use proptest::prelude::*;
-use support::{active_content, article, atom_schema_errors, feedparser_bozo, head};
+use support::{
+    active_content, article, atom_schema_errors, feedparser_bozo, head, hostile, hostile_text,
+};
 
 fn info() -> FeedInfo {
     FeedInfo {
@@ -17,11 +19,13 @@ fn info() -> FeedInfo {
         id: "urn:newswire:feed:all".into(),
         hub: Some("https://hub.example.org/".into()),
         history: Default::default(),
+        language: None,
+        empty_updated: "2024-11-28T12:00:00Z".parse().unwrap(),
     }
 }
 
 fn render_all(items: &[Article], tombstones: &[Tombstone]) -> Vec<(Format, Vec<u8>)> {
-    let refs: Vec<&Article> = items.iter().collect();
+    let refs: Vec<FeedItem<'_>> = items.iter().map(FeedItem::of).collect();
     let info = info();
     Format::ALL
         .into_iter()
@@ -73,19 +77,6 @@ fn parsed_bodies(format: Format, bytes: &[u8]) -> Result<Vec<String>, String> {
     }
 }
 
-fn hostile() -> Vec<Article> {
-    vec![
-        article("ctl", 1, "Bell\u{7} and NUL-free \u{1}control", "<p>\u{0}\u{8}text\u{1b}</p>"),
-        article("emoji", 2, "👨‍👩‍👧 family 🇧🇾 flag", "<p>Emoji 😀 in body</p>"),
-        article("rtl", 3, "مرحبا بالعالم \u{202E}reversed", "<p dir=\"rtl\">نص عربي</p>"),
-        article("cdata", 4, "Ends ]]> here", "<p>]]> and <![CDATA[ nested ]]></p>"),
-        article("script", 5, "<script>alert(1)</script>", "<script>alert(1)</script><p onclick=\"x()\">hi</p><iframe src=\"https://e\"></iframe><a href=\"javascript:alert(1)\">l</a><img src=\"https://e/a.png\" onerror=\"y()\"><style>*{}</style>"),
-        article("unclosed", 6, "Unclosed", "<p><b>bold <i>italic <table><tr><td>cell"),
-        article("big", 7, "A 100 KB body", &format!("<p>{}</p>", "Long wire copy. ".repeat(6_500))),
-        article("cyr", 8, "Беларусь и Казахстан", "<p>Минск &amp; Астана</p>"),
-    ]
-}
-
 #[test]
 fn hostile_articles_give_well_formed_feeds_without_active_content() {
     let items = hostile();
@@ -118,7 +109,7 @@ fn each_item_says_what_subscribers_need() {
     for needle in [
         "<guid isPermaLink=\"false\">urn:newswire:article:story-1</guid>",
         "<pubDate>Thu, 28 Nov 2024 08:00:00 +0000</pubDate>",
-        "<dc:creator>Desk &lt;desk@example.org&gt;</dc:creator>",
+        "<dc:creator>Desk</dc:creator>",
         "<dc:language>en</dc:language>",
         "<category domain=\"urn:newswire:section\">World News</category>",
         "<category domain=\"http://cv.iptc.org/newscodes/mediatopic/\">politics</category>",
@@ -140,6 +131,7 @@ fn each_item_says_what_subscribers_need() {
         "<published>2024-11-28T08:00:00+00:00</published>",
         "<updated>2024-11-28T09:03:00+00:00</updated>",
         "xml:lang=\"en\"",
+        "<author><name>Desk</name><email>desk@example.org</email></author>",
         "scheme=\"http://cv.iptc.org/newscodes/mediatopic/\"",
         "rel=\"enclosure\"",
     ] {
@@ -190,30 +182,6 @@ fn feedparser_reads_rss_and_atom_without_complaint() {
     }
 }
 
-fn hostile_text() -> impl Strategy<Value = String> {
-    let fragment = prop_oneof![
-        Just("<script>alert(1)</script>".to_string()),
-        Just("]]>".to_string()),
-        Just("<![CDATA[".to_string()),
-        Just("<b>".to_string()),
-        Just("</p>".to_string()),
-        Just("<iframe src=x>".to_string()),
-        Just("<a href=\"javascript:evil()\">".to_string()),
-        Just("<img src=x onerror=alert(1)>".to_string()),
-        Just("<svg onload=alert(1)>".to_string()),
-        Just("&".to_string()),
-        Just("&amp;".to_string()),
-        Just("\"'<>".to_string()),
-        Just("\u{0}\u{1}\u{b}\u{1f}\u{7f}".to_string()),
-        Just("\u{FFFE}\u{FFFF}".to_string()),
-        Just("👨‍👩‍👧🇧🇾e\u{301}".to_string()),
-        Just("مرحبا \u{202E}".to_string()),
-        Just("Беларусь 中文".to_string()),
-        any::<String>(),
-    ];
-    proptest::collection::vec(fragment, 0..12).prop_map(|v| v.concat())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
@@ -235,4 +203,80 @@ proptest! {
             }
         }
     }
+}
+
+/// Items 5–8 of issue 18, each in all three formats: published is the release
+/// instant; each date once, in the format's own element; a Russian correction carries
+/// a Russian note or none, never English, and says it is a correction in a structured
+/// way; the same text rule (C1 controls, lone CR) everywhere; an empty feed is dated
+/// by its first rendering, not 1970.
+#[test]
+fn each_format_dates_notes_and_cleans_a_story_alike() {
+    let mut a = article(
+        "emb-ru",
+        2,
+        "Заголовок\u{85}\rновости",
+        "<p>Текст\u{9f} один\rдва</p>",
+    );
+    a.language = Some("ru".into());
+    a.enrichment.as_mut().unwrap().language = "ru".into();
+    a.signals = vec![newswire_shared::article::Signal::Correction];
+    a.first_created = "2024-11-28T07:00:00Z".parse().unwrap();
+    a.version_created = "2024-11-28T08:30:00Z".parse().unwrap();
+    a.embargo_until = Some("2024-11-28T09:00:00Z".parse().unwrap());
+    let rendered = render_all(std::slice::from_ref(&a), &[]);
+    let text = |i: usize| String::from_utf8(rendered[i].1.clone()).unwrap();
+    let (rss, atom) = (text(0), text(1));
+    let json: serde_json::Value = serde_json::from_slice(&rendered[2].1).unwrap();
+    assert!(
+        rss.contains("<pubDate>Thu, 28 Nov 2024 09:00:00 +0000</pubDate>"),
+        "{rss}"
+    );
+    assert!(
+        rss.contains("<atom:updated>2024-11-28T09:00:00+00:00</atom:updated>"),
+        "{rss}"
+    );
+    assert!(!rss.contains("dc:date"));
+    assert_eq!(rss.matches("<pubDate>").count(), 1);
+    assert!(atom.contains("<published>2024-11-28T09:00:00+00:00</published>"));
+    assert_eq!(
+        json["items"][0]["date_published"],
+        "2024-11-28T09:00:00+00:00"
+    );
+    let description = rss.find("<description><![CDATA[Summary").unwrap();
+    assert!(description < rss.find("<content:encoded>").unwrap());
+    for doc in [&rss, &atom, &json.to_string()] {
+        assert!(
+            doc.contains("Исправление: эта версия исправляет предыдущую."),
+            "{doc}"
+        );
+        assert!(!doc.contains("Correction:"), "{doc}");
+        assert!(!doc.contains('\u{85}') && !doc.contains('\u{9f}') && !doc.contains('\r'));
+        assert!(
+            doc.contains("Заголовок\nновости") || doc.contains("Заголовок\\nновости"),
+            "{doc}"
+        );
+    }
+    assert!(rss.contains("<category domain=\"urn:newswire:signal\">correction</category>"));
+    assert!(atom.contains("term=\"correction\" scheme=\"urn:newswire:signal\""));
+    assert_eq!(json["items"][0]["_newswire"]["signals"][0], "correction");
+    // A language nobody wrote a note for: the structured signal only.
+    let mut ky = a.clone();
+    ky.language = Some("ky".into());
+    ky.enrichment.as_mut().unwrap().language = "ky".into();
+    for (_, doc) in render_all(&[ky], &[]) {
+        let doc = String::from_utf8(doc).unwrap();
+        assert!(
+            !doc.contains("Correction") && !doc.contains("Исправление"),
+            "{doc}"
+        );
+        assert!(doc.contains("correction"));
+    }
+    let empty = render_all(&[], &[]);
+    assert!(String::from_utf8(empty[0].1.clone())
+        .unwrap()
+        .contains("<lastBuildDate>Thu, 28 Nov 2024 12:00:00 +0000"));
+    assert!(String::from_utf8(empty[1].1.clone())
+        .unwrap()
+        .contains("<updated>2024-11-28T12:00:00+00:00</updated>"));
 }

@@ -5,19 +5,10 @@ mod support;
 
 use axum::http::StatusCode;
 use chrono::{Duration as ChronoDuration, Utc};
-use newswire_feeds::Feeds;
 use newswire_shared::article::Status;
-use newswire_shared::shutdown;
-use newswire_shared::Settings;
 use std::io::Read;
 use std::time::{Duration, Instant};
-use support::article;
-
-struct Server {
-    base: String,
-    feeds: Feeds,
-    _stop: shutdown::ShutdownTrigger,
-}
+use support::{article, start_with, Server};
 
 async fn start() -> Server {
     start_with(|settings| settings.feeds.hub = Some("https://hub.example.org/".into())).await
@@ -154,8 +145,24 @@ async fn conditional_get_compression_and_headers() {
     let r = get(&url, &[("if-none-match", &etag)]).await;
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
     assert!(r.bytes().await.unwrap().is_empty());
+    // A date validates only once the clock has passed the second the content was
+    // made in (a second change within it would share the date): until then the date
+    // sent is refused as a validator, after it the date is final and validates.
     let r = get(&url, &[("if-modified-since", &last_modified)]).await;
-    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    if r.status() == StatusCode::OK {
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let fresh = get(&url, &[]).await;
+        let settled = fresh.headers()["last-modified"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            httpdate::parse_http_date(&settled).unwrap()
+                > httpdate::parse_http_date(&last_modified).unwrap()
+        );
+        let r = get(&url, &[("if-modified-since", &settled)]).await;
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    }
     let r = get(&url, &[("if-none-match", "\"something-else\"")]).await;
     assert_eq!(r.status(), StatusCode::OK);
 
@@ -321,35 +328,14 @@ async fn corrections_replace_in_place_and_redelivery_changes_nothing() {
     let items = feed["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["id"], "urn:newswire:article:c");
-    assert_eq!(items[0]["date_published"], "2024-11-28T08:00:00+00:00");
+    // Published when its first version was released (09:01), not when the newsroom
+    // started it (08:00).
+    assert_eq!(items[0]["date_published"], "2024-11-28T09:01:00+00:00");
     assert_eq!(items[0]["date_modified"], "2024-11-28T09:02:00+00:00");
     assert!(items[0]["content_html"]
         .as_str()
         .unwrap()
         .contains("Correction"));
-}
-
-async fn start_with(settings_edit: impl FnOnce(&mut Settings)) -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let mut settings = Settings::default();
-    settings.feeds.base_url = base.clone();
-    settings_edit(&mut settings);
-    let settings = settings.validated().unwrap();
-    let feeds = Feeds::build(&settings);
-    let (trigger, stop) = shutdown::channel();
-    feeds.spawn_renderer(stop.clone());
-    // The service's own serving loop, so feed requests take its direct path.
-    let (app, state) = (feeds.router(), feeds.state.clone());
-    let listener = listener.into_std().unwrap();
-    std::thread::spawn(move || {
-        newswire_feeds::serve_per_core(listener, app, state, &settings.http, stop)
-    });
-    Server {
-        base,
-        feeds,
-        _stop: trigger,
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -599,13 +585,41 @@ async fn archive_pages_hold_every_story_and_stay_put_once_full() {
         );
     }
 
-    // Later stories fill page 3 and leave page 2's bytes alone.
+    // Later stories fill page 3: page 2 keeps its stories and gains its `next-archive`
+    // link (RFC 5005 §4), once; stories after that leave it alone.
     for i in 7..10 {
         w.apply(publish(i));
     }
     until(&page(3, "atom"), Duration::from_secs(2), |b| {
         b.contains("urn:newswire:article:s8")
     })
+    .await;
+    until(&page(2, "atom"), Duration::from_secs(1), |b| {
+        b.contains(&format!(
+            "href=\"{}\" rel=\"next-archive\"",
+            page(3, "atom")
+        )) || b.contains(&format!(
+            "rel=\"next-archive\" href=\"{}\"",
+            page(3, "atom")
+        ))
+    })
+    .await;
+    let second_again = get(&page(2, "atom"), &[]).await;
+    let first_etag = etag;
+    let etag = second_again.headers()["etag"].to_str().unwrap().to_string();
+    assert_ne!(etag, first_etag, "the new link is a new representation");
+    assert_eq!(ids(&second_again.text().await.unwrap()), ["s3", "s4", "s5"]);
+    assert!(
+        !body(&page(3, "atom")).await.contains("next-archive"),
+        "page 3 is the newest"
+    );
+    assert!(body(&page(1, "atom")).await.contains("next-archive"));
+    w.apply(publish(10));
+    until(
+        &format!("{}/feeds/all.atom", s.base),
+        Duration::from_secs(2),
+        |b| b.contains("urn:newswire:article:s10"),
+    )
     .await;
     let again = get(&page(2, "atom"), &[("If-None-Match", &etag)]).await;
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);

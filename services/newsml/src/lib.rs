@@ -118,11 +118,23 @@ impl Delivery {
 /// /healthz, /readyz, /metrics on `newsml.listen`.
 pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let listener = TcpListener::bind(settings.newsml.listen).await?;
+    serve(settings, listener, shutdown).await
+}
+
+/// As [`run`] on an already-bound listener (tests bind port 0).
+pub async fn serve(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
     let health = Health::default();
     let delivery = Delivery::build(&settings)?;
     let app = delivery.router().merge(health.router());
     let stage = spawn_stage(&settings, &health, shutdown.clone());
     let consumer = delivery.spawn_consumer(&settings, &health, shutdown.clone());
-    let threads = vec![("newsml stage", stage), ("newsml delivery", consumer)];
+    let threads = vec![
+        ("newsml stage".to_string(), stage),
+        ("newsml delivery".to_string(), consumer),
+    ];
     serve_until_stopped(listener, app, &settings.http, threads, shutdown).await
 }

@@ -7,9 +7,8 @@ use chrono::SecondsFormat;
 use newswire_shared::access::StoryFacts;
 use newswire_shared::article::Status;
 use newswire_shared::cloudevents::{header_str, types, CloudEvent};
-use newswire_shared::config::KafkaSettings;
 use newswire_shared::kafka::{
-    decode_keyed_article, replay_topic, OutputRecord, Rejection, Transform,
+    decode_keyed_article, OutputRecord, OutputState, Rejection, Transform,
 };
 use newswire_shared::validate::Stage;
 use newswire_shared::{Article, Settings};
@@ -33,20 +32,25 @@ pub struct NewsmlTransform {
     provider: Provider,
     output_topic: String,
     source: String,
-    kafka: Option<KafkaSettings>,
-    /// Highest version rendered per story, as committed.
-    rendered: HashMap<String, u64>,
-    /// Changes of the batch in progress, merged on commit.
-    pending: HashMap<String, u64>,
+    /// Highest version rendered per story, kept in `newsml.items` (the `newsml_version`
+    /// header of each record).
+    rendered: OutputState<u64>,
 }
 
 impl NewsmlTransform {
     /// Reads what it rendered before back from `newsml.items` at start and after every
     /// rebalance.
     pub fn new(settings: &Settings) -> Self {
-        let mut t = Self::offline(settings);
-        t.kafka = Some(settings.kafka.clone());
-        t
+        Self {
+            rendered: OutputState::kept_in(
+                &settings.kafka,
+                &settings.topics.newsml,
+                "newswire-newsml-rendered",
+                Duration::from_secs(60),
+                fold_rendered,
+            ),
+            ..Self::offline(settings)
+        }
     }
 
     /// Starts with nothing rendered and never reads Kafka back (tests, benchmarks).
@@ -55,10 +59,21 @@ impl NewsmlTransform {
             provider: provider(settings),
             output_topic: settings.topics.newsml.clone(),
             source: settings.newsml.source.clone(),
-            kafka: None,
-            rendered: HashMap::new(),
-            pending: HashMap::new(),
+            rendered: OutputState::in_memory(HashMap::new()),
         }
+    }
+}
+
+/// A `newsml.items` record raises its story's highest rendered version to its own.
+fn fold_rendered(rendered: &mut HashMap<String, u64>, m: &BorrowedMessage<'_>) {
+    let id = m.key().map(|k| String::from_utf8_lossy(k).into_owned());
+    let version = m
+        .headers()
+        .and_then(|h| header_str(h, VERSION_HEADER))
+        .and_then(|v| v.parse::<u64>().ok());
+    if let (Some(id), Some(v)) = (id, version) {
+        let e = rendered.entry(id).or_default();
+        *e = (*e).max(v);
     }
 }
 
@@ -128,16 +143,11 @@ pub fn item_record(
 impl Transform for NewsmlTransform {
     fn apply(&mut self, message: &BorrowedMessage<'_>) -> Result<Vec<OutputRecord>, Rejection> {
         let article = decode_keyed_article(message, Stage::Enriched)?;
-        let done = self
-            .pending
-            .get(&article.id)
-            .or_else(|| self.rendered.get(&article.id))
-            .copied()
-            .unwrap_or(0);
+        let done = self.rendered.get(&article.id).copied().unwrap_or(0);
         if article.version <= done {
             return Ok(Vec::new());
         }
-        self.pending.insert(article.id.clone(), article.version);
+        self.rendered.set(article.id.clone(), article.version);
         Ok(vec![item_record(
             &article,
             &self.provider,
@@ -147,39 +157,15 @@ impl Transform for NewsmlTransform {
     }
 
     fn committed(&mut self) {
-        self.rendered.extend(self.pending.drain());
+        self.rendered.committed();
     }
 
     fn aborted(&mut self) {
-        self.pending.clear();
+        self.rendered.aborted();
     }
 
     fn reassigned(&mut self) {
-        let Some(kafka) = &self.kafka else { return };
-        let mut rendered: HashMap<String, u64> = HashMap::new();
-        let replayed = replay_topic(
-            kafka,
-            &self.output_topic,
-            "newswire-newsml-rendered",
-            Duration::from_secs(60),
-            |m| {
-                let id = m.key().map(|k| String::from_utf8_lossy(k).into_owned());
-                let version = m
-                    .headers()
-                    .and_then(|h| header_str(h, VERSION_HEADER))
-                    .and_then(|v| v.parse::<u64>().ok());
-                if let (Some(id), Some(v)) = (id, version) {
-                    let e = rendered.entry(id).or_default();
-                    *e = (*e).max(v);
-                }
-            },
-        );
-        match replayed {
-            Ok(_) => self.rendered = rendered,
-            Err(e) => {
-                tracing::error!(error = %e, "could not read newsml.items back; keeping what is in memory")
-            }
-        }
+        self.rendered.reassigned();
     }
 }
 

@@ -482,10 +482,8 @@ fn children(xml: &str, parent: &str) -> Vec<String> {
                     depth_in = Some(depth);
                 }
             }
-            Event::Empty(e) => {
-                if depth_in == Some(depth) {
-                    out.push(String::from_utf8_lossy(e.local_name().as_ref()).into_owned());
-                }
+            Event::Empty(e) if depth_in == Some(depth) => {
+                out.push(String::from_utf8_lossy(e.local_name().as_ref()).into_owned());
             }
             Event::End(_) => {
                 depth -= 1;

@@ -1,3 +1,6 @@
+//! The `newswire` command line: parses the subcommands (`dev`, the stages on stdin/stdout,
+//! `render`, `publish`, `deadletter`) and hands each to the library.
+
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
@@ -253,6 +256,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let report = stdio::render(
                 feed,
+                &settings.feeds,
                 now,
                 limit,
                 stdin(),

@@ -2,11 +2,10 @@
 //! input line naming the line and the reason.
 
 use chrono::{DateTime, Utc};
-use newswire_feeds::render::{FeedContent, FeedInfo, Format};
+use newswire_feeds::render::{CorrectionNotes, FeedContent, FeedInfo, FeedItem, Format};
 use newswire_feeds::FeedStore;
-use newswire_shared::config::SocialAccount;
+use newswire_shared::config::{FeedsSettings, SocialAccount};
 use newswire_shared::validate::{decode_article, Stage};
-use newswire_shared::Article;
 use std::io::{BufRead, Write};
 
 /// How many input lines were refused.
@@ -149,9 +148,12 @@ pub fn render_items(
     }
 }
 
-/// `newswire render`: enriched events in, one feed out, rendered by the service's code.
+/// `newswire render`: enriched events in, one feed out, rendered by the service's code
+/// as the service would serve `/feeds/all.{ext}` at `feeds.base_url` (its links, title
+/// and correction notes from `feeds`).
 pub fn render(
     format: Format,
+    feeds: &FeedsSettings,
     now: DateTime<Utc>,
     limit: usize,
     input: impl BufRead,
@@ -164,17 +166,27 @@ pub fn render(
         store.apply_at(article, now);
         Ok(())
     })?;
+    let base = feeds.base_url.trim_end_matches('/');
     let info = FeedInfo {
-        title: "Newswire".into(),
-        link: "urn:newswire:render".into(),
-        self_url: format!("urn:newswire:render:feed.{}", format.extension()),
-        description: "Rendered by newswire render".into(),
-        id: "urn:newswire:feed:all".into(),
-        hub: None,
+        title: feeds.title.clone(),
+        link: format!("{base}/"),
+        self_url: format!("{base}/feeds/all.{}", format.extension()),
+        description: format!("{}: every story, newest first", feeds.title),
+        id: newswire_feeds::render::feed_urn(&["all"]),
+        hub: feeds.hub.clone(),
         history: Default::default(),
+        language: None,
+        empty_updated: now,
     };
-    let items = store.released(now, limit);
-    let items: Vec<&Article> = items.iter().map(|a| &**a).collect();
+    let notes = CorrectionNotes::with(&feeds.correction_notes);
+    let articles = store.released(now, limit);
+    let items: Vec<FeedItem<'_>> = articles
+        .iter()
+        .map(|a| {
+            let published = store.published(&a.id).unwrap_or(a.first_created);
+            FeedItem::new(a, published, &notes)
+        })
+        .collect();
     let tombstones = if format == Format::Atom {
         store.tombstones(limit, &Default::default())
     } else {
@@ -292,6 +304,7 @@ mod tests {
             let mut out = Vec::new();
             render(
                 Format::Rss,
+                &FeedsSettings::default(),
                 at(now),
                 50,
                 &enriched[..],

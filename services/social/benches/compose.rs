@@ -23,7 +23,7 @@ fn article(i: usize) -> Article {
         "headline": headlines[i % headlines.len()],
         "summary": "The presidents agreed to raise trade to $10 billion and to build a joint logistics hub near the border within three years.",
         "body": "<p>First paragraph.</p>",
-        "urgency": if i % 5 == 0 { 2 } else { 4 },
+        "urgency": if i.is_multiple_of(5) { 2 } else { 4 },
         "url": format!("https://news.example.by/politics/view/lukashenko-tokayev-talks-astana-{i}/"),
         "media": [{"url": "https://news.example.by/img/1.jpg", "type": "image/jpeg", "caption": "The talks"}],
         "first_created": "2024-11-28T08:38:00Z",

@@ -2,9 +2,9 @@
 //! network's markup, shortened until the network's own counter accepts it.
 
 use crate::count::{Counter, TELEGRAM_CAPTION_LIMIT};
-use crate::facets::{facets_for, ByteSlice, Facet};
+use crate::cut::{one_line, split_to_fit, truncate_to_fit};
 use crate::markup::{bluesky_display_url, linkedin_escape, linkedin_hashtag, telegram_escape};
-use crate::text::{one_line, split_to_fit, truncate_to_fit};
+use crate::richtext::{facets_for, ByteSlice, Facet};
 use newswire_shared::config::{Network, SocialAccount};
 
 /// One post's text as the network takes it, with what goes beside it.

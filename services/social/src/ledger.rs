@@ -1,59 +1,36 @@
-//! What the service has already produced, per story, rebuilt from `social.posts`.
+//! What the service has already produced, per story, kept in `social.posts`.
 //!
 //! The topic is the durable record: each post record is written in the same Kafka
 //! transaction as the input offset, so after a crash or a rebalance the ledger read
-//! back from it matches the offsets exactly.
+//! back from it matches the offsets exactly ([`OutputState`] holds a batch's changes
+//! until its transaction commits).
 
 use crate::plan::StoryState;
 use crate::post::PostRecord;
 use newswire_shared::config::KafkaSettings;
-use newswire_shared::kafka::replay_topic;
-use rdkafka::error::KafkaResult;
-use rdkafka::message::Message;
+use newswire_shared::kafka::OutputState;
+use rdkafka::message::{BorrowedMessage, Message};
 use std::collections::HashMap;
 use std::time::Duration;
 
-#[derive(Debug, Default, Clone)]
-pub struct Ledger {
-    stories: HashMap<String, StoryState>,
+/// How long a (re)start may spend reading `social.posts` back.
+const LOAD_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Each story's state (the posts made for it), kept in `social.posts`.
+pub type Ledger = OutputState<StoryState>;
+
+/// The ledger read back from `topic` at start and after every rebalance.
+pub fn kept_in(kafka: &KafkaSettings, topic: &str) -> Ledger {
+    OutputState::kept_in(kafka, topic, "newswire-social-ledger", LOAD_TIMEOUT, fold)
 }
 
-impl Ledger {
-    pub fn get(&self, article_id: &str) -> Option<&StoryState> {
-        self.stories.get(article_id)
-    }
-
-    pub fn set(&mut self, article_id: String, state: StoryState) {
-        self.stories.insert(article_id, state);
-    }
-
-    pub fn record(&mut self, r: &PostRecord) {
-        self.stories
-            .entry(r.article_id.clone())
-            .or_default()
-            .record(r);
-    }
-
-    pub fn len(&self) -> usize {
-        self.stories.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.stories.is_empty()
-    }
-
-    /// Reads every committed record of `topic` up to its current end.
-    pub fn load(kafka: &KafkaSettings, topic: &str, timeout: Duration) -> KafkaResult<Ledger> {
-        let mut ledger = Ledger::default();
-        replay_topic(kafka, topic, "newswire-social-ledger", timeout, |m| {
-            if let Some(r) = m
-                .payload()
-                .and_then(|p| serde_json::from_slice::<PostRecord>(p).ok())
-            {
-                ledger.record(&r);
-            }
-        })?;
-        tracing::info!(stories = ledger.len(), "ledger loaded from social.posts");
-        Ok(ledger)
+/// A `social.posts` record adds its post to its story's state; a record that is not a
+/// post record (written by someone else) changes nothing.
+fn fold(stories: &mut HashMap<String, StoryState>, m: &BorrowedMessage<'_>) {
+    if let Some(r) = m
+        .payload()
+        .and_then(|p| serde_json::from_slice::<PostRecord>(p).ok())
+    {
+        stories.entry(r.article_id.clone()).or_default().record(&r);
     }
 }

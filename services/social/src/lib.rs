@@ -5,33 +5,34 @@
 //! The pure part is [`plan`] (article version + what was produced before → post,
 //! scheduled post, correction follow-up, delete instructions) built on [`compose`]
 //! (one post laid out and shortened until the network's own [`count`] accepts it).
-//! [`transform`] and [`ledger`] are the Kafka side.
+//! [`stage`] and [`ledger`] are the Kafka side; [`offline`] plans without Kafka (`newswire
+//! render --format social`).
 
 pub mod compose;
 pub mod count;
-pub mod facets;
+pub mod cut;
 pub mod hashtags;
 pub mod ledger;
 pub mod markup;
 pub mod mastodon;
+pub mod offline;
 pub mod plan;
 pub mod post;
-pub mod render;
-pub mod text;
-pub mod transform;
+pub mod richtext;
+pub mod stage;
 pub mod x;
 
 use newswire_shared::health::Health;
 use newswire_shared::kafka::StageSpec;
-use newswire_shared::service::serve_until_stopped;
+use newswire_shared::service::serve_stage;
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
 use tokio::net::TcpListener;
 
+pub use offline::Renderer;
 pub use plan::{plan, story_post, StoryState};
 pub use post::{Action, Kind, PostEvent};
-pub use render::Renderer;
-pub use transform::SocialTransform;
+pub use stage::SocialTransform;
 
 pub fn stage_spec(settings: &Settings) -> StageSpec {
     StageSpec::new(
@@ -62,14 +63,21 @@ pub fn spawn_stage(
 /// `social.listen`.
 pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
     let listener = TcpListener::bind(settings.social.listen).await?;
-    let health = Health::default();
-    let stage = spawn_stage(&settings, &health, shutdown.clone());
-    let app = health.router();
-    serve_until_stopped(
+    serve(settings, listener, shutdown).await
+}
+
+/// As [`run`] on an already-bound listener (tests bind port 0).
+pub async fn serve(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let transform = SocialTransform::new(&settings);
+    serve_stage(
+        &settings,
+        stage_spec(&settings),
+        transform,
         listener,
-        app,
-        &settings.http,
-        vec![("social stage", stage)],
         shutdown,
     )
     .await

@@ -3,12 +3,12 @@
 //! the same history always give the same instructions.
 
 use crate::compose::{Composer, Parts};
+use crate::cut::{one_line, paragraphs};
 use crate::hashtags;
 use crate::markup::with_query_params;
 use crate::post::{
     Action, ExternalEmbed, Kind, Length, PostEvent, PostMedia, PostRecord, ThreadPost,
 };
-use crate::text::{one_line, paragraphs};
 use newswire_shared::article::{Signal, Status};
 use newswire_shared::config::{CorrectionPolicy, Network, SocialAccount};
 use newswire_shared::Article;
@@ -193,9 +193,13 @@ pub fn story_post(article: &Article, account: &SocialAccount, kind: Kind) -> Opt
             facets: p.facets,
         })
         .collect();
-    let (action, publish_at) = match article.embargo_until {
-        Some(e) if e > article.version_created => (Action::Schedule, e),
-        _ => (Action::Publish, article.version_created),
+    // Scheduled for the release instant when that is after the version was written (an
+    // embargo still ahead); otherwise posted now.
+    let publish_at = article.release_instant();
+    let action = if publish_at > article.version_created {
+        Action::Schedule
+    } else {
+        Action::Publish
     };
     let post_id = match kind {
         Kind::Story => story_post_id(&article.id, account),
@@ -256,7 +260,7 @@ fn card_description(article: &Article) -> String {
             .next()
             .unwrap_or_default(),
     };
-    crate::text::truncate_to_fit(&text, |t| t.chars().count() <= 300)
+    crate::cut::truncate_to_fit(&text, |t| t.chars().count() <= 300)
         .filter(|_| text.chars().count() > 300)
         .unwrap_or(text)
 }

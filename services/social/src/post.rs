@@ -1,6 +1,6 @@
 //! The records the social service writes to `social.posts` (key = article id).
 
-use crate::facets::Facet;
+use crate::richtext::Facet;
 use chrono::{DateTime, Utc};
 use newswire_shared::config::Network;
 use serde::{Deserialize, Serialize};

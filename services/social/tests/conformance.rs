@@ -5,7 +5,7 @@
 use newswire_shared::config::Network;
 use newswire_shared::testing::conformance_file;
 use newswire_social::count::{mastodon_length, Counter, BLUESKY_MAX_BYTES};
-use newswire_social::facets::{detect, Detected};
+use newswire_social::richtext::{detect, Detected};
 use serde_json::Value;
 use unicode_segmentation::UnicodeSegmentation;
 

@@ -5,8 +5,8 @@
 use newswire_shared::config::{Network, SocialAccount, SocialSettings};
 use newswire_shared::Article;
 use newswire_social::count::{telegram_visible_text, Counter, BLUESKY_MAX_BYTES};
-use newswire_social::facets::Feature;
 use newswire_social::markup::bluesky_display_url;
+use newswire_social::richtext::Feature;
 use newswire_social::{plan, Action, Kind, PostEvent, StoryState};
 use proptest::prelude::*;
 use unicode_segmentation::UnicodeSegmentation;

@@ -218,6 +218,13 @@ pub struct FeedsSettings {
     /// Requests per minute allowed to each subscriber key; 429 beyond it.
     #[serde(default = "default_rate_limit_per_minute")]
     pub rate_limit_per_minute: u32,
+    /// The note put before a corrected version's body, by the story's BCP 47 language
+    /// tag (`ru = "Исправлено: …"`): added to, or replacing, the built-in notes
+    /// (`newswire_feeds::render::notes`); `""` turns a language's note off. A story in a
+    /// language without a note gets none — only the structured `correction` category —
+    /// never a note in another language.
+    #[serde(default)]
+    pub correction_notes: std::collections::BTreeMap<String, String>,
 }
 
 /// One subscriber outlet.

@@ -1,3 +1,6 @@
+//! Kafka clients configured as every stage needs them: the idempotent producer, the
+//! transactional producer and the `read_committed` consumer, from [`KafkaSettings`].
+
 use crate::config::KafkaSettings;
 use rdkafka::ClientConfig;
 

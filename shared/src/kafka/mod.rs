@@ -7,6 +7,7 @@ pub mod deadletter;
 pub(crate) mod embedded;
 pub mod failure;
 pub mod limits;
+mod output_state;
 pub mod progress;
 mod replay;
 mod stage;
@@ -17,6 +18,7 @@ pub use clients::{
 };
 pub use deadletter::{dead_letter_record, DeadLetterKind, Rejection};
 pub use embedded::EmbeddedBroker;
+pub use output_state::{Fold, OutputState};
 pub use replay::{replay_partitions, replay_topic};
 pub use stage::{
     decode_keyed_article, run_stage, spawn_stage, OutputRecord, StageError, StageSpec, Transform,

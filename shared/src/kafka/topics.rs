@@ -1,3 +1,6 @@
+//! Creating the pipeline's topics (partitions, replication, per-topic configuration) on
+//! start, through the admin API; an existing topic is left as it is.
+
 use crate::config::{KafkaSettings, Topics};
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;

@@ -150,7 +150,7 @@ async fn main() {
         e
     };
     let bin = |name: &str| o.bin_dir.join(name);
-    let mut services = vec![
+    let mut services = [
         Service::new("ingest", bin("newswire-ingest"), env.clone(), &logs),
         Service::new(
             "enricher-1",

@@ -144,7 +144,7 @@ fn body(i: usize, bytes: usize) -> String {
         for _ in 0..40 {
             k = k.wrapping_mul(2862933555777941757).wrapping_add(3037000493);
             out.push(' ');
-            out.push_str(WORDS[(k >> 33) as usize % WORDS.len()]);
+            out.push_str(WORDS[(k >> 33) % WORDS.len()]);
         }
         out.push_str(&format!(" {}.</p>", k % 10_000));
     }

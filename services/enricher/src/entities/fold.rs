@@ -3,8 +3,9 @@
 
 use crate::letters::to_lower;
 
-/// Lower case, and `ё` as `е` (Russian copy writes either); a character whose lower
-/// case would change its length in UTF-8 stays as it is.
+/// Lower case, `ё` as `е` (Russian copy writes either), and traditional Chinese
+/// characters as simplified ones (the names are listed in simplified characters); a
+/// character whose lower case would change its length in UTF-8 stays as it is.
 pub fn fold(text: &str) -> String {
     // Runs of ASCII (most of any Latin-script story, and the spaces and digits of
     // every other) are lowered a run at a time; only other characters one by one.
@@ -35,6 +36,7 @@ pub fn fold(text: &str) -> String {
 fn fold_char(c: char) -> char {
     let c = match c {
         'ё' | 'Ё' => 'е',
+        '\u{3400}'..='\u{9fff}' => return crate::hanzi::simplified(c),
         _ => c,
     };
     let lower = to_lower(c);

@@ -1,12 +1,14 @@
 //! Known names: places from `data/places.tsv` (built by `scripts/build-places.py` from
 //! GeoNames and iso-codes) and people and organisations from `data/entities.tsv`
 //! (written by hand), every name in every form `inflect` generates, in one
-//! Aho–Corasick automaton over case-folded text.
+//! minimal automaton over case-folded text (`trie.rs`: built with `fst` in a fraction of
+//! the time an Aho–Corasick automaton of these half a million forms takes; only
+//! anchored matches are ever asked of it).
 
 use super::fold::{fold, is_cjk, is_cjk_char};
-use super::inflect::{forms, is_acronym, is_agglutinative_suffix, NameKind};
+use super::inflect::{forms, german_forms, is_acronym, is_agglutinative_suffix, NameKind};
+use super::kazakh;
 use crate::letters::{is_alphabetic, is_lowercase};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 use newswire_shared::article::EntityType;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -45,6 +47,12 @@ pub struct Entry {
     /// Preference when one written form names several entries: people and
     /// organisations from the curated list, then countries, capitals, big cities.
     pub prior: f32,
+    /// For a city or region from GeoNames or ISO 3166-2: log10 of its population (0
+    /// when unknown), to tell its name from an ordinary word; `None` for the names
+    /// that are never ordinary words (countries, continents, the curated list).
+    pub named_like_words: Option<f32>,
+    /// ISO 3166-1 code of a place's country (empty for the curated list).
+    pub country: String,
 }
 
 impl Entry {
@@ -79,9 +87,40 @@ pub struct Gazetteer {
     bases: Vec<String>,
     /// Acronyms match only as written (`UN`, not the French `un`).
     exact: Vec<Option<String>>,
+    /// Forms only German writes (a genitive `s`: `Russlands`), not taken in other
+    /// languages' copy (French `Russes` is not a form of Ruse).
+    german_only: Vec<bool>,
     senses: Vec<Vec<Sense>>,
-    automaton: AhoCorasick,
+    /// Every folded form → its index into `exact` and `senses`.
+    forms: super::trie::Forms,
+    /// Names written in lower case (`dpa`), found as written: names are otherwise only
+    /// looked for where a capitalised word starts.
+    lower_case: Vec<(String, usize)>,
 }
+
+/// What a match needs to know of the story's language.
+struct StoryLanguage {
+    /// The primary language subtag.
+    language: String,
+    agglutinative: bool,
+    german: bool,
+    nouns_capitalised: bool,
+    /// Its word frequencies (`common_words::language_index`).
+    words: Option<usize>,
+}
+
+/// A place's own name is an ordinary word when the word's Zipf frequency reaches
+/// `ORDINARY_BASE + ORDINARY_PER_DECADE × log10(population)`: how often a place is named
+/// grows with its size more slowly than an ordinary word's use (Chicago, 2.7 million
+/// people, Zipf 4.8 in English, below its 5.4; Nice, 340,000, 5.4 as the adjective,
+/// above its 5.2; a village called Думай, and `Думаю`, "I think", Zipf 5.4 in Russian).
+const ORDINARY_BASE: f32 = 3.5;
+const ORDINARY_PER_DECADE: f32 = 0.3;
+/// Chinese has no capitals to tell a name by: a Han place name is an ordinary word from
+/// a lower frequency (`胜利`, "victory", for Dongying; `东方`, "east").
+const ORDINARY_BASE_HAN: f32 = 2.8;
+/// A word whose stem is this common is an inflected ordinary word (`seuls`, `seul`).
+const ORDINARY_FAMILY: f32 = 4.0;
 
 /// A known name found in the text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -184,7 +223,7 @@ impl Gazetteer {
                 other => panic!("entities.tsv: unknown type {other:?}"),
             };
             let id = (f[0] != "-").then(|| f[0].to_string());
-            builder.add(kind, id, 10.0, f[2]);
+            builder.add(kind, id, 10.0, f[2], false, None, "");
         }
         for line in data_lines(places) {
             let f: Vec<&str> = line.split('\t').collect();
@@ -194,10 +233,23 @@ impl Gazetteer {
                 "country" => (Kind::Country, 8.0),
                 "continent" => (Kind::Continent, 7.0),
                 "capital" => (Kind::Capital, 6.0),
+                // Below a city of the same name (Berlin the city, not the Land).
+                "region" => (Kind::Region, -0.5),
                 _ => (Kind::City, 0.0),
             };
-            let prior = base + (population.max(1.0)).log10() / 10.0;
-            builder.add(kind, Some(f[0].to_string()), prior, f[4]);
+            let size = population.max(1.0).log10();
+            let prior = base + size / 10.0;
+            let ordinary =
+                matches!(kind, Kind::City | Kind::Capital | Kind::Region).then_some(size);
+            builder.add(
+                kind,
+                Some(f[0].to_string()),
+                prior,
+                f[4],
+                f[2] == "KZ",
+                ordinary,
+                f[2],
+            );
         }
         builder.finish()
     }
@@ -205,9 +257,11 @@ impl Gazetteer {
     /// Known names in `text` (with `folded` = `fold(text)`), whole words, capitalised as
     /// names are, the longest where they overlap.
     ///
-    /// With `agglutinative` (Kazakh, Kyrgyz), a name may run on into a case suffix
-    /// (`Астанада`); the hit then covers the whole word.
-    pub fn find(&self, text: &str, folded: &str, agglutinative: bool) -> Vec<Hit> {
+    /// `language` is the story's BCP 47 tag. In Kazakh and Kyrgyz a name may run on into
+    /// a case suffix (`Астанада`); the hit then covers the whole word. A place's name
+    /// that is an ordinary word of the language, used far more often than a place of
+    /// that size is named (`common_words`), is not taken for the place.
+    pub fn find(&self, text: &str, folded: &str, language: &str) -> Vec<Hit> {
         // Names start with a capital letter (or a character of a script without case)
         // at the start of a word: the longest name from each such place, no search
         // through the lower-case rest of the text. ASCII is decided byte by byte.
@@ -238,7 +292,7 @@ impl Gazetteer {
             }
             start += width;
         }
-        self.find_at(text, folded, starts, agglutinative)
+        self.find_at(text, folded, starts, language)
     }
 
     /// `find`, given where names can start (in text order): where `find` would look.
@@ -248,12 +302,42 @@ impl Gazetteer {
         text: &str,
         folded: &str,
         starts: impl IntoIterator<Item = usize>,
-        agglutinative: bool,
+        language: &str,
     ) -> Vec<Hit> {
+        let story = StoryLanguage {
+            agglutinative: matches!(crate::language::primary(language), "kk" | "ky"),
+            nouns_capitalised: crate::language::primary(language) == "de",
+            german: crate::language::primary(language) == "de",
+            language: crate::language::primary(language).to_string(),
+            words: crate::common_words::language_index(language),
+        };
         let mut candidates: Vec<(Hit, f32)> = starts
             .into_iter()
-            .filter_map(|start| self.name_at(text, folded, start, agglutinative))
+            .filter_map(|start| self.name_at(text, folded, start, &story))
             .collect();
+        let before = candidates.len();
+        for (name, pattern) in &self.lower_case {
+            for start in memchr::memmem::find_iter(text.as_bytes(), name.as_bytes()) {
+                let end = start + name.len();
+                if !at_word_bounds(text, start, end) {
+                    continue;
+                }
+                if let Some(best) = self.best_sense(*pattern) {
+                    let prior = self.entries[best.entry as usize].prior;
+                    let hit = Hit {
+                        start,
+                        end,
+                        entry: best.entry,
+                        base: best.base,
+                        surname: best.surname,
+                    };
+                    candidates.push((hit, prior));
+                }
+            }
+        }
+        if candidates.len() > before {
+            candidates.sort_by_key(|(h, _)| h.start);
+        }
         // Longest first, then the likelier entry; keep what does not overlap a kept hit.
         // Most stories have no overlapping candidates: then every one is kept.
         let overlapping = candidates.windows(2).any(|w| w[1].0.start < w[0].0.end);
@@ -282,15 +366,13 @@ impl Gazetteer {
         text: &str,
         folded: &str,
         start: usize,
-        agglutinative: bool,
+        story: &StoryLanguage,
     ) -> Option<(Hit, f32)> {
-        let m = self.automaton.find(
-            Input::new(folded)
-                .span(start..folded.len())
-                .anchored(Anchored::Yes),
-        )?;
-        let pattern = m.pattern().as_usize();
-        let written = &text[start..m.end()];
+        let (m_end, pattern) = self.longest_form_at(folded, start)?;
+        if self.german_only[pattern] && !story.german {
+            return None;
+        }
+        let written = &text[start..m_end];
         if let Some(exact) = &self.exact[pattern] {
             if written != exact {
                 return None;
@@ -298,13 +380,13 @@ impl Gazetteer {
         } else if written.chars().next().is_none_or(is_lowercase) {
             return None;
         }
-        let mut end = m.end();
+        let mut end = m_end;
         if !is_cjk(written) && !at_word_bounds(text, start, end) {
             let word_end = text[end..]
                 .char_indices()
                 .find(|(_, c)| !is_word_char(*c))
                 .map_or(text.len(), |(i, _)| end + i);
-            if agglutinative
+            if story.agglutinative
                 && at_word_bounds(text, start, word_end)
                 && is_agglutinative_suffix(&folded[end..word_end])
             {
@@ -318,6 +400,9 @@ impl Gazetteer {
             let pb = self.entries[b.entry as usize].prior;
             pa.total_cmp(&pb)
         })?;
+        if self.ordinary_word(text, &folded[start..end], start, best, story) {
+            return None;
+        }
         Some((
             Hit {
                 start,
@@ -330,21 +415,93 @@ impl Gazetteer {
         ))
     }
 
+    /// The word is an ordinary word of the story's language here, not the place. Only
+    /// where capitals say little — at the start of a sentence (`Seuls deux trains`,
+    /// `«Думаю, …»`, `Central bank data`) — and, in Chinese, anywhere (`胜利`, `大选`);
+    /// a capitalised word inside a sentence is a name. A town's or region's name (in any
+    /// of its spellings and forms) is an ordinary word when it is used more often than a
+    /// place of its size is named (`ORDINARY_BASE`). Countries, continents, capitals and
+    /// the curated list never are.
+    fn ordinary_word(
+        &self,
+        text: &str,
+        folded_word: &str,
+        start: usize,
+        sense: &Sense,
+        story: &StoryLanguage,
+    ) -> bool {
+        let entry = &self.entries[sense.entry as usize];
+        let Some(size) = entry.named_like_words else {
+            return false;
+        };
+        if story.words.is_none() || folded_word.contains(' ') {
+            return false;
+        }
+        // German writes every noun with a capital: there a place's name may be an
+        // ordinary noun anywhere (`die Lage`, `das Tor`).
+        if !is_cjk(folded_word) && !story.nouns_capitalised && !sentence_start(text, start) {
+            return false;
+        }
+        let zipf = crate::common_words::zipf(story.words, folded_word);
+        if zipf == 0.0 {
+            return false;
+        }
+        let base = if is_cjk(folded_word) {
+            ORDINARY_BASE_HAN
+        } else {
+            ORDINARY_BASE
+        };
+        let own = self.bases[sense.base as usize].as_str();
+        let own_name = entry.english() == own || entry.names.iter().any(|(_, n)| n == own);
+        if entry.kind != Kind::Capital {
+            // A foreign place's spelling in the story's language is named less often
+            // than the story's own places (Warsaw's district Wola as `Воля`, "will").
+            let foreign =
+                !own_name && !is_cjk(folded_word) && !home_country(&story.language, &entry.country);
+            let limit = base + ORDINARY_PER_DECADE * size - if foreign { 1.0 } else { 0.0 };
+            return zipf >= limit;
+        }
+        // A capital's own name never is; a spelling from another language is when it
+        // is a common word's plural or feminine (`Seuls` for Seoul: French `seul`).
+        if own_name {
+            return false;
+        }
+        ["s", "e", "es", "x"].iter().any(|e| {
+            folded_word
+                .strip_suffix(e)
+                .is_some_and(|w| crate::common_words::zipf(story.words, w) >= ORDINARY_FAMILY)
+        })
+    }
+
     pub fn base(&'static self, hit: &Hit) -> &'static str {
         &self.bases[hit.base as usize]
+    }
+
+    /// The likeliest of the entries a form names.
+    fn best_sense(&self, pattern: usize) -> Option<&Sense> {
+        self.senses[pattern].iter().max_by(|a, b| {
+            let pa = self.entries[a.entry as usize].prior;
+            pa.total_cmp(&self.entries[b.entry as usize].prior)
+        })
+    }
+
+    /// The longest form that `folded` continues with from byte `start`: its end and its
+    /// index.
+    fn longest_form_at(&self, folded: &str, start: usize) -> Option<(usize, usize)> {
+        self.forms
+            .longest_at(folded.as_bytes(), start)
+            .map(|(end, pattern)| (end, pattern as usize))
     }
 
     /// The entry a name written exactly this way (uninflected) means, if any.
     pub fn lookup(&self, name: &str) -> Option<u32> {
         let folded = fold(name);
-        self.automaton
-            .find(Input::new(folded.as_str()).anchored(Anchored::Yes))
-            .filter(|m| m.end() == folded.len())
-            .and_then(|m| {
-                self.senses[m.pattern().as_usize()].iter().max_by(|a, b| {
-                    let pa = self.entries[a.entry as usize].prior;
-                    pa.total_cmp(&self.entries[b.entry as usize].prior)
-                })
+        let pattern = self.forms.get(folded.as_bytes())? as usize;
+        self.senses[pattern]
+            .iter()
+            .max_by(|a, b| {
+                let pa = self.entries[a.entry as usize].prior;
+                pa.total_cmp(&self.entries[b.entry as usize].prior)
             })
             .map(|s| s.entry)
     }
@@ -353,6 +510,40 @@ impl Gazetteer {
 fn data_lines(data: &str) -> impl Iterator<Item = &str> {
     data.lines()
         .filter(|l| !l.starts_with('#') && !l.is_empty())
+}
+
+/// The story's language is spoken in the place's country (its own places are named in
+/// it most).
+fn home_country(language: &str, country: &str) -> bool {
+    let countries: &[&str] = match language {
+        "ru" => &["RU", "BY", "KZ", "KG", "UA"],
+        "uk" => &["UA"],
+        "be" => &["BY"],
+        "kk" => &["KZ"],
+        "de" => &["DE", "AT", "CH", "LU", "LI"],
+        "fr" => &["FR", "BE", "CH", "LU", "MC", "SN", "CI", "CA"],
+        "es" => &[
+            "ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "BO", "UY", "PY", "CU", "GT",
+        ],
+        "zh" => &["CN", "TW", "HK", "MO", "SG"],
+        "en" => &["US", "GB", "IE", "CA", "AU", "NZ", "IN"],
+        _ => return true,
+    };
+    countries.contains(&country)
+}
+
+/// `start` begins a sentence: nothing but spaces, opening quotes and brackets between
+/// it and the text's start, a line break, a sentence's end or a dash.
+pub fn sentence_start(text: &str, start: usize) -> bool {
+    for c in text[..start].chars().rev() {
+        match c {
+            ' ' | '\t' | '«' | '"' | '“' | '„' | '(' | '[' | '\'' | '‘' => continue,
+            // A dash after a dateline opens the first sentence.
+            '.' | '!' | '?' | ':' | '\n' | '…' | '—' | '–' | '-' => return true,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Not inside a word, nor inside a hyphenated one (`Усць-Лугу` is not `Луга`).
@@ -378,22 +569,73 @@ struct Builder {
     bases: Vec<String>,
     patterns: Vec<String>,
     exact: Vec<Option<String>>,
+    german_only: Vec<bool>,
     senses: Vec<Vec<Sense>>,
     index: HashMap<String, usize>,
+    lower_case: Vec<(String, usize)>,
+    /// The entry being added is from the curated list.
+    curated: bool,
 }
 
 impl Builder {
-    fn add(&mut self, kind: Kind, id: Option<String>, prior: f32, names: &str) {
+    /// `kazakh`: every Cyrillic name of the entry may be written in Kazakh copy (a place
+    /// in Kazakhstan); otherwise only its Kazakh name and names with Kazakh letters.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        kind: Kind,
+        id: Option<String>,
+        prior: f32,
+        names: &str,
+        kazakh: bool,
+        named_like_words: Option<f32>,
+        country: &str,
+    ) {
         let entry = self.entries.len() as u32;
+        self.curated = country.is_empty();
         let mut tagged = Vec::new();
         let mut all: Vec<&str> = Vec::new();
+        let mut for_latin: Vec<&str> = Vec::new();
         for part in names.split('|').filter(|p| !p.is_empty()) {
             match part.split_once('=') {
                 Some((lang, name)) if lang.len() == 2 => {
                     tagged.push((lang.to_string(), name.to_string()));
                     all.push(name);
+                    if lang == "kk" {
+                        for_latin.push(name);
+                    }
                 }
                 _ => all.push(part),
+            }
+        }
+        // Kazakh in the Latin alphabet: the names Kazakh copy would use, transliterated.
+        for name in &all {
+            let cyrillic = name.chars().any(super::fold::is_cyrillic_char);
+            let kazakh_letters = name.contains([
+                'ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'һ', 'Ә', 'Ғ', 'Қ', 'Ң', 'Ө', 'Ұ', 'Ү',
+            ]);
+            if cyrillic
+                && (kazakh || kazakh_letters)
+                && kazakh::could_be_kazakh(name)
+                && !for_latin.contains(name)
+            {
+                for_latin.push(name);
+            }
+        }
+        let mut latin: Vec<String> = Vec::new();
+        for name in &for_latin {
+            if is_acronym(name) {
+                continue;
+            }
+            let y2018 = kazakh::to_latin(name, kazakh::Alphabet::Y2018);
+            for form in [
+                kazakh::dotted(&y2018),
+                kazakh::to_latin(name, kazakh::Alphabet::Y2021),
+                y2018,
+            ] {
+                if !latin.contains(&form) && !all.contains(&form.as_str()) {
+                    latin.push(form);
+                }
             }
         }
         let name_kind = if kind == Kind::Person {
@@ -403,10 +645,11 @@ impl Builder {
         };
         let mut surnames: Vec<&str> = Vec::new();
         for name in &all {
-            if kind != Kind::Person && kind != Kind::Organization {
-                if NOT_PLACES.contains(&fold(name).as_str()) {
-                    continue;
-                }
+            if kind != Kind::Person
+                && kind != Kind::Organization
+                && NOT_PLACES.contains(&fold(name).as_str())
+            {
+                continue;
             }
             self.add_name(entry, name, name_kind, false);
             if kind == Kind::Person {
@@ -420,15 +663,38 @@ impl Builder {
         for surname in surnames {
             self.add_name(entry, surname, name_kind, true);
         }
+        // Kazakh Latin forms take case suffixes at match time, like Kazakh Cyrillic ones.
+        for name in &latin {
+            self.add_written(entry, name, vec![name.clone()], false);
+            if kind == Kind::Person {
+                if let Some(last) = name.rsplit(' ').next().filter(|l| *l != name) {
+                    if last.chars().count() >= 3 {
+                        self.add_written(entry, last, vec![last.to_string()], true);
+                    }
+                }
+            }
+        }
         self.entries.push(Entry {
             kind,
             id,
             names: tagged,
             prior,
+            named_like_words,
+            country: country.to_string(),
         });
     }
 
     fn add_name(&mut self, entry: u32, name: &str, kind: NameKind, surname: bool) {
+        let name = name.trim();
+        let mut written = forms(name, kind);
+        if name.contains('\'') {
+            written.push(name.replace('\'', "’"));
+        }
+        self.add_written(entry, name, written, surname);
+    }
+
+    /// `name` (uninflected) and the forms it is written in.
+    fn add_written(&mut self, entry: u32, name: &str, written: Vec<String>, surname: bool) {
         let name = name.trim();
         if name.chars().count() < 2 {
             return;
@@ -436,11 +702,9 @@ impl Builder {
         let base = self.bases.len() as u32;
         self.bases.push(name.to_string());
         let acronym = is_acronym(name);
-        let mut written = forms(name, kind);
-        if name.contains('\'') {
-            written.push(name.replace('\'', "’"));
-        }
+        let german = german_forms(name);
         for form in written {
+            let german_only = german.contains(&form) && form != name;
             let key = fold(&form);
             let exact = acronym.then(|| form.clone());
             let slot = match self.index.get(&key) {
@@ -448,15 +712,27 @@ impl Builder {
                 None => {
                     self.patterns.push(key.clone());
                     self.exact.push(exact.clone());
+                    self.german_only.push(german_only);
                     self.senses.push(Vec::new());
                     self.index.insert(key, self.patterns.len() - 1);
                     self.patterns.len() - 1
                 }
             };
+            // Only the curated list's lower-case names (`dpa`, `pays baltes`): GeoNames'
+            // are particles of foreign names, and each costs a search per story.
+            if self.curated
+                && form.chars().next().is_some_and(is_lowercase)
+                && !self.lower_case.iter().any(|(n, _)| *n == form)
+            {
+                self.lower_case.push((form.clone(), slot));
+            }
             // A written form that is an acronym for one entry and a word for another
             // keeps the looser rule only if no acronym claimed it.
             if exact.is_none() {
                 self.exact[slot] = None;
+            }
+            if !german_only {
+                self.german_only[slot] = false;
             }
             if !self.senses[slot].iter().any(|s| s.entry == entry) {
                 self.senses[slot].push(Sense {
@@ -469,17 +745,23 @@ impl Builder {
     }
 
     fn finish(self) -> Gazetteer {
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .build(&self.patterns)
-            .expect("gazetteer patterns build an automaton");
+        // The transducer takes its keys in order.
+        let mut keys: Vec<(&str, usize)> = self
+            .patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.as_str(), i))
+            .collect();
+        keys.sort_unstable();
+        let forms = super::trie::Forms::build(keys.into_iter().map(|(k, i)| (k, i as u32)));
         Gazetteer {
             entries: self.entries,
             bases: self.bases,
             exact: self.exact,
+            german_only: self.german_only,
             senses: self.senses,
-            automaton,
+            forms,
+            lower_case: self.lower_case,
         }
     }
 }
@@ -487,6 +769,17 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_forms_fit_in_tens_of_megabytes() {
+        let g = Gazetteer::get();
+        let (states, edges) = g.forms.bytes();
+        eprintln!(
+            "forms: {} patterns, states {states} B, edges {edges} B",
+            g.senses.len()
+        );
+        assert!(states + edges < 64 << 20, "{states} + {edges} bytes");
+    }
 
     #[test]
     fn word_characters_are_letters_digits_and_the_stress_mark() {

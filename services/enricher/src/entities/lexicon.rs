@@ -36,6 +36,7 @@ pub const OFFICES: &[&str] = &[
     "canciller", "rey", "reina", "roi", "reine", "counterpart", "consejero", "consejera",
     "conseiller", "conseillère", "коллега", "коллегой", "коллеге", "коллеги", "калега",
     "колега", "колегою", "homologue", "homólogo", "amtskollege", "amtskollegin", "bahnchef",
+    "послу", "посла", "послом", "паслу", "пасла", "послові",
     "konzernchef", "vorstandschef",
 ];
 
@@ -87,7 +88,17 @@ pub const ORG_KINDS_AFTER: &[&str] = &[
 
 #[rustfmt::skip]
 pub const PLACE_KINDS_AFTER: &[&str] = &[
-    "park", "valley", "region", "province", "district", "river",
+    "park", "valley", "region", "province", "district", "river", "oblast", "county",
+    "prefecture", "governorate", "raion", "rayon", "municipality",
+];
+
+/// Kinds of administrative unit, written as part of the unit's name ("Kharkiv region",
+/// "la région de Karaganda", "la provincia de Almería").
+#[rustfmt::skip]
+pub const ADMINISTRATIVE_KINDS: &[&str] = &[
+    "region", "province", "district", "oblast", "county", "prefecture", "governorate",
+    "raion", "rayon", "municipality", "région", "región", "provincia", "comarca",
+    "département", "departamento",
 ];
 
 /// Lower-case words that come before a place's name ("реке Нарын", "palais de
@@ -95,6 +106,8 @@ pub const PLACE_KINDS_AFTER: &[&str] = &[
 #[rustfmt::skip]
 pub const PLACE_KINDS_BEFORE: &[&str] = &[
     "palais", "stade", "rue", "région", "estadio", "comarca", "provincia", "región", "río",
+    "aéroport", "aeropuerto", "lago", "lac", "estrecho", "détroit", "isla", "île", "gemeinde",
+    "département", "departamento", "province",
     "palacio", "plaza", "calle", "река", "реке", "реки", "рекой", "рака", "рацэ", "річка",
     "річці", "озеро", "озере", "город", "городе", "селе", "посёлке", "поселке", "горад",
     "горадзе", "місто", "місті", "city", "river", "lake", "town", "village",
@@ -133,6 +146,7 @@ pub const ORG_HEADS: &[&str] = &[
     "ministerio", "consejo", "comisión", "banco", "partido", "asamblea", "agencia", "sociedad",
     "fundación", "universidad", "senado", "sénat", "secretaría", "generalitat", "junta",
     "diputación", "ayuntamiento", "confederación", "régie", "mairie", "préfecture", "bundesamt",
+    "bolsa", "bourse", "börse", "сили", "силы", "сілы",
     "landtag", "verein", "secretariat",
 ];
 
@@ -148,6 +162,8 @@ pub const ORG_STEMS_CYRILLIC: &[&str] = &[
     "выканкам", "виконком", "инспекци", "інспекцы", "інспекці", "концерн", "холдинг",
     "объединени", "аб'яднанн", "об'єднанн", "ассамбле", "асамбле", "парламент", "сенат", "бюро",
     "институт", "інстытут", "інститут", "госкомитет", "ұйым", "қоры", "компаниясы",
+    "кабинет", "кабінет", "федэрацы", "райвыканкам", "гарвыканкам", "райвиконком",
+    "міськвиконком", "райисполком", "горисполком",
 ];
 
 /// Words a named place is built around.
@@ -157,12 +173,89 @@ pub const PLACE_HEADS: &[&str] = &[
     "region", "oblast", "district", "province", "river", "lake", "sea", "ocean", "mountains",
     "island", "islands", "valley", "street", "avenue", "gulf", "strait", "peninsula", "desert",
     "canal", "palast", "platz", "flughafen", "bahnhof", "stadion", "palais", "place",
-    "aéroport", "gare", "palacio", "plaza", "aeropuerto", "estación", "estadio",
+    "aéroport", "gare", "palacio", "plaza", "aeropuerto", "estación", "estadio", "estrecho",
+    "détroit", "golfo", "golfe", "bahía", "isla", "islas", "île", "îles", "lago",
 ];
 
 #[rustfmt::skip]
 pub const PLACE_STEMS_CYRILLIC: &[&str] = &[
     "област", "вобласц", "район", "раён", "край", "округ", "дворц", "дворец", "палац", "площад",
     "плошч", "аэропорт", "аэрапорт", "аеропорт", "вокзал", "стадион", "стадыён", "озер",
-    "возер", "рек", "рак", "облыс", "ауданы", "амфітэатр", "амфитеатр", "сквер",
+    "возер", "рек", "рак", "облыс", "ауданы", "амфітэатр", "амфитеатр", "сквер", "громад",
+    "долин", "даліна",
+];
+
+/// Compass points a region's name may begin with (Kazakh, in both alphabets).
+#[rustfmt::skip]
+pub const COMPASS_POINTS: &[&str] = &[
+    "солтүстік", "оңтүстік", "батыс", "шығыс", "soltústik", "ońtústik", "batys", "shyǵys",
+    "soltüstık", "oñtüstık", "şyğys",
+];
+
+/// Plural kinds a list of places follows ("у вёсках Дабраслаўка, Лемяшэвічы і Моладава").
+#[rustfmt::skip]
+pub const PLACES_KINDS: &[&str] = &[
+    "вёсках", "вёскі", "деревнях", "селах", "сёлах", "селам", "городах", "гарадах", "містах",
+    "селищах", "ауылдары", "villages", "towns", "pueblos", "localidades", "villes",
+    "communes", "dörfern", "gemeinden",
+];
+
+/// Kinds of work whose titles are quoted: a quoted name beside one is not an
+/// organisation («Абай» операсы, фильм «…»).
+#[rustfmt::skip]
+pub const WORK_KINDS: &[&str] = &[
+    "опера", "оперы", "оперу", "операсы", "операсын", "операсының", "фильм", "фильма", "фільм",
+    "фільма", "кітап", "кітабы", "книга", "книги", "кніга", "кнігі", "роман", "романа",
+    "спектакль", "спектакля", "песня", "песни", "пісня", "песню", "программа", "программы",
+    "программе", "програма", "праграма", "праграмы", "проект", "проекта", "проєкт", "праект",
+    "операция", "операции", "аперацыя", "операція", "фестиваль", "фестиваля", "фэстываль",
+    "форум", "форума", "конкурс", "конкурса", "акция", "акции", "премия", "премии",
+    "кампания", "кампании", "балет", "балета", "выставка", "выставки", "серыял", "сериал",
+];
+
+/// Words for "and" in Kazakh (`және`, `мен`; `jáne`, `men`).
+#[rustfmt::skip]
+pub const CONNECTORS_KAZAKH: &[&str] = &["және", "мен", "jáne", "jane", "men", "jäne"];
+
+/// Offices in Kazakh Latin copy (`oblys ákimi`, `mınıstri`, `orynbasary`).
+#[rustfmt::skip]
+pub const OFFICES_KAZAKH_LATIN: &[&str] = &[
+    "ákimi", "akimi", "mınıstri", "ministri", "prezıdenti", "prezidenti", "tóraǵasy",
+    "basshysy", "orynbasary", "elshisi", "hatshysy", "dırektory", "direktory", "äkımı",
+    "orynbasary", "минстрі",
+];
+
+/// Words of saying in Kazakh Latin copy.
+#[rustfmt::skip]
+pub const SAID_KAZAKH_LATIN: &[&str] = &["dedi", "aıtty", "aitty", "habarlady", "айтты"];
+
+/// Kazakh place heads (stem, endings): `облыс` + `ы`, `ының`, `ында` …
+#[rustfmt::skip]
+pub const KAZAKH_PLACE_HEADS: &[(&str, &[&str])] = &[
+    ("облыс", &["ы", "ының", "ында", "ындағы", "ына", "ынан", "ымен"]),
+    ("аудан", &["ы", "ының", "ында", "ындағы", "ына", "ынан", "дары", "дарының", "дарында", "дарындағы"]),
+    ("қала", &["сы", "сының", "сында", "сындағы", "сына", "сынан"]),
+    ("ауыл", &["ы", "ының", "ында", "ындағы", "ына"]),
+    ("тау", &["лары", "ларының", "ларында", "ларындағы"]),
+    ("көл", &["і", "інің", "інде"]),
+    ("өзен", &["і", "інің", "інде"]),
+    ("пункт", &["і", "інің", "інде"]),
+];
+
+/// Kazakh organisation heads (stem, endings): `министрлі` + `гі`, `гінің` …
+#[rustfmt::skip]
+pub const KAZAKH_ORG_HEADS: &[(&str, &[&str])] = &[
+    ("министрлі", &["гі", "гінің", "гіне", "гінде", "гімен", "гінен"]),
+    ("комитет", &["і", "інің", "іне", "інде", "імен", "інен"]),
+    ("агенттігі", &["", "нің", "не", "нде", "мен"]),
+    ("басқарма", &["сы", "сының", "сына", "сында"]),
+];
+
+/// Plural heads of places, after a coordination ("Kóksý jáne Eskeldi aýdandarynyń").
+#[rustfmt::skip]
+pub const PLURAL_PLACE_HEADS: &[&str] = &[
+    "аудандары", "аудандарының", "аудандарында", "облыстары", "облыстарының", "aýdandary",
+    "aýdandarynyń", "aýdandarynda", "oblystary", "oblystarynyń", "aidandary", "районах",
+    "районов", "районы", "районів", "областях", "областей", "областей", "абласцях",
+    "раёнах", "раёнаў", "regions", "districts", "provinces",
 ];

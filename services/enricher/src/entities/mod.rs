@@ -15,10 +15,12 @@ mod coverage;
 pub mod fold;
 pub mod gazetteer;
 pub mod inflect;
+pub mod kazakh;
 mod lexicon;
 mod newnames;
 mod tokens;
 mod traits;
+mod trie;
 
 use crate::language::primary;
 use crate::letters::is_alphabetic;
@@ -109,9 +111,8 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
         &paragraphs[i.min(paragraphs.len() - 1)]
     };
     let tokens = tokens::tokenize(text, folded);
-    let agglutinative = matches!(primary(language), "kk" | "ky");
     let hits: Vec<Hit> = gazetteer
-        .find_at(text, folded, tokens::name_starts(&tokens), agglutinative)
+        .find_at(text, folded, tokens::name_starts(&tokens), language)
         .into_iter()
         .filter(|h| match paragraph_of(h.start).2 {
             Paragraph::Story => true,
@@ -120,16 +121,30 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
         })
         .collect();
     // Hits and tokens are both in text order: one sweep marks the tokens hits cover.
+    // A town or region's name may also be a person's (Kane, Santiago, Rodríguez):
+    // `minor_place` marks the words only such a name covers.
     let mut known = vec![false; tokens.len()];
+    let mut minor_place = vec![false; tokens.len()];
+    let mut known_person = vec![false; tokens.len()];
     let mut h = 0;
     for (i, t) in tokens.iter().enumerate() {
         while h < hits.len() && hits[h].end <= t.start {
             h += 1;
         }
-        known[i] = hits[h..]
+        let mut covering = hits[h..]
             .iter()
             .take_while(|hit| hit.start < t.end)
-            .any(|hit| t.start < hit.end);
+            .filter(|hit| t.start < hit.end)
+            .peekable();
+        known[i] = covering.peek().is_some();
+        known_person[i] = covering
+            .peek()
+            .is_some_and(|hit| gazetteer.entries[hit.entry as usize].kind == Kind::Person);
+        minor_place[i] = known[i]
+            && covering.all(|hit| {
+                let entry = &gazetteer.entries[hit.entry as usize];
+                matches!(entry.kind, Kind::City | Kind::Region) && entry.named_like_words.is_some()
+            });
     }
     // Tokens and paragraphs are both in text order: one sweep.
     let mut p = 0;
@@ -203,7 +218,28 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
     }
 
     // Names found by their shape, where no known name already is.
-    for f in newnames::find(text, &tokens, &known, &usable) {
+    let han_hits: Vec<newnames::HanHit> = if fold::has_cjk(text) {
+        hits.iter()
+            .map(|h| newnames::HanHit {
+                start: h.start,
+                end: h.end,
+                country: gazetteer.entries[h.entry as usize].kind == Kind::Country,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for f in newnames::find(
+        text,
+        folded,
+        &tokens,
+        &known,
+        &minor_place,
+        &known_person,
+        &usable,
+        language,
+        &han_hits,
+    ) {
         let overlaps = |s: &Span| s.start < f.end && f.start < s.end;
         let is_place = |s: &Span| matches!(s.referent, Referent::Known(e) if gazetteer.entries[e as usize].kind.entity_type() == EntityType::Place);
         // A new name longer than the known places inside it is one name: "Serdar
@@ -246,7 +282,14 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
             spans.push(Span {
                 start: f.start,
                 end: f.end,
-                referent: Referent::New(f.entity_type, text[f.start..f.end].to_string()),
+                referent: Referent::New(
+                    f.entity_type,
+                    inflect::nominative(
+                        &text[f.start..f.end],
+                        f.entity_type == EntityType::Person,
+                        language,
+                    ),
+                ),
                 base: None,
             });
         }
@@ -406,11 +449,7 @@ fn aggregate(
                     let entry = &gazetteer.entries[*e as usize];
                     let written = most_common(group.iter().filter_map(|s| s.base))
                         .filter(|b| script_of_text(b) == script);
-                    let name = entry
-                        .name_in(language)
-                        .map(str::to_string)
-                        .or(written)
-                        .unwrap_or_else(|| entry.english().to_string());
+                    let name = canonical_name(entry, language, written);
                     (name, entry.kind.entity_type(), entry.id.clone())
                 }
                 Referent::New(t, name) => (name.clone(), *t, None),
@@ -469,6 +508,32 @@ fn bound(entities: &mut Vec<Entity>) {
     }
 }
 
+/// A known entity's name in the story's language: the name for that language, in the
+/// story's script (Kazakh Latin transliterated, traditional Chinese converted), else the
+/// uninflected name the story wrote, else the English name.
+fn canonical_name(entry: &gazetteer::Entry, language: &str, written: Option<String>) -> String {
+    let listed = entry.name_in(language);
+    if primary(language) == "kk" && language.contains("Latn") {
+        return listed
+            .map(|n| kazakh::to_latin(n, kazakh::Alphabet::Y2018))
+            .or(written)
+            .unwrap_or_else(|| entry.english().to_string());
+    }
+    let name = listed
+        .map(str::to_string)
+        .or(written)
+        .unwrap_or_else(|| entry.english().to_string());
+    // The list may hold a Chinese name in either script: the story's is used.
+    if primary(language) == "zh" && fold::is_cjk(&name) {
+        return if language.contains("Hant") {
+            crate::hanzi::to_traditional(&name)
+        } else {
+            name.chars().map(crate::hanzi::simplified).collect()
+        };
+    }
+    name
+}
+
 fn most_common<'a>(names: impl Iterator<Item = &'a str>) -> Option<String> {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for n in names {
@@ -492,9 +557,12 @@ enum Script {
 }
 
 fn script_of_language(language: &str) -> Script {
+    if language.contains("Latn") {
+        return Script::Latin;
+    }
     match primary(language) {
         "ru" | "be" | "uk" | "kk" | "ky" | "bg" | "mk" | "tg" | "mn" => Script::Cyrillic,
-        "sr" if !language.contains("Latn") => Script::Cyrillic,
+        "sr" => Script::Cyrillic,
         "zh" | "ja" | "ko" => Script::Cjk,
         "ar" | "fa" | "he" | "hi" | "el" | "ka" | "hy" => Script::Other,
         _ => Script::Latin,
@@ -626,10 +694,10 @@ mod tests {
         ] {
             let folded = fold(text);
             let tokens = tokens::tokenize(text, &folded);
-            for agglutinative in [false, true] {
+            for language in ["en", "kk"] {
                 assert_eq!(
-                    gazetteer.find_at(text, &folded, tokens::name_starts(&tokens), agglutinative),
-                    gazetteer.find(text, &folded, agglutinative),
+                    gazetteer.find_at(text, &folded, tokens::name_starts(&tokens), language),
+                    gazetteer.find(text, &folded, language),
                     "{text}"
                 );
             }

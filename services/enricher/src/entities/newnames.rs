@@ -18,14 +18,43 @@ struct Story<'s, 't> {
     tokens: &'s [Token<'t>],
     /// A name the gazetteer found covers the word.
     known: &'s [bool],
+    /// Only a town's or region's name covers the word: it may be a person's name too.
+    minor_place: &'s [bool],
+    /// A known person's name covers the word.
+    known_person: &'s [bool],
     /// The word is in story text (not page furniture).
     usable: &'s [bool],
     traits: Vec<Traits>,
+    /// Kazakh in the Latin alphabet: its names are built like Cyrillic Kazakh ones.
+    kazakh_latin: bool,
+    /// Quoted names are organisations' names (`«Белсат»`, `ОАО "Беларуськалий"`):
+    /// the custom of Russian, Belarusian, Ukrainian and Kazakh copy.
+    quotes_name_organisations: bool,
+    /// The story's word frequencies (`common_words::language_index`).
+    words: Option<usize>,
 }
 
 impl Story<'_, '_> {
     fn is(&self, i: usize, bits: u32) -> bool {
         self.traits[i].has(bits)
+    }
+
+    /// Word `i` opens a sentence.
+    fn opens_sentence(&self, i: usize) -> bool {
+        i == 0
+            || self.tokens[i].after_break && {
+                // A dash after a dateline opens the story's first sentence
+                // ("ASTANA (Reuters) - Central bank data…").
+                let between = text_between(self.text, self.tokens, i);
+                between.contains(['.', '!', '?', '\n', '«', '"', '–', '—'])
+                    || between.contains(" - ")
+            }
+    }
+
+    /// Word `i` is an ordinary word of the story's language (so a capital at a
+    /// sentence's start says nothing about it).
+    fn ordinary(&self, i: usize) -> bool {
+        crate::common_words::zipf(self.words, self.tokens[i].folded) >= ORDINARY_WORD
     }
 
     /// Word `i` exists, looks like a name and continues the phrase before it.
@@ -44,13 +73,33 @@ pub struct Found {
 
 /// `known[i]`: token `i` is part of a name the gazetteer found. `usable[i]`: token `i`
 /// is in story text (not page furniture).
-pub fn find(text: &str, tokens: &[Token<'_>], known: &[bool], usable: &[bool]) -> Vec<Found> {
+/// `folded` is `fold(text)` (same byte offsets: traditional Chinese read as simplified);
+/// `language` the story's BCP 47 tag.
+#[allow(clippy::too_many_arguments)]
+pub fn find(
+    text: &str,
+    folded: &str,
+    tokens: &[Token<'_>],
+    known: &[bool],
+    minor_place: &[bool],
+    known_person: &[bool],
+    usable: &[bool],
+    language: &str,
+    han_hits: &[HanHit],
+) -> Vec<Found> {
+    let primary = crate::language::primary(language);
+    let kazakh_latin = primary == "kk" && language.contains("Latn");
     let story = Story {
         text,
         tokens,
         known,
+        minor_place,
+        known_person,
         usable,
         traits: traits::of_tokens(tokens),
+        kazakh_latin,
+        quotes_name_organisations: matches!(primary, "ru" | "be" | "uk" | "kk" | "ky"),
+        words: crate::common_words::language_index(language),
     };
     let mut found = Vec::new();
     people_by_office(&story, &mut found);
@@ -58,9 +107,33 @@ pub fn find(text: &str, tokens: &[Token<'_>], known: &[bool], usable: &[bool]) -
     people_by_said(&story, &mut found);
     organisations_and_places(&story, &mut found);
     organisations_by_kind(&story, &mut found);
-    if has_cjk(text) {
-        found.extend(chinese_people(text));
+    // The rules of one script or language run only on stories in it.
+    if story.quotes_name_organisations {
+        kazakh_organisations(&story, &mut found);
+        ministries_in_one_word(&story, &mut found);
+        regions_named_by_suffix(&story, &mut found);
+        quoted_organisations(&story, &mut found);
+    } else if kazakh_latin {
+        kazakh_organisations(&story, &mut found);
     }
+    if matches!(primary, "es" | "fr") {
+        clubs_named_like_their_city(&story, &mut found);
+    }
+    places_listed_after_kind(&story, &mut found);
+    if has_cjk(text) {
+        found.extend(chinese_people(folded));
+        found.extend(chinese_names(folded, han_hits));
+    }
+    // A single word opening a sentence that is an ordinary word of the language is not
+    // a name, whatever follows it ("Central bank data showed…").
+    found.retain(|f| {
+        let i = tokens.partition_point(|t| t.end <= f.start);
+        !(i < tokens.len()
+            && tokens[i].start == f.start
+            && tokens[i].end == f.end
+            && story.opens_sentence(i)
+            && story.ordinary(i))
+    });
     // Where two overlap, the one starting first, then the longer, then what the words
     // around it said it was ("estadio Santiago Bernabéu") over a given name's guess.
     found.sort_by(|a, b| {
@@ -225,9 +298,12 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 k += 1;
             }
             let mut e = k;
+            // A given name right after the kind is the name's first word ("estadio
+            // Santiago Bernabéu"); later, it starts a person's name.
+            let place_kind = story.is(i, PLACE_KIND_BEFORE) && !story.is(i, ORG_KIND_BEFORE);
             while e < tokens.len()
                 && story.is(e, NAME_LIKE)
-                && !story.is(e, GIVEN)
+                && (e == k && place_kind || !story.is(e, GIVEN))
                 && (e == k || !tokens[e].after_break)
                 && e < k + 3
             {
@@ -236,8 +312,10 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             let quoted = k < tokens.len() && k == e && story.is(k, NAME_LIKE);
             if e > k && !quoted && (k == i + 1 || !tokens[k].after_break) {
                 let place = story.is(i, PLACE_KIND_BEFORE);
+                // "la région de Karaganda": an administrative unit is named with its kind.
+                let start = if story.is(i, ADMINISTRATIVE) { i } else { k };
                 out.push(Found {
-                    start: tokens[k].start,
+                    start: tokens[start].start,
                     end: tokens[e - 1].end,
                     entity_type: if place {
                         EntityType::Place
@@ -280,10 +358,13 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             if t.folded == "park" && e > 0 && !tokens[e].capitalised {
                 e -= 1; // "industrial", "technology"
             }
+            // "Kharkiv region", "Chuhuiv district": a region is often named after its
+            // town, so a known place may begin it (the region's name swallows it).
+            let region = story.is(i, ADMINISTRATIVE);
             let mut s = e + 1;
             while s > 0
                 && story.is(s - 1, NAME_LIKE)
-                && !known[s - 1]
+                && (!known[s - 1] || region && !story.is(s - 1, POSSESSIVE))
                 && (s > e || !tokens[s].after_break)
             {
                 s -= 1;
@@ -291,7 +372,7 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             if s <= e {
                 out.push(Found {
                     start: tokens[s].start,
-                    end: tokens[e].end,
+                    end: if region { t.end } else { tokens[e].end },
                     entity_type: if story.is(i, PLACE_KIND_AFTER) {
                         EntityType::Place
                     } else {
@@ -336,30 +417,184 @@ pub fn chinese_people(text: &str) -> Vec<Found> {
         "书记",
         "国王",
         "教练",
+        "司长",
+        "局长",
+        "厅长",
+        "州长",
+        "行长",
+        "队长",
+        "首席执行官",
     ];
-    const STOPS: &str =
-        "也和出在表说会对于与及等是的了将已就向同为从到被把称指并今前后时以上下中签访抵宣强发透举";
     let mut out = Vec::new();
     for office in OFFICES_ZH {
         for (at, _) in text.match_indices(office) {
             let start = at + office.len();
             let mut end = start;
+            // A foreign name in Chinese joins its parts with a dot and runs longer.
+            let mut longest = 5;
             for c in text[start..].chars() {
                 let han = ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '·';
-                if !han || STOPS.contains(c) || text[start..end].chars().count() >= 5 {
+                if c == '·' {
+                    longest = 12;
+                }
+                if !han || HAN_STOPS.contains(c) || text[start..end].chars().count() >= longest {
                     break;
                 }
                 end += c.len_utf8();
             }
+            if text[..end].ends_with('·') {
+                continue;
+            }
             let n = text[start..end].chars().count();
             // "外长理事会" is a council, not a minister called 理事.
             let org_follows = text[end..].starts_with(['会', '院', '部', '局', '委', '所']);
-            if (2..=5).contains(&n) && !org_follows {
+            if (2..=longest).contains(&n) && !org_follows {
                 out.push(Found {
                     start,
                     end,
                     entity_type: EntityType::Person,
                 });
+            }
+        }
+    }
+    out
+}
+
+/// Function words and verbs that end a Chinese name (the text is folded: simplified).
+const HAN_STOPS: &str =
+    "也和出在表说会对于与及等是的了将已就向同为从到被把称指并今前后时以上下中签访抵宣强发透举介率认参主据今日电";
+
+/// Function words before a Chinese organisation's or place's name: fewer than end a
+/// person's (选举, 发展, 中央 are inside names).
+const NAME_STOPS: &str = "也和在于与及等是的了将已就向同为从到被把并以对据今日电从由自至";
+
+/// A known name in Chinese text: its byte span and whether it is a country's.
+#[derive(Debug, Clone, Copy)]
+pub struct HanHit {
+    pub start: usize,
+    pub end: usize,
+    pub country: bool,
+}
+
+/// Chinese organisations and places named by what they are (`…公司`, `…委员会`,
+/// `…局`, `…州`, `…县`, `…站`, `…口岸`) and reporters named in a dateline
+/// (`（记者张晓东 李奥）`). `folded` is the folded text (simplified characters); `hits` the
+/// known names in it, in text order. A name runs back from its head word over Han
+/// characters to a function word, to punctuation, or to a known name: a known place
+/// begins an organisation's name (`哈萨克斯坦国家石油天然气公司`) and a region's unless it
+/// is a country (`美国亚利桑那州` is Arizona, in the United States).
+pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
+    // Head words, the kind they make, whether the head is part of the name, and what
+    // must not follow them (`局长` is an office, not a bureau).
+    const HEADS: &[(&str, EntityType, bool, &str)] = &[
+        ("有限公司", EntityType::Organization, true, ""),
+        ("公司", EntityType::Organization, true, ""),
+        ("集团", EntityType::Organization, true, ""),
+        ("委员会", EntityType::Organization, true, ""),
+        ("组织", EntityType::Organization, true, ""),
+        ("银行", EntityType::Organization, true, ""),
+        ("大学", EntityType::Organization, true, ""),
+        ("协会", EntityType::Organization, true, ""),
+        ("基金会", EntityType::Organization, true, ""),
+        ("通讯社", EntityType::Organization, true, ""),
+        ("电视台", EntityType::Organization, true, ""),
+        ("商事", EntityType::Organization, true, ""),
+        ("炼油厂", EntityType::Organization, true, ""),
+        ("局", EntityType::Organization, true, "长面势部"),
+        ("部", EntityType::Organization, true, "长分门队署落件位"),
+        ("厅", EntityType::Organization, true, "长"),
+        ("处", EntityType::Organization, true, "长理于在"),
+        ("外务省", EntityType::Organization, true, ""),
+        ("产业省", EntityType::Organization, true, ""),
+        ("州", EntityType::Place, true, "长立"),
+        ("省", EntityType::Place, true, "长委份内外级会"),
+        ("县", EntityType::Place, true, "长委城"),
+        ("站", EntityType::Place, true, "长"),
+        ("机场", EntityType::Place, true, ""),
+        ("口岸", EntityType::Place, false, ""),
+    ];
+    let mut out = Vec::new();
+    for &(head, entity_type, with_head, not_before) in HEADS {
+        for (at, _) in folded.match_indices(head) {
+            let after = &folded[at + head.len()..];
+            if after.chars().next().is_some_and(|c| not_before.contains(c)) {
+                continue;
+            }
+            let org = entity_type == EntityType::Organization;
+            let longest = if org { 14 } else { 6 };
+            let mut start = at;
+            let mut chars = 0;
+            for (i, c) in folded[..at].char_indices().rev() {
+                if i >= start {
+                    continue; // inside a known name already taken
+                }
+                if let Some(h) = hits.iter().find(|h| h.start <= i && i < h.end) {
+                    if org || !h.country {
+                        start = h.start;
+                    }
+                    // An organisation's name begins with the known name; a place's may
+                    // be made of several written together (阿拉山口).
+                    if org || h.country || !hits.iter().any(|g| g.end == h.start) {
+                        break;
+                    }
+                    continue;
+                }
+                let han = ('\u{4e00}'..='\u{9fff}').contains(&c);
+                if !han || NAME_STOPS.contains(c) || chars >= longest {
+                    break;
+                }
+                start = i;
+                chars += 1;
+            }
+            // A name has two characters or more before its head; an organisation's head
+            // of one character needs two of its own before it (`当局` is "the
+            // authorities", `哈萨克斯坦西部` the west of Kazakhstan).
+            let short_head = head.chars().count() == 1;
+            let total = folded[start..at].chars().count();
+            if total < 2 || org && short_head && chars < 2 {
+                continue;
+            }
+            out.push(Found {
+                start,
+                end: if with_head { at + head.len() } else { at },
+                entity_type,
+            });
+        }
+    }
+    // Reporters in a dateline: 记者 and two or three characters each (one name may run
+    // into a known place, 记者杨明珠东京).
+    for (at, _) in folded.match_indices("记者") {
+        let mut start = at + "记者".len();
+        loop {
+            let mut end = start;
+            for (n, c) in folded[start..].chars().enumerate() {
+                let han = ('\u{4e00}'..='\u{9fff}').contains(&c);
+                let known = hits.iter().any(|h| h.start == end);
+                if !han || HAN_STOPS.contains(c) || n >= 3 || known && n >= 2 {
+                    break;
+                }
+                end += c.len_utf8();
+            }
+            let n = folded[start..end].chars().count();
+            if !(2..=3).contains(&n) {
+                break;
+            }
+            out.push(Found {
+                start,
+                end,
+                entity_type: EntityType::Person,
+            });
+            // A second reporter after a space.
+            let rest = &folded[end..];
+            if rest.starts_with(' ')
+                && rest[1..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            {
+                start = end + 1;
+            } else {
+                break;
             }
         }
     }
@@ -382,9 +617,11 @@ fn people_by_given_name(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         let t = &tokens[i];
         if usable[i] && story.is(i, NAME_LIKE) && story.is(i, GIVEN) {
             let mut e = i;
+            // "Harry Kane", "Marta Rodríguez": a town's name after a given name is a
+            // surname.
             while e + 1 < tokens.len()
                 && e < i + 3
-                && !known[e + 1]
+                && (!known[e + 1] || story.minor_place[e + 1])
                 && story.name_follows_at(e + 1)
                 && !story.is(e + 1, OFFICE | ORG_WORD)
             {
@@ -428,26 +665,39 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             i += 1;
             continue;
         }
-        let cyrillic = starts_cyrillic(t.text);
+        let cyrillic = starts_cyrillic(t.text) || story.kazakh_latin;
         // The capitalised run with its connectors (`Ministry of Foreign Affairs of Belarus`).
         let mut e = i;
         let mut k = i + 1;
         while k < tokens.len() && usable[k] && !tokens[k].after_break {
-            if tokens[k].capitalised && story.is(k, GIVEN) {
+            if tokens[k].capitalised && (story.is(k, GIVEN) || story.known_person[k]) {
                 break; // a person's name follows the organisation's
             }
             if story.is(k, POSSESSIVE) {
                 break;
             }
             let after_lower = k > i && !tokens[k - 1].capitalised;
-            if story.is(k, NAME_LIKE) && !(cyrillic && after_lower && !known[k]) {
+            // "Повітряні сили ЗСУ", "Министерство обороны РФ": an acronym ends a name
+            // after its lower-case words.
+            let acronym = is_acronym(tokens[k].text);
+            if (acronym || story.is(k, NAME_LIKE))
+                && (known[k] || !after_lower || !cyrillic || acronym)
+            {
                 e = k;
                 k += 1;
-            } else if story.is(k, CONNECTOR) && story.name_follows_at(k + 1) {
+            } else if story.is(k, CONNECTOR)
+                && story.name_follows_at(k + 1)
+                && !(cyrillic
+                    && (i..=e).any(|w| story.is(w, ORG_WORD | PLACE_WORD))
+                    && matches!(tokens[k].folded, "и" | "і" | "та" | "және" | "мен"))
+            {
+                // "Всемирного банка и Азиатского банка развития" are two names.
                 k += 1;
             } else if cyrillic
                 && !tokens[k].capitalised
-                && story.is(k, CYRILLIC_NAME_WORD)
+                && (story.is(k, CYRILLIC_NAME_WORD)
+                    // a genitive plural noun after its adjective: лыжных гонак
+                    || ["ых", "их"].iter().any(|g| tokens[k - 1].folded.ends_with(g)))
                 && k < i + 6
             {
                 // Russian names run on in lower case: Министерство иностранных дел,
@@ -466,21 +716,56 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 break;
             }
         }
-        let org = (i..=e).any(|w| story.is(w, ORG_WORD));
+        // An unknown Cyrillic acronym is an organisation's (Львівська ОВА, МЗС Літвы).
+        let org = (i..=e).any(|w| {
+            story.is(w, ORG_WORD)
+                || starts_cyrillic(tokens[w].text)
+                    && !known[w]
+                    && is_acronym(tokens[w].text)
+                    && !NOT_ACRONYM_NAMES.contains(&tokens[w].text)
+        });
         let place = (i..=e).any(|w| story.is(w, PLACE_WORD));
         // "Брэсцкай вобласці", "Минской области": the name is the word before a
         // lower-case head, whatever capitalised word opened the sentence.
         let lower_head = (i + 1..=e).find(|&h| !tokens[h].capitalised && story.is(h, PLACE_STEM));
         if let Some(h) = lower_head.filter(|_| cyrillic) {
-            // A region may carry its city's name (Түркістан облысы).
+            // A region may carry its city's name (Түркістан облысы), and a name of
+            // several words (Солтүстік Қазақстан облысы, Ғабит Мүсірепов ауданы): the
+            // capitalised words before the head, but not an ordinary word that only
+            // opens the sentence ("Жители Брестской области").
             if tokens[h - 1].capitalised && (h - 1 > i || !known[h - 1] || h - 1 == i) {
+                let mut first = h - 1;
+                while first > i
+                    && tokens[first - 1].capitalised
+                    && story.is(first - 1, NAME_LIKE)
+                    && !known[first - 1]
+                    && (story.is(first - 1, COMPASS | GIVEN)
+                        || !story.opens_sentence(first - 1) && !story.ordinary(first - 1))
+                {
+                    first -= 1;
+                }
                 out.push(Found {
-                    start: tokens[h - 1].start,
+                    start: tokens[first].start,
                     end: tokens[h].end,
                     entity_type: EntityType::Place,
                 });
+                // "Kóksý jáne Eskeldi aýdandary": a plural head names the region before
+                // the "and" too.
+                if first >= 2
+                    && story.is(h, PLURAL_HEAD)
+                    && story.is(first - 1, CONNECTOR)
+                    && tokens[first - 2].capitalised
+                    && !known[first - 2]
+                {
+                    out.push(Found {
+                        start: tokens[first - 2].start,
+                        end: tokens[first - 2].end,
+                        entity_type: EntityType::Place,
+                    });
+                }
             }
-            i = e + 1;
+            // The words after the head may name more (… ауданы мен Тайынша ауданы).
+            i = h + 1;
             continue;
         }
         // Something besides known names and the head word: "Компания Түркістан" is a
@@ -488,8 +773,17 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         let all_known = (i..=e).all(|x| known[x] || story.is(x, ORG_WORD | PLACE_WORD));
         let a_single_word = e == i;
         if (org || place) && !all_known && !a_single_word {
-            // Drop a sentence-initial article: "The Ministry of …".
-            let s = if story.is(i, ARTICLE) { i + 1 } else { i };
+            // Drop a sentence-initial article ("The Ministry of …") or another word that
+            // only opens the sentence before a capitalised head ("Паводле Міністэрства
+            // адукацыі").
+            let opener = story.is(i, ARTICLE)
+                || cyrillic
+                    && story.opens_sentence(i)
+                    && !known[i]
+                    && tokens[i + 1].capitalised
+                    && (story.is(i + 1, ORG_WORD | PLACE_WORD) || is_acronym(tokens[i + 1].text))
+                    && !story.is(i, ORG_WORD | PLACE_WORD);
+            let s = if opener { i + 1 } else { i };
             if s < e || !known[s] {
                 out.push(Found {
                     start: tokens[s].start,
@@ -501,6 +795,268 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                     },
                 });
             }
+        }
+        i = e + 1;
+    }
+}
+
+/// A Zipf frequency from which a word is an ordinary word of its language.
+const ORDINARY_WORD: f32 = 4.0;
+
+/// Russian, Ukrainian and Belarusian ministries written as one word (`Минэкономразвития`,
+/// `Минфин`, `Мінекономіки`): `Мин`/`Мін` and a ministry's field.
+fn ministries_in_one_word(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    const FIELDS: &[&str] = &[
+        "фин",
+        "эконом",
+        "економ",
+        "обор",
+        "энерг",
+        "енерг",
+        "юст",
+        "здрав",
+        "транс",
+        "сельхоз",
+        "культ",
+        "цифр",
+        "спорт",
+        "труд",
+        "строй",
+        "пром",
+        "обр",
+        "просв",
+        "природ",
+        "сельгасп",
+        "адукац",
+        "агро",
+        "соц",
+        "стратег",
+        "ветеран",
+        "вет",
+    ];
+    let Story {
+        tokens,
+        known,
+        usable,
+        ..
+    } = *story;
+    for (i, t) in tokens.iter().enumerate() {
+        if !usable[i] || known[i] || !t.capitalised || t.text.chars().count() < 6 {
+            continue;
+        }
+        let rest = t
+            .folded
+            .strip_prefix("мин")
+            .or_else(|| t.folded.strip_prefix("мін"));
+        if rest.is_some_and(|r| FIELDS.iter().any(|f| r.starts_with(f))) {
+            out.push(Found {
+                start: t.start,
+                end: t.end,
+                entity_type: EntityType::Organization,
+            });
+        }
+    }
+}
+
+/// Clubs named like their city, after an article no city takes in Spanish or French
+/// (`el Valencia`, `al Barcelona`, `del Celta`): the organisation, not the place.
+fn clubs_named_like_their_city(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story {
+        tokens,
+        known,
+        minor_place,
+        usable,
+        ..
+    } = *story;
+    for i in 1..tokens.len() {
+        if !usable[i] || !known[i] || !minor_place[i] || tokens[i].after_break {
+            continue;
+        }
+        if matches!(tokens[i - 1].folded, "el" | "al" | "del") && !tokens[i - 1].capitalised
+            || tokens[i - 1].text == "El" && story.opens_sentence(i - 1)
+        {
+            out.push(Found {
+                start: tokens[i].start,
+                end: tokens[i].end,
+                entity_type: EntityType::Organization,
+            });
+        }
+    }
+}
+
+/// Kazakh organisations named by a lower-case head after their subject, in Cyrillic
+/// and Latin letters: "Ауыл шаруашылығы министрлігі", "Týrızm jáne sport mınıstrligi",
+/// "Memlekettik kirister komıteti" — from the nearest capitalised word before the head
+/// (at most four words back) to the head.
+fn kazakh_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story {
+        tokens,
+        known,
+        usable,
+        ..
+    } = *story;
+    for h in 1..tokens.len() {
+        if !usable[h] || tokens[h].capitalised || !story.is(h, KAZAKH_ORG_HEAD) {
+            continue;
+        }
+        let mut s = h;
+        while s > 0 && h - s < 4 && !tokens[s].after_break {
+            s -= 1;
+            if tokens[s].capitalised {
+                break;
+            }
+        }
+        // "Qarjy mınıstrliginiń Memlekettik kirister komıteti": a head in the genitive
+        // before a capitalised word is part of the next name.
+        let genitive = ["нің", "ның", "niń", "nyń"]
+            .iter()
+            .any(|g| tokens[h].folded.ends_with(g));
+        let next_capitalised = tokens
+            .get(h + 1)
+            .is_some_and(|t| t.capitalised && !t.after_break);
+        if s < h
+            && tokens[s].capitalised
+            && !known[s]
+            && story.is(s, NAME_LIKE)
+            && !(genitive && next_capitalised)
+        {
+            out.push(Found {
+                start: tokens[s].start,
+                end: tokens[h].end,
+                entity_type: EntityType::Organization,
+            });
+        }
+    }
+}
+
+/// Regions named by a suffix (Ukrainian `Київщина`, `Львівщині`; Belarusian
+/// `Смаленшчына`, `Берасьцейшчыне`; Russian `Смоленщина`): a place.
+fn regions_named_by_suffix(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story {
+        tokens,
+        known,
+        usable,
+        ..
+    } = *story;
+    for (i, t) in tokens.iter().enumerate() {
+        if usable[i]
+            && !known[i]
+            && t.capitalised
+            && starts_cyrillic(t.text)
+            && region_suffix(t.folded)
+        {
+            out.push(Found {
+                start: t.start,
+                end: t.end,
+                entity_type: EntityType::Place,
+            });
+        }
+    }
+}
+
+/// The folded word ends in a region-forming suffix and its case ending.
+pub fn region_suffix(folded: &str) -> bool {
+    const SUFFIXES: &[&str] = &["щин", "шчын", "ччин"];
+    const ENDINGS: &[&str] = &["а", "и", "і", "е", "у", "ою", "ой", "ай", "ы", "аю", "ою"];
+    ENDINGS.iter().any(|e| {
+        folded.strip_suffix(e).is_some_and(|stem| {
+            SUFFIXES.iter().any(|s| stem.ends_with(s)) && stem.chars().count() > 4
+        })
+    })
+}
+
+/// Places listed after a plural kind ("у вёсках Дабраслаўка, Лемяшэвічы і Моладава",
+/// "в селах …"): each capitalised name of the list.
+#[allow(clippy::needless_range_loop)]
+fn places_listed_after_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story {
+        text,
+        tokens,
+        known,
+        usable,
+        ..
+    } = *story;
+    for i in 0..tokens.len() {
+        if !usable[i] || !story.is(i, PLACES_KIND) {
+            continue;
+        }
+        let mut k = i + 1;
+        while k < tokens.len() && tokens[k].capitalised && story.is(k, NAME_LIKE) {
+            if !known[k] {
+                out.push(Found {
+                    start: tokens[k].start,
+                    end: tokens[k].end,
+                    entity_type: EntityType::Place,
+                });
+            }
+            // The list goes on after a comma or a word for "and".
+            let next = k + 1;
+            if next < tokens.len() && story.is(next, CONNECTOR) && !tokens[next].capitalised {
+                k = next + 1;
+            } else if next < tokens.len() && text_between(text, tokens, next).trim() == "," {
+                k = next;
+            } else {
+                break;
+            }
+        }
+    }
+}
+
+/// Organisations named in quotes, as Russian, Belarusian, Ukrainian and Kazakh copy
+/// writes them (`компания «Кыргызалтын»`, `«Белсат»`, `ОАО "Беларуськалий"`): a quoted
+/// run of one to four words that starts with a capital, holds no sentence punctuation,
+/// and is not the title of a work (an opera, a film, a programme).
+fn quoted_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story {
+        text,
+        tokens,
+        usable,
+        ..
+    } = *story;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < tokens.len() {
+        let opening = if i == 0 {
+            &text[..tokens[0].start]
+        } else {
+            text_between(text, tokens, i)
+        };
+        let opens = opening.ends_with('«')
+            || opening.ends_with('"')
+            || opening.ends_with('„')
+            || opening.ends_with('“');
+        if !opens
+            || !usable[i]
+            || !tokens[i].capitalised
+            || tokens[i].text.chars().all(char::is_numeric)
+        {
+            i += 1;
+            continue;
+        }
+        // The run up to the closing quote.
+        let mut e = i;
+        while e + 1 < tokens.len() && e < i + 3 && !tokens[e + 1].after_break {
+            e += 1;
+        }
+        let close = tokens[e].end;
+        let closes = bytes.get(close).is_some_and(|&b| b == b'"')
+            || text[close..].starts_with('»')
+            || text[close..].starts_with('“')
+            || text[close..].starts_with('”');
+        let work = (i.saturating_sub(1)..=(e + 1).min(tokens.len() - 1))
+            .filter(|&k| k < i || k > e)
+            .any(|k| story.is(k, WORK_KIND));
+        if closes
+            && !work
+            && tokens[i..=e]
+                .iter()
+                .all(|t| !t.text.chars().all(|c| c.is_numeric()))
+        {
+            out.push(Found {
+                start: tokens[i].start,
+                end: close,
+                entity_type: EntityType::Organization,
+            });
         }
         i = e + 1;
     }
@@ -519,10 +1075,21 @@ mod tests {
             .map(|t| known_words.contains(&t.text))
             .collect();
         let usable = vec![true; tokens.len()];
-        find(text, &tokens, &known, &usable)
-            .into_iter()
-            .map(|f| (text[f.start..f.end].to_string(), f.entity_type))
-            .collect()
+        let minor = vec![false; tokens.len()];
+        find(
+            text,
+            &folded,
+            &tokens,
+            &known,
+            &minor,
+            &minor,
+            &usable,
+            "und",
+            &[],
+        )
+        .into_iter()
+        .map(|f| (text[f.start..f.end].to_string(), f.entity_type))
+        .collect()
     }
 
     #[test]

@@ -54,6 +54,19 @@ pub const CYRILLIC_NAME_WORD: u32 = 1 << 14;
 pub const ARTICLE: u32 = 1 << 15;
 /// A German federal body in one word (`Bundespolizei`, `Staatsanwaltschaft`).
 pub const GERMAN_BODY: u32 = 1 << 16;
+/// An administrative unit's kind (`region`, `district`, `région`, `provincia`): named
+/// with the kind ("Kharkiv region", "région de Karaganda").
+pub const ADMINISTRATIVE: u32 = 1 << 20;
+/// A compass point that begins a region's name (`Солтүстік`, `Shyǵys`).
+pub const COMPASS: u32 = 1 << 21;
+/// The lower-case head of a Kazakh organisation's name (`министрлігі`, `komıteti`).
+pub const KAZAKH_ORG_HEAD: u32 = 1 << 22;
+/// A plural kind before a list of places (`вёсках`, `villages`).
+pub const PLACES_KIND: u32 = 1 << 23;
+/// A kind of work whose title is quoted (`опера`, `фильм`, `программа`).
+pub const WORK_KIND: u32 = 1 << 24;
+/// A plural head of places (`аудандары`, `aýdandarynyń`, `районах`, `regions`).
+pub const PLURAL_HEAD: u32 = 1 << 25;
 // Only in the lexicon's maps, resolved into the answers above.
 const NEVER_NAME: u32 = 1 << 17;
 const ORG_STEM: u32 = 1 << 18;
@@ -89,15 +102,49 @@ fn lexicon() -> &'static Lexicon {
         add(PLACE_KINDS_BEFORE, PLACE_KIND_BEFORE);
         add(ORG_KINDS_AFTER, ORG_KIND_AFTER);
         add(PLACE_KINDS_AFTER, PLACE_KIND_AFTER);
+        add(ADMINISTRATIVE_KINDS, ADMINISTRATIVE);
+        add(COMPASS_POINTS, COMPASS);
+        add(PLACES_KINDS, PLACES_KIND);
+        add(WORK_KINDS, WORK_KIND);
+        add(PLURAL_PLACE_HEADS, PLURAL_HEAD);
+        add(CONNECTORS_KAZAKH, CONNECTOR);
+        add(OFFICES_KAZAKH_LATIN, OFFICE);
+        add(SAID_KAZAKH_LATIN, SAYS);
         add(NEVER_NAMES, NEVER_NAME);
         add(PARTICLES, PARTICLE);
         add(ARTICLES, ARTICLE);
+        // Kazakh heads in both alphabets, with the possessive and case endings they
+        // take: a place's (`облысы`, `oblysynda`) and an organisation's (`министрлігі`).
+        for (stem, endings) in KAZAKH_PLACE_HEADS {
+            for e in *endings {
+                for form in kazakh_forms(stem, e) {
+                    *words.entry(form.into()).or_default() |=
+                        PLACE_WORD | PLACE_STEM | CYRILLIC_NAME_WORD;
+                }
+            }
+        }
+        for (stem, endings) in KAZAKH_ORG_HEADS {
+            for e in *endings {
+                for form in kazakh_forms(stem, e) {
+                    *words.entry(form.into()).or_default() |=
+                        ORG_WORD | KAZAKH_ORG_HEAD | CYRILLIC_NAME_WORD;
+                }
+            }
+        }
         for name in GIVEN_NAMES
             .lines()
             .filter(|l| !l.starts_with('#'))
             .flat_map(str::split_whitespace)
         {
             *words.entry(super::fold::fold(name).into()).or_default() |= GIVEN;
+            // Kazakh names in Kazakh Latin copy.
+            if starts_cyrillic(name) && super::kazakh::could_be_kazakh(name) {
+                use super::kazakh::{dotted, to_latin, Alphabet};
+                let latin = to_latin(name, Alphabet::Y2018);
+                for form in [dotted(&latin), to_latin(name, Alphabet::Y2021), latin] {
+                    *words.entry(super::fold::fold(&form).into()).or_default() |= GIVEN;
+                }
+            }
         }
         let mut stems: HashMap<Box<str>, u32> = HashMap::default();
         let mut add_stems = |list: &mut dyn Iterator<Item = String>, bits: u32| {
@@ -126,6 +173,15 @@ fn lexicon() -> &'static Lexicon {
         );
         Lexicon { words, stems }
     })
+}
+
+/// A Kazakh head in Cyrillic (`stem` + `ending`) and the same in Latin letters (2018
+/// alphabet, also typed with a dotted i), folded.
+fn kazakh_forms(stem: &str, ending: &str) -> Vec<String> {
+    use super::kazakh::{dotted, to_latin, Alphabet};
+    let cyrillic = format!("{stem}{ending}");
+    let latin = to_latin(&cyrillic, Alphabet::Y2018);
+    vec![cyrillic, dotted(&latin), latin]
 }
 
 /// Offices that also end longer words (`außenminister`, `госсекретарь`).
@@ -256,8 +312,15 @@ fn stem_bits(lexicon: &Lexicon, f: &str) -> u32 {
 /// A known given name declined (`Максима`, `Максимом`): its stem (the name, or
 /// without its -а/-я/-й/-ь) plus an ending.
 fn declined_given_name(lexicon: &Lexicon, word: &str) -> bool {
+    given_name_declined(lexicon, word).is_some()
+}
+
+/// A known given name declined (`Максима`, `Дмитрием`): its nominative (folded) and the
+/// case ending the word has.
+fn given_name_declined<'w>(lexicon: &Lexicon, word: &'w str) -> Option<(String, &'w str)> {
     const ENDINGS: &[&str] = &[
-        "а", "у", "ом", "ым", "е", "ем", "ы", "и", "ой", "ей", "ю", "я", "ам", "ові",
+        "а", "у", "ом", "ым", "е", "ем", "ём", "ы", "и", "ой", "ей", "ю", "я", "ам", "ові", "ою",
+        "єю", "ай", "аю", "ям", "і", "єм",
     ];
     let mut candidate = String::with_capacity(word.len() + 2);
     for (cut, _) in word.char_indices().rev().take(3) {
@@ -265,20 +328,31 @@ fn declined_given_name(lexicon: &Lexicon, word: &str) -> bool {
         if stem.chars().count() < 2 || !ENDINGS.contains(&ending) {
             continue;
         }
-        for restore in ["", "а", "я", "й", "ь"] {
+        for restore in ["", "а", "я", "й", "ь", "ія", "ія"] {
             candidate.clear();
             candidate.push_str(stem);
             candidate.push_str(restore);
-            if lexicon
-                .words
-                .get(candidate.as_str())
-                .is_some_and(|b| b & GIVEN != 0)
+            if candidate != word
+                && lexicon
+                    .words
+                    .get(candidate.as_str())
+                    .is_some_and(|b| b & GIVEN != 0)
             {
-                return true;
+                return Some((candidate.clone(), ending));
             }
         }
     }
-    false
+    None
+}
+
+/// The nominative of a declined given name (`дмитрием` → `дмитрий`, folded) and the
+/// ending that declined it; `None` when the word is not one (or is a nominative).
+pub fn given_name_nominative(folded: &str) -> Option<(String, String)> {
+    let lexicon = lexicon();
+    if lexicon.words.get(folded).is_some_and(|b| b & GIVEN != 0) {
+        return None;
+    }
+    given_name_declined(lexicon, folded).map(|(n, e)| (n, e.to_string()))
 }
 
 /// `has_stem`: the word has an organisation's or a place's stem.
@@ -303,6 +377,27 @@ fn genitive_like(f: &str) -> bool {
     ];
     if verb.iter().any(|v| f.ends_with(v)) {
         return false;
+    }
+    // Genitive nouns that end organisations' names: развития, розвитку, адукацыі.
+    if [
+        "развития",
+        "розвитку",
+        "развіцця",
+        "безпеки",
+        "бяспекі",
+        "оборони",
+        "освіти",
+        "транспорту",
+        "спорту",
+        "туризму",
+        "культури",
+        "адукацыі",
+        "аховы",
+        "здароўя",
+    ]
+    .contains(&f)
+    {
+        return true;
     }
     [
         "ых",

@@ -1,12 +1,11 @@
 //! Atom 1.0 (RFC 4287) with deleted-entry tombstones for killed stories (RFC 6721).
 
-use super::item::{body_html, categories, language, rfind, xml_safe};
-use super::{story_urn, FeedContent, Tombstone, HISTORY_NS};
+use super::item::{body_html, byline, categories, find, hex_refs, language, plain, rfind};
+use super::{story_urn, FeedContent, FeedItem, Tombstone, HISTORY_NS};
 use atom_syndication::{
     Category, Content, Entry, Feed, Generator, Link, Person, Text, WriteConfig,
 };
 use chrono::{DateTime, FixedOffset, Utc};
-use newswire_shared::Article;
 
 const TOMBSTONES_NS: &str = "http://purl.org/atompub/tombstones/1.0";
 
@@ -47,12 +46,12 @@ pub fn assemble_atom(content: &FeedContent<'_>, entries: &[&[u8]]) -> Vec<u8> {
         });
     }
     let mut feed = Feed {
-        title: Text::plain(xml_safe(&info.title)),
+        title: Text::plain(plain(&info.title)),
         id: info.id.clone(),
         updated: fixed(content.updated()),
         // Entries without a byline are attributed to the wire itself.
         authors: vec![Person {
-            name: xml_safe(&info.title),
+            name: plain(&info.title),
             ..Default::default()
         }],
         generator: Some(Generator {
@@ -60,7 +59,8 @@ pub fn assemble_atom(content: &FeedContent<'_>, entries: &[&[u8]]) -> Vec<u8> {
             ..Default::default()
         }),
         links,
-        subtitle: Some(Text::plain(xml_safe(&info.description))),
+        subtitle: Some(Text::plain(plain(&info.description))),
+        lang: info.language.clone(),
         ..Feed::default()
     };
     if !content.tombstones.is_empty() {
@@ -72,7 +72,11 @@ pub fn assemble_atom(content: &FeedContent<'_>, entries: &[&[u8]]) -> Vec<u8> {
     let mut head = Vec::with_capacity(4096);
     feed.write_to(&mut head)
         .expect("writing to a Vec cannot fail");
-    let head = insert_foreign(head, info.history.is_archive, content.tombstones);
+    let head = hex_refs(&insert_foreign(
+        head,
+        info.history.is_archive,
+        content.tombstones,
+    ));
     // Entries come last in a feed (RFC 4287's grammar): before its end tag.
     let at = rfind(&head, b"</feed>").expect("a feed has an end tag");
     let mut out = Vec::with_capacity(head.len() + entries.iter().map(|e| e.len()).sum::<usize>());
@@ -85,20 +89,37 @@ pub fn assemble_atom(content: &FeedContent<'_>, entries: &[&[u8]]) -> Vec<u8> {
 }
 
 /// One story's `<entry>` element, as it sits in any feed: written once per version and
-/// reused by every feed holding the story.
-pub fn entry_atom(a: &Article) -> Vec<u8> {
+/// reused by every feed holding the story. The entry carries the story's language as
+/// `xml:lang` (RFC 4287 §2), so readers know it whatever feed it sits in.
+pub fn entry_atom(item: &FeedItem<'_>) -> Vec<u8> {
     let config = WriteConfig {
         write_document_declaration: false,
         indent_size: None,
     };
-    let out = entry(a)
+    let out = entry(item)
         .write_with_config(Vec::new(), config)
         .expect("writing to a Vec cannot fail");
     // Standalone it declares the Atom namespace; inside a feed it inherits it.
     const STANDALONE: &[u8] = b"<entry xmlns=\"http://www.w3.org/2005/Atom\"";
-    match out.strip_prefix(STANDALONE) {
-        Some(rest) => [b"<entry".as_slice(), rest].concat(),
-        None => out,
+    let rest = out
+        .strip_prefix(STANDALONE)
+        .unwrap_or(&out[b"<entry".len()..]);
+    let mut entry = b"<entry".to_vec();
+    if let Some(lang) = language(item.article) {
+        entry.extend_from_slice(b" xml:lang=\"");
+        entry.extend_from_slice(quick_xml::escape::escape(lang).as_bytes());
+        entry.push(b'"');
+    }
+    entry.extend_from_slice(rest);
+    // Plain text as hexadecimal references; the content (escaped HTML) as it is.
+    match (find(&entry, b"<content"), rfind(&entry, b"</content>")) {
+        (Some(start), Some(end)) => {
+            let mut out = hex_refs(&entry[..start]);
+            out.extend_from_slice(&entry[start..end]);
+            out.extend_from_slice(&hex_refs(&entry[end..]));
+            out
+        }
+        _ => hex_refs(&entry),
     }
 }
 
@@ -126,10 +147,8 @@ fn insert_foreign(mut out: Vec<u8>, archive: bool, tombstones: &[Tombstone]) -> 
     out
 }
 
-fn entry(a: &Article) -> Entry {
-    let lang = language(a).map(str::to_string);
-    let mut title = Text::plain(xml_safe(&a.headline));
-    title.lang = lang.clone();
+fn entry(item: &FeedItem<'_>) -> Entry {
+    let a = item.article;
     let mut links = Vec::new();
     if let Some(url) = &a.url {
         links.push(Link {
@@ -143,22 +162,25 @@ fn entry(a: &Article) -> Entry {
             href: m.url.clone(),
             rel: "enclosure".into(),
             mime_type: Some(m.media_type.clone()),
-            title: m.caption.as_deref().map(xml_safe),
+            title: m.caption.as_deref().map(plain),
             ..Default::default()
         });
     }
     Entry {
-        title,
+        title: Text::plain(plain(&a.headline)),
         id: story_urn(&a.id),
-        updated: fixed(a.version_created),
-        published: Some(fixed(a.first_created)),
+        updated: fixed(item.updated()),
+        published: Some(fixed(item.published)),
         authors: a
             .byline
-            .iter()
-            .map(|b| Person {
-                name: xml_safe(b),
+            .as_deref()
+            .and_then(byline)
+            .map(|(name, email)| Person {
+                name,
+                email,
                 ..Default::default()
             })
+            .into_iter()
             .collect(),
         categories: categories(a)
             .into_iter()
@@ -169,14 +191,9 @@ fn entry(a: &Article) -> Entry {
             })
             .collect(),
         links,
-        summary: a.summary.as_deref().map(|s| {
-            let mut t = Text::plain(xml_safe(s));
-            t.lang = lang.clone();
-            t
-        }),
+        summary: a.summary.as_deref().map(|s| Text::plain(plain(s))),
         content: Some(Content {
-            lang,
-            value: Some(body_html(a)),
+            value: Some(body_html(item)),
             content_type: Some("html".into()),
             ..Default::default()
         }),

@@ -1,7 +1,9 @@
 //! RSS 2.0 with `content:encoded`, `dc:creator`, Media RSS and `atom:link`.
 
-use super::item::{body_html, categories, find, language, rfind, xml_safe};
-use super::{story_urn, FeedContent, HISTORY_NS};
+use super::item::{
+    body_html, byline, categories, description, find, hex_refs, language, plain, rfind,
+};
+use super::{story_urn, FeedContent, FeedItem, HISTORY_NS};
 use newswire_shared::Article;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::{self, DublinCoreExtension};
@@ -37,11 +39,12 @@ pub fn assemble_rss(content: &FeedContent<'_>, items: &[&[u8]]) -> Vec<u8> {
         });
     }
     let mut channel = Channel {
-        title: xml_safe(&info.title),
+        title: plain(&info.title),
         link: info.link.clone(),
-        description: xml_safe(&info.description),
+        description: plain(&info.description),
         generator: Some("Newswire".into()),
         last_build_date: Some(content.updated().to_rfc2822()),
+        language: info.language.clone(),
         atom_ext: Some(AtomExtension { links }),
         ..Channel::default()
     };
@@ -72,6 +75,7 @@ pub fn assemble_rss(content: &FeedContent<'_>, items: &[&[u8]]) -> Vec<u8> {
     channel
         .pretty_write_to(&mut head, b' ', 1)
         .expect("writing to a Vec cannot fail");
+    let head = hex_refs(&head);
     // Items go last in a channel: just before the line that closes it.
     let end = rfind(&head, b"</channel>").expect("a channel has an end tag");
     let at = head[..end].iter().rposition(|&b| b == b'\n').unwrap_or(end);
@@ -88,9 +92,10 @@ pub fn assemble_rss(content: &FeedContent<'_>, items: &[&[u8]]) -> Vec<u8> {
 
 /// One story's `<item>` element, as it sits in any channel: written once per version
 /// and reused by every feed holding the story.
-pub fn item_rss(a: &Article) -> Vec<u8> {
+pub fn item_rss(item: &FeedItem<'_>) -> Vec<u8> {
+    let a = item.article;
     let channel = Channel {
-        items: vec![item(a)],
+        items: vec![rss_item(item)],
         ..Channel::default()
     };
     let mut out = Vec::with_capacity(4096 + a.body.len());
@@ -101,20 +106,26 @@ pub fn item_rss(a: &Article) -> Vec<u8> {
     // the text `</item>`, but nothing follows the item but the channel's end).
     let start = find(&out, b"<item>").expect("the item was written");
     let end = rfind(&out, b"</item>").expect("the item was written") + b"</item>".len();
-    out[start..end].to_vec()
+    hex_refs(&out[start..end])
 }
 
-fn item(a: &Article) -> Item {
+/// Each date once, in RSS's own element where it has one: `pubDate` (RFC 822) is when
+/// the story was published; RSS has no element for the last change, so that is
+/// `atom:updated` (RFC 3339), which RSS readers that read Atom's namespace know. No
+/// `dc:date` beside `pubDate`: two elements for one meaning, which readers resolve
+/// differently.
+fn rss_item(feed_item: &FeedItem<'_>) -> Item {
+    let a = feed_item.article;
     let mut item = Item {
-        title: Some(xml_safe(&a.headline)),
+        title: Some(plain(&a.headline)),
         link: a.url.clone(),
-        description: a.summary.as_deref().map(xml_safe),
+        description: Some(description(a)),
         guid: Some(Guid {
             value: story_urn(&a.id),
             permalink: false,
         }),
-        pub_date: Some(a.first_created.to_rfc2822()),
-        content: Some(body_html(a)),
+        pub_date: Some(feed_item.published.to_rfc2822()),
+        content: Some(body_html(feed_item)),
         categories: categories(a)
             .into_iter()
             .map(|c| Category {
@@ -131,17 +142,28 @@ fn item(a: &Article) -> Item {
         ..Item::default()
     };
     let mut dc = DublinCoreExtension::default();
-    if let Some(byline) = &a.byline {
-        dc.creators = vec![xml_safe(byline)];
+    if let Some((name, _)) = a.byline.as_deref().and_then(byline) {
+        dc.creators = vec![name];
     }
     if let Some(lang) = language(a) {
         dc.languages = vec![lang.to_string()];
     }
-    dc.dates = vec![a.version_created.to_rfc3339()];
     item.dublin_core_ext = Some(dc);
-    if !a.media.is_empty() {
-        item.extensions = media_extensions(a);
-    }
+    let mut extensions = if a.media.is_empty() {
+        ExtensionMap::new()
+    } else {
+        media_extensions(a)
+    };
+    let updated = Extension {
+        name: "atom:updated".into(),
+        value: Some(feed_item.updated().to_rfc3339()),
+        ..Extension::default()
+    };
+    extensions.insert(
+        "atom".to_string(),
+        BTreeMap::from([("updated".to_string(), vec![updated])]),
+    );
+    item.extensions = extensions;
     item
 }
 
@@ -205,7 +227,7 @@ fn media_extensions(a: &Article) -> ExtensionMap {
 fn text_element(name: &str, text: &str) -> Extension {
     Extension {
         name: name.into(),
-        value: Some(xml_safe(text)),
+        value: Some(plain(text)),
         attrs: BTreeMap::new(),
         children: BTreeMap::new(),
     }

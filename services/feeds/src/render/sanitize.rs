@@ -1,3 +1,6 @@
+//! Bodies as every feed format carries them: active content removed, markup repaired,
+//! relative links resolved against the story's `url` (ammonia).
+
 use newswire_shared::links::Base;
 use std::borrow::Cow;
 

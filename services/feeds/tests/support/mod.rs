@@ -3,7 +3,10 @@
 
 #![allow(dead_code)]
 
-use newswire_shared::Article;
+use newswire_feeds::Feeds;
+use newswire_shared::shutdown;
+use newswire_shared::{Article, Settings};
+use proptest::prelude::*;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -143,4 +146,100 @@ pub fn active_content(html: &str) -> Option<&'static str> {
 /// The start of a document, for failure messages that stay readable.
 pub fn head(bytes: &[u8]) -> String {
     String::from_utf8_lossy(&bytes[..bytes.len().min(1500)]).into_owned()
+}
+
+/// A feeds service on its own serving loop, on a port of its own.
+pub struct Server {
+    pub base: String,
+    pub feeds: Feeds,
+    _stop: shutdown::ShutdownTrigger,
+}
+
+/// Starts the service (renderer and serving loop, no Kafka) with `settings_edit`
+/// applied to the defaults; `feeds.base_url` is its real address.
+pub async fn start_with(settings_edit: impl FnOnce(&mut Settings)) -> Server {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut settings = Settings::default();
+    settings.feeds.base_url = base.clone();
+    settings_edit(&mut settings);
+    let settings = settings.validated().unwrap();
+    let feeds = Feeds::build(&settings);
+    let (trigger, stop) = shutdown::channel();
+    feeds.spawn_renderer(stop.clone());
+    // The service's own serving loop, so feed requests take its direct path.
+    let (app, state) = (feeds.router(), feeds.state.clone());
+    let listener = listener.into_std().unwrap();
+    std::thread::spawn(move || {
+        newswire_feeds::serve_per_core(listener, app, state, &settings.http, stop)
+    });
+    Server {
+        base,
+        feeds,
+        _stop: trigger,
+    }
+}
+
+/// Articles written to break feeds: control characters, emoji, right-to-left text,
+/// CDATA ends, active content, broken markup, a long body, Cyrillic.
+pub fn hostile() -> Vec<Article> {
+    vec![
+        article("ctl", 1, "Bell\u{7} and NUL-free \u{1}control", "<p>\u{0}\u{8}text\u{1b}</p>"),
+        article("emoji", 2, "👨‍👩‍👧 family 🇧🇾 flag", "<p>Emoji 😀 in body</p>"),
+        article("rtl", 3, "مرحبا بالعالم \u{202E}reversed", "<p dir=\"rtl\">نص عربي</p>"),
+        article("cdata", 4, "Ends ]]> here", "<p>]]> and <![CDATA[ nested ]]></p>"),
+        article("script", 5, "<script>alert(1)</script>", "<script>alert(1)</script><p onclick=\"x()\">hi</p><iframe src=\"https://e\"></iframe><a href=\"javascript:alert(1)\">l</a><img src=\"https://e/a.png\" onerror=\"y()\"><style>*{}</style>"),
+        article("unclosed", 6, "Unclosed", "<p><b>bold <i>italic <table><tr><td>cell"),
+        article("big", 7, "A 100 KB body", &format!("<p>{}</p>", "Long wire copy. ".repeat(6_500))),
+        article("cyr", 8, "Беларусь и Казахстан", "<p>Минск &amp; Астана</p>"),
+    ]
+}
+
+/// Text made of the pieces that break feeds, in any order, and arbitrary strings.
+pub fn hostile_text() -> impl Strategy<Value = String> {
+    let fragment = prop_oneof![
+        Just("<script>alert(1)</script>".to_string()),
+        Just("]]>".to_string()),
+        Just("<![CDATA[".to_string()),
+        Just("<b>".to_string()),
+        Just("</p>".to_string()),
+        Just("<iframe src=x>".to_string()),
+        Just("<a href=\"javascript:evil()\">".to_string()),
+        Just("<img src=x onerror=alert(1)>".to_string()),
+        Just("<svg onload=alert(1)>".to_string()),
+        Just("&".to_string()),
+        Just("&amp;".to_string()),
+        Just("\"'<>".to_string()),
+        Just("\u{0}\u{1}\u{b}\u{1f}\u{7f}".to_string()),
+        Just("\u{FFFE}\u{FFFF}".to_string()),
+        Just("👨‍👩‍👧🇧🇾e\u{301}".to_string()),
+        Just("مرحبا \u{202E}".to_string()),
+        Just("Беларусь 中文".to_string()),
+        any::<String>(),
+    ];
+    proptest::collection::vec(fragment, 0..12).prop_map(|v| v.concat())
+}
+
+/// `count` articles with generated hostile headline, body, summary, byline and section
+/// (the format tests' generator), the same every run.
+pub fn generated(count: usize) -> Vec<Article> {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let text = hostile_text();
+    let mut next = || text.new_tree(&mut runner).unwrap().current();
+    (0..count)
+        .map(|i| {
+            let mut a = article(&format!("gen-{i}"), 1, "x", "");
+            let headline = next();
+            a.headline = if headline.trim().is_empty() {
+                format!("Generated {i}")
+            } else {
+                headline
+            };
+            a.body = next();
+            a.summary = Some(next());
+            a.byline = Some(next());
+            a
+        })
+        .collect()
 }

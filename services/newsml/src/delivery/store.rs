@@ -11,7 +11,7 @@
 
 use chrono::{DateTime, Utc};
 use newswire_shared::access::{Entitlement, Selector, StoryFacts};
-use newswire_shared::article::Status;
+use newswire_shared::article::{release_instant, Status};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -34,10 +34,11 @@ pub struct ItemVersion {
 }
 
 impl ItemVersion {
-    /// When this version, unless replaced first, went out to everyone.
+    /// When this version, unless replaced first, went out to everyone: the shared rule
+    /// ([`release_instant`]) from the record's time, on purpose (see there: releases wait
+    /// for the topic to be settled, which is measured in record time).
     fn release_time(&self) -> Option<DateTime<Utc>> {
-        (self.status == Status::Usable)
-            .then(|| self.embargo.map_or(self.received, |e| e.max(self.received)))
+        (self.status == Status::Usable).then(|| release_instant(self.embargo, self.received))
     }
 }
 

@@ -1,30 +1,31 @@
 //! Posts from a sequence of enriched articles without Kafka (`newswire render
-//! --format social`): the same planning as the service, with the ledger in memory.
+//! --format social`): the same planning as the service, each story's state in memory.
 
-use crate::ledger::Ledger;
-use crate::plan::plan;
+use crate::plan::{plan, StoryState};
 use crate::post::{PostEvent, PostRecord};
 use newswire_shared::config::SocialAccount;
 use newswire_shared::Article;
+use std::collections::HashMap;
 
 pub struct Renderer {
     accounts: Vec<SocialAccount>,
-    ledger: Ledger,
+    /// Each story's state after the last version rendered (no transactions here).
+    stories: HashMap<String, StoryState>,
 }
 
 impl Renderer {
     pub fn new(accounts: Vec<SocialAccount>) -> Self {
         Self {
             accounts,
-            ledger: Ledger::default(),
+            stories: HashMap::new(),
         }
     }
 
     /// The instructions this article version gives, remembering them for the next.
     pub fn render(&mut self, article: &Article) -> Vec<PostEvent> {
-        let state = self.ledger.get(&article.id).cloned().unwrap_or_default();
+        let state = self.stories.get(&article.id).cloned().unwrap_or_default();
         let (posts, next) = plan(article, &self.accounts, &state);
-        self.ledger.set(article.id.clone(), next);
+        self.stories.insert(article.id.clone(), next);
         debug_assert!(posts
             .iter()
             .all(|p| PostRecord::from(p).article_id == article.id));

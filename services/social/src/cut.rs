@@ -1,4 +1,5 @@
-//! Plain text from an article, and where it may be cut.
+//! Where a post's text may be cut (words, graphemes, atoms such as links), and cutting it
+//! to fit a network's count.
 
 use unicode_segmentation::UnicodeSegmentation;
 

@@ -1,0 +1,289 @@
+//! The kinds of error issue 21 found on real agency copy, each example as an editor
+//! would check it: the entity (its type and canonical name) an enriched story lists, or
+//! the false one it must not list. The sentences are written for these tests in the
+//! agencies' manner.
+
+use newswire_enricher::enrich;
+use newswire_shared::article::{Entity, EntityType};
+use newswire_shared::Article;
+
+fn enriched(headline: &str, paragraphs: &[&str]) -> (String, Vec<Entity>) {
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
+    let article: Article = serde_json::from_value(serde_json::json!({
+        "id": "t", "version": 1, "status": "usable", "headline": headline, "body": body,
+        "first_created": "2025-03-01T08:00:00Z", "version_created": "2025-03-01T08:00:00Z"
+    }))
+    .unwrap();
+    let e = enrich(article).enrichment.unwrap();
+    (e.language, e.entities)
+}
+
+fn entities(headline: &str, paragraphs: &[&str]) -> Vec<Entity> {
+    enriched(headline, paragraphs).1
+}
+
+/// The entity of this type and canonical name, or a failure listing what was found.
+fn has<'a>(found: &'a [Entity], t: EntityType, name: &str) -> &'a Entity {
+    found
+        .iter()
+        .find(|e| e.entity_type == t && e.name == name)
+        .unwrap_or_else(|| panic!("no {t:?} {name:?} in {:?}", summary(found)))
+}
+
+/// Some entity of this type has a mention written exactly so.
+fn mentioned(found: &[Entity], t: EntityType, text: &str) -> bool {
+    found
+        .iter()
+        .any(|e| e.entity_type == t && e.mentions.iter().any(|m| m.text == text))
+}
+
+fn summary(found: &[Entity]) -> Vec<(EntityType, String)> {
+    found
+        .iter()
+        .map(|e| (e.entity_type, e.name.clone()))
+        .collect()
+}
+
+fn no_entity_named(found: &[Entity], name: &str) {
+    assert!(
+        !found
+            .iter()
+            .any(|e| e.name == name || e.mentions.iter().any(|m| m.text == name)),
+        "{name:?} should not be an entity: {:?}",
+        summary(found)
+    );
+}
+
+const PLACE: EntityType = EntityType::Place;
+const PERSON: EntityType = EntityType::Person;
+const ORG: EntityType = EntityType::Organization;
+
+#[test]
+fn known_names_in_inflected_forms() {
+    let uk = entities(
+        "Зеленський прокоментував зустріч на Алясці",
+        &[
+            "Президент заявив у Києві, що Україна не погодиться на домовленості без участі Києва.",
+            "Делегація повернулася до Києву пізно ввечері, а переговори на Алясці тривали шість годин.",
+        ],
+    );
+    let kyiv = has(&uk, PLACE, "Київ");
+    assert!(kyiv.mentions.iter().any(|m| m.text == "Києві"));
+    assert!(kyiv.mentions.iter().any(|m| m.text == "Києву"));
+    let alaska = has(&uk, PLACE, "Аляска");
+    assert!(alaska.mentions.iter().any(|m| m.text == "Алясці"));
+    let ru = entities(
+        "Труппа Астана Оперы выступила в Париже",
+        &["АСТАНА, 3 марта – Солисты Астана-оперы дали концерт в Париже. Гастроли Астана Оперы продлятся неделю."],
+    );
+    let opera = has(&ru, ORG, "Астана Опера");
+    assert!(opera.mentions.iter().any(|m| m.text == "Астана-оперы"));
+    let de = entities(
+        "Wadephul reist nach Zentralasien",
+        &["Berlin (dpa) - Nach Angaben des Auswärtigen Amtes reist Außenminister Johann Wadephul am Montag nach Kasachstan."],
+    );
+    assert!(
+        mentioned(&de, ORG, "Auswärtigen Amtes"),
+        "{:?}",
+        summary(&de)
+    );
+}
+
+#[test]
+fn new_people_from_belarus_kazakhstan_and_in_western_copy() {
+    let be = entities(
+        "Макей сустрэўся з амбасадарам Кітая",
+        &["МІНСК, 3 сакавіка (БЕЛТА) – Міністр замежных спраў Уладзімер Макей сустрэўся з паслом Кітая. У сустрэчы ўдзельнічала намесніца міністра Марыя Ваньшына."],
+    );
+    has(&be, PERSON, "Уладзімер Макей");
+    has(&be, PERSON, "Марыя Ваньшына");
+    let kk = entities(
+        "Шығыс Қазақстан облысының әкімі жиын өткізді",
+        &["ӨСКЕМЕН. ҚазАқпарат – Облыс әкімі Ермек Көшербаев аудан басшыларымен жиын өткізді."],
+    );
+    has(&kk, PERSON, "Ермек Көшербаев");
+    let en = entities(
+        "Kazakh tennis federation names new head",
+        &["ASTANA (Kazinform) - Dina Nurpeissova was appointed head of the federation's youth programme, the federation said on Monday."],
+    );
+    has(&en, PERSON, "Dina Nurpeissova");
+    let fr = entities(
+        "La Belgique soutient l'adhésion de la Moldavie",
+        &["Bruxelles (AFP) - La ministre belge des Affaires étrangères, Hadja Lahbib, a reçu mardi son homologue moldave."],
+    );
+    has(&fr, PERSON, "Hadja Lahbib");
+    let es = entities(
+        "España pide diálogo",
+        &["Madrid, 4 mar (EFE).- La ministra de Asuntos Exteriores, Arancha González Laya, pidió este lunes diálogo entre las partes."],
+    );
+    has(&es, PERSON, "Arancha González Laya");
+    // A surname alone after the full name is the same person.
+    let de = entities(
+        "Tichanowskaja in Berlin",
+        &["Berlin (dpa) - Die Oppositionsführerin Swetlana Tichanowskaja traf am Mittwoch Kanzler Sebastian Kurz. Tichanowskaja dankte Kurz für die Unterstützung."],
+    );
+    let sviatlana = has(&de, PERSON, "Swetlana Tichanowskaja");
+    assert_eq!(
+        sviatlana.count, 3,
+        "headline, full name, surname: {:?}",
+        sviatlana.mentions
+    );
+    let kurz = has(&de, PERSON, "Sebastian Kurz");
+    assert_eq!(kurz.count, 2, "{:?}", kurz.mentions);
+}
+
+#[test]
+fn regions_and_districts_whole() {
+    let kk = entities(
+        "Тоқаев облыс әкімін қабылдады",
+        &["АСТАНА. ҚазАқпарат – Мемлекет басшысы Солтүстік Қазақстан облысының әкімін қабылдады. Ғабит Мүсірепов ауданында жаңа мектеп салынды."],
+    );
+    let north = has(&kk, PLACE, "Солтүстік Қазақстан облысы");
+    assert!(north
+        .mentions
+        .iter()
+        .any(|m| m.text == "Солтүстік Қазақстан облысының"));
+    no_entity_named(&kk, "Қазақстан облысының");
+    assert!(
+        mentioned(&kk, PLACE, "Ғабит Мүсірепов ауданында"),
+        "{:?}",
+        summary(&kk)
+    );
+    let uk = entities(
+        "Уламки дрона впали в Оболонському районі",
+        &["КИЇВ. Інтерфакс-Україна – Уламки безпілотника впали на дах будинку в Оболонському районі столиці."],
+    );
+    has(&uk, PLACE, "Оболонський район");
+    let en = entities(
+        "Floods hit West Kazakhstan",
+        &["URALSK (Kazinform) - Rivers burst their banks in the West Kazakhstan region, the emergencies ministry said."],
+    );
+    has(&en, PLACE, "West Kazakhstan region");
+}
+
+#[test]
+fn organisations_without_a_cue_word() {
+    let be = entities(
+        "Суд вынес прысуд журналісту «Белсату»",
+        &["Журналіст супрацоўнічаў з «Белсатам» і агенцтвам БелаПАН, паведамляе праваабарончы цэнтр «Вясна»."],
+    );
+    has(&be, ORG, "Белсат");
+    has(&be, ORG, "БелаПАН");
+    has(&be, ORG, "Вясна");
+    let ru = entities(
+        "Движение на трассе ограничено",
+        &["Движение ограничено из-за метели, сообщает Zakon.kz со ссылкой на АО \"Казавтожол\". Корейская Samsung и компания \"Кыргызалтын\" открыли новые заводы."],
+    );
+    has(&ru, ORG, "Zakon.kz");
+    has(&ru, ORG, "Samsung");
+    assert!(mentioned(&ru, ORG, "Казавтожол"), "{:?}", summary(&ru));
+    assert!(mentioned(&ru, ORG, "Кыргызалтын"), "{:?}", summary(&ru));
+    let uk = entities(
+        "Кабмін ухвалив постанову",
+        &["Кабмін ухвалив постанову про підтримку енергетики, повідомили в уряді."],
+    );
+    has(&uk, ORG, "Кабінет Міністрів України");
+}
+
+#[test]
+fn ordinary_words_are_not_names() {
+    let en = entities(
+        "Central bank holds rates",
+        &["ASTANA (Reuters) - Central bank data showed inflation rising. Russian officials declined to comment. Flood defences were raised in the XX district."],
+    );
+    for word in ["Central", "Russian", "Flood", "XX"] {
+        no_entity_named(&en, word);
+    }
+    let fr = entities(
+        "Grève à la SNCF",
+        &["Paris (AFP) - Seuls deux trains sur cinq circulaient jeudi. Russes et Ukrainiens se sont rencontrés à Genève. C'est une mobilisation historique, a dit le syndicat."],
+    );
+    for word in ["Seuls", "Séoul", "Russes", "Ruse", "C"] {
+        no_entity_named(&fr, word);
+    }
+    let ru = entities(
+        "Лукашенко принял послов",
+        &["МИНСК, 20 мая (БЕЛТА) – «Думаю, мы удвоим товарооборот», – сказал Лукашенко. Воля народа неизменна. СТО на трассе закрыты."],
+    );
+    for word in ["Думай", "Думаю", "Воля", "СТО"] {
+        no_entity_named(&ru, word);
+    }
+    let zh = entities(
+        "吉尔吉斯斯坦公布选举结果",
+        &["新华社比什凯克12月1日电 扎帕罗夫表示，这是人民的胜利。本次大选投票率为37%。"],
+    );
+    for word in ["胜利", "大选"] {
+        no_entity_named(&zh, word);
+    }
+    // Surnames that are also towns' names are people's after a given name.
+    let es = entities(
+        "La ministra visita Cataluña",
+        &["Barcelona, 3 mar (EFE).- La consejera Marta Rodríguez y el alcalde Jordi Gracia visitaron la obra. Rodríguez dijo que estará lista en mayo."],
+    );
+    let marta = has(&es, PERSON, "Marta Rodríguez");
+    assert_eq!(marta.count, 2);
+    has(&es, PERSON, "Jordi Gracia");
+    no_entity_named(&es, "Gracia");
+    let en = entities(
+        "Russian governor visits Minsk",
+        &["MINSK (BelTA) - Governor Pavel Babushkin met Belarusian officials on Tuesday."],
+    );
+    has(&en, PERSON, "Pavel Babushkin");
+    assert!(!en
+        .iter()
+        .any(|e| e.entity_type == PLACE && e.name.contains("Babushkin")));
+}
+
+#[test]
+fn canonical_names_are_nominative() {
+    let ru = entities(
+        "Лукашенко встретился с послом России",
+        &["МИНСК, 20 мая (БЕЛТА) – Александр Лукашенко провел встречу с послом России Дмитрием Мезенцевым. Встреча с Мезенцевым продлилась час."],
+    );
+    let ambassador = has(&ru, PERSON, "Дмитрий Мезенцев");
+    assert_eq!(ambassador.count, 2, "{:?}", ambassador.mentions);
+    let kk = entities(
+        "Президент әкімді қабылдады",
+        &["АСТАНА. ҚазАқпарат – Мемлекет басшысы облыс әкімі Ержан Ашықбаевты қабылдады."],
+    );
+    has(&kk, PERSON, "Ержан Ашықбаев");
+    let uk = entities(
+        "Прем'єр зустрілася з послом",
+        &["КИЇВ. Укрінформ – Прем'єр-міністерка провела зустріч із послом Японії Масаші Накагоме та з міністром Сергієм Марченком."],
+    );
+    has(&uk, PERSON, "Сергій Марченко");
+    let be = entities(
+        "Прэзідэнт сустрэўся з губернатарам",
+        &["МІНСК, 3 чэрвеня (БЕЛТА) – Прэзідэнт сустрэўся з губернатарам вобласці Васіліем Анохіным."],
+    );
+    has(&be, PERSON, "Васілій Анохін");
+}
+
+#[test]
+fn kazakh_in_the_latin_alphabet_and_traditional_chinese() {
+    let (language, kk) = enriched(
+        "Taldyqorǵanda jańa emhana ashyldy",
+        &["TALDYQORǴAN. QazAqparat – Jetisý oblysynyń ortalyǵy Taldyqorǵanda jańa emhana ashyldy. Saltanatqa Óskemen men Almaty ókilderi qatysty, dep habarlaıdy QazAqparat tilshisi."],
+    );
+    assert_eq!(language, "kk-Latn");
+    let taldykorgan = has(&kk, PLACE, "Taldyqorǵan");
+    assert!(taldykorgan
+        .mentions
+        .iter()
+        .any(|m| m.text == "Taldyqorǵanda"));
+    has(&kk, PLACE, "Óskemen");
+    assert!(
+        mentioned(&kk, PLACE, "Jetisý oblysynyń"),
+        "{:?}",
+        summary(&kk)
+    );
+    let (language, zh) = enriched(
+        "哈薩克總統託卡耶夫訪問日本",
+        &["（中央社東京20日專電）哈薩克斯坦總統託卡耶夫今天在東京與日本首相舉行會談。"],
+    );
+    assert_eq!(language, "zh-Hant");
+    let tokayev = has(&zh, PERSON, "托卡耶夫");
+    assert!(tokayev.mentions.iter().any(|m| m.text == "託卡耶夫"));
+    has(&zh, PLACE, "哈薩克斯坦");
+    has(&zh, PLACE, "東京");
+}
