@@ -6,6 +6,7 @@ pub mod access;
 pub mod article;
 pub mod cloudevents;
 pub mod config;
+pub mod formats;
 pub mod health;
 pub mod kafka;
 pub mod keys;

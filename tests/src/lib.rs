@@ -19,6 +19,7 @@ pub async fn create_run_topics(brokers: &str, run: &str, partitions: i32) -> Top
         newsml: topic("newsml.items"),
         social: topic("social.posts"),
         deadletter: topic("deadletter"),
+        ledger: topic("delivery.ledger"),
     };
     let kafka = KafkaSettings {
         brokers: brokers.to_string(),

@@ -4,7 +4,7 @@
 //! secrets or digests, two keys during rotation; NewsML subscribers trusted with
 //! embargoes or not) and generated requests over every endpoint — feeds in three
 //! formats and their archive pages (served by the feeds' own loop and by the combined
-//! router of `newswire dev`), `/v1/items`, and the NewsML pull API — with random paths,
+//! router of `newswire dev`), `/v1/items` and its event stream, and the NewsML pull API — with random paths,
 //! filters, repeated parameters, percent-encoding, case variants and keys in every
 //! position.
 //!
@@ -839,6 +839,23 @@ fn ids_in(body: &str) -> BTreeSet<String> {
     ids
 }
 
+/// The events of a `/v1/items/stream` backlog as a `/v1/items` page: each event's
+/// `data` is an item.
+fn stream_items(body: &str) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = body
+        .split("\n\n")
+        .filter_map(|event| {
+            let data: Vec<&str> = event
+                .lines()
+                .filter_map(|l| l.strip_prefix("data:"))
+                .map(|d| d.strip_prefix(' ').unwrap_or(d))
+                .collect();
+            (!data.is_empty()).then(|| serde_json::from_str(&data.join("\n")).unwrap())
+        })
+        .collect();
+    serde_json::json!({ "items": items })
+}
+
 /// (id, version) of each `newsItem` in a NewsML document.
 fn news_items(body: &str) -> Vec<(String, u64)> {
     let mut items = Vec::new();
@@ -1215,15 +1232,21 @@ fn run_world(rt: &tokio::runtime::Runtime, w: &World) -> Result<(), TestCaseErro
                     }
                 }
             }
-            // The change stream.
+            // The change stream: a page of `/v1/items`, or its server-sent events.
             5 => {
+                let events = rng.chance(50);
+                let (path, extra): (&str, &[&str]) = if events {
+                    ("/v1/items/stream", &["since=0"])
+                } else {
+                    ("/v1/items", &["since=0", "limit=1000"])
+                };
                 let r = stream_request(
                     &mut rng,
                     &feed_keys,
                     &w.feeds_public,
                     &feed_patterns,
-                    "/v1/items".into(),
-                    &["since=0", "limit=1000"],
+                    path.into(),
+                    extra,
                 );
                 let client = if rng.chance(50) {
                     &mut direct
@@ -1232,8 +1255,19 @@ fn run_world(rt: &tokio::runtime::Runtime, w: &World) -> Result<(), TestCaseErro
                 };
                 let headers: Vec<(&str, &str)> =
                     r.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                let resp = client.get(&r.target, &headers);
-                tally("/v1/items", resp.status);
+                let resp = if events {
+                    client.get_event_stream(&r.target, &headers)
+                } else {
+                    client.get(&r.target, &headers)
+                };
+                tally(
+                    if events {
+                        "/v1/items/stream"
+                    } else {
+                        "/v1/items"
+                    },
+                    resp.status,
+                );
                 common_checks(&r, &resp)?;
                 let expected = feed_verdict(w, &r).map(|_| 200).unwrap_or_else(|s| s);
                 check(resp.status == expected, || {
@@ -1243,7 +1277,15 @@ fn run_world(rt: &tokio::runtime::Runtime, w: &World) -> Result<(), TestCaseErro
                     )
                 })?;
                 if resp.status == 200 {
-                    let page: serde_json::Value = serde_json::from_slice(&resp.body).unwrap();
+                    let page: serde_json::Value = if events {
+                        check(
+                            resp.header("content-type") == Some("text/event-stream"),
+                            || format!("{}: {:?}", r.target, resp.header("content-type")),
+                        )?;
+                        stream_items(&resp.text())
+                    } else {
+                        serde_json::from_slice(&resp.body).unwrap()
+                    };
                     let reader = feed_reader(w, &r);
                     for item in page["items"].as_array().unwrap() {
                         let id = item["id"].as_str().unwrap();
@@ -1484,6 +1526,18 @@ fn reachability(
                 resp.status == 200 && resp.text().contains(&format!("\"id\":\"{}\"", s.id)),
                 || format!("{path}: {} {} lacks {}", resp.status, resp.text(), s.id),
             )?;
+            REQUESTS.fetch_add(1, Ordering::Relaxed);
+            let path = format!("/v1/items/stream?since=0&{query}");
+            let resp = combined.get_event_stream(&path, &headers);
+            let ids: Vec<String> = stream_items(&resp.text())["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_string())
+                .collect();
+            check(resp.status == 200 && ids.contains(&s.id), || {
+                format!("{path}: {} {} lacks {}", resp.status, resp.text(), s.id)
+            })?;
         }
     }
     // NewsML callers.

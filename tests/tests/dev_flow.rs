@@ -263,3 +263,85 @@ async fn every_malformed_request_gets_a_json_4xx_naming_the_problem() {
     assert!(!p.feed().await.contains("<item>"));
     p.stop().await;
 }
+
+/// `newswire dev` runs push delivery beside the other stages: a subscriber configured
+/// with a drop folder gets each version it is entitled to (and nothing else), and the
+/// admin API on the same port shows what it received.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn push_delivery_runs_in_the_dev_pipeline() {
+    use newswire_shared::config::{DeliverySubscriber, Destination, DropFolderDestination, Format};
+    let broker = Broker::start();
+    let mut settings = broker.settings("dev-push").await;
+    let folder = std::env::temp_dir().join(format!(
+        "newswire-dev-push-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros()
+    ));
+    std::fs::create_dir_all(&folder).unwrap();
+    const ADMIN: &str = "dev-push-admin-key-0123456789";
+    settings.delivery.admin_keys = vec![newswire_shared::keys::ConfiguredKey::new(ADMIN)];
+    settings.delivery.subscribers = vec![DeliverySubscriber {
+        name: "sport-desk".into(),
+        items: vec!["section/sport".into()],
+        trust_embargo: false,
+        destinations: vec![Destination::DropFolder(DropFolderDestination {
+            name: None,
+            path: folder.clone(),
+            format: Format::Ninjs,
+        })],
+    }];
+    let p = RunningPipeline::start(&settings).await;
+
+    let mut sport =
+        serde_json::to_value(article("dev-push-sport", 1, "Cup final tonight")).unwrap();
+    sport["section"] = "sport".into();
+    let mut economy = serde_json::to_value(article("dev-push-econ", 1, "Rates held")).unwrap();
+    economy["section"] = "economy".into();
+    common::post_article(&p.base, &economy).await;
+    p.feed_until(Duration::from_secs(20), |f| f.contains("Rates held"))
+        .await;
+    common::post_article(&p.base, &sport).await;
+
+    let expected = folder.join("dev-push-sport_v1.json");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !expected.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sport story never reached the drop folder"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let ninjs: Value = serde_json::from_slice(&std::fs::read(&expected).unwrap()).unwrap();
+    assert_eq!(
+        ninjs["headlines"][0]["value"], "Cup final tonight",
+        "{ninjs}"
+    );
+
+    let client = reqwest::Client::new();
+    let url = format!("{}/v1/subscribers?story=dev-push-sport", p.base);
+    assert_eq!(client.get(&url).send().await.unwrap().status(), 401);
+    let view: Value = client
+        .get(&url)
+        .bearer_auth(ADMIN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let destination = &view["subscribers"][0]["destinations"][0];
+    assert_eq!(view["subscribers"][0]["name"], "sport-desk", "{view}");
+    assert_eq!(destination["story"]["received"]["version"], 1, "{view}");
+
+    // The economy story was enriched before the sport one was even posted, and the
+    // delivery engine had a further second: it is not there because it is not owed.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    assert_eq!(names, vec!["dev-push-sport_v1.json".to_string()]);
+    p.stop().await;
+    std::fs::remove_dir_all(&folder).ok();
+}

@@ -153,6 +153,8 @@ pub struct FeedCache {
     /// Renderings waiting for their compressed bodies; superseded ones are skipped.
     to_compress: mpsc::Sender<Weak<Rendered>>,
     fragments: Fragments,
+    /// Bumped after every round of re-rendering: the WebSub hub looks then.
+    refreshed: watch::Sender<u64>,
 }
 
 impl FeedCache {
@@ -174,7 +176,13 @@ impl FeedCache {
             cached: RwLock::default(),
             to_compress: spawn_compressor(),
             fragments: Fragments::default(),
+            refreshed: watch::channel(0).0,
         }
+    }
+
+    /// Wakes after every round of re-rendering.
+    pub fn subscribe_refreshed(&self) -> watch::Receiver<u64> {
+        self.refreshed.subscribe()
     }
 
     pub fn store(&self) -> Arc<RwLock<FeedStore>> {
@@ -449,6 +457,7 @@ impl FeedCache {
             };
             let cache = self.clone();
             let _ = tokio::task::spawn_blocking(move || cache.refresh(&touches)).await;
+            self.refreshed.send_modify(|round| *round += 1);
         }
     }
 }

@@ -68,6 +68,17 @@ impl FeedConsumer {
                 .get(&p)
                 .map_or(Offset::Beginning, |o| Offset::Offset(*o));
             assignment.add_partition_offset(&self.topic, p, from)?;
+            // Where reading starts is where the change log starts: from the beginning,
+            // the oldest offset the topic still holds.
+            let start = match offsets.get(&p) {
+                Some(o) => *o,
+                None => tokio::task::block_in_place(|| {
+                    consumer.fetch_watermarks(&self.topic, p, Duration::from_secs(10))
+                })
+                .map(|(low, _)| low)
+                .unwrap_or(0),
+            };
+            self.writer.start_partition(p, start);
         }
         consumer.assign(&assignment)?;
         tracing::info!(topic = %self.topic, partitions, resumed = !offsets.is_empty(), "feeds consumer assigned");
@@ -103,6 +114,8 @@ impl FeedConsumer {
                 };
                 offsets.insert(message.partition(), message.offset() + 1);
                 let Some(payload) = message.payload() else {
+                    self.writer
+                        .consumed(message.partition(), message.offset() + 1);
                     continue;
                 };
                 match decode_article(payload, Stage::Enriched) {
@@ -112,7 +125,15 @@ impl FeedConsumer {
                         let trace = received.map_or_else(TraceParent::new_root, |t| t.child());
                         let _story = story_span("feeds", &id, &trace).entered();
                         let version = article.version;
-                        if self.writer.apply(article).changed() {
+                        let at = crate::changes::At {
+                            partition: message.partition(),
+                            offset: message.offset(),
+                            written: message.timestamp().to_millis().map_or_else(
+                                || chrono::Utc::now().timestamp_micros(),
+                                |ms| ms * 1000,
+                            ),
+                        };
+                        if self.writer.apply_from(article, Some(at)).changed() {
                             applied.inc();
                             tracing::info!(version, "story in the feed store");
                             changed_ids.push(id);
@@ -126,6 +147,8 @@ impl FeedConsumer {
                         // by something else. Each replica reads everything, so a dead
                         // letter from here would be filed once per replica: count and log.
                         invalid.inc();
+                        self.writer
+                            .consumed(message.partition(), message.offset() + 1);
                         tracing::warn!(partition = message.partition(), offset = message.offset(), reason = %e, "invalid enriched event skipped");
                     }
                 }

@@ -27,6 +27,9 @@ pub struct FeedsState {
     pub title: String,
     /// False while a restart is still loading the saved store.
     pub restored: Arc<AtomicBool>,
+    /// True once the server is stopping: event streams end, so a graceful shutdown
+    /// does not wait for them.
+    pub closing: tokio::sync::watch::Receiver<bool>,
 }
 
 pub fn router(state: FeedsState) -> Router {
@@ -34,6 +37,7 @@ pub fn router(state: FeedsState) -> Router {
         .route("/", get(index))
         .route("/feeds/{*path}", get(feed))
         .route("/v1/items", get(crate::items::items))
+        .route("/v1/items/stream", get(crate::items::stream))
         .with_state(state)
 }
 

@@ -17,6 +17,7 @@ pub mod render;
 pub mod selector;
 mod serve;
 pub mod store;
+pub mod websub;
 
 use axum::Router;
 use newswire_shared::health::Health;
@@ -35,6 +36,9 @@ pub struct Feeds {
     pub state: http::FeedsState,
     pub store: Arc<RwLock<FeedStore>>,
     changed: watch::Sender<u64>,
+    closing: Arc<watch::Sender<bool>>,
+    /// Our WebSub hub, when `feeds.websub` is on.
+    pub hub: Option<Arc<websub::Hub>>,
 }
 
 impl Feeds {
@@ -44,10 +48,16 @@ impl Feeds {
             store.clone(),
             &settings.feeds.base_url,
             &settings.feeds.title,
-            settings.feeds.hub.clone(),
+            settings.feeds.hub.clone().or_else(|| {
+                settings
+                    .feeds
+                    .websub
+                    .then(|| format!("{}/websub", settings.feeds.base_url.trim_end_matches('/')))
+            }),
             settings.feeds.items_per_feed,
             render::CorrectionNotes::with(&settings.feeds.correction_notes),
         ));
+        let closing = watch::channel(false).0;
         let state = http::FeedsState {
             cache,
             access: Arc::new(newswire_shared::access::Gate::for_feeds(&settings.feeds)),
@@ -61,16 +71,30 @@ impl Feeds {
             // With a data directory nothing is served until the saved store is back: an
             // empty feed in between would tell subscribers every story was gone.
             restored: Arc::new(AtomicBool::new(settings.feeds.data_dir.is_none())),
+            closing: closing.subscribe(),
         };
+        let hub = settings.feeds.websub.then(|| {
+            websub::Hub::new(
+                state.clone(),
+                &settings.feeds.base_url,
+                std::time::Duration::from_secs(10),
+            )
+        });
         Self {
             state,
             store,
             changed: watch::channel(0).0,
+            closing: Arc::new(closing),
+            hub,
         }
     }
 
     pub fn router(&self) -> Router {
-        http::router(self.state.clone())
+        let router = http::router(self.state.clone());
+        match &self.hub {
+            Some(hub) => router.merge(hub.router()),
+            None => router,
+        }
     }
 
     /// Wakes on every change to the store.
@@ -88,7 +112,19 @@ impl Feeds {
     }
 
     /// Re-renders cached feeds on every change and when an embargo lifts.
+    /// Also ends the event streams when `shutdown` fires.
     pub fn spawn_renderer(&self, shutdown: Shutdown) -> tokio::task::JoinHandle<()> {
+        if let Some(hub) = &self.hub {
+            tokio::spawn(
+                hub.clone()
+                    .run(self.state.cache.subscribe_refreshed(), shutdown.clone()),
+            );
+        }
+        let (closing, stop) = (self.closing.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            stop.wait().await;
+            closing.send_replace(true);
+        });
         tokio::spawn(
             self.state
                 .cache
@@ -125,11 +161,21 @@ pub struct FeedWriter {
 
 impl FeedWriter {
     pub fn apply(&self, article: newswire_shared::Article) -> store::Applied {
-        let outcome = self
-            .store
-            .write()
-            .expect("store lock")
-            .apply_at(article, chrono::Utc::now());
+        self.apply_from(article, None)
+    }
+
+    /// As [`FeedWriter::apply`], for the version read at `at` in `articles.enriched`:
+    /// the change log keeps its position, which `/v1/items` cursors are made of.
+    pub fn apply_from(
+        &self,
+        article: newswire_shared::Article,
+        at: Option<changes::At>,
+    ) -> store::Applied {
+        let outcome =
+            self.store
+                .write()
+                .expect("store lock")
+                .apply_from(article, at, chrono::Utc::now());
         if outcome.changed() {
             self.changed.send_modify(|generation| *generation += 1);
         }
@@ -166,6 +212,26 @@ impl FeedWriter {
         self.restored.store(true, Ordering::Release);
         self.changed.send_modify(|generation| *generation += 1);
         Ok(loaded)
+    }
+
+    /// The consumer reads `partition` from `offset` on: the change log holds nothing
+    /// before it (a cursor from before it is answered 410).
+    pub fn start_partition(&self, partition: i32, offset: i64) {
+        self.store
+            .write()
+            .expect("store lock")
+            .changes
+            .start_partition(partition, offset);
+    }
+
+    /// Everything of `partition` before `next` was read (a record that was no change,
+    /// or could not be read, moves cursors on too).
+    pub fn consumed(&self, partition: i32, next: i64) {
+        self.store
+            .write()
+            .expect("store lock")
+            .changes
+            .consumed(partition, next);
     }
 
     /// What to write to disk for the stories `ids` (after applying them).

@@ -2,20 +2,17 @@
 //! `newsItem` (and ninjs 3.2), produces it to `newsml.items`, and delivers it to
 //! subscribers by drop folder and HTTP pull — embargo- and kill-aware.
 //!
-//! Formats are pure functions of an article ([`g2`], [`ninjs`], [`xhtml`]); the
+//! Formats are pure functions of an article (`newswire_shared::formats`); the
 //! Kafka stage is [`stage`]; [`delivery`] reads `newsml.items` back and hands items
 //! over.
 
 pub mod delivery;
-pub mod files;
-pub mod g2;
-pub mod ninjs;
 pub mod stage;
-pub mod vocab;
-pub mod xhtml;
 
-pub use g2::{news_item, news_message, version_document, Provider};
-pub use ninjs::ninjs;
+// The formats moved to `newswire_shared::formats` (push delivery renders them too);
+// their old paths stay valid.
+pub use newswire_shared::formats::{files, g2, ninjs, vocab, xhtml};
+pub use newswire_shared::formats::{news_item, news_message, version_document, Provider};
 
 use anyhow::Context;
 use axum::Router;

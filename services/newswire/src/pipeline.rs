@@ -25,10 +25,12 @@ pub struct Pipeline {
     newsml: std::thread::JoinHandle<anyhow::Result<()>>,
     newsml_delivery: std::thread::JoinHandle<anyhow::Result<()>>,
     monitor_consumer: std::thread::JoinHandle<anyhow::Result<()>>,
+    push_delivery: std::thread::JoinHandle<anyhow::Result<()>>,
 }
 
 impl Pipeline {
-    /// Starts ingest, the enricher, newsml and social stages, newsml delivery and feeds against `settings.kafka.brokers`,
+    /// Starts ingest, the enricher, newsml and social stages, newsml delivery, push
+    /// delivery (webhooks, SFTP, drop folders) and feeds against `settings.kafka.brokers`,
     /// all served on `listener`. The topics must exist.
     pub fn start(
         settings: &Settings,
@@ -44,6 +46,9 @@ impl Pipeline {
         let delivery = newswire_newsml::Delivery::build(settings)?;
         let newsml_router = delivery.router();
         let newsml_delivery = delivery.spawn_consumer(settings, &health, shutdown.clone());
+        let push = newswire_delivery::Delivery::build(settings)?;
+        let push_router = push.router();
+        let push_delivery = push.spawn(&health, shutdown.clone());
         let feed_consumer = feeds.spawn_consumer(settings, &health, shutdown.clone());
         let monitor = Monitor::build(settings)?;
         let monitor_consumer = monitor.spawn_consumer(settings, &health, shutdown.clone());
@@ -53,6 +58,7 @@ impl Pipeline {
             .merge(feeds.router())
             .merge(newsml_router)
             .merge(monitor.router())
+            .merge(push_router)
             .merge(health.router())
             .fallback(newswire_ingest::api::not_found);
         let http = settings.http.clone();
@@ -71,6 +77,7 @@ impl Pipeline {
             newsml,
             newsml_delivery,
             monitor_consumer,
+            push_delivery,
         })
     }
 
@@ -84,6 +91,7 @@ impl Pipeline {
             ("newsml", self.newsml),
             ("newsml delivery", self.newsml_delivery),
             ("monitor consumer", self.monitor_consumer),
+            ("push delivery", self.push_delivery),
         ] {
             tokio::task::spawn_blocking(move || stage.join())
                 .await?

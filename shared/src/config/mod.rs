@@ -10,9 +10,14 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::Path;
 
+mod delivery;
 mod monitor;
 mod newsml;
 mod social;
+pub use delivery::{
+    DeliverySettings, DeliverySubscriber, Destination, DropFolderDestination, Format, Password,
+    SecretError, SftpDestination, WebhookDestination, WebhookSecret,
+};
 pub use monitor::MonitorSettings;
 pub use newsml::{NewsmlSettings, NewsmlSubscriber};
 pub use social::{CorrectionPolicy, Network, SocialAccount, SocialSettings};
@@ -40,6 +45,8 @@ pub struct Settings {
     pub social: SocialSettings,
     #[serde(default)]
     pub monitor: MonitorSettings,
+    #[serde(default)]
+    pub delivery: DeliverySettings,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -97,6 +104,10 @@ pub struct Topics {
     pub social: String,
     #[serde(default = "default_topic_deadletter")]
     pub deadletter: String,
+    /// The delivery ledger: what each subscriber's destination received, compacted,
+    /// keyed `{subscriber}/{destination}/{story}`, partitioned as `articles.enriched`.
+    #[serde(default = "default_topic_ledger")]
+    pub ledger: String,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
@@ -189,6 +200,12 @@ pub struct FeedsSettings {
     /// WebSub hub announced in every feed (`Link rel="hub"`), if any.
     #[serde(default)]
     pub hub: Option<String>,
+    /// Runs our own WebSub hub at `{base_url}/websub` for the public feeds (W3C WebSub
+    /// Recommendation): subscriptions verified with the subscriber, leases, content
+    /// pushed on every change (kills included), signed with `hub.secret`. The feeds
+    /// announce it unless `hub` names another.
+    #[serde(default)]
+    pub websub: bool,
     /// Feeds anyone may read, as entitlement patterns (`crate::access`): `all`,
     /// `section/*`, `*` (everything). Every other feed needs a subscriber key entitled
     /// to it.
@@ -288,6 +305,9 @@ fn default_topic_social() -> String {
 }
 fn default_topic_deadletter() -> String {
     "deadletter".into()
+}
+fn default_topic_ledger() -> String {
+    "delivery.ledger".into()
 }
 fn default_log_level() -> String {
     "info".into()
@@ -440,6 +460,7 @@ impl Settings {
             ("topics.newsml", &self.topics.newsml),
             ("topics.social", &self.topics.social),
             ("topics.deadletter", &self.topics.deadletter),
+            ("topics.ledger", &self.topics.ledger),
         ];
         for (field, name) in topics {
             if name.is_empty()
@@ -460,6 +481,9 @@ impl Settings {
             return invalid("feeds.items_per_feed", "must be at least 1");
         }
         self.validate_access()?;
+        if let Err((field, problem)) = self.delivery.check() {
+            return Err(ConfigError::Invalid { field, problem });
+        }
         if self.http.header_read_timeout_ms == 0 {
             return invalid("http.header_read_timeout_ms", "must be at least 1");
         }

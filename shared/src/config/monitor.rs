@@ -31,7 +31,7 @@ impl Default for MonitorSettings {
 }
 
 fn default_monitor_listen() -> SocketAddr {
-    "0.0.0.0:8085".parse().expect("a socket address")
+    "0.0.0.0:8086".parse().expect("a socket address")
 }
 
 fn default_monitor_max_stories() -> usize {

@@ -19,7 +19,7 @@ pub use clients::{
 pub use deadletter::{dead_letter_record, DeadLetterKind, Rejection};
 pub use embedded::EmbeddedBroker;
 pub use output_state::{Fold, KeptState, OutputState};
-pub use replay::replay_topic;
+pub use replay::{replay_partitions, replay_topic};
 pub use stage::{
     decode_keyed_article, run_stage, spawn_stage, OutputRecord, StageError, StageSpec, Transform,
 };

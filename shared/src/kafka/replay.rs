@@ -19,6 +19,19 @@ pub fn replay_topic(
     topic: &str,
     client_id: &str,
     timeout: Duration,
+    each: impl FnMut(&BorrowedMessage<'_>),
+) -> KafkaResult<u64> {
+    replay_partitions(kafka, topic, None, client_id, timeout, each)
+}
+
+/// As [`replay_topic`], for some partitions only (`None`: all): how a consumer-group
+/// member reads back the state that goes with the partitions it was given.
+pub fn replay_partitions(
+    kafka: &KafkaSettings,
+    topic: &str,
+    only: Option<&[i32]>,
+    client_id: &str,
+    timeout: Duration,
     mut each: impl FnMut(&BorrowedMessage<'_>),
 ) -> KafkaResult<u64> {
     let started = Instant::now();
@@ -28,6 +41,7 @@ pub fn replay_topic(
         .topics()
         .iter()
         .flat_map(|t| t.partitions().iter().map(|p| p.id()))
+        .filter(|p| only.is_none_or(|o| o.contains(p)))
         .collect();
     let mut remaining: HashMap<i32, i64> = HashMap::new();
     let mut assignment = TopicPartitionList::new();

@@ -19,9 +19,11 @@ pub struct TopicSpec {
 }
 
 impl TopicSpec {
-    /// Every topic of the pipeline with the same partition count.
+    /// Every topic of the pipeline with the same partition count (the delivery ledger
+    /// must have as many partitions as `articles.enriched`: it is partitioned alike),
+    /// the ledger compacted.
     pub fn all(topics: &Topics, partitions: i32) -> Vec<TopicSpec> {
-        [
+        let mut all: Vec<TopicSpec> = [
             &topics.published,
             &topics.enriched,
             &topics.newsml,
@@ -34,7 +36,13 @@ impl TopicSpec {
             partitions,
             config: Vec::new(),
         })
-        .collect()
+        .collect();
+        all.push(TopicSpec {
+            name: topics.ledger.clone(),
+            partitions,
+            config: vec![("cleanup.policy".into(), "compact".into())],
+        });
+        all
     }
 }
 

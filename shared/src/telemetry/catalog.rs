@@ -142,6 +142,43 @@ pub const NEWSML_INVALID_RECORDS: MetricDef = counter(
     "newsml.items records that could not be read.",
 );
 
+// Push delivery (per subscriber and destination).
+pub const DELIVERY_DELIVERED: MetricDef = counter(
+    "newswire_delivery_delivered_total",
+    &["subscriber", "destination"],
+    "Story versions a destination accepted (webhook 2xx, file renamed into place).",
+);
+pub const DELIVERY_FAILED_ATTEMPTS: MetricDef = counter(
+    "newswire_delivery_failed_attempts_total",
+    &["subscriber", "destination"],
+    "Delivery attempts that failed (non-2xx, timeout, connection or file error); each is retried after a backoff.",
+);
+pub const DELIVERY_GIVEN_UP: MetricDef = counter(
+    "newswire_delivery_given_up_total",
+    &["subscriber", "destination"],
+    "Story versions not delivered because their destination was suspended (resend them once it is fixed).",
+);
+pub const DELIVERY_SUSPENDED: MetricDef = gauge(
+    "newswire_delivery_suspended",
+    &["subscriber", "destination"],
+    "1 while a destination is suspended after failing for delivery.suspend_after_secs, else 0.",
+);
+pub const DELIVERY_QUEUE_DEPTH: MetricDef = gauge(
+    "newswire_delivery_queue_depth",
+    &["subscriber", "destination"],
+    "Story versions waiting for a destination (at most one per story).",
+);
+pub const DELIVERY_OLDEST_OWED: MetricDef = gauge(
+    "newswire_delivery_oldest_owed_seconds",
+    &["subscriber", "destination"],
+    "Age (since it was written to Kafka) of the oldest version a destination is still owed; 0 when none.",
+);
+pub const DELIVERY_INVALID_RECORDS: MetricDef = counter(
+    "newswire_delivery_invalid_records_total",
+    &[],
+    "articles.enriched or ledger records delivery could not read (skipped).",
+);
+
 /// Every metric, for the README check and for anyone listing them.
 pub const ALL: &[&MetricDef] = &[
     &EVENTS_CONSUMED,
@@ -162,6 +199,13 @@ pub const ALL: &[&MetricDef] = &[
     &FEEDS_STORIES,
     &NEWSML_DELIVERED,
     &NEWSML_INVALID_RECORDS,
+    &DELIVERY_DELIVERED,
+    &DELIVERY_FAILED_ATTEMPTS,
+    &DELIVERY_GIVEN_UP,
+    &DELIVERY_SUSPENDED,
+    &DELIVERY_QUEUE_DEPTH,
+    &DELIVERY_OLDEST_OWED,
+    &DELIVERY_INVALID_RECORDS,
 ];
 
 #[cfg(test)]

@@ -276,3 +276,108 @@ impl RequestRejected<'_> {
         metrics.counter(&catalog::INGEST_REJECTED, &[]).inc();
     }
 }
+
+/// Delivery: a destination accepted a story version.
+pub struct VersionDelivered<'a> {
+    pub subscriber: &'a str,
+    pub destination: &'a str,
+    pub id: &'a str,
+    pub version: u64,
+    /// From the version's record in Kafka to the destination's answer.
+    pub latency: Duration,
+}
+
+impl VersionDelivered<'_> {
+    pub fn emit(self, metrics: &Metrics) {
+        tracing::debug!(
+            subscriber = self.subscriber,
+            destination = self.destination,
+            id = self.id,
+            version = self.version,
+            ms = self.latency.as_secs_f64() * 1e3,
+            "delivered"
+        );
+        metrics
+            .counter(
+                &catalog::DELIVERY_DELIVERED,
+                &[self.subscriber, self.destination],
+            )
+            .inc();
+    }
+}
+
+/// Delivery: an attempt failed; the destination backs off and tries again.
+pub struct DeliveryFailed<'a, E: Display> {
+    pub subscriber: &'a str,
+    pub destination: &'a str,
+    pub id: &'a str,
+    pub version: u64,
+    pub error: E,
+    /// Failures in a row of this destination.
+    pub in_row: u32,
+}
+
+impl<E: Display> DeliveryFailed<'_, E> {
+    pub fn emit(self, metrics: &Metrics) {
+        // The first failure of a run is worth a warning; the rest are counted.
+        if self.in_row <= 1 {
+            tracing::warn!(subscriber = self.subscriber, destination = self.destination, id = self.id, version = self.version, error = %self.error, "delivery failed; backing off");
+        } else {
+            tracing::debug!(subscriber = self.subscriber, destination = self.destination, id = self.id, version = self.version, error = %self.error, in_row = self.in_row, "delivery failed again");
+        }
+        metrics
+            .counter(
+                &catalog::DELIVERY_FAILED_ATTEMPTS,
+                &[self.subscriber, self.destination],
+            )
+            .inc();
+    }
+}
+
+/// Delivery: a destination failed for too long and is suspended; what it was owed is
+/// given up.
+pub struct DestinationSuspended<'a> {
+    pub subscriber: &'a str,
+    pub destination: &'a str,
+    pub given_up: usize,
+    pub failing_for: Duration,
+}
+
+impl DestinationSuspended<'_> {
+    pub fn emit(self, metrics: &Metrics) {
+        tracing::error!(
+            subscriber = self.subscriber,
+            destination = self.destination,
+            given_up = self.given_up,
+            failing_for_secs = self.failing_for.as_secs(),
+            "destination suspended: resend what it missed once it is fixed"
+        );
+        let labels = [self.subscriber, self.destination];
+        metrics
+            .counter(&catalog::DELIVERY_GIVEN_UP, &labels)
+            .add(self.given_up as u64);
+        metrics.gauge(&catalog::DELIVERY_SUSPENDED, &labels).set(1);
+    }
+}
+
+/// Delivery: a suspended destination takes deliveries again (a resend asked for it).
+pub struct DestinationResumed<'a> {
+    pub subscriber: &'a str,
+    pub destination: &'a str,
+}
+
+impl DestinationResumed<'_> {
+    pub fn emit(self, metrics: &Metrics) {
+        tracing::info!(
+            subscriber = self.subscriber,
+            destination = self.destination,
+            "destination resumed"
+        );
+        metrics
+            .gauge(
+                &catalog::DELIVERY_SUSPENDED,
+                &[self.subscriber, self.destination],
+            )
+            .set(0);
+    }
+}

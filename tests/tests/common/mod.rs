@@ -77,6 +77,8 @@ impl Broker {
         s.enricher.group_id = format!("{unique}.enricher");
         s.social.group_id = format!("{unique}.social");
         s.newsml.group_id = format!("{unique}.newsml");
+        s.topics.ledger = format!("{unique}.delivery.ledger");
+        s.delivery.group_id = format!("{unique}.delivery");
         let mut topics = TopicSpec::all(&s.topics, PARTITIONS);
         for (which, bytes) in limits {
             let name = which(&s.topics).clone();

@@ -60,6 +60,27 @@ impl Client {
         unreachable!()
     }
 
+    /// `GET target` of a server-sent event stream: a refusal is read as any response;
+    /// a 200 `text/event-stream` body is read until its `: live` comment (the end of
+    /// the backlog) and the connection is then closed, as a client leaving does.
+    pub fn get_event_stream(&mut self, target: &str, headers: &[(&str, &str)]) -> Response {
+        let mut request = format!("GET {target} HTTP/1.1\r\nHost: test\r\n");
+        for (k, v) in headers {
+            request.push_str(&format!("{k}: {v}\r\n"));
+        }
+        request.push_str("\r\n");
+        // A fresh connection: the stream's is not reusable.
+        self.conn = None;
+        let s = TcpStream::connect(self.addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut conn = BufReader::new(s);
+        conn.get_mut().write_all(request.as_bytes()).unwrap();
+        read_head_then(&mut conn, |body| {
+            body.starts_with(b": live\n") || body.windows(8).any(|w| w == b"\n: live\n")
+        })
+        .unwrap_or_else(|e| panic!("GET {target}: {e}"))
+    }
+
     fn exchange(&mut self, request: &[u8]) -> std::io::Result<Response> {
         if self.conn.is_none() {
             let s = TcpStream::connect(self.addr)?;
@@ -80,6 +101,15 @@ impl Client {
 }
 
 fn read_response(conn: &mut BufReader<TcpStream>) -> std::io::Result<Response> {
+    read_head_then(conn, |_| false)
+}
+
+/// A response; a chunked body is read until its end or until `enough` holds of what
+/// was read so far.
+fn read_head_then(
+    conn: &mut BufReader<TcpStream>,
+    enough: impl Fn(&[u8]) -> bool,
+) -> std::io::Result<Response> {
     let eof = || std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "connection closed");
     let mut line = String::new();
     if conn.read_line(&mut line)? == 0 {
@@ -111,6 +141,7 @@ fn read_response(conn: &mut BufReader<TcpStream>) -> std::io::Result<Response> {
             .map(|(_, v): &(String, String)| v.clone())
     };
     let mut body = Vec::new();
+    let started = std::time::Instant::now();
     if header("transfer-encoding").is_some_and(|t| t.eq_ignore_ascii_case("chunked")) {
         loop {
             line.clear();
@@ -123,6 +154,13 @@ fn read_response(conn: &mut BufReader<TcpStream>) -> std::io::Result<Response> {
                 break;
             }
             body.extend_from_slice(&chunk[..size]);
+            if enough(&body) {
+                break;
+            }
+            // A stream's heartbeats would otherwise keep a test waiting forever.
+            if started.elapsed() > Duration::from_secs(20) {
+                return Err(std::io::Error::other("body not complete within 20 s"));
+            }
         }
     } else if let Some(len) = header("content-length").and_then(|l| l.parse::<usize>().ok()) {
         body.resize(len, 0);

@@ -1,9 +1,9 @@
 //! The body as well-formed, sanitised XHTML for `inlineXML`: never raw HTML pasted
 //! into XML. Links and images keep their place, made absolute by the one rule for
-//! body links ([`newswire_shared::links`]).
+//! body links ([`crate::links`]).
 
-use newswire_shared::links::Base;
-use newswire_shared::xml::xml_safe;
+use crate::links::Base;
+use crate::xml::xml_safe;
 use std::borrow::Cow;
 
 /// Elements a news body keeps; everything else is dropped (its text kept, except for

@@ -1,7 +1,7 @@
 //! The IPTC QCodes we write, in one place, so a test can hold them against IPTC's
 //! controlled vocabularies (the schema does not check QCode values).
 
-use newswire_shared::article::{EntityType, Status};
+use crate::article::{EntityType, Status};
 
 /// `ninat:` — nature of the item.
 pub const ITEM_CLASS_TEXT: &str = "ninat:text";

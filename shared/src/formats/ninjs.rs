@@ -1,12 +1,12 @@
 //! IPTC ninjs 3.2: the same item as JSON, the sibling many APIs now prefer.
 
-use crate::g2::{
+use crate::article::{EntityType, Media, Status};
+use crate::formats::g2::{
     dateline_text, editorial_note, entity_uri, guid, media_guid, uri_escape, valid_language,
 };
-use crate::xhtml::{body_xhtml, word_count};
-use newswire_shared::article::{EntityType, Media, Status};
-use newswire_shared::links::Base;
-use newswire_shared::Article;
+use crate::formats::xhtml::{body_xhtml, word_count};
+use crate::links::Base;
+use crate::Article;
 use serde_json::{json, Map, Value};
 
 pub const SCHEMA_URI: &str = "http://www.iptc.org/std/ninjs/ninjs-schema_3.2.json#";
@@ -17,7 +17,7 @@ pub fn ninjs(a: &Article) -> Vec<u8> {
 }
 
 pub fn ninjs_value(a: &Article) -> Value {
-    let time = newswire_shared::timestamp::format;
+    let time = crate::timestamp::format;
     let mut o = Map::new();
     o.insert(
         "standard".into(),
@@ -145,7 +145,7 @@ pub fn ninjs_value(a: &Article) -> Value {
 /// description, the credit as `by` ("a natural-language statement about the creator").
 fn association(a: &Article, n: usize, m: &Media) -> Value {
     // ninjs's types are IPTC's ninature, as NewsML-G2's item class.
-    let kind = crate::vocab::media_nature(&m.media_type).trim_start_matches("ninat:");
+    let kind = crate::formats::vocab::media_nature(&m.media_type).trim_start_matches("ninat:");
     let mut rendition =
         json!({"name": "web", "href": uri_escape(&m.url), "contentType": m.media_type});
     if let Some(w) = m.width {

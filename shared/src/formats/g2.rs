@@ -2,13 +2,13 @@
 //! that carries several. Written with quick-xml in the order the schema enforces;
 //! QCodes come from IPTC's controlled vocabularies (`vocab.rs`).
 
-use crate::vocab;
-use crate::xhtml::{body_xhtml, word_count};
+use crate::article::{EntityType, Media, Signal, Status};
+use crate::formats::vocab;
+use crate::formats::xhtml::{body_xhtml, word_count};
+use crate::links::Base;
+use crate::xml::xml_safe;
+use crate::Article;
 use chrono::{DateTime, Utc};
-use newswire_shared::article::{EntityType, Media, Signal, Status};
-use newswire_shared::links::Base;
-use newswire_shared::xml::xml_safe;
-use newswire_shared::Article;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 use std::io;
@@ -177,7 +177,7 @@ fn strip_declaration(doc: &[u8]) -> &str {
 }
 
 fn timestamp(t: DateTime<Utc>) -> String {
-    newswire_shared::timestamp::format(t)
+    crate::timestamp::format(t)
 }
 
 fn text<W: io::Write>(w: &mut Writer<W>, name: &str, value: &str) -> io::Result<()> {

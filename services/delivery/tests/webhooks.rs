@@ -1,0 +1,266 @@
+//! Webhooks end to end: enriched versions on Kafka → the delivery service → receivers
+//! that verify every request with the Standard Webhooks reference library.
+
+mod support;
+
+use newswire_shared::config::Format;
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+use support::*;
+
+/// The accepted `(story, version, status)` per receiver, and a check that every request
+/// verified and that each webhook-id was accepted once, in version order per story.
+fn settled(r: &Receiver) -> BTreeSet<(String, u64, String)> {
+    let all = r.requests();
+    for q in &all {
+        assert!(q.verified, "a request failed the reference check: {q:?}");
+    }
+    let accepted: Vec<&Received> = all.iter().filter(|q| q.accepted()).collect();
+    let mut ids = BTreeSet::new();
+    let mut last: BTreeMap<String, u64> = BTreeMap::new();
+    for q in &accepted {
+        let id = q.id.clone().unwrap();
+        assert!(ids.insert(id.clone()), "{id} accepted twice");
+        let story = q.story.clone().unwrap();
+        let before = last.insert(story.clone(), q.version()).unwrap_or(0);
+        assert!(
+            before < q.version(),
+            "{story}: v{} after v{before}",
+            q.version()
+        );
+        assert_eq!(
+            id,
+            format!("{story}:{}", q.version()),
+            "webhook-id names story and version"
+        );
+    }
+    accepted
+        .iter()
+        .map(|q| {
+            (
+                q.story.clone().unwrap(),
+                q.version(),
+                q.status.clone().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn set(items: &[(&str, u64, &str)]) -> BTreeSet<(String, u64, String)> {
+    items
+        .iter()
+        .map(|(s, v, st)| (s.to_string(), *v, st.to_string()))
+        .collect()
+}
+
+/// Every version, correction and kill arrives once per webhook-id, signed, in order per
+/// story; each subscriber gets what its entitlement admits; a kill and a correction go
+/// to exactly the subscribers that had the story; an embargoed story arrives when its
+/// embargo passes; two secrets during a rotation both sign.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn signed_versions_corrections_and_kills_reach_exactly_whom_they_should() {
+    let broker = Broker::start();
+    let mut settings = broker.settings("webhooks").await;
+    let (s_sport, s_all, s_econ) = (secret(1), secret(2), secret(3));
+    let old_all = secret(4);
+    let Some(sport) = Receiver::start(&s_sport, None) else {
+        return;
+    };
+    let Some(all) = Receiver::start(&s_all, None) else {
+        return;
+    };
+    let Some(econ) = Receiver::start(&s_econ, None) else {
+        return;
+    };
+    settings.delivery.subscribers = vec![
+        webhook_subscriber(
+            "sport-desk",
+            &["section/sport"],
+            &sport.url,
+            Format::Ninjs,
+            &[&s_sport],
+        ),
+        // Rotation: the old secret and the new both sign; the receiver knows only the new.
+        webhook_subscriber(
+            "everything",
+            &["*"],
+            &all.url,
+            Format::Newsml,
+            &[&old_all, &s_all],
+        ),
+        webhook_subscriber(
+            "economy-desk",
+            &["section/economy"],
+            &econ.url,
+            Format::Article,
+            &[&s_econ],
+        ),
+    ];
+    settings.delivery.admin_keys = vec!["operator-key-0123456789".into()];
+    let delivery = Running::start(&settings).await;
+    let kafka = Producer::new(&settings);
+    let embargo = (chrono::Utc::now() + chrono::Duration::seconds(4)).to_rfc3339();
+    kafka
+        .send(&enriched("match", 1, "usable", "sport", json!({})))
+        .await;
+    kafka
+        .send(&enriched("budget", 1, "usable", "economy", json!({})))
+        .await;
+    kafka
+        .send(&enriched(
+            "cup-draw",
+            1,
+            "usable",
+            "sport",
+            json!({"embargo_until": embargo}),
+        ))
+        .await;
+    kafka
+        .send(&enriched("scandal", 1, "usable", "politics", json!({})))
+        .await;
+    // Everyone has had what was theirs before anything is corrected or killed.
+    sport
+        .until(Duration::from_secs(30), "sport v1", |r| {
+            r.iter().any(|q| q.story.as_deref() == Some("match"))
+        })
+        .await;
+    all.until(Duration::from_secs(30), "all v1", |r| r.len() >= 3)
+        .await;
+    econ.until(Duration::from_secs(30), "economy v1", |r| {
+        r.iter().any(|q| q.story.as_deref() == Some("budget"))
+    })
+    .await;
+    assert!(
+        !sport
+            .accepted()
+            .iter()
+            .any(|q| q.story.as_deref() == Some("cup-draw")),
+        "the embargoed story arrived before its embargo"
+    );
+    // A correction that moves the match report to economy: still the sport desk's (it
+    // had the story), and the economy desk's too (its entitlement admits it now).
+    kafka
+        .send(&enriched(
+            "match",
+            2,
+            "usable",
+            "economy",
+            json!({"signals": ["correction"]}),
+        ))
+        .await;
+    kafka
+        .send(&enriched("match", 3, "canceled", "economy", json!({})))
+        .await;
+    kafka
+        .send(&enriched("budget", 2, "canceled", "economy", json!({})))
+        .await;
+    kafka
+        .send(&enriched("scandal", 2, "withheld", "politics", json!({})))
+        .await;
+
+    let want_sport = set(&[
+        ("match", 1, "usable"),
+        ("match", 2, "usable"),
+        ("match", 3, "canceled"),
+        ("cup-draw", 1, "usable"),
+    ]);
+    let want_all = set(&[
+        ("match", 1, "usable"),
+        ("match", 2, "usable"),
+        ("match", 3, "canceled"),
+        ("budget", 1, "usable"),
+        ("budget", 2, "canceled"),
+        ("cup-draw", 1, "usable"),
+        ("scandal", 1, "usable"),
+        ("scandal", 2, "withheld"),
+    ]);
+    let want_econ = set(&[
+        ("budget", 1, "usable"),
+        ("budget", 2, "canceled"),
+        ("match", 2, "usable"),
+        ("match", 3, "canceled"),
+    ]);
+    for (r, want) in [
+        (&sport, &want_sport),
+        (&all, &want_all),
+        (&econ, &want_econ),
+    ] {
+        r.until(Duration::from_secs(30), "every expected version", |got| {
+            got.len() >= want.len()
+        })
+        .await;
+    }
+    // Nothing more arrives later (a duplicate, a stray kill).
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(settled(&sport), want_sport);
+    assert_eq!(settled(&all), want_all);
+    assert_eq!(settled(&econ), want_econ);
+    let cup = sport
+        .accepted()
+        .into_iter()
+        .find(|q| q.story.as_deref() == Some("cup-draw"))
+        .unwrap();
+    assert!(
+        cup.arrived
+            >= chrono::DateTime::parse_from_rfc3339(&embargo)
+                .unwrap()
+                .timestamp_millis() as f64
+                / 1e3
+    );
+    for q in all.accepted() {
+        assert_eq!(q.signatures, 2, "both secrets sign during a rotation");
+        assert!(q
+            .content_type
+            .as_deref()
+            .unwrap()
+            .starts_with("application/vnd.iptc.g2."));
+        assert!(q.body.contains("<newsItem"), "{}", q.body);
+    }
+    for q in sport.accepted() {
+        let ninjs: serde_json::Value = serde_json::from_str(&q.body).unwrap();
+        assert_eq!(
+            ninjs["uri"],
+            format!("urn:newswire:article:{}", q.story.as_deref().unwrap())
+        );
+        assert_eq!(ninjs["pubStatus"], q.status.as_deref().unwrap());
+    }
+    for q in econ.accepted() {
+        let article: serde_json::Value = serde_json::from_str(&q.body).unwrap();
+        assert_eq!(article["version"].as_u64(), Some(q.version()));
+    }
+
+    // What each destination got, as the admin API tells an operator.
+    let http = reqwest::Client::new();
+    let unauthorised = http
+        .get(format!("{}/v1/subscribers", delivery.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthorised.status(), 401);
+    let view: serde_json::Value = http
+        .get(format!("{}/v1/subscribers?story=match", delivery.base))
+        .bearer_auth("operator-key-0123456789")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let got = |name: &str| {
+        let s = view["subscribers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap();
+        let d = &s["destinations"][0];
+        assert_eq!(d["state"], "delivering", "{d}");
+        assert_eq!(d["queue_depth"], 0, "{d}");
+        d["story"]["received"]["version"].as_u64()
+    };
+    assert_eq!(got("sport-desk"), Some(3));
+    assert_eq!(got("economy-desk"), Some(3));
+    assert_eq!(got("everything"), Some(3));
+    delivery.stop().await;
+}
