@@ -287,3 +287,19 @@ fn kazakh_in_the_latin_alphabet_and_traditional_chinese() {
     has(&zh, PLACE, "哈薩克斯坦");
     has(&zh, PLACE, "東京");
 }
+
+/// New people whose given name only the generated list (Faker's first names) has: a
+/// name of a player or official the curated list never saw is still a person.
+#[test]
+fn new_people_by_given_names_of_the_generated_list() {
+    let found = entities(
+        "El Valencia empata en Vigo",
+        &["VIGO, 2 dic (EFE).- El Valencia empató 1-1 en Balaídos. Por el conjunto visitante marcó Isaac Ferrer en el minuto 80."],
+    );
+    has(&found, PERSON, "Isaac Ferrer");
+    let found = entities(
+        "Grève à la SNCF",
+        &["PARIS, 2 déc 2025 (AFP) - La grève se poursuit, a indiqué Mathis Lambert, délégué syndical, à l'AFP."],
+    );
+    has(&found, PERSON, "Mathis Lambert");
+}

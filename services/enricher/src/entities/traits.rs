@@ -13,6 +13,9 @@ use foldhash::HashMap;
 use std::sync::OnceLock;
 
 const GIVEN_NAMES: &str = include_str!("../../data/given-names.txt");
+/// Faker's first names for the countries our copy names (`scripts/build-given-names.py`;
+/// ordinary words and places left out).
+const GIVEN_NAMES_FAKER: &str = include_str!("../../data/given-names-faker.txt");
 
 /// Answers about one word, as bits (the constants below).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -131,12 +134,21 @@ fn lexicon() -> &'static Lexicon {
                 }
             }
         }
-        for name in GIVEN_NAMES
+        let generated = GIVEN_NAMES_FAKER.lines().map(|l| (l, true));
+        for (name, from_faker) in GIVEN_NAMES
             .lines()
-            .filter(|l| !l.starts_with('#'))
-            .flat_map(str::split_whitespace)
+            .map(|l| (l, false))
+            .chain(generated)
+            .filter(|(l, _)| !l.starts_with('#'))
+            .flat_map(|(l, f)| l.split_whitespace().map(move |n| (n, f)))
         {
-            *words.entry(super::fold::fold(name).into()).or_default() |= GIVEN;
+            let folded = super::fold::fold(name);
+            // A generated name that the lists above give a part (the office `аким`,
+            // the Russian given name Аким) keeps only that part.
+            if from_faker && words.contains_key(folded.as_str()) {
+                continue;
+            }
+            *words.entry(folded.into()).or_default() |= GIVEN;
             // Kazakh names in Kazakh Latin copy.
             if starts_cyrillic(name) && super::kazakh::could_be_kazakh(name) {
                 use super::kazakh::{dotted, to_latin, Alphabet};
