@@ -303,3 +303,38 @@ fn new_people_by_given_names_of_the_generated_list() {
     );
     has(&found, PERSON, "Mathis Lambert");
 }
+
+/// A company form names the capitalised words before it a company, a known place among
+/// them, and is never a name alone (`ТОО «…»`, `ААТ «…»`).
+#[test]
+fn company_forms_name_companies_and_are_never_names_alone() {
+    let found = entities(
+        "New terminal in Aktobe",
+        &["The elevator was built by Aktobe Grain Logistics LLP and will be run by Steppe Freight Ltd, the company said."],
+    );
+    has(&found, ORG, "Aktobe Grain Logistics LLP");
+    has(&found, ORG, "Steppe Freight Ltd");
+    no_entity_named(&found, "LLP");
+    let found = entities(
+        "Новы цэх у Баранавічах",
+        &["БАРАНАВІЧЫ, 3 снежня (БЕЛТА) – Новы цэх пабудавала ААТ «Баранавіцкі станкабуд», паведамілі ў райвыканкаме."],
+    );
+    no_entity_named(&found, "ААТ");
+}
+
+/// After an office, its organisation ends with the place it belongs to, and two words
+/// after "office of the company" are the holder: a person, not the organisation.
+#[test]
+fn office_holders_after_their_organisation_are_people() {
+    let found = entities(
+        "Литва закрыла переход",
+        &["Глава МВД Латвии Рихардс Козловскис заявил, что граница останется закрытой."],
+    );
+    has(&found, ORG, "МВД Латвии");
+    has(&found, PERSON, "Рихардс Козловскис");
+    let found = entities(
+        "Новая сеть в селах",
+        &["Оператор подключит 200 сел, сообщил директор по развитию компании Ерлан Сапаров."],
+    );
+    has(&found, PERSON, "Ерлан Сапаров");
+}

@@ -310,7 +310,20 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 e += 1;
             }
             let quoted = k < tokens.len() && k == e && story.is(k, NAME_LIKE);
-            if e > k && !quoted && (k == i + 1 || !tokens[k].after_break) {
+            // "председатель правления компании Багдат Мусин": two words after an
+            // office's organisation are its holder, not the organisation.
+            let holder = e == k + 2
+                && !place_kind
+                && (i.saturating_sub(3)..i).any(|o| story.is(o, OFFICE))
+                && !tokens[k].after_break
+                && !story.is(e - 1, LEGAL_FORM);
+            if e > k && !quoted && holder {
+                out.push(Found {
+                    start: tokens[k].start,
+                    end: tokens[e - 1].end,
+                    entity_type: EntityType::Person,
+                });
+            } else if e > k && !quoted && (k == i + 1 || !tokens[k].after_break) {
                 let place = story.is(i, PLACE_KIND_BEFORE);
                 // "la région de Karaganda": an administrative unit is named with its kind.
                 let start = if story.is(i, ADMINISTRATIVE) { i } else { k };
@@ -334,11 +347,31 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 .chars()
                 .all(|c| is_uppercase(c) || c.is_ascii_digit() || c == '-')
             && !NOT_ACRONYM_NAMES.contains(&t.text)
+            && !story.is(i, LEGAL_FORM)
             && t.start > dateline_end
             && !all_caps_sentence(tokens, i)
         {
             out.push(Found {
                 start: t.start,
+                end: t.end,
+                entity_type: EntityType::Organization,
+            });
+        }
+        // A company form after capitalised words names them a company, known places
+        // among them ("Aktau Grain Terminal LLP", "Siemens Energy AG").
+        if story.is(i, LEGAL_FORM) && i > 0 && !t.after_break && story.is(i - 1, NAME_LIKE) {
+            let mut s = i - 1;
+            while s > 0
+                && s + 4 > i
+                && !tokens[s].after_break
+                && story.is(s - 1, NAME_LIKE)
+                && !story.is(s - 1, ARTICLE | POSSESSIVE)
+                && usable[s - 1]
+            {
+                s -= 1;
+            }
+            out.push(Found {
+                start: tokens[s].start,
                 end: t.end,
                 entity_type: EntityType::Organization,
             });
@@ -676,6 +709,20 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             if story.is(k, POSSESSIVE) {
                 break;
             }
+            // "глава МИД Литвы Кястутис Будрис": after an office, the organisation ends
+            // with the place it belongs to; the two words after it are the holder's name.
+            if cyrillic
+                && i > 0
+                && story.is(i - 1, OFFICE)
+                && known[k - 1]
+                && !story.known_person[k - 1]
+                && !known[k]
+                && tokens[k].capitalised
+                && story.name_follows_at(k + 1)
+                && !known[k + 1]
+            {
+                break;
+            }
             let after_lower = k > i && !tokens[k - 1].capitalised;
             // "Повітряні сили ЗСУ", "Министерство обороны РФ": an acronym ends a name
             // after its lower-case words.
@@ -718,7 +765,7 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         }
         // An unknown Cyrillic acronym is an organisation's (Львівська ОВА, МЗС Літвы).
         let org = (i..=e).any(|w| {
-            story.is(w, ORG_WORD)
+            story.is(w, ORG_WORD | LEGAL_FORM)
                 || starts_cyrillic(tokens[w].text)
                     && !known[w]
                     && is_acronym(tokens[w].text)

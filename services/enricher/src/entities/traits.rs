@@ -70,6 +70,8 @@ pub const PLACES_KIND: u32 = 1 << 23;
 pub const WORK_KIND: u32 = 1 << 24;
 /// A plural head of places (`аудандары`, `aýdandarynyń`, `районах`, `regions`).
 pub const PLURAL_HEAD: u32 = 1 << 25;
+/// A company form (`LLP`, `GmbH`, `ТОО`, `ААТ`), written with capitals.
+pub const LEGAL_FORM: u32 = 1 << 26;
 // Only in the lexicon's maps, resolved into the answers above.
 const NEVER_NAME: u32 = 1 << 17;
 const ORG_STEM: u32 = 1 << 18;
@@ -116,6 +118,7 @@ fn lexicon() -> &'static Lexicon {
         add(NEVER_NAMES, NEVER_NAME);
         add(PARTICLES, PARTICLE);
         add(ARTICLES, ARTICLE);
+        add(LEGAL_FORMS, LEGAL_FORM);
         // Kazakh heads in both alphabets, with the possessive and case endings they
         // take: a place's (`облысы`, `oblysynda`) and an organisation's (`министрлігі`).
         for (stem, endings) in KAZAKH_PLACE_HEADS {
@@ -286,6 +289,9 @@ pub fn of_token(t: &Token<'_>) -> Traits {
         && cyrillic_name_word(f, stems & (ORG_WORD | PLACE_STEM) != 0)
     {
         bits |= CYRILLIC_NAME_WORD;
+    }
+    if !t.capitalised {
+        bits &= !LEGAL_FORM;
     }
     if t.capitalised && bits & NEVER_NAME == 0 && written_like_a_name(t) {
         bits |= NAME_LIKE;
