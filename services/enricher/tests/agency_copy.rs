@@ -338,3 +338,31 @@ fn office_holders_after_their_organisation_are_people() {
     );
     has(&found, PERSON, "Ерлан Сапаров");
 }
+
+/// An acronym and one more capitalised word is one organisation's name (`IG BCE`-like
+/// unions, `DB InfraGO`-like subsidiaries), not the acronym alone.
+#[test]
+fn an_acronym_and_one_more_word_is_one_name() {
+    let found = entities(
+        "Streik bei Chemiefirmen",
+        &["Hannover (dpa) - Die Gewerkschaft streikt. Die IG Chemie rief am Montag zu Warnstreiks auf, teilte ein Sprecher mit."],
+    );
+    has(&found, ORG, "IG Chemie");
+    no_entity_named(&found, "IG");
+}
+
+/// A name set off by commas beside an office, before it or after it, is a person
+/// whatever the given name.
+#[test]
+fn names_beside_an_office_across_a_comma_are_people() {
+    let found = entities(
+        "Le budget adopté à Nouméa",
+        &["NOUMEA, 2 déc 2025 (AFP) - «Nous avançons», a estimé le président de la province Sud, Ovide Tchaoumé."],
+    );
+    has(&found, PERSON, "Ovide Tchaoumé");
+    let found = entities(
+        "Accord sur le nickel",
+        &["PARIS, 2 déc 2025 (AFP) - «C'est un bon accord», a réagi Ovide Tchaoumé, président de la province Sud."],
+    );
+    has(&found, PERSON, "Ovide Tchaoumé");
+}

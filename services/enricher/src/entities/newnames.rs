@@ -105,6 +105,7 @@ pub fn find(
     people_by_office(&story, &mut found);
     people_by_given_name(&story, &mut found);
     people_by_said(&story, &mut found);
+    people_by_apposition(&story, &mut found);
     organisations_and_places(&story, &mut found);
     organisations_by_kind(&story, &mut found);
     // The rules of one script or language run only on stories in it.
@@ -163,6 +164,8 @@ fn people_by_office(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         // "Председатель Коллегии Евразийской экономической комиссии Бакытжан Сагинтаев").
         let mut run: Option<(usize, usize)> = None;
         let mut last_run: Option<(usize, usize)> = None;
+        // The name stands alone after a comma: the title is all before it.
+        let mut set_off = false;
         let mut j = i + 1;
         while j < tokens.len() && j <= i + 12 && usable[j] {
             let t = &tokens[j];
@@ -170,7 +173,8 @@ fn people_by_office(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 // A comma may stand between the title and the name ("el ministro de
                 // Asuntos Exteriores, José Albares"): only a given name continues.
                 let comma = text_between(text, tokens, j).trim() == ",";
-                if !(comma && story.is(j, GIVEN)) {
+                set_off = comma && whole_name_at(story, j);
+                if !(comma && (story.is(j, GIVEN) || set_off)) {
                     break;
                 }
                 run = None;
@@ -220,7 +224,7 @@ fn people_by_office(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         let s = match given {
             Some(k) => k,
             None if adjacent => s.max(e.saturating_sub(2)),
-            None if after_complement && e > s && e - s <= 2 => s,
+            None if (after_complement || set_off) && e > s && e - s <= 2 => s,
             None => continue,
         };
         if e - s > 3 || (s..=e).any(|k| story.is(k, ORG_WORD)) {
@@ -232,6 +236,24 @@ fn people_by_office(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             entity_type: EntityType::Person,
         });
     }
+}
+
+/// Two or three unknown capitalised words from `j` that stand alone between punctuation
+/// ("le président du gouvernement local, Alcide Ponga."): a name, whatever its given
+/// name.
+fn whole_name_at(story: &Story<'_, '_>, j: usize) -> bool {
+    let plain = |k: usize| {
+        k < story.tokens.len()
+            && story.usable[k]
+            && !story.known[k]
+            && story.is(k, NAME_LIKE)
+            && !story.is(k, OFFICE | ORG_WORD | PLACE_WORD | CONNECTOR | PARTICLE)
+    };
+    let ends_at = |k: usize| k >= story.tokens.len() || story.tokens[k].after_break;
+    plain(j)
+        && story.name_follows_at(j + 1)
+        && plain(j + 1)
+        && (ends_at(j + 2) || story.name_follows_at(j + 2) && plain(j + 2) && ends_at(j + 3))
 }
 
 /// "Kylian Mbappé marcó", "Jane Doe told reporters": two or three unknown capitalised
@@ -263,6 +285,62 @@ fn people_by_said(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             || in_title
             || (s..=e)
                 .any(|k| known[k] || !story.is(k, NAME_LIKE) || story.is(k, OFFICE | ORG_WORD))
+        {
+            continue;
+        }
+        out.push(Found {
+            start: tokens[s].start,
+            end: tokens[e].end,
+            entity_type: EntityType::Person,
+        });
+    }
+}
+
+/// "a réagi Alcide Ponga, président du gouvernement local", "said Jane Doe, the
+/// minister": two or three unknown capitalised words, then a comma and an office (after
+/// an article at most).
+fn people_by_apposition(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story {
+        text,
+        tokens,
+        known,
+        usable,
+        ..
+    } = *story;
+    for o in 2..tokens.len() {
+        if !usable[o] || !story.is(o, OFFICE) || tokens[o].capitalised {
+            continue;
+        }
+        // The comma, right before the office or before its article.
+        let c = if story.is(o - 1, ARTICLE) && !tokens[o - 1].capitalised {
+            o - 1
+        } else {
+            o
+        };
+        if c < 2 || text_between(text, tokens, c).trim() != "," {
+            continue;
+        }
+        let e = c - 1;
+        let mut s = e;
+        while s > 0
+            && e - s < 2
+            && !tokens[s].after_break
+            && story.is(s - 1, NAME_LIKE)
+            && !known[s - 1]
+        {
+            s -= 1;
+        }
+        // "the Minister of Health Care, …": the end of a title, not a name.
+        let in_title = s > 0 && !tokens[s].after_break && story.is(s - 1, CONNECTOR | OFFICE);
+        if e == s
+            || in_title
+            || (s..=e).any(|k| {
+                known[k]
+                    || !usable[k]
+                    || !story.is(k, NAME_LIKE)
+                    || story.is(k, OFFICE | ORG_WORD | PLACE_WORD | CONNECTOR)
+            })
+            || story.opens_sentence(s) && story.ordinary(s)
         {
             continue;
         }
@@ -351,9 +429,20 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             && t.start > dateline_end
             && !all_caps_sentence(tokens, i)
         {
+            // "die IG Metall", "DB InfraGO": one capitalised word more, not a name's
+            // or title's start, and nothing capitalised after it, is the name's end.
+            let next = i + 1;
+            let one_more = story.name_follows_at(next)
+                && !known[next]
+                && !story.is(
+                    next,
+                    GIVEN | OFFICE | ORG_KIND_AFTER | PLACE_KIND_AFTER | LEGAL_FORM,
+                )
+                && !is_acronym(tokens[next].text)
+                && !story.name_follows_at(next + 1);
             out.push(Found {
                 start: t.start,
-                end: t.end,
+                end: if one_more { tokens[next].end } else { t.end },
                 entity_type: EntityType::Organization,
             });
         }
