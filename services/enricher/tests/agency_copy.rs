@@ -366,3 +366,20 @@ fn names_beside_an_office_across_a_comma_are_people() {
     );
     has(&found, PERSON, "Ovide Tchaoumé");
 }
+
+/// What Cyrillic copy leaves in Latin letters is an organisation's name, and where the
+/// copy turns to Latin letters one name ends: the place before stays a place.
+#[test]
+fn latin_names_in_cyrillic_copy_are_organisations() {
+    let found = entities(
+        "Новы цэнтар у Лідзе",
+        &["ЛІДА, 3 снежня (БЕЛТА) – Цэнтар пабудавала нямецкая кампанія Knauf разам з мясцовымі будаўнікамі."],
+    );
+    has(&found, ORG, "Knauf");
+    let found = entities(
+        "Жаңа зауыт",
+        &["Жобаны Италияның Maire Tecnimont компаниясы жүзеге асырды."],
+    );
+    has(&found, ORG, "Maire Tecnimont");
+    no_entity_named(&found, "Италияның Maire Tecnimont компаниясы");
+}

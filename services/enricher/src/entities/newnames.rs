@@ -114,6 +114,9 @@ pub fn find(
         ministries_in_one_word(&story, &mut found);
         regions_named_by_suffix(&story, &mut found);
         quoted_organisations(&story, &mut found);
+        if !kazakh_latin {
+            latin_names_in_cyrillic_copy(&story, &mut found);
+        }
     } else if kazakh_latin {
         kazakh_organisations(&story, &mut found);
     }
@@ -812,6 +815,15 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             {
                 break;
             }
+            // "Сауд Арабиясының ACWA Power компаниясымен": where Cyrillic copy turns to
+            // Latin letters, one name ends and another begins.
+            if cyrillic
+                && !story.kazakh_latin
+                && tokens[k].text.as_bytes()[0].is_ascii_alphabetic()
+                && starts_cyrillic(tokens[k - 1].text)
+            {
+                break;
+            }
             let after_lower = k > i && !tokens[k - 1].capitalised;
             // "Повітряні сили ЗСУ", "Министерство обороны РФ": an acronym ends a name
             // after its lower-case words.
@@ -1062,6 +1074,49 @@ fn kazakh_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 entity_type: EntityType::Organization,
             });
         }
+    }
+}
+
+/// Names written in Latin letters in Cyrillic copy ("агенцтва развіцьця Sida",
+/// "ACWA Power компаниясымен"): Russian, Belarusian, Ukrainian and Kazakh copy
+/// transliterates people's names, so what it leaves in Latin letters is an
+/// organisation's or a brand's. One to three capitalised words of Latin letters.
+fn latin_names_in_cyrillic_copy(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story {
+        tokens,
+        known,
+        usable,
+        ..
+    } = *story;
+    let latin_word = |k: usize| {
+        let t = &tokens[k];
+        t.capitalised
+            && usable[k]
+            && !known[k]
+            && story.is(k, NAME_LIKE)
+            && t.text
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '-' || ('À'..='ɏ').contains(&c))
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        let starts_run = latin_word(i) && (i == 0 || tokens[i].after_break || !latin_word(i - 1));
+        if !starts_run {
+            i += 1;
+            continue;
+        }
+        let mut e = i;
+        while e + 1 < tokens.len() && e < i + 2 && !tokens[e + 1].after_break && latin_word(e + 1) {
+            e += 1;
+        }
+        if !story.is(e, LEGAL_FORM) || e > i {
+            out.push(Found {
+                start: tokens[i].start,
+                end: tokens[e].end,
+                entity_type: EntityType::Organization,
+            });
+        }
+        i = e + 1;
     }
 }
 
