@@ -111,7 +111,7 @@ impl Delivery {
 }
 
 /// Serves delivery on `listener` (admin API, /healthz, /readyz, /metrics) until
-/// `shutdown`.
+/// `shutdown` (the binary binds `delivery.listen`; tests bind port 0).
 pub async fn serve(
     settings: Settings,
     listener: TcpListener,
@@ -129,10 +129,4 @@ pub async fn serve(
         shutdown,
     )
     .await
-}
-
-/// The `newswire-delivery` binary: [`serve`] on `delivery.listen`.
-pub async fn run(settings: Settings, shutdown: Shutdown) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(settings.delivery.listen).await?;
-    serve(settings, listener, shutdown).await
 }
