@@ -192,7 +192,7 @@ const COMMON_WORDS_BYTES: usize = 320;
 fn kazakh_latin(text: &str) -> bool {
     // Every telling letter is two bytes led by C3–C7 (ý, ı, ń, ū, ǵ …): text without
     // such a byte is ruled out by one pass over its bytes.
-    if !text.bytes().any(|b| (0xC3..=0xC7).contains(&b)) {
+    if text.is_ascii() || !text.bytes().any(|b| (0xC3..=0xC7).contains(&b)) {
         return false;
     }
     // ǵ is Kazakh's alone; ý is also Czech and ń Polish, but neither writes a dotless ı.

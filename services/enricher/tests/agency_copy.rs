@@ -287,3 +287,99 @@ fn kazakh_in_the_latin_alphabet_and_traditional_chinese() {
     has(&zh, PLACE, "哈薩克斯坦");
     has(&zh, PLACE, "東京");
 }
+
+/// New people whose given name only the generated list (Faker's first names) has: a
+/// name of a player or official the curated list never saw is still a person.
+#[test]
+fn new_people_by_given_names_of_the_generated_list() {
+    let found = entities(
+        "El Valencia empata en Vigo",
+        &["VIGO, 2 dic (EFE).- El Valencia empató 1-1 en Balaídos. Por el conjunto visitante marcó Isaac Ferrer en el minuto 80."],
+    );
+    has(&found, PERSON, "Isaac Ferrer");
+    let found = entities(
+        "Grève à la SNCF",
+        &["PARIS, 2 déc 2025 (AFP) - La grève se poursuit, a indiqué Mathis Lambert, délégué syndical, à l'AFP."],
+    );
+    has(&found, PERSON, "Mathis Lambert");
+}
+
+/// A company form names the capitalised words before it a company, a known place among
+/// them, and is never a name alone (`ТОО «…»`, `ААТ «…»`).
+#[test]
+fn company_forms_name_companies_and_are_never_names_alone() {
+    let found = entities(
+        "New terminal in Aktobe",
+        &["The elevator was built by Aktobe Grain Logistics LLP and will be run by Steppe Freight Ltd, the company said."],
+    );
+    has(&found, ORG, "Aktobe Grain Logistics LLP");
+    has(&found, ORG, "Steppe Freight Ltd");
+    no_entity_named(&found, "LLP");
+    let found = entities(
+        "Новы цэх у Баранавічах",
+        &["БАРАНАВІЧЫ, 3 снежня (БЕЛТА) – Новы цэх пабудавала ААТ «Баранавіцкі станкабуд», паведамілі ў райвыканкаме."],
+    );
+    no_entity_named(&found, "ААТ");
+}
+
+/// After an office, its organisation ends with the place it belongs to, and two words
+/// after "office of the company" are the holder: a person, not the organisation.
+#[test]
+fn office_holders_after_their_organisation_are_people() {
+    let found = entities(
+        "Литва закрыла переход",
+        &["Глава МВД Латвии Рихардс Козловскис заявил, что граница останется закрытой."],
+    );
+    has(&found, ORG, "МВД Латвии");
+    has(&found, PERSON, "Рихардс Козловскис");
+    let found = entities(
+        "Новая сеть в селах",
+        &["Оператор подключит 200 сел, сообщил директор по развитию компании Ерлан Сапаров."],
+    );
+    has(&found, PERSON, "Ерлан Сапаров");
+}
+
+/// An acronym and one more capitalised word is one organisation's name (`IG BCE`-like
+/// unions, `DB InfraGO`-like subsidiaries), not the acronym alone.
+#[test]
+fn an_acronym_and_one_more_word_is_one_name() {
+    let found = entities(
+        "Streik bei Chemiefirmen",
+        &["Hannover (dpa) - Die Gewerkschaft streikt. Die IG Chemie rief am Montag zu Warnstreiks auf, teilte ein Sprecher mit."],
+    );
+    has(&found, ORG, "IG Chemie");
+    no_entity_named(&found, "IG");
+}
+
+/// A name set off by commas beside an office, before it or after it, is a person
+/// whatever the given name.
+#[test]
+fn names_beside_an_office_across_a_comma_are_people() {
+    let found = entities(
+        "Le budget adopté à Nouméa",
+        &["NOUMEA, 2 déc 2025 (AFP) - «Nous avançons», a estimé le président de la province Sud, Ovide Tchaoumé."],
+    );
+    has(&found, PERSON, "Ovide Tchaoumé");
+    let found = entities(
+        "Accord sur le nickel",
+        &["PARIS, 2 déc 2025 (AFP) - «C'est un bon accord», a réagi Ovide Tchaoumé, président de la province Sud."],
+    );
+    has(&found, PERSON, "Ovide Tchaoumé");
+}
+
+/// What Cyrillic copy leaves in Latin letters is an organisation's name, and where the
+/// copy turns to Latin letters one name ends: the place before stays a place.
+#[test]
+fn latin_names_in_cyrillic_copy_are_organisations() {
+    let found = entities(
+        "Новы цэнтар у Лідзе",
+        &["ЛІДА, 3 снежня (БЕЛТА) – Цэнтар пабудавала нямецкая кампанія Knauf разам з мясцовымі будаўнікамі."],
+    );
+    has(&found, ORG, "Knauf");
+    let found = entities(
+        "Жаңа зауыт",
+        &["Жобаны Италияның Maire Tecnimont компаниясы жүзеге асырды."],
+    );
+    has(&found, ORG, "Maire Tecnimont");
+    no_entity_named(&found, "Италияның Maire Tecnimont компаниясы");
+}

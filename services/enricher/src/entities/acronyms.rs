@@ -50,16 +50,20 @@ pub fn definitions(text: &str, tokens: &[Token<'_>]) -> Vec<Definition> {
 fn long_form_start(words: &[Token<'_>], letters: &[char]) -> Option<usize> {
     let mut li = letters.len();
     let mut wi = words.len();
+    // One buffer for every word's initials: this runs at every bracketed acronym.
+    let mut initials: Vec<char> = Vec::with_capacity(8);
     while li > 0 {
         loop {
             wi = wi.checked_sub(1)?;
             // A hyphenated word gives a letter per part (`Kassym-Jomart` → k, j).
-            let initials: Vec<char> = words[wi]
-                .text
-                .split('-')
-                .filter_map(|p| p.chars().next())
-                .flat_map(char::to_lowercase)
-                .collect();
+            initials.clear();
+            initials.extend(
+                words[wi]
+                    .text
+                    .split('-')
+                    .filter_map(|p| p.chars().next())
+                    .flat_map(char::to_lowercase),
+            );
             let n = initials.len();
             if n > 1 && n <= li && initials[..] == letters[li - n..li] {
                 li -= n;

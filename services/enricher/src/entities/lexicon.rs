@@ -80,6 +80,15 @@ pub const ORG_KINDS_BEFORE: &[&str] = &[
     "компанія", "компанії", "кампанія", "кампаніі",
 ];
 
+/// Company forms (`Aktau Grain Terminal LLP`, `ТОО «…»`, `ААТ «Мостабуд»`): they make the
+/// capitalised words before them a company's name, and are never a name on their own.
+#[rustfmt::skip]
+pub const LEGAL_FORMS: &[&str] = &[
+    "llp", "llc", "ltd", "inc", "plc", "gmbh", "ag", "jsc", "pjsc", "ojsc", "cjsc", "тоо",
+    "ао", "ооо", "оао", "пао", "зао", "аат", "таа", "зат", "прат", "тов", "пат", "ат", "жшс",
+    "ақ", "ип",
+];
+
 /// … and after it ("the IG Metall union", "the Great Stone industrial park").
 #[rustfmt::skip]
 pub const ORG_KINDS_AFTER: &[&str] = &[

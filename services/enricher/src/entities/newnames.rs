@@ -105,6 +105,7 @@ pub fn find(
     people_by_office(&story, &mut found);
     people_by_given_name(&story, &mut found);
     people_by_said(&story, &mut found);
+    people_by_apposition(&story, &mut found);
     organisations_and_places(&story, &mut found);
     organisations_by_kind(&story, &mut found);
     // The rules of one script or language run only on stories in it.
@@ -113,6 +114,9 @@ pub fn find(
         ministries_in_one_word(&story, &mut found);
         regions_named_by_suffix(&story, &mut found);
         quoted_organisations(&story, &mut found);
+        if !kazakh_latin {
+            latin_names_in_cyrillic_copy(&story, &mut found);
+        }
     } else if kazakh_latin {
         kazakh_organisations(&story, &mut found);
     }
@@ -163,6 +167,8 @@ fn people_by_office(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         // "Председатель Коллегии Евразийской экономической комиссии Бакытжан Сагинтаев").
         let mut run: Option<(usize, usize)> = None;
         let mut last_run: Option<(usize, usize)> = None;
+        // The name stands alone after a comma: the title is all before it.
+        let mut set_off = false;
         let mut j = i + 1;
         while j < tokens.len() && j <= i + 12 && usable[j] {
             let t = &tokens[j];
@@ -170,7 +176,8 @@ fn people_by_office(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 // A comma may stand between the title and the name ("el ministro de
                 // Asuntos Exteriores, José Albares"): only a given name continues.
                 let comma = text_between(text, tokens, j).trim() == ",";
-                if !(comma && story.is(j, GIVEN)) {
+                set_off = comma && whole_name_at(story, j);
+                if !(comma && (story.is(j, GIVEN) || set_off)) {
                     break;
                 }
                 run = None;
@@ -220,7 +227,7 @@ fn people_by_office(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         let s = match given {
             Some(k) => k,
             None if adjacent => s.max(e.saturating_sub(2)),
-            None if after_complement && e > s && e - s <= 2 => s,
+            None if (after_complement || set_off) && e > s && e - s <= 2 => s,
             None => continue,
         };
         if e - s > 3 || (s..=e).any(|k| story.is(k, ORG_WORD)) {
@@ -232,6 +239,24 @@ fn people_by_office(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             entity_type: EntityType::Person,
         });
     }
+}
+
+/// Two or three unknown capitalised words from `j` that stand alone between punctuation
+/// ("le président du gouvernement local, Alcide Ponga."): a name, whatever its given
+/// name.
+fn whole_name_at(story: &Story<'_, '_>, j: usize) -> bool {
+    let plain = |k: usize| {
+        k < story.tokens.len()
+            && story.usable[k]
+            && !story.known[k]
+            && story.is(k, NAME_LIKE)
+            && !story.is(k, OFFICE | ORG_WORD | PLACE_WORD | CONNECTOR | PARTICLE)
+    };
+    let ends_at = |k: usize| k >= story.tokens.len() || story.tokens[k].after_break;
+    plain(j)
+        && story.name_follows_at(j + 1)
+        && plain(j + 1)
+        && (ends_at(j + 2) || story.name_follows_at(j + 2) && plain(j + 2) && ends_at(j + 3))
 }
 
 /// "Kylian Mbappé marcó", "Jane Doe told reporters": two or three unknown capitalised
@@ -263,6 +288,62 @@ fn people_by_said(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             || in_title
             || (s..=e)
                 .any(|k| known[k] || !story.is(k, NAME_LIKE) || story.is(k, OFFICE | ORG_WORD))
+        {
+            continue;
+        }
+        out.push(Found {
+            start: tokens[s].start,
+            end: tokens[e].end,
+            entity_type: EntityType::Person,
+        });
+    }
+}
+
+/// "a réagi Alcide Ponga, président du gouvernement local", "said Jane Doe, the
+/// minister": two or three unknown capitalised words, then a comma and an office (after
+/// an article at most).
+fn people_by_apposition(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story {
+        text,
+        tokens,
+        known,
+        usable,
+        ..
+    } = *story;
+    for o in 2..tokens.len() {
+        if !usable[o] || !story.is(o, OFFICE) || tokens[o].capitalised {
+            continue;
+        }
+        // The comma, right before the office or before its article.
+        let c = if story.is(o - 1, ARTICLE) && !tokens[o - 1].capitalised {
+            o - 1
+        } else {
+            o
+        };
+        if c < 2 || text_between(text, tokens, c).trim() != "," {
+            continue;
+        }
+        let e = c - 1;
+        let mut s = e;
+        while s > 0
+            && e - s < 2
+            && !tokens[s].after_break
+            && story.is(s - 1, NAME_LIKE)
+            && !known[s - 1]
+        {
+            s -= 1;
+        }
+        // "the Minister of Health Care, …": the end of a title, not a name.
+        let in_title = s > 0 && !tokens[s].after_break && story.is(s - 1, CONNECTOR | OFFICE);
+        if e == s
+            || in_title
+            || (s..=e).any(|k| {
+                known[k]
+                    || !usable[k]
+                    || !story.is(k, NAME_LIKE)
+                    || story.is(k, OFFICE | ORG_WORD | PLACE_WORD | CONNECTOR)
+            })
+            || story.opens_sentence(s) && story.ordinary(s)
         {
             continue;
         }
@@ -310,7 +391,20 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 e += 1;
             }
             let quoted = k < tokens.len() && k == e && story.is(k, NAME_LIKE);
-            if e > k && !quoted && (k == i + 1 || !tokens[k].after_break) {
+            // "председатель правления компании Багдат Мусин": two words after an
+            // office's organisation are its holder, not the organisation.
+            let holder = e == k + 2
+                && !place_kind
+                && (i.saturating_sub(3)..i).any(|o| story.is(o, OFFICE))
+                && !tokens[k].after_break
+                && !story.is(e - 1, LEGAL_FORM);
+            if e > k && !quoted && holder {
+                out.push(Found {
+                    start: tokens[k].start,
+                    end: tokens[e - 1].end,
+                    entity_type: EntityType::Person,
+                });
+            } else if e > k && !quoted && (k == i + 1 || !tokens[k].after_break) {
                 let place = story.is(i, PLACE_KIND_BEFORE);
                 // "la région de Karaganda": an administrative unit is named with its kind.
                 let start = if story.is(i, ADMINISTRATIVE) { i } else { k };
@@ -334,11 +428,42 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 .chars()
                 .all(|c| is_uppercase(c) || c.is_ascii_digit() || c == '-')
             && !NOT_ACRONYM_NAMES.contains(&t.text)
+            && !story.is(i, LEGAL_FORM)
             && t.start > dateline_end
             && !all_caps_sentence(tokens, i)
         {
+            // "die IG Metall", "DB InfraGO": one capitalised word more, not a name's
+            // or title's start, and nothing capitalised after it, is the name's end.
+            let next = i + 1;
+            let one_more = story.name_follows_at(next)
+                && !known[next]
+                && !story.is(
+                    next,
+                    GIVEN | OFFICE | ORG_KIND_AFTER | PLACE_KIND_AFTER | LEGAL_FORM,
+                )
+                && !is_acronym(tokens[next].text)
+                && !story.name_follows_at(next + 1);
             out.push(Found {
                 start: t.start,
+                end: if one_more { tokens[next].end } else { t.end },
+                entity_type: EntityType::Organization,
+            });
+        }
+        // A company form after capitalised words names them a company, known places
+        // among them ("Aktau Grain Terminal LLP", "Siemens Energy AG").
+        if story.is(i, LEGAL_FORM) && i > 0 && !t.after_break && story.is(i - 1, NAME_LIKE) {
+            let mut s = i - 1;
+            while s > 0
+                && s + 4 > i
+                && !tokens[s].after_break
+                && story.is(s - 1, NAME_LIKE)
+                && !story.is(s - 1, ARTICLE | POSSESSIVE)
+                && usable[s - 1]
+            {
+                s -= 1;
+            }
+            out.push(Found {
+                start: tokens[s].start,
                 end: t.end,
                 entity_type: EntityType::Organization,
             });
@@ -676,6 +801,29 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             if story.is(k, POSSESSIVE) {
                 break;
             }
+            // "глава МИД Литвы Кястутис Будрис": after an office, the organisation ends
+            // with the place it belongs to; the two words after it are the holder's name.
+            if cyrillic
+                && i > 0
+                && story.is(i - 1, OFFICE)
+                && known[k - 1]
+                && !story.known_person[k - 1]
+                && !known[k]
+                && tokens[k].capitalised
+                && story.name_follows_at(k + 1)
+                && !known[k + 1]
+            {
+                break;
+            }
+            // "Сауд Арабиясының ACWA Power компаниясымен": where Cyrillic copy turns to
+            // Latin letters, one name ends and another begins.
+            if cyrillic
+                && !story.kazakh_latin
+                && tokens[k].text.as_bytes()[0].is_ascii_alphabetic()
+                && starts_cyrillic(tokens[k - 1].text)
+            {
+                break;
+            }
             let after_lower = k > i && !tokens[k - 1].capitalised;
             // "Повітряні сили ЗСУ", "Министерство обороны РФ": an acronym ends a name
             // after its lower-case words.
@@ -718,7 +866,7 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         }
         // An unknown Cyrillic acronym is an organisation's (Львівська ОВА, МЗС Літвы).
         let org = (i..=e).any(|w| {
-            story.is(w, ORG_WORD)
+            story.is(w, ORG_WORD | LEGAL_FORM)
                 || starts_cyrillic(tokens[w].text)
                     && !known[w]
                     && is_acronym(tokens[w].text)
@@ -926,6 +1074,49 @@ fn kazakh_organisations(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 entity_type: EntityType::Organization,
             });
         }
+    }
+}
+
+/// Names written in Latin letters in Cyrillic copy ("агенцтва развіцьця Sida",
+/// "ACWA Power компаниясымен"): Russian, Belarusian, Ukrainian and Kazakh copy
+/// transliterates people's names, so what it leaves in Latin letters is an
+/// organisation's or a brand's. One to three capitalised words of Latin letters.
+fn latin_names_in_cyrillic_copy(story: &Story<'_, '_>, out: &mut Vec<Found>) {
+    let Story {
+        tokens,
+        known,
+        usable,
+        ..
+    } = *story;
+    let latin_word = |k: usize| {
+        let t = &tokens[k];
+        t.capitalised
+            && usable[k]
+            && !known[k]
+            && story.is(k, NAME_LIKE)
+            && t.text
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '-' || ('À'..='ɏ').contains(&c))
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        let starts_run = latin_word(i) && (i == 0 || tokens[i].after_break || !latin_word(i - 1));
+        if !starts_run {
+            i += 1;
+            continue;
+        }
+        let mut e = i;
+        while e + 1 < tokens.len() && e < i + 2 && !tokens[e + 1].after_break && latin_word(e + 1) {
+            e += 1;
+        }
+        if !story.is(e, LEGAL_FORM) || e > i {
+            out.push(Found {
+                start: tokens[i].start,
+                end: tokens[e].end,
+                entity_type: EntityType::Organization,
+            });
+        }
+        i = e + 1;
     }
 }
 

@@ -13,6 +13,9 @@ use foldhash::HashMap;
 use std::sync::OnceLock;
 
 const GIVEN_NAMES: &str = include_str!("../../data/given-names.txt");
+/// Faker's first names for the countries our copy names (`scripts/build-given-names.py`;
+/// ordinary words and places left out).
+const GIVEN_NAMES_FAKER: &str = include_str!("../../data/given-names-faker.txt");
 
 /// Answers about one word, as bits (the constants below).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -67,6 +70,8 @@ pub const PLACES_KIND: u32 = 1 << 23;
 pub const WORK_KIND: u32 = 1 << 24;
 /// A plural head of places (`аудандары`, `aýdandarynyń`, `районах`, `regions`).
 pub const PLURAL_HEAD: u32 = 1 << 25;
+/// A company form (`LLP`, `GmbH`, `ТОО`, `ААТ`), written with capitals.
+pub const LEGAL_FORM: u32 = 1 << 26;
 // Only in the lexicon's maps, resolved into the answers above.
 const NEVER_NAME: u32 = 1 << 17;
 const ORG_STEM: u32 = 1 << 18;
@@ -113,6 +118,7 @@ fn lexicon() -> &'static Lexicon {
         add(NEVER_NAMES, NEVER_NAME);
         add(PARTICLES, PARTICLE);
         add(ARTICLES, ARTICLE);
+        add(LEGAL_FORMS, LEGAL_FORM);
         // Kazakh heads in both alphabets, with the possessive and case endings they
         // take: a place's (`облысы`, `oblysynda`) and an organisation's (`министрлігі`).
         for (stem, endings) in KAZAKH_PLACE_HEADS {
@@ -131,12 +137,21 @@ fn lexicon() -> &'static Lexicon {
                 }
             }
         }
-        for name in GIVEN_NAMES
+        let generated = GIVEN_NAMES_FAKER.lines().map(|l| (l, true));
+        for (name, from_faker) in GIVEN_NAMES
             .lines()
-            .filter(|l| !l.starts_with('#'))
-            .flat_map(str::split_whitespace)
+            .map(|l| (l, false))
+            .chain(generated)
+            .filter(|(l, _)| !l.starts_with('#'))
+            .flat_map(|(l, f)| l.split_whitespace().map(move |n| (n, f)))
         {
-            *words.entry(super::fold::fold(name).into()).or_default() |= GIVEN;
+            let folded = super::fold::fold(name);
+            // A generated name that the lists above give a part (the office `аким`,
+            // the Russian given name Аким) keeps only that part.
+            if from_faker && words.contains_key(folded.as_str()) {
+                continue;
+            }
+            *words.entry(folded.into()).or_default() |= GIVEN;
             // Kazakh names in Kazakh Latin copy.
             if starts_cyrillic(name) && super::kazakh::could_be_kazakh(name) {
                 use super::kazakh::{dotted, to_latin, Alphabet};
@@ -274,6 +289,9 @@ pub fn of_token(t: &Token<'_>) -> Traits {
         && cyrillic_name_word(f, stems & (ORG_WORD | PLACE_STEM) != 0)
     {
         bits |= CYRILLIC_NAME_WORD;
+    }
+    if !t.capitalised {
+        bits &= !LEGAL_FORM;
     }
     if t.capitalised && bits & NEVER_NAME == 0 && written_like_a_name(t) {
         bits |= NAME_LIKE;
