@@ -44,7 +44,9 @@ pub fn file_backed(bytes: Vec<u8>) -> Bytes {
 }
 
 /// Whether [`write_vectored`] may send any of `bufs` from a file: one of them is long
-/// enough to be a file-backed body. A cheap test, so a 304 never looks further.
+/// enough to be a file-backed body. A cheap test, so a 304 never looks further; the
+/// tail of a body that `sendfile` left shorter than [`MIN_LEN`] is copied from the
+/// mapping instead (the same bytes).
 pub fn may_send_file(bufs: &[IoSlice<'_>]) -> bool {
     cfg!(target_os = "linux") && bufs.iter().any(|b| b.len() >= MIN_LEN)
 }
