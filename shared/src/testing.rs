@@ -47,6 +47,30 @@ pub fn conformance_file(relative: &str) -> Option<PathBuf> {
 }
 
 /// Whether an outside checker runs (`xmllint --version`).
+/// The Python of a reference tool's venv (made by `deploy/ci/install-deps.sh`): the path
+/// in `env_var`, else `~/.cache/newswire/{venv}/bin/python`, if it can import `modules`
+/// (a Python import line's names, comma-separated); otherwise the test is skipped (a
+/// failure in CI) naming `tool` and the variable.
+pub fn venv_python(env_var: &str, venv: &str, modules: &str, tool: &str) -> Option<PathBuf> {
+    let python = std::env::var_os(env_var).map(PathBuf::from).or_else(|| {
+        std::env::var_os("HOME")
+            .map(|h| PathBuf::from(h).join(format!(".cache/newswire/{venv}/bin/python")))
+    })?;
+    let ok = Command::new(&python)
+        .args(["-c", &format!("import {modules}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        Some(python)
+    } else {
+        skip(&format!(
+            "{tool} ({}) is missing: run deploy/ci/install-deps.sh or set {env_var}",
+            python.display()
+        ));
+        None
+    }
+}
+
 pub fn have(tool: &str, probe: &[&str]) -> bool {
     let ok = Command::new(tool)
         .args(probe)

@@ -5,7 +5,6 @@
 //! `TraceParent::parse` does (trace-id, parent-id, sampled) or refuse exactly what it
 //! refuses. Every header we write (new traces, children) must be read back unchanged.
 
-use newswire_shared::testing::skip;
 use newswire_shared::trace::TraceParent;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -16,25 +15,12 @@ use std::process::{Command, Stdio};
 
 /// `NEWSWIRE_OTEL_PYTHON`, else `~/.cache/newswire/otel-venv/bin/python`.
 fn reference_python() -> Option<PathBuf> {
-    let python = std::env::var_os("NEWSWIRE_OTEL_PYTHON")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|h| PathBuf::from(h).join(".cache/newswire/otel-venv/bin/python"))
-        })?;
-    let ok = Command::new(&python)
-        .args(["-c", "import opentelemetry.trace.propagation.tracecontext"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        Some(python)
-    } else {
-        skip(&format!(
-            "OpenTelemetry Python ({}) is missing: run deploy/ci/install-deps.sh or set NEWSWIRE_OTEL_PYTHON",
-            python.display()
-        ));
-        None
-    }
+    newswire_shared::testing::venv_python(
+        "NEWSWIRE_OTEL_PYTHON",
+        "otel-venv",
+        "opentelemetry.trace.propagation.tracecontext",
+        "OpenTelemetry Python",
+    )
 }
 
 /// What the reference extracts from each header, in order.

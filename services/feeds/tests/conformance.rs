@@ -309,25 +309,12 @@ const VALIDATOR_LIMITS: &[(&str, &str, bool, &str)] = &[
 /// The venv's Python with the validator's packages (deploy/ci/install-deps.sh makes it):
 /// `NEWSWIRE_FEEDVALIDATOR_PYTHON`, else `~/.cache/newswire/feedvalidator-venv`.
 fn validator_python() -> Option<PathBuf> {
-    let python = std::env::var_os("NEWSWIRE_FEEDVALIDATOR_PYTHON")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|h| PathBuf::from(h).join(".cache/newswire/feedvalidator-venv/bin/python"))
-        })?;
-    let ok = Command::new(&python)
-        .args(["-c", "import lxml, html5lib, rdflib"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        Some(python)
-    } else {
-        skip(&format!(
-            "the feed validator's Python ({}) is missing: run deploy/ci/install-deps.sh or set NEWSWIRE_FEEDVALIDATOR_PYTHON",
-            python.display()
-        ));
-        None
-    }
+    newswire_shared::testing::venv_python(
+        "NEWSWIRE_FEEDVALIDATOR_PYTHON",
+        "feedvalidator-venv",
+        "lxml, html5lib, rdflib",
+        "the feed validator's Python",
+    )
 }
 
 /// check.py's ERROR and WARNING lines for one URL.
