@@ -26,9 +26,12 @@ impl ShutdownTrigger {
 }
 
 impl Shutdown {
-    /// For blocking worker threads that check between units of work.
+    /// For blocking worker threads that check between units of work. True once
+    /// shutdown is triggered or its trigger is dropped (as [`Shutdown::wait`]): a test
+    /// that panics drops its trigger, and a worker thread that kept running would hold
+    /// the runtime's shutdown forever.
     pub fn is_triggered(&self) -> bool {
-        *self.0.borrow()
+        *self.0.borrow() || self.0.has_changed().is_err()
     }
 
     /// Resolves once shutdown is triggered (or its trigger is dropped).

@@ -201,6 +201,18 @@ async fn versions_appear_whole_and_once_on_a_real_openssh_server() {
     kafka
         .send(&enriched("vote", 1, "usable", "politics", json!({})))
         .await;
+    // The first versions are on the server before the correction and the kill: a kill
+    // read while its story's first version still waits replaces it in the queue (then
+    // nothing goes at all, `isolation.rs` shows that rule); this test is about files.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while files(&sshd.inbox()).len() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "first versions: {:?}",
+            files(&sshd.inbox())
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     kafka
         .send(&enriched(
             "flood",

@@ -149,6 +149,20 @@ async fn signed_versions_corrections_and_kills_reach_exactly_whom_they_should() 
             json!({"signals": ["correction"]}),
         ))
         .await;
+    // The correction reaches everyone it is for before the kill: a kill sent while the
+    // correction still waits in a queue replaces it there (the queue's rule, shown in
+    // `isolation.rs`), and this test is about who gets each, not about that race.
+    for (r, who) in [(&sport, "sport"), (&all, "all"), (&econ, "economy")] {
+        r.until(
+            Duration::from_secs(30),
+            &format!("{who}: match v2"),
+            |got| {
+                got.iter()
+                    .any(|q| q.story.as_deref() == Some("match") && q.version() == 2)
+            },
+        )
+        .await;
+    }
     kafka
         .send(&enriched("match", 3, "canceled", "economy", json!({})))
         .await;
