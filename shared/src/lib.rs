@@ -10,6 +10,7 @@ pub mod formats;
 pub mod health;
 pub mod kafka;
 pub mod keys;
+pub mod ledger;
 pub mod links;
 pub mod server;
 pub mod service;

@@ -88,6 +88,22 @@ async fn an_operator_watches_stories_travel() {
     let broker = Broker::start();
     let mut settings = broker.settings("monitor").await;
     settings.monitor.operator_keys = vec![newswire_shared::keys::ConfiguredKey::new(KEY)];
+    // One subscriber with a drop folder: its deliveries are steps of the journeys.
+    let inbox = std::env::temp_dir().join(format!("newswire-monitor-inbox-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&inbox);
+    std::fs::create_dir_all(&inbox).unwrap();
+    settings.delivery.subscribers = vec![newswire_shared::config::DeliverySubscriber {
+        name: "archive-desk".into(),
+        items: vec!["*".into()],
+        trust_embargo: false,
+        destinations: vec![newswire_shared::config::Destination::DropFolder(
+            newswire_shared::config::DropFolderDestination {
+                name: None,
+                path: inbox.clone(),
+                format: newswire_shared::config::Format::Ninjs,
+            },
+        )],
+    }];
     let p = RunningPipeline::start(&settings).await;
     let client = reqwest::Client::new();
     let post = |a: Value| {
@@ -171,7 +187,7 @@ async fn an_operator_watches_stories_travel() {
             .any(|p| p["action"] == "delete");
         if versions_rendered == 3
             && deleted
-            && ["published", "enriched", "newsml", "social"]
+            && ["published", "enriched", "newsml", "social", "delivery"]
                 .iter()
                 .all(|r| roles.contains(r))
         {
@@ -219,6 +235,19 @@ async fn an_operator_watches_stories_travel() {
         };
         assert!(at("published") <= at("enriched") && at("enriched") <= at("newsml"));
     }
+    // The subscriber's deliveries are in the journey, in the trace of the version they
+    // delivered (checked above), named by subscriber and destination, after enrichment.
+    let deliveries: Vec<&Value> = journey.iter().filter(|s| s["role"] == "delivery").collect();
+    assert!(!deliveries.is_empty());
+    for d in &deliveries {
+        assert_eq!(d["detail"], "archive-desk · drop_folder", "{d}");
+        let enriched = journey
+            .iter()
+            .find(|s| s["role"] == "enriched" && s["version"] == d["version"])
+            .unwrap();
+        assert!(d["at_ms"].as_i64() >= enriched["at_ms"].as_i64(), "{d}");
+    }
+    let _ = std::fs::remove_dir_all(&inbox);
 
     // A dead letter: bytes that are no article, written straight to the input topic.
     let producer: FutureProducer = ClientConfig::new()

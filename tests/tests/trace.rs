@@ -1,7 +1,7 @@
 //! One trace per story, on the dev pipeline: the newsroom's `traceparent` is continued
 //! (an invalid one replaced, never refused), every record of the story in every topic
 //! carries the story's trace id in its `traceparent` header, each stage its own span,
-//! and the logs of ingest, enricher, feeds, newsml and social each hold a line about the
+//! and the logs of ingest, enricher, feeds, newsml, social and delivery each hold a line about the
 //! story with that trace id.
 
 mod common;
@@ -61,12 +61,29 @@ async fn one_trace_follows_a_story_through_every_service() {
     let sink = logs.clone();
     tracing_subscriber::fmt()
         .json()
-        .with_env_filter("info")
+        // Deliveries are logged at debug (one line per destination and version).
+        .with_env_filter("info,newswire_shared::telemetry::events=debug")
         .with_writer(move || sink.clone())
         .init();
 
     let broker = Broker::start();
-    let settings = broker.settings("trace").await;
+    let mut settings = broker.settings("trace").await;
+    // A subscriber with a drop folder: delivery is one more service on the trace.
+    let inbox = std::env::temp_dir().join(format!("newswire-trace-inbox-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&inbox);
+    std::fs::create_dir_all(&inbox).unwrap();
+    settings.delivery.subscribers = vec![newswire_shared::config::DeliverySubscriber {
+        name: "archive-desk".into(),
+        items: vec!["*".into()],
+        trust_embargo: false,
+        destinations: vec![newswire_shared::config::Destination::DropFolder(
+            newswire_shared::config::DropFolderDestination {
+                name: None,
+                path: inbox.clone(),
+                format: newswire_shared::config::Format::Ninjs,
+            },
+        )],
+    }];
     let p = RunningPipeline::start(&settings).await;
     let client = reqwest::Client::new();
     let post = |id: &str, headline: &str, traceparent: Option<&str>| {
@@ -157,9 +174,11 @@ async fn one_trace_follows_a_story_through_every_service() {
 
     // The logs: every service wrote a line about the story with its trace id. Social
     // and newsml commit on their own; give them the moment their records took.
-    let want: BTreeSet<String> = ["ingest", "enricher", "feeds", "newsml", "social"]
-        .map(String::from)
-        .into();
+    let want: BTreeSet<String> = [
+        "ingest", "enricher", "feeds", "newsml", "social", "delivery",
+    ]
+    .map(String::from)
+    .into();
     let trace_id = newsroom.trace_id.to_string();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
@@ -176,4 +195,5 @@ async fn one_trace_follows_a_story_through_every_service() {
     // And the other stories' lines carry their own traces, not this one.
     assert!(logs.stages_logging(&second_trace).is_superset(&want));
     p.stop().await;
+    let _ = std::fs::remove_dir_all(&inbox);
 }

@@ -30,11 +30,12 @@ use newswire_shared::kafka::{
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::telemetry::events::{TransactionAborted, TransactionCommitted};
 use newswire_shared::telemetry::{catalog, Metrics};
+use newswire_shared::trace::TraceParent;
 use newswire_shared::validate::Stage;
 use newswire_shared::Settings;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::KafkaError;
-use rdkafka::message::{BorrowedMessage, Message};
+use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -493,27 +494,20 @@ impl Run<'_> {
             self.index
                 .insert(article.id.clone(), (p, m.offset(), article.version));
         }
-        self.queue_version(
-            &article,
-            m.payload().unwrap_or_default(),
-            p,
-            m.offset(),
-            written,
-            None,
-        );
+        self.queue_version(&article, m, written, None);
     }
 
-    /// Decides and queues one version for every destination (or, for a resend, for
-    /// those of one subscriber, even if they have it).
+    /// Decides and queues one version (`article`, read from record `m`) for every
+    /// destination (or, for a resend, for those of one subscriber, even if they have it).
     fn queue_version(
         &self,
         article: &newswire_shared::Article,
-        raw: &[u8],
-        partition: i32,
-        offset: i64,
+        m: &BorrowedMessage<'_>,
         written: DateTime<Utc>,
         resend_to: Option<&str>,
     ) -> usize {
+        let (raw, partition, offset) = (m.payload().unwrap_or_default(), m.partition(), m.offset());
+        let trace = m.headers().and_then(TraceParent::from_headers);
         let v = StoryVersion {
             id: article.id.clone(),
             version: article.version,
@@ -553,6 +547,8 @@ impl Run<'_> {
                 due: None,
                 written,
                 forced: resend_to.is_some(),
+                // Each destination's delivery is a span of its own in the story's trace.
+                trace: trace.map(|t| t.child()),
             };
             if let Some(item) = item.decided(decision) {
                 if q.put(item) {
@@ -631,6 +627,7 @@ impl Run<'_> {
                     status: ack.status,
                     delivered_at: ack.at,
                 },
+                trace: ack.trace,
             });
         }
         if self.unsent.is_empty() && offsets == self.last_committed {
@@ -682,6 +679,9 @@ impl Run<'_> {
                 .partition(r.partition)
                 .key(&r.key)
                 .payload(&value);
+            if let Some(trace) = &r.trace {
+                record = record.headers(trace.add_to(OwnedHeaders::new(), None));
+            }
             loop {
                 match self.producer.send(record) {
                     Ok(()) => break,
@@ -798,9 +798,7 @@ impl Run<'_> {
                 if let Ok(article) = decode_keyed_article(m, Stage::Enriched) {
                     queued += self.queue_version(
                         &article,
-                        m.payload().unwrap_or_default(),
-                        p,
-                        m.offset(),
+                        m,
                         written.unwrap_or_else(Utc::now),
                         Some(&r.subscriber),
                     );

@@ -16,6 +16,7 @@
 use crate::policy::Decision;
 use chrono::{DateTime, Duration, Utc};
 use newswire_shared::article::Status;
+use newswire_shared::trace::TraceParent;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
@@ -41,6 +42,10 @@ pub struct Item {
     pub written: DateTime<Utc>,
     /// A resend: sent even if the ledger says the destination has it.
     pub forced: bool,
+    /// Delivery's span in the version's trace: sent to the destination (a webhook's
+    /// `traceparent`), logged with every line about the attempt and written with the
+    /// ledger record.
+    pub trace: Option<TraceParent>,
 }
 
 impl Item {
@@ -550,6 +555,7 @@ mod tests {
             due: None,
             written: t0(),
             forced: false,
+            trace: None,
         }
     }
 

@@ -12,9 +12,11 @@ use newswire_shared::config::{DeliverySettings, DeliverySubscriber, Destination,
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::telemetry::events::{DeliveryFailed, DestinationSuspended, VersionDelivered};
 use newswire_shared::telemetry::Metrics;
+use newswire_shared::trace::{story_span, TraceParent};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
+use tracing::Instrument;
 
 /// What a delivered version adds to the ledger, sent to the consumer thread.
 #[derive(Debug, Clone)]
@@ -25,6 +27,7 @@ pub struct Ack {
     pub status: Status,
     pub partition: i32,
     pub at: DateTime<Utc>,
+    pub trace: Option<TraceParent>,
 }
 
 pub struct Target {
@@ -88,7 +91,13 @@ impl Target {
                 let target = self.clone();
                 let acks = acks.clone();
                 let metrics = metrics.clone();
-                tokio::spawn(async move { target.send(item, &acks, &metrics).await });
+                // Every line about the attempt carries the story's trace id.
+                let span = item.trace.map_or_else(tracing::Span::none, |t| {
+                    story_span("delivery", &item.id, &t)
+                });
+                tokio::spawn(
+                    async move { target.send(item, &acks, &metrics).await }.instrument(span),
+                );
             }
             let wait = self
                 .queue()
@@ -122,6 +131,7 @@ impl Target {
                             status: item.status,
                             partition: item.partition,
                             at: now,
+                            trace: item.trace,
                         });
                     }
                     VersionDelivered {

@@ -101,8 +101,12 @@ async fn signed_versions_corrections_and_kills_reach_exactly_whom_they_should() 
     let delivery = Running::start(&settings).await;
     let kafka = Producer::new(&settings);
     let embargo = (chrono::Utc::now() + chrono::Duration::seconds(4)).to_rfc3339();
+    let match_trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     kafka
-        .send(&enriched("match", 1, "usable", "sport", json!({})))
+        .send_traced(
+            &enriched("match", 1, "usable", "sport", json!({})),
+            Some(match_trace),
+        )
         .await;
     kafka
         .send(&enriched("budget", 1, "usable", "economy", json!({})))
@@ -222,6 +226,24 @@ async fn signed_versions_corrections_and_kills_reach_exactly_whom_they_should() 
                 .timestamp_millis() as f64
                 / 1e3
     );
+    // The story's trace goes on to the receivers, each delivery a span of its own.
+    let match_v1: Vec<String> = [&sport, &all]
+        .iter()
+        .flat_map(|r| r.accepted())
+        .filter(|q| q.id.as_deref() == Some("match:1"))
+        .map(|q| {
+            q.traceparent
+                .expect("a traced version's request has a traceparent")
+        })
+        .collect();
+    assert_eq!(match_v1.len(), 2);
+    for t in &match_v1 {
+        let parsed = newswire_shared::trace::TraceParent::parse(t).unwrap();
+        let ours = newswire_shared::trace::TraceParent::parse(match_trace).unwrap();
+        assert_eq!(parsed.trace_id, ours.trace_id, "{t}");
+        assert_ne!(parsed.parent_id, ours.parent_id, "{t}: delivery's own span");
+    }
+    assert_ne!(match_v1[0], match_v1[1], "one span per destination");
     for q in all.accepted() {
         assert_eq!(q.signatures, 2, "both secrets sign during a rotation");
         assert!(q

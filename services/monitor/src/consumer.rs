@@ -2,14 +2,16 @@
 //! hands each record to the store. Like feeds, every monitor replica reads everything:
 //! no consumer group is shared.
 //!
-//! Deliveries to subscribers join here once they are recorded on a topic of their own
-//! (the delivery ledger): a record keyed by the article id with the story's
-//! `traceparent` becomes one more step of its journey.
+//! Deliveries to subscribers come from the delivery ledger ([`newswire_shared::ledger`]):
+//! each record — a destination received a version, with delivery's span in the story's
+//! trace — is one more step of the story's journey. A deployment without push delivery
+//! may have no ledger topic: the monitor then reads the others and says so.
 
 use crate::store::{Arrival, DeadLetter, NewsmlOutput, Role, Step, Store};
 use newswire_shared::cloudevents::header_str;
 use newswire_shared::health::Readiness;
 use newswire_shared::kafka::{partition_count, reader_config};
+use newswire_shared::ledger;
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::trace::TraceParent;
 use newswire_shared::validate::{decode_article, Stage};
@@ -35,6 +37,7 @@ impl MonitorConsumer {
             (&t.enriched, Role::Enriched),
             (&t.newsml, Role::Newsml),
             (&t.social, Role::Social),
+            (&t.ledger, Role::Delivery),
             (&t.deadletter, Role::Deadletter),
         ]
         .into_iter()
@@ -80,6 +83,17 @@ impl MonitorConsumer {
             for p in 0..partitions {
                 assignment.add_partition_offset(topic, p, Offset::Beginning)?;
             }
+        }
+        match partition_count(&consumer, &t.ledger) {
+            Some(partitions) => {
+                for p in 0..partitions {
+                    assignment.add_partition_offset(&t.ledger, p, Offset::Beginning)?;
+                }
+            }
+            None => tracing::warn!(
+                topic = %t.ledger,
+                "no delivery ledger topic: journeys will not show subscriber deliveries"
+            ),
         }
         consumer.assign(&assignment)?;
         tracing::info!("monitor reading every topic");
@@ -155,6 +169,19 @@ impl MonitorConsumer {
                 Some(Arrival::Post {
                     id: key?,
                     post,
+                    step,
+                })
+            }
+            Role::Delivery => {
+                let key = key?;
+                let (subscriber, destination, id) = ledger::parse_key(&key)?;
+                let entry: ledger::Entry = serde_json::from_slice(m.payload()?).ok()?;
+                step.writer = Some("delivery".into());
+                step.version = Some(entry.version);
+                step.at_ms = entry.delivered_at.timestamp_millis();
+                step.detail = Some(format!("{subscriber} · {destination}"));
+                Some(Arrival::Delivery {
+                    id: id.to_string(),
                     step,
                 })
             }

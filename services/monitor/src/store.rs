@@ -18,6 +18,8 @@ pub enum Role {
     Enriched,
     Newsml,
     Social,
+    /// A subscriber's destination received a version (the delivery ledger).
+    Delivery,
     Deadletter,
 }
 
@@ -229,6 +231,11 @@ pub enum Arrival {
         letter: DeadLetter,
         step: Step,
     },
+    /// A destination received a version of story `id`.
+    Delivery {
+        id: String,
+        step: Step,
+    },
 }
 
 struct Inner {
@@ -311,6 +318,10 @@ impl Store {
             }
             Arrival::Post { id, post, step } => {
                 inner.story(&id, step.at_ms).posts.push(post);
+                (id, step)
+            }
+            Arrival::Delivery { id, step } => {
+                inner.story(&id, step.at_ms);
                 (id, step)
             }
             Arrival::Dead { letter, step } => {

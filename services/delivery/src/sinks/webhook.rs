@@ -11,7 +11,8 @@
 //!   without a gap.
 //!
 //! Beside them `newswire-story`, `newswire-version` and `newswire-status` (`usable`,
-//! `withheld`, `canceled`) let a receiver route without parsing the body. Any answer
+//! `withheld`, `canceled`) let a receiver route without parsing the body, and
+//! `traceparent` (W3C Trace Context) carries the story's trace on. Any answer
 //! but 2xx, a timeout or a connection failure is a failure the queue retries; a
 //! `Retry-After` (seconds) is honoured as the shortest wait. Redirects are not followed.
 
@@ -21,6 +22,7 @@ use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
 use newswire_shared::article::Status;
 use newswire_shared::config::WebhookDestination;
+use newswire_shared::trace::TRACEPARENT;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::Sha256;
 use std::time::Duration;
@@ -90,9 +92,13 @@ impl WebhookSink {
     pub async fn send(&self, item: &Item) -> Result<(), SendError> {
         let msg_id = webhook_id(&item.id, item.version);
         let timestamp = chrono::Utc::now().timestamp();
-        let response = self
-            .client
-            .post(self.url.clone())
+        let mut request = self.client.post(self.url.clone());
+        // The story's trace continues at the receiver (W3C Trace Context §3.2): the
+        // request's `traceparent` names delivery's span as its parent.
+        if let Some(trace) = &item.trace {
+            request = request.header(TRACEPARENT, trace.to_string());
+        }
+        let response = request
             .header("content-type", item.content_type)
             .header("webhook-id", &msg_id)
             .header("webhook-timestamp", timestamp.to_string())

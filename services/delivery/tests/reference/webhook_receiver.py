@@ -56,6 +56,7 @@ class Handler(BaseHTTPRequestHandler):
             "version": headers.get("newswire-version") or headers.get("Newswire-Version"),
             "status": headers.get("newswire-status") or headers.get("Newswire-Status"),
             "content_type": headers.get("content-type") or headers.get("Content-Type"),
+            "traceparent": headers.get("traceparent") or headers.get("Traceparent"),
             "signatures": len((headers.get("webhook-signature") or headers.get("Webhook-Signature") or "").split()),
             "verified": verified,
             "problem": problem,

@@ -134,6 +134,8 @@ pub struct Received {
     pub version: Option<String>,
     pub status: Option<String>,
     pub content_type: Option<String>,
+    #[serde(default)]
+    pub traceparent: Option<String>,
     pub signatures: usize,
     pub verified: bool,
     pub problem: Option<String>,
@@ -343,13 +345,24 @@ impl Producer {
     }
 
     pub async fn send(&self, article: &serde_json::Value) {
+        self.send_traced(article, None).await;
+    }
+
+    /// Sends `article` with `traceparent` as the enricher writes it.
+    pub async fn send_traced(&self, article: &serde_json::Value, traceparent: Option<&str>) {
         let key = article["id"].as_str().unwrap().to_string();
         let payload = serde_json::to_vec(article).unwrap();
+        let mut record = FutureRecord::to(&self.1).key(&key).payload(&payload);
+        if let Some(t) = traceparent {
+            record = record.headers(rdkafka::message::OwnedHeaders::new().insert(
+                rdkafka::message::Header {
+                    key: "traceparent",
+                    value: Some(t),
+                },
+            ));
+        }
         self.0
-            .send(
-                FutureRecord::to(&self.1).key(&key).payload(&payload),
-                Duration::from_secs(10),
-            )
+            .send(record, Duration::from_secs(10))
             .await
             .expect("produced");
     }

@@ -297,6 +297,7 @@ const STEP_NAMES = {
   enriched: 'enricher → articles.enriched',
   newsml: 'newsml → newsml.items',
   social: 'social → social.posts',
+  delivery: 'delivered to a subscriber',
   deadletter: 'dead letter',
 };
 
