@@ -5,8 +5,8 @@
 //! released, a kill's banner, a story's view with its NewsML item, its posts and its
 //! journey through every stage, the list filtered by language, and a dead letter replayed
 //! from the operations view. While 1,000 stories a
-//! second stream in, no task of the page runs longer than 200 ms (judged when the machine
-//! is not oversubscribed, see below). Screenshots of the list and of a story's view are
+//! second stream in, no task of the page runs longer than 200 ms (judged unless the
+//! machine is oversubscribed, see below). Screenshots of the list and of a story's view are
 //! saved (`NEWSWIRE_SCREENSHOTS=docs` writes the ones committed in docs/).
 
 mod common;
@@ -201,6 +201,11 @@ impl Browser {
 
 /// A task this long on the page is a freeze, whatever else runs on the machine.
 const FROZEN_MS: f64 = 1000.0;
+/// Issue 23's bound on any task of the page while the burst streams in.
+const RESPONSIVE_MS: f64 = 200.0;
+/// Load average per core above which wall-clock task lengths say more about the
+/// machine than about the page.
+const OVERSUBSCRIBED: f64 = 3.0;
 
 /// The one-minute load average per core (Linux `/proc/loadavg`; 0 elsewhere).
 fn load_per_core() -> f64 {
@@ -534,6 +539,11 @@ async fn an_operator_watches_the_wire_in_a_browser() {
     browser
         .run("window.__longest = 0; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({type: 'longtask', buffered: false}); return 1;", json!([]))
         .await;
+    // Where the longest frame went (Long Animation Frames: scripts, then style and
+    // layout, then paint), printed beside the figure.
+    browser
+        .run("window.__loaf = null; new PerformanceObserver((l) => { for (const e of l.getEntries()) if (!window.__loaf || e.duration > window.__loaf.duration) { const end = e.startTime + e.duration; window.__loaf = { duration: Math.round(e.duration), scripts: e.scripts.map((s) => (s.sourceFunctionName || s.invoker) + ' ' + Math.round(s.duration) + ' ms').join(', '), style_and_layout_ms: e.styleAndLayoutStart ? Math.round(end - e.styleAndLayoutStart) : 0, rendering_ms: e.renderStart ? Math.round(end - e.renderStart) : 0 }; } }).observe({type: 'long-animation-frame', buffered: false}); return 1;", json!([]))
+        .await;
     let publisher = &p.pipeline.ingest.state.publisher;
     let started = Instant::now();
     for second in 0..5u32 {
@@ -568,7 +578,9 @@ async fn an_operator_watches_the_wire_in_a_browser() {
         .await
         .as_f64()
         .unwrap();
+    let frame = browser.run("return window.__loaf;", json!([])).await;
     let load = load_per_core();
+    eprintln!("longest animation frame: {frame}");
     eprintln!(
         "5,000 stories published in {published_in:?}; longest task on the page {longest:.0} ms; \
          load average {load:.1} per core"
@@ -579,11 +591,17 @@ async fn an_operator_watches_the_wire_in_a_browser() {
     );
     browser.quit().await;
     p.stop().await;
-    // Issue 23 asks for no task over 200 ms. Here the browser shares two cores with the
-    // whole pipeline (a debug build publishing and enriching the same 1,000 stories a
-    // second), and a long task's length is wall-clock time, so that bound is recorded in
-    // BENCHMARKS.md, not judged (it has not been met here: 248–662 ms). What is judged
-    // is that the page never freezes: no task of a second or more.
+    // No task over 200 ms (issue 23). The browser shares the cores with the whole
+    // pipeline (a debug build publishing and enriching the same 1,000 stories a second)
+    // and a task's length is wall-clock time, so the bound is judged while the machine
+    // is at most 3 runnable threads per core (the page held it at 4.3, BENCHMARKS.md);
+    // beyond that only a freeze — a task of a second — fails.
+    if load < OVERSUBSCRIBED {
+        assert!(
+            longest < RESPONSIVE_MS,
+            "a task of {longest:.0} ms under the burst (load average {load:.1} per core); longest frame {frame}"
+        );
+    }
     assert!(
         longest < FROZEN_MS,
         "the page froze for {longest:.0} ms under the burst (load average {load:.1} per core)"

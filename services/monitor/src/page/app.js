@@ -15,6 +15,15 @@ const MAX_ROWS = 100;
 const RENDER_GAP = 250;
 let renderGap = RENDER_GAP;
 const rowCache = new Map(); // id -> { summary, tr }
+// Ids in the list's order read backwards: by first arrival, oldest first (a story's
+// first_seen_ms never changes). A rendering reads the newest from the end instead of
+// sorting every story the page knows.
+const order = [];
+// Rows are built in slices of at most SLICE_MS, the page answering in between, and put
+// in the table at once when all are built: no task grows with the size of a burst.
+const SLICE_MS = 8;
+let building = null; // the rendering whose rows are being built
+let renderAgain = false; // something changed while it was being built
 
 const $ = (id) => document.getElementById(id);
 
@@ -163,13 +172,64 @@ function cachedRow(s) {
   return tr;
 }
 
+// Where `s` goes in `order`: after every story that arrived before it (same instant:
+// the greater id first, so the list, read backwards, has ids in ascending order).
+function compareArrival(a, b) {
+  return a.first_seen_ms - b.first_seen_ms || (a.id > b.id ? -1 : a.id < b.id ? 1 : 0);
+}
+
+function insertOrdered(s) {
+  const last = order.length ? stories.get(order[order.length - 1]) : null;
+  if (!last || compareArrival(s, last) > 0) { order.push(s.id); return; }
+  let lo = 0, hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareArrival(s, stories.get(order[mid])) > 0) lo = mid + 1; else hi = mid;
+  }
+  order.splice(lo, 0, s.id);
+}
+
 function render() {
   renderQueued = false;
-  const began = performance.now();
+  // One rendering at a time, finished before the next begins: under a burst a newer one
+  // would otherwise abandon every older one before its rows were shown.
+  if (building) { renderAgain = true; return; }
   const f = filters();
-  const all = [...stories.values()].sort((a, b) => b.first_seen_ms - a.first_seen_ms || (a.id < b.id ? -1 : 1));
-  const shown = all.filter((s) => matches(s, f));
-  const visible = shown.slice(0, MAX_ROWS);
+  const filtering = Boolean(f.lang || f.section || f.urgency || f.entity || f.text);
+  const visible = [];
+  let shown = 0;
+  for (let i = order.length - 1; i >= 0; i--) {
+    const s = stories.get(order[i]);
+    if (filtering && !matches(s, f)) continue;
+    shown++;
+    if (visible.length < MAX_ROWS) visible.push(s);
+    else if (!filtering) { shown = order.length; break; }
+  }
+  building = { visible, shown, next: 0, spent: 0 };
+  buildRows(building);
+}
+
+// Builds the rows of `job` (reusing the unchanged ones) for at most SLICE_MS, then
+// yields.
+function buildRows(job) {
+  const began = performance.now();
+  while (job.next < job.visible.length) {
+    cachedRow(job.visible[job.next++]);
+    if (performance.now() - began > SLICE_MS) {
+      job.spent += performance.now() - began;
+      setTimeout(() => buildRows(job), 0);
+      return;
+    }
+  }
+  job.spent += performance.now() - began;
+  building = null;
+  showRows(job);
+}
+
+function showRows(job) {
+  const began = performance.now();
+  const visible = job.visible;
+  const shown = job.shown;
   const keep = new Set(visible.map((s) => s.id));
   for (const id of rowCache.keys()) if (!keep.has(id)) rowCache.delete(id);
   // Rows that stay in place are left alone: new stories are inserted above them and
@@ -187,8 +247,9 @@ function render() {
     at = next;
   }
   lastRender = performance.now();
-  renderGap = Math.max(RENDER_GAP, 5 * (lastRender - began));
-  $('count').textContent = shown.length + ' of ' + all.length + ' stories' + (shown.length > MAX_ROWS ? ' (first ' + MAX_ROWS + ' shown)' : '');
+  renderGap = Math.max(RENDER_GAP, 5 * (job.spent + lastRender - began));
+  $('count').textContent = shown + ' of ' + order.length + ' stories' + (shown > MAX_ROWS ? ' (first ' + MAX_ROWS + ' shown)' : '');
+  if (renderAgain) { renderAgain = false; scheduleRender(); }
   if (selected) {
     const r = $('row-' + selected);
     if (r && document.activeElement && document.activeElement.closest && document.activeElement.closest('#rows')) r.focus({ preventScroll: true });
@@ -213,6 +274,7 @@ function flash(s) {
 function upsert(s, live) {
   const before = stories.get(s.id);
   stories.set(s.id, s);
+  if (!before) insertOrdered(s);
   if (live && s.urgency <= 2 && s.status === 'usable' && (!before || before.version !== s.version) && !embargoed(s)) flash(s);
   if (openId === s.id && (!before || before.version !== s.version || before.newsml_items !== s.newsml_items || before.posts !== s.posts || before.dead_letters !== s.dead_letters)) openStory(s.id, false);
 }
