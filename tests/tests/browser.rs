@@ -164,7 +164,7 @@ impl Browser {
             if Instant::now() >= deadline {
                 let page = self
                     .run(
-                        "return location.href + '\\n' + document.body.innerText.slice(0, 2000);",
+                        "let state = ''; try { state = '\\nerrors: ' + JSON.stringify(window.__errors || []) + '; rendering: ' + JSON.stringify(building && { next: building.next, placing: building.placing, rows: building.visible.length }) + ', again ' + renderAgain + ', queued ' + renderQueued + '; known ' + stories.size + ', ordered ' + order.length + ', has burst-4-999 ' + stories.has('burst-4-999') + ', first row ' + (document.getElementById('rows').firstChild || {}).id + ', count ' + document.getElementById('count').textContent + ', connection ' + document.getElementById('connection').textContent; } catch (e) { state = '\\n' + e; } return location.href + state + '\\n' + document.body.innerText.slice(0, 2000);",
                         json!([]),
                     )
                     .await;
@@ -228,6 +228,22 @@ async fn an_operator_watches_the_wire_in_a_browser() {
     let broker = Broker::start();
     let mut settings = broker.settings("browser").await;
     settings.monitor.operator_keys = vec![newswire_shared::keys::ConfiguredKey::new(KEY)];
+    // A subscriber to politics with a drop folder: its delivery is a step of the journey.
+    let inbox = std::env::temp_dir().join(format!("newswire-browser-inbox-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&inbox);
+    std::fs::create_dir_all(&inbox).unwrap();
+    settings.delivery.subscribers = vec![newswire_shared::config::DeliverySubscriber {
+        name: "politics-desk".into(),
+        items: vec!["section/politics".into()],
+        trust_embargo: false,
+        destinations: vec![newswire_shared::config::Destination::DropFolder(
+            newswire_shared::config::DropFolderDestination {
+                name: None,
+                path: inbox.clone(),
+                format: newswire_shared::config::Format::Ninjs,
+            },
+        )],
+    }];
     let p = RunningPipeline::start(&settings).await;
     let client = reqwest::Client::new();
     let post = |a: Value| {
@@ -248,6 +264,10 @@ async fn an_operator_watches_the_wire_in_a_browser() {
         .await;
     browser
         .until(Duration::from_secs(10), "live connection", "const c = document.getElementById('connection'); return c && c.textContent === 'live';", json!([]))
+        .await;
+    // The page's own errors, told when a wait fails.
+    browser
+        .run("window.__errors = []; window.addEventListener('error', (e) => window.__errors.push(e.message + ' at ' + e.lineno)); window.addEventListener('unhandledrejection', (e) => window.__errors.push(String(e.reason))); return 1;", json!([]))
         .await;
     assert_eq!(
         browser.run("return location.hash;", json!([])).await,
@@ -396,9 +416,9 @@ async fn an_operator_watches_the_wire_in_a_browser() {
         .await;
     browser.call("POST", "/actions", enter).await;
     let roles = browser
-        .until(Duration::from_secs(5), "the journey", "const a = document.getElementById('story'); if (a.hidden) return null; const r = [...a.querySelectorAll('ol.journey li')].map(l => l.dataset.role); return r.includes('social') ? r : null;", json!([]))
+        .until(Duration::from_secs(5), "the journey", "const a = document.getElementById('story'); if (a.hidden) return null; const r = [...a.querySelectorAll('ol.journey li')].map(l => l.dataset.role); return r.includes('social') && r.includes('delivery') ? r : null;", json!([]))
         .await;
-    for role in ["published", "enriched", "newsml", "social"] {
+    for role in ["published", "enriched", "newsml", "social", "delivery"] {
         assert!(
             roles.as_array().unwrap().iter().any(|r| r == role),
             "journey lacks {role}: {roles}"
@@ -591,6 +611,7 @@ async fn an_operator_watches_the_wire_in_a_browser() {
     );
     browser.quit().await;
     p.stop().await;
+    let _ = std::fs::remove_dir_all(&inbox);
     // No task over 200 ms (issue 23). The browser shares the cores with the whole
     // pipeline (a debug build publishing and enriching the same 1,000 stories a second)
     // and a task's length is wall-clock time, so the bound is judged while the machine

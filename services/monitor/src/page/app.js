@@ -222,30 +222,42 @@ function buildRows(job) {
     }
   }
   job.spent += performance.now() - began;
-  building = null;
-  showRows(job);
+  const keep = new Set(job.visible.map((s) => s.id));
+  for (const id of rowCache.keys()) if (!keep.has(id)) rowCache.delete(id);
+  job.at = $('rows').firstChild;
+  job.placing = 0;
+  placeRows(job);
 }
 
-function showRows(job) {
+// Puts the rows of `job` in the table, top down: rows that stay in place are left alone
+// (new stories go in above them), and at most ROWS_PER_FRAME rows go in per frame, so
+// the browser's style and layout work per frame is bounded too (under a burst every
+// row is new at every rendering). The list stays newest first throughout, and never
+// longer than MAX_ROWS.
+const ROWS_PER_FRAME = 20;
+function placeRows(job) {
   const began = performance.now();
-  const visible = job.visible;
-  const shown = job.shown;
-  const keep = new Set(visible.map((s) => s.id));
-  for (const id of rowCache.keys()) if (!keep.has(id)) rowCache.delete(id);
-  // Rows that stay in place are left alone: new stories are inserted above them and
-  // the oldest removed below, so the browser lays out only what changed.
   const body = $('rows');
-  let at = body.firstChild;
-  for (const s of visible) {
-    const tr = cachedRow(s);
-    if (tr === at) at = at.nextSibling;
-    else body.insertBefore(tr, at);
+  let placed = 0;
+  while (job.placing < job.visible.length) {
+    const tr = cachedRow(job.visible[job.placing++]);
+    if (tr === job.at) { job.at = job.at.nextSibling; continue; }
+    body.insertBefore(tr, job.at);
+    if (++placed >= ROWS_PER_FRAME && job.placing < job.visible.length) {
+      // Old rows below the ones still to be looked at, beyond MAX_ROWS, go now.
+      while (job.at && body.childElementCount > MAX_ROWS && body.lastChild !== job.at) body.lastChild.remove();
+      job.spent += performance.now() - began;
+      requestAnimationFrame(() => placeRows(job));
+      return;
+    }
   }
-  while (at) {
-    const next = at.nextSibling;
-    at.remove();
-    at = next;
+  while (job.at) {
+    const next = job.at.nextSibling;
+    job.at.remove();
+    job.at = next;
   }
+  building = null;
+  const shown = job.shown;
   lastRender = performance.now();
   renderGap = Math.max(RENDER_GAP, 5 * (job.spent + lastRender - began));
   $('count').textContent = shown + ' of ' + order.length + ' stories' + (shown > MAX_ROWS ? ' (first ' + MAX_ROWS + ' shown)' : '');
