@@ -199,7 +199,8 @@ async fn drop_folders_and_pull_follow_embargoes_kills_and_restarts() {
     )
     .await;
     assert_eq!(after.matches("<newsItem ").count(), 0);
-    assert_eq!(get(&p.base, "/newsml/items?since=1-999", None).await.0, 410);
+    // Not a cursor (this one was before cursors became Kafka positions): 400.
+    assert_eq!(get(&p.base, "/newsml/items?since=1-999", None).await.0, 400);
     assert_eq!(
         get(
             &p.base,

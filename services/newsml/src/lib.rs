@@ -63,10 +63,7 @@ pub struct Delivery {
 impl Delivery {
     /// Opens every subscriber's drop folder (reading what it already received).
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
-        let epoch = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
-        let store = Arc::new(RwLock::new(ItemStore::new(epoch)));
+        let store = Arc::new(RwLock::new(ItemStore::new()));
         let mut folders = Vec::new();
         for s in &settings.newsml.subscribers {
             if let Some(dir) = &s.drop_folder {

@@ -2,6 +2,7 @@
 //! guarantees, the embedded broker, topic creation, record limits, failure
 //! classification, dead letters, and the exactly-once consume→transform→produce stage.
 
+pub mod change_log;
 mod clients;
 pub mod deadletter;
 pub(crate) mod embedded;

@@ -68,6 +68,7 @@ pub fn item_from_record(m: &BorrowedMessage<'_>) -> Result<ItemVersion, String> 
         embargo,
         received,
         partition,
+        offset: m.offset(),
         xml: Arc::from(xml),
         facts: Arc::new(facts_from_headers(headers)),
     })
@@ -185,6 +186,15 @@ impl DeliveryConsumer {
         let mut assignment = TopicPartitionList::new();
         for p in 0..partitions {
             assignment.add_partition_offset(&self.topic, p, Offset::Beginning)?;
+            // Reading starts at the oldest offset the topic holds, and so does what
+            // cursors can be answered from.
+            let low = consumer
+                .fetch_watermarks(&self.topic, p, Duration::from_secs(10))
+                .map_or(0, |(low, _)| low);
+            self.store
+                .write()
+                .expect("store lock")
+                .start_partition(p, low);
         }
         consumer.assign(&assignment)?;
         tracing::info!(topic = %self.topic, partitions, folders = self.folders.len(), "newsml delivery assigned");
@@ -199,17 +209,16 @@ impl DeliveryConsumer {
                 Some(Ok(m)) => match item_from_record(&m) {
                     Ok(item) => {
                         let id = item.id.clone();
-                        if self
-                            .store
-                            .write()
-                            .expect("store lock")
-                            .insert(item, Utc::now())
-                        {
+                        if self.store.write().expect("store lock").insert(item) {
                             touched.insert(id);
                         }
                     }
                     Err(reason) => {
                         invalid.inc();
+                        self.store
+                            .write()
+                            .expect("store lock")
+                            .skip(m.partition(), m.offset());
                         tracing::warn!(partition = m.partition(), offset = m.offset(), %reason, "newsml.items record skipped");
                     }
                 },

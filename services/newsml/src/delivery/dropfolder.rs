@@ -114,6 +114,7 @@ mod tests {
             embargo: None,
             received: at + chrono::Duration::seconds(version as i64),
             partition: 0,
+            offset: version as i64,
             xml: Arc::from(&b"<newsItem/>"[..]),
             facts: Arc::new(StoryFacts {
                 section: Some(section.into()),
@@ -134,17 +135,17 @@ mod tests {
         let mut subscriber = NewsmlSubscriber::new("sport-desk", None);
         subscriber.items = vec!["section/sport".into()];
         let mut folder = DropFolder::open(&subscriber, &dir).unwrap();
-        let mut store = ItemStore::new(1);
+        let mut store = ItemStore::new();
         let now: DateTime<Utc> = "2024-11-28T11:00:00Z".parse().unwrap();
         store.settle(0, now);
-        store.insert(item("sport-1", 1, Status::Usable, "sport"), now);
-        store.insert(item("economy-1", 1, Status::Usable, "economy"), now);
+        store.insert(item("sport-1", 1, Status::Usable, "sport"));
+        store.insert(item("economy-1", 1, Status::Usable, "economy"));
         store.release_due(now);
         assert!(folder.due(&store, "economy-1", now).is_none());
         let due = folder.due(&store, "sport-1", now).unwrap().clone();
         assert!(folder.deliver(&due).unwrap());
-        store.insert(item("sport-1", 2, Status::Canceled, "obituaries"), now);
-        store.insert(item("economy-1", 2, Status::Canceled, "economy"), now);
+        store.insert(item("sport-1", 2, Status::Canceled, "obituaries"));
+        store.insert(item("economy-1", 2, Status::Canceled, "economy"));
         assert_eq!(
             folder.due(&store, "sport-1", now).map(|v| v.version),
             Some(2)

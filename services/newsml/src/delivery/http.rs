@@ -22,6 +22,7 @@ use chrono::Utc;
 use newswire_shared::access::{
     refusal_response, refuse, selection_error_response, Caller, Entitlement, Gate, Params, Selector,
 };
+use newswire_shared::kafka::change_log::Since;
 use std::sync::{Arc, RwLock};
 
 /// Most items in one `newsMessage`.
@@ -120,7 +121,10 @@ async fn version(
 
 /// `GET /newsml/items?since=CURSOR&limit=N`: the item versions that became visible to
 /// the caller after the cursor, oldest first, as one `newsMessage`; the next cursor is
-/// in the `Newsml-Next-Cursor` header and the message's `transmitId`.
+/// in the `Newsml-Next-Cursor` header and the message's `transmitId`. A cursor is a
+/// position in `newsml.items` (`newswire_shared::kafka::change_log`), so any replica
+/// answers it, also after a restart: 400 naming `since` for text that is no cursor,
+/// 410 when the topic no longer holds what follows it.
 async fn batch(
     State(api): State<PullApi>,
     RawQuery(query): RawQuery,
@@ -142,22 +146,25 @@ async fn batch(
     } else {
         &store.public_log
     };
-    let (changes, next) = log
-        .since_matching(viewer.params.get("since"), limit, |c| {
-            store
-                .get(&c.id, c.version)
-                .is_some_and(|v| store.admitted(v, viewer.entitlement, &viewer.filters))
-        })
-        .map_err(|_| {
-            refuse(
-                StatusCode::GONE,
-                "cursor unknown to this server: start again without since",
-                None,
-            )
+    let since = log
+        .parse_cursor(viewer.params.get("since").unwrap_or("0"))
+        .map_err(|e| {
+            let body =
+                serde_json::json!({"error": "bad_request", "message": format!("since: {e}")});
+            (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
         })?;
+    let Since::Changes { changes, next } = log.after(&since, limit, |c| {
+        store
+            .get(&c.id, c.version)
+            .is_some_and(|v| store.admitted(v, viewer.entitlement, &viewer.filters))
+    }) else {
+        let body = serde_json::json!({"error": "cursor_expired", "message": "the topic no longer holds what follows this cursor: start again without since"});
+        return Err((StatusCode::GONE, axum::Json(body)).into_response());
+    };
+    let next = next.text();
     let items: Vec<&[u8]> = changes
         .iter()
-        .filter_map(|c| store.get(&c.id, c.version))
+        .filter_map(|(c, _)| store.get(&c.item.id, c.item.version))
         .map(|i| &*i.xml)
         .collect();
     let body = news_message(&items, Utc::now(), &next, &api.provider);

@@ -12,7 +12,8 @@
 use chrono::{DateTime, Utc};
 use newswire_shared::access::{Entitlement, Selector, StoryFacts};
 use newswire_shared::article::{release_instant, Status};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use newswire_shared::kafka::change_log::{At, ChangeLog};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub struct ItemVersion {
     pub received: DateTime<Utc>,
     /// The `newsml.items` partition it came from (all versions of a story share one).
     pub partition: i32,
+    /// Its record's offset there.
+    pub offset: i64,
     /// The standalone NewsML-G2 document.
     pub xml: Arc<[u8]>,
     /// What entitlements look at (section, language, urgency, entities), from the
@@ -34,6 +37,15 @@ pub struct ItemVersion {
 }
 
 impl ItemVersion {
+    /// Its record's position, for cursors.
+    fn at(&self) -> At {
+        At {
+            partition: self.partition,
+            offset: self.offset,
+            written: self.received.timestamp_micros(),
+        }
+    }
+
     /// When this version, unless replaced first, went out to everyone: the shared rule
     /// ([`release_instant`]) from the record's time, on purpose (see there: releases wait
     /// for the topic to be settled, which is measured in record time).
@@ -65,6 +77,19 @@ impl Story {
             .map(|(_, next)| next.received);
         v.release_time()
             .is_some_and(|r| r <= as_of && replaced.is_none_or(|by| r < by))
+    }
+
+    /// Whether `v` goes into the public log, once the topic is settled up to `as_of`
+    /// (at or after its release): a usable version released before anything replaced
+    /// it; a withdrawal of a story released before it.
+    fn public_change(&self, v: &ItemVersion, as_of: DateTime<Utc>) -> bool {
+        match v.status {
+            Status::Usable => self.released(v, as_of),
+            Status::Withheld | Status::Canceled => self
+                .versions
+                .range(..v.version)
+                .any(|(_, u)| self.released(u, as_of)),
+        }
     }
 
     fn released_ever(&self, as_of: DateTime<Utc>) -> bool {
@@ -99,105 +124,22 @@ impl Story {
             .find(|v| self.visible(v, trusted, as_of))
     }
 }
-/// A cursor this process did not give out (another replica's, an earlier run's, or
-/// not a cursor at all).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("cursor unknown to this server")]
-pub struct UnknownCursor;
-
-/// One change a subscriber can receive, in the order it became visible to them.
+/// What the pull API's change logs carry: which version became visible.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub seq: u64,
-    pub id: String,
+pub struct LoggedVersion {
+    pub id: Arc<str>,
     pub version: u64,
 }
 
-/// Changes in the order they became visible; cursors are `{epoch}-{seq}`, where the
-/// epoch names this process, so a cursor from another replica or an earlier run is
-/// recognised (and refused) rather than misread.
+/// A `newsml.items` record whose place in the public log is not decided yet.
 #[derive(Debug)]
-pub struct ChangeLog {
-    epoch: u64,
-    entries: Vec<Change>,
-    /// Highest version logged per story.
-    logged: HashMap<String, u64>,
+struct Undecided {
+    offset: i64,
+    /// The version it carried, if it was a new one (not a duplicate, not unreadable).
+    version: Option<(String, u64)>,
 }
 
-impl ChangeLog {
-    fn new(epoch: u64) -> Self {
-        Self {
-            epoch,
-            entries: Vec::new(),
-            logged: HashMap::new(),
-        }
-    }
-
-    fn push(&mut self, id: &str, version: u64) -> bool {
-        if self.logged.get(id).is_some_and(|&v| v >= version) {
-            return false;
-        }
-        self.logged.insert(id.to_string(), version);
-        let seq = self.entries.len() as u64 + 1;
-        self.entries.push(Change {
-            seq,
-            id: id.to_string(),
-            version,
-        });
-        true
-    }
-
-    pub fn cursor(&self, seq: u64) -> String {
-        format!("{}-{seq}", self.epoch)
-    }
-
-    /// The changes after `cursor` (`None`: from the start), at most `limit`, and the
-    /// cursor to ask with next. `Err` for a cursor this process did not give out.
-    pub fn since(
-        &self,
-        cursor: Option<&str>,
-        limit: usize,
-    ) -> Result<(Vec<Change>, String), UnknownCursor> {
-        self.since_matching(cursor, limit, |_| true)
-    }
-
-    /// As [`ChangeLog::since`], keeping only the changes `wanted` accepts; the next
-    /// cursor passes over the changes left out, so they are not read again.
-    pub fn since_matching(
-        &self,
-        cursor: Option<&str>,
-        limit: usize,
-        wanted: impl Fn(&Change) -> bool,
-    ) -> Result<(Vec<Change>, String), UnknownCursor> {
-        let after = match cursor {
-            None => 0,
-            Some(c) => {
-                let (epoch, seq) = c.split_once('-').ok_or(UnknownCursor)?;
-                let seq: u64 = seq.parse().map_err(|_| UnknownCursor)?;
-                if epoch.parse::<u64>().map_err(|_| UnknownCursor)? != self.epoch
-                    || seq > self.entries.len() as u64
-                {
-                    return Err(UnknownCursor);
-                }
-                seq
-            }
-        };
-        let mut changes = Vec::new();
-        let mut next = after;
-        for c in &self.entries[after as usize..] {
-            if changes.len() == limit {
-                break;
-            }
-            next = c.seq;
-            if wanted(c) {
-                changes.push(c.clone());
-            }
-        }
-        Ok((changes, self.cursor(next)))
-    }
-}
-
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct ItemStore {
     stories: HashMap<String, Story>,
     /// Stories waiting for their release instant (and for the store to be settled
@@ -205,19 +147,33 @@ pub struct ItemStore {
     waiting: BTreeMap<DateTime<Utc>, BTreeSet<String>>,
     /// Per partition: every version written before this instant has been read.
     settled: HashMap<i32, DateTime<Utc>>,
-    pub trusted_log: ChangeLog,
-    pub public_log: ChangeLog,
+    /// Partitions of the topic, as far as known: the public log waits for all of them.
+    partitions: i32,
+    /// What trusted subscribers' cursors walk: every version newer than the story's
+    /// last, as it is read.
+    pub trusted_log: ChangeLog<LoggedVersion>,
+    /// What everyone else's cursors walk: every version once it was released, and a
+    /// withdrawal of a story that was; a version with an embargo ahead of its record is
+    /// held until it (the cursor's embargo mark accounts for it).
+    pub public_log: ChangeLog<LoggedVersion>,
+    /// Per partition, records read whose place in the public log waits for the topic
+    /// to be settled up to their record time, in offset order.
+    undecided: HashMap<i32, VecDeque<Undecided>>,
+    /// Highest version in the trusted log, per story.
+    trusted_latest: HashMap<String, u64>,
 }
 
 impl ItemStore {
-    pub fn new(epoch: u64) -> Self {
-        Self {
-            stories: HashMap::new(),
-            waiting: BTreeMap::new(),
-            settled: HashMap::new(),
-            trusted_log: ChangeLog::new(epoch),
-            public_log: ChangeLog::new(epoch),
-        }
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reading of `partition` starts at `offset` (the oldest the topic holds): a
+    /// cursor before it is one this store cannot answer.
+    pub fn start_partition(&mut self, partition: i32, offset: i64) {
+        self.partitions = self.partitions.max(partition + 1);
+        self.trusted_log.start_partition(partition, offset);
+        self.public_log.start_partition(partition, offset);
     }
 
     /// The instant up to which `id`'s versions are all known, capped at `now`.
@@ -265,45 +221,115 @@ impl ItemStore {
         self.stories.get(id)?.versions.get(&version)
     }
 
-    /// Takes in a version (again: redelivery is harmless). Returns `false` if it was
-    /// already known.
-    pub fn insert(&mut self, item: ItemVersion, now: DateTime<Utc>) -> bool {
+    /// Takes in the version read at `item.partition`/`item.offset`, in offset order per
+    /// partition (again: redelivery is harmless). Returns `false` if it was already
+    /// known.
+    pub fn insert(&mut self, item: ItemVersion) -> bool {
+        let (partition, offset) = (item.partition, item.offset);
         let story = self.stories.entry(item.id.clone()).or_default();
-        if story.versions.contains_key(&item.version) {
-            return false;
+        let new = !story.versions.contains_key(&item.version);
+        let logged = new.then(|| (item.id.clone(), item.version));
+        if new {
+            if let Some(at) = item.release_time() {
+                self.waiting.entry(at).or_default().insert(item.id.clone());
+            }
+            let latest = self.trusted_latest.entry(item.id.clone()).or_default();
+            if item.version > *latest {
+                *latest = item.version;
+                let at = item.at();
+                let logged = LoggedVersion {
+                    id: Arc::from(item.id.as_str()),
+                    version: item.version,
+                };
+                self.trusted_log.record(logged, at, None);
+            }
+            story.versions.insert(item.version, item);
         }
-        let id = item.id.clone();
-        if let Some(at) = item.release_time() {
-            self.waiting.entry(at).or_default().insert(id.clone());
-        }
-        story.versions.insert(item.version, item);
-        self.refresh_logs(&id, now);
-        true
+        self.read(partition, offset, logged);
+        new
+    }
+
+    /// A record that carried no readable version: cursors move past it.
+    pub fn skip(&mut self, partition: i32, offset: i64) {
+        self.read(partition, offset, None);
+    }
+
+    fn read(&mut self, partition: i32, offset: i64, version: Option<(String, u64)>) {
+        self.partitions = self.partitions.max(partition + 1);
+        self.trusted_log.consumed(partition, offset + 1);
+        self.undecided
+            .entry(partition)
+            .or_default()
+            .push_back(Undecided { offset, version });
+        self.decide();
     }
 
     /// Records that partition `p` holds nothing unread written before `until`.
     pub fn settle(&mut self, partition: i32, until: DateTime<Utc>) {
+        self.partitions = self.partitions.max(partition + 1);
         let s = self.settled.entry(partition).or_insert(until);
         *s = (*s).max(until);
+        self.decide();
     }
 
-    fn refresh_logs(&mut self, id: &str, now: DateTime<Utc>) {
-        let Some(story) = self.stories.get(id) else {
+    /// The instant up to which every partition is settled: every record written
+    /// before it has been read, so whether a version was released by then is known
+    /// the same way on every replica.
+    fn settled_everywhere(&self) -> Option<DateTime<Utc>> {
+        (0..self.partitions)
+            .map(|p| self.settled.get(&p).copied())
+            .min()
+            .flatten()
+    }
+
+    /// Moves the public log on as far as the topic is settled: records in offset order
+    /// — a version whose embargo is ahead of its record is held until the embargo (by
+    /// the log's mark); any other version, or withdrawal, is decided once the topic is
+    /// settled to its record time — then the held versions that were released by then.
+    /// Settled across all partitions, not the record's own, so held versions enter in
+    /// the order of their marks and a withdrawal never before the version it follows.
+    fn decide(&mut self) {
+        let Some(until) = self.settled_everywhere() else {
             return;
         };
-        let as_of = self.as_of(story, now);
-        let trusted = story.visible_latest(true, as_of).map(|v| v.version);
-        let public = story.visible_latest(false, as_of).map(|v| v.version);
-        if let Some(v) = trusted {
-            self.trusted_log.push(id, v);
+        for (partition, queue) in &mut self.undecided {
+            while let Some(head) = queue.front() {
+                let Some((id, version)) = &head.version else {
+                    self.public_log.consumed(*partition, head.offset + 1);
+                    queue.pop_front();
+                    continue;
+                };
+                let story = &self.stories[id];
+                let v = &story.versions[version];
+                let logged = LoggedVersion {
+                    id: Arc::from(id.as_str()),
+                    version: *version,
+                };
+                match v.release_time() {
+                    Some(release) if release > v.received => {
+                        self.public_log.hold(logged, v.at(), release);
+                    }
+                    _ if v.received > until => break,
+                    _ if story.public_change(v, until) => {
+                        self.public_log.record(logged, v.at(), None);
+                    }
+                    _ => self.public_log.consumed(*partition, head.offset + 1),
+                }
+                queue.pop_front();
+            }
         }
-        if let Some(v) = public {
-            self.public_log.push(id, v);
-        }
+        let stories = &self.stories;
+        self.public_log.release_due(until, |l| {
+            stories.get(&*l.id).is_some_and(|s| {
+                s.versions
+                    .get(&l.version)
+                    .is_some_and(|v| s.public_change(v, until))
+            })
+        });
     }
 
     /// Stories whose release instant has passed and whose partition is settled beyond
-    /// it: their public log entries are written and they are handed back for delivery.
+    /// it, handed back for delivery.
     pub fn release_due(&mut self, now: DateTime<Utc>) -> Vec<String> {
         let mut ready = Vec::new();
         let due: Vec<DateTime<Utc>> = self.waiting.range(..=now).map(|(at, _)| *at).collect();
@@ -327,9 +353,6 @@ impl ItemStore {
         }
         ready.sort();
         ready.dedup();
-        for id in &ready {
-            self.refresh_logs(id, now);
-        }
         ready
     }
 
@@ -347,12 +370,21 @@ impl ItemStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use newswire_shared::kafka::change_log::{Cursor, Since};
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
     }
 
-    fn item(id: &str, version: u64, status: Status, embargo: Option<&str>) -> ItemVersion {
+    /// A version of `id` read at `offset` of partition 0, its record written `version`
+    /// seconds after 10:00.
+    fn item(
+        id: &str,
+        version: u64,
+        status: Status,
+        embargo: Option<&str>,
+        offset: i64,
+    ) -> ItemVersion {
         ItemVersion {
             id: id.into(),
             version,
@@ -360,94 +392,144 @@ mod tests {
             embargo: embargo.map(at),
             received: at("2024-11-28T10:00:00Z") + chrono::Duration::seconds(version as i64),
             partition: 0,
+            offset,
             xml: Arc::from(&b"<newsItem/>"[..]),
             facts: Arc::default(),
         }
     }
 
+    /// (id, version) of what `log` gives after `since` (the start when `None`), and the
+    /// cursor after it.
+    fn after(
+        log: &ChangeLog<LoggedVersion>,
+        since: Option<&Cursor>,
+    ) -> (Vec<(String, u64)>, Cursor) {
+        let since = since.cloned().unwrap_or_else(|| log.start());
+        let Since::Changes { changes, next } = log.after(&since, 100, |_| true) else {
+            panic!("gone")
+        };
+        let got = changes
+            .into_iter()
+            .map(|(c, _)| (c.item.id.to_string(), c.item.version))
+            .collect();
+        (got, next)
+    }
+
     #[test]
     fn embargoed_items_reach_trusted_subscribers_first_and_everyone_at_the_embargo() {
-        let mut store = ItemStore::new(7);
+        let mut store = ItemStore::new();
         let t0 = at("2024-11-28T10:00:00Z");
+        store.start_partition(0, 0);
         store.settle(0, t0);
-        store.insert(
-            item("a", 1, Status::Usable, Some("2024-11-28T12:00:00Z")),
-            t0,
-        );
+        store.insert(item(
+            "a",
+            1,
+            Status::Usable,
+            Some("2024-11-28T12:00:00Z"),
+            0,
+        ));
         assert_eq!(store.visible_latest("a", true, t0).unwrap().version, 1);
         assert!(store.visible_latest("a", false, t0).is_none());
-        assert_eq!(store.public_log.since(None, 10).unwrap().0.len(), 0);
-        assert_eq!(store.trusted_log.since(None, 10).unwrap().0.len(), 1);
+        let (public, before) = after(&store.public_log, None);
+        assert!(public.is_empty());
+        assert_eq!(after(&store.trusted_log, None).0, [("a".into(), 1)]);
         let noon = at("2024-11-28T12:00:00Z");
         assert!(store.release_due(at("2024-11-28T11:59:59Z")).is_empty());
         // Due, but nothing is known about what was written up to noon: it waits.
         assert!(store.release_due(noon).is_empty());
         assert!(store.visible_latest("a", false, noon).is_none());
+        store.settle(0, at("2024-11-28T11:59:59Z"));
+        assert!(after(&store.public_log, Some(&before)).0.is_empty());
         store.settle(0, noon);
         assert_eq!(store.release_due(noon), vec!["a".to_string()]);
-        assert_eq!(store.public_log.since(None, 10).unwrap().0[0].version, 1);
+        // The cursor given before the embargo passed the record's offset: its mark
+        // still gets the version.
+        assert_eq!(after(&store.public_log, Some(&before)).0, [("a".into(), 1)]);
         assert_eq!(store.visible_latest("a", false, noon).unwrap().version, 1);
     }
 
     #[test]
     fn a_kill_before_release_stays_with_those_who_had_the_story() {
-        let mut store = ItemStore::new(7);
+        let mut store = ItemStore::new();
         let t0 = at("2024-11-28T10:00:00Z");
         let later = at("2024-11-28T13:00:00Z");
-        store.insert(
-            item("a", 1, Status::Usable, Some("2024-11-28T12:00:00Z")),
-            t0,
-        );
-        store.insert(
-            item("a", 2, Status::Canceled, Some("2024-11-28T12:00:00Z")),
-            t0,
-        );
+        store.start_partition(0, 0);
+        let embargo = Some("2024-11-28T12:00:00Z");
+        store.insert(item("a", 1, Status::Usable, embargo, 0));
+        store.insert(item("a", 2, Status::Canceled, embargo, 1));
         store.settle(0, later);
         assert_eq!(store.visible_latest("a", true, t0).unwrap().version, 2);
         // Killed before its embargo: the public never had it, so it never learns of it.
         assert!(store.visible_latest("a", false, later).is_none());
         store.release_due(later);
         assert!(store.visible_latest("a", false, later).is_none());
-        assert!(store.public_log.since(None, 10).unwrap().0.is_empty());
-        // Killed after release: the kill is what the public sees.
-        store.insert(item("b", 1, Status::Usable, None), t0);
-        store.insert(item("b", 2, Status::Canceled, None), t0);
+        assert!(after(&store.public_log, None).0.is_empty());
+        // Killed after release: the kill is what the public sees, after the version.
+        store.insert(item("b", 1, Status::Usable, None, 2));
+        store.insert(item("b", 2, Status::Canceled, None, 3));
         assert_eq!(store.visible_latest("b", false, later).unwrap().version, 2);
+        assert_eq!(
+            after(&store.public_log, None).0,
+            [("b".into(), 1), ("b".into(), 2)]
+        );
+        assert_eq!(
+            after(&store.trusted_log, None).0,
+            [
+                ("a".into(), 1),
+                ("a".into(), 2),
+                ("b".into(), 1),
+                ("b".into(), 2)
+            ]
+        );
     }
 
     /// The replay after a restart reads v1 (embargo long past) before the kill that
     /// followed it: until the partition is settled, v1 must not look released.
     #[test]
     fn a_replay_never_releases_what_a_later_record_killed() {
-        let mut store = ItemStore::new(7);
+        let mut store = ItemStore::new();
         let now = at("2024-11-29T10:00:00Z");
-        store.insert(
-            item("a", 1, Status::Usable, Some("2024-11-28T12:00:00Z")),
-            now,
-        );
+        store.start_partition(0, 0);
+        store.insert(item(
+            "a",
+            1,
+            Status::Usable,
+            Some("2024-11-28T12:00:00Z"),
+            0,
+        ));
         assert!(
             store.visible_latest("a", false, now).is_none(),
             "not settled: not visible"
         );
         assert!(store.release_due(now).is_empty());
-        store.insert(item("a", 2, Status::Canceled, None), now);
+        store.insert(item("a", 2, Status::Canceled, None, 1));
         store.settle(0, now);
         store.release_due(now);
         assert!(store.visible_latest("a", false, now).is_none());
-        assert!(store.public_log.since(None, 10).unwrap().0.is_empty());
+        assert!(after(&store.public_log, None).0.is_empty());
     }
 
+    /// A record read again (a producer's retry) is no change; the public log waits
+    /// for every partition to be settled; unreadable records are passed.
     #[test]
-    fn redelivery_changes_nothing_and_cursors_are_checked() {
-        let mut store = ItemStore::new(7);
+    fn redelivery_changes_nothing_and_the_log_waits_for_every_partition() {
+        let mut store = ItemStore::new();
         let t0 = at("2024-11-28T10:30:00Z");
+        store.start_partition(0, 0);
+        store.start_partition(1, 0);
         store.settle(0, t0);
-        assert!(store.insert(item("a", 1, Status::Usable, None), t0));
-        assert!(!store.insert(item("a", 1, Status::Usable, None), t0));
-        let (changes, next) = store.public_log.since(None, 10).unwrap();
-        assert_eq!((changes.len(), next.as_str()), (1, "7-1"));
-        assert_eq!(store.public_log.since(Some("7-1"), 10).unwrap().0.len(), 0);
-        assert!(store.public_log.since(Some("8-1"), 10).is_err());
-        assert!(store.public_log.since(Some("7-9"), 10).is_err());
+        assert!(store.insert(item("a", 1, Status::Usable, None, 0)));
+        assert!(!store.insert(item("a", 1, Status::Usable, None, 1)));
+        store.skip(0, 2);
+        assert!(
+            after(&store.public_log, None).0.is_empty(),
+            "partition 1 unsettled"
+        );
+        store.settle(1, t0);
+        let (changes, next) = after(&store.public_log, None);
+        assert_eq!(changes, [("a".into(), 1)]);
+        assert_eq!(next.next, [3, 0]);
+        assert!(after(&store.public_log, Some(&next)).0.is_empty());
+        assert_eq!(after(&store.trusted_log, None).0, [("a".into(), 1)]);
     }
 }
