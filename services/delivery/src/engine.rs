@@ -25,7 +25,7 @@ use newswire_shared::health::Readiness;
 use newswire_shared::kafka::failure::{classify, FailureClass};
 use newswire_shared::kafka::{
     consumer_config, decode_keyed_article, partition_count, reader_config, replay_partitions,
-    transactional_producer_config,
+    transactional_producer_config, Settling,
 };
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::telemetry::events::{TransactionAborted, TransactionCommitted};
@@ -38,7 +38,7 @@ use rdkafka::error::KafkaError;
 use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use rdkafka::{ClientContext, Offset, TopicPartitionList};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -200,64 +200,6 @@ impl EngineContext {
     }
 }
 
-/// Per partition, high watermarks and when they were taken: once the consumer's
-/// position reaches one, every record written before its instant has been read, and
-/// the partition is settled up to that instant (see `queue::TargetQueue::release`).
-struct Settling {
-    watermarks: BaseConsumer,
-    snapshots: HashMap<i32, VecDeque<(i64, DateTime<Utc>)>>,
-    settled: HashMap<i32, DateTime<Utc>>,
-    last: Instant,
-}
-
-impl Settling {
-    const EVERY: Duration = Duration::from_millis(20);
-    const KEEP: usize = 64;
-
-    fn update(&mut self, positions: &HashMap<i32, i64>, topic: &str) {
-        if self.last.elapsed() < Self::EVERY {
-            return;
-        }
-        self.last = Instant::now();
-        for (&p, &position) in positions {
-            let queue = self.snapshots.entry(p).or_default();
-            let mut reached = None;
-            while let Some(&(high, taken)) = queue.front() {
-                if position < high {
-                    break;
-                }
-                reached = Some(taken);
-                queue.pop_front();
-            }
-            let taken = Utc::now();
-            match self
-                .watermarks
-                .fetch_watermarks(topic, p, Duration::from_secs(2))
-            {
-                Ok((low, high)) if low >= high || position >= high => reached = Some(taken),
-                Ok((_, high)) => {
-                    if queue.len() >= Self::KEEP {
-                        queue.pop_back();
-                    }
-                    queue.push_back((high, taken));
-                }
-                Err(e) => {
-                    tracing::warn!(partition = p, error = %e, "could not read the high watermark")
-                }
-            }
-            if let Some(until) = reached {
-                let s = self.settled.entry(p).or_insert(until);
-                *s = (*s).max(until);
-            }
-        }
-    }
-
-    fn forget(&mut self, partition: i32) {
-        self.snapshots.remove(&partition);
-        self.settled.remove(&partition);
-    }
-}
-
 pub struct Engine {
     pub settings: Settings,
     pub targets: Arc<Vec<Arc<Target>>>,
@@ -352,8 +294,7 @@ impl Engine {
             }
         }
         consumer.subscribe(&[&s.topics.enriched])?;
-        let watermarks: BaseConsumer =
-            reader_config(&s.kafka, "newswire-delivery-watermarks").create()?;
+        let settling = Settling::new(&s.kafka, "newswire-delivery-watermarks", &s.topics.enriched)?;
         tracing::info!(input = %s.topics.enriched, ledger = %s.topics.ledger, destinations = self.targets.len(), %transactional_id, "delivery started");
         let mut run = Run {
             engine: &self,
@@ -364,12 +305,7 @@ impl Engine {
             index: HashMap::new(),
             unsent: Vec::new(),
             last_committed: BTreeMap::new(),
-            settling: Settling {
-                watermarks,
-                snapshots: HashMap::new(),
-                settled: HashMap::new(),
-                last: Instant::now(),
-            },
+            settling,
             invalid: metrics.counter(&catalog::DELIVERY_INVALID_RECORDS, &[]),
             metrics,
         };
@@ -572,7 +508,7 @@ impl Run<'_> {
             return;
         }
         if let Ok(positions) = self.consumer.position() {
-            let positions: HashMap<i32, i64> = positions
+            let positions: Vec<(i32, i64)> = positions
                 .elements_for_topic(&self.engine.settings.topics.enriched)
                 .iter()
                 .filter_map(|e| match e.offset() {
@@ -580,12 +516,11 @@ impl Run<'_> {
                     _ => None,
                 })
                 .collect();
-            self.settling
-                .update(&positions, &self.engine.settings.topics.enriched);
+            self.settling.update(positions);
         }
-        let settled = &self.settling.settled;
+        let settling = &self.settling;
         for t in self.engine.targets.iter() {
-            t.queue().release(now, |p| settled.get(&p).copied());
+            t.queue().release(now, |p| settling.settled(p));
             t.wake.notify_one();
         }
     }

@@ -11,6 +11,7 @@ pub mod limits;
 mod output_state;
 pub mod progress;
 mod replay;
+mod settling;
 mod stage;
 mod topics;
 
@@ -21,6 +22,7 @@ pub use deadletter::{dead_letter_record, DeadLetterKind, Rejection};
 pub use embedded::EmbeddedBroker;
 pub use output_state::{Fold, KeptState, OutputState};
 pub use replay::{replay_partitions, replay_topic};
+pub use settling::Settling;
 pub use stage::{
     decode_keyed_article, run_stage, spawn_stage, OutputRecord, StageError, StageSpec, Transform,
 };

@@ -14,7 +14,7 @@ use newswire_shared::article::Status;
 use newswire_shared::cloudevents::header_str;
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::health::Readiness;
-use newswire_shared::kafka::{partition_count, reader_config};
+use newswire_shared::kafka::{partition_count, reader_config, Settling};
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::telemetry::{catalog, Metrics};
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -74,87 +74,38 @@ pub fn item_from_record(m: &BorrowedMessage<'_>) -> Result<ItemVersion, String> 
     })
 }
 
-/// Tracks, per partition, high watermarks and the instants they were taken: once the
-/// consumer has read up to one, every record written before its instant is in the
-/// store, and the partition is settled up to that instant. Snapshots are taken every
-/// few milliseconds without waiting for the previous one to be reached, so a release
-/// waits about one interval, not a round of them.
-struct Settling {
-    /// A client of its own: on the consumer's connection a watermark request would
-    /// queue behind the fetch the broker holds open (up to `fetch.wait.max.ms`).
-    watermarks: BaseConsumer,
-    snapshots: Vec<std::collections::VecDeque<(i64, DateTime<Utc>)>>,
-    last: Instant,
-    settled_once: Vec<bool>,
-}
-
-impl Settling {
-    /// How often watermarks are asked for (one small request per partition).
-    const EVERY: Duration = Duration::from_millis(20);
-    /// Snapshots kept per partition while the consumer catches up.
-    const KEEP: usize = 64;
-
-    fn new(kafka: &KafkaSettings, partitions: i32) -> rdkafka::error::KafkaResult<Self> {
-        let watermarks: BaseConsumer =
-            reader_config(kafka, "newswire-newsml-watermarks").create()?;
-        Ok(Self {
-            watermarks,
-            snapshots: vec![Default::default(); partitions as usize],
-            last: Instant::now() - Self::EVERY,
-            settled_once: vec![false; partitions as usize],
-        })
-    }
-
-    /// Settles what the consumer has read up to; takes new snapshots. Returns whether
-    /// every partition has been settled at least once (the initial catch-up is done).
-    fn update(&mut self, consumer: &BaseConsumer, topic: &str, store: &RwLock<ItemStore>) -> bool {
-        if self.last.elapsed() < Self::EVERY {
-            return self.settled_once.iter().all(|s| *s);
-        }
-        self.last = Instant::now();
-        let positions = consumer.position().ok();
-        for p in 0..self.snapshots.len() {
+/// Settles the store's partitions as far as the consumer has read (the rule and its
+/// reasons: [`Settling`]). Returns whether every partition has been settled at least
+/// once (the initial catch-up is done).
+fn settle(
+    settling: &mut Settling,
+    consumer: &BaseConsumer,
+    topic: &str,
+    partitions: i32,
+    store: &RwLock<ItemStore>,
+) -> bool {
+    let positions = consumer.position().ok();
+    let positions: Vec<(i32, i64)> = (0..partitions)
+        .map(|p| {
             let position = positions
                 .as_ref()
-                .and_then(|tpl| tpl.find_partition(topic, p as i32))
+                .and_then(|tpl| tpl.find_partition(topic, p))
                 .and_then(|e| match e.offset() {
                     Offset::Offset(o) => Some(o),
                     _ => None,
                 })
                 .unwrap_or(0);
-            let queue = &mut self.snapshots[p];
-            let mut reached = None;
-            while let Some(&(high, taken)) = queue.front() {
-                if position < high {
-                    break;
-                }
-                reached = Some(taken);
-                queue.pop_front();
-            }
-            let taken = Utc::now();
-            match self
-                .watermarks
-                .fetch_watermarks(topic, p as i32, Duration::from_secs(2))
-            {
-                // Empty (or compacted away) up to here: nothing to read before `taken`.
-                Ok((low, high)) if low >= high || position >= high => reached = Some(taken),
-                Ok((_, high)) => {
-                    if queue.len() >= Self::KEEP {
-                        queue.pop_back();
-                    }
-                    queue.push_back((high, taken));
-                }
-                Err(e) => {
-                    tracing::warn!(partition = p, error = %e, "could not read the high watermark")
-                }
-            }
-            if let Some(until) = reached {
-                store.write().expect("store lock").settle(p as i32, until);
-                self.settled_once[p] = true;
-            }
+            (p, position)
+        })
+        .collect();
+    let moved = settling.update(positions);
+    if !moved.is_empty() {
+        let mut store = store.write().expect("store lock");
+        for (p, until) in moved {
+            store.settle(p, until);
         }
-        self.settled_once.iter().all(|s| *s)
     }
+    settling.settled_everywhere(0..partitions).is_some()
 }
 
 impl DeliveryConsumer {
@@ -201,7 +152,7 @@ impl DeliveryConsumer {
         // Stories whose delivery failed (a full disk, say) and must be tried again.
         let mut retry: BTreeSet<String> = BTreeSet::new();
         let mut last_retry = Instant::now();
-        let mut settling = Settling::new(&self.kafka, partitions)?;
+        let mut settling = Settling::new(&self.kafka, "newswire-newsml-watermarks", &self.topic)?;
         while !shutdown.is_triggered() {
             let wait = self.until_next_release().min(Duration::from_millis(50));
             let mut touched = BTreeSet::new();
@@ -225,7 +176,13 @@ impl DeliveryConsumer {
                 Some(Err(e)) => tracing::warn!(error = %e, "newsml delivery consume error"),
                 None => {}
             }
-            if settling.update(&consumer, &self.topic, &self.store) {
+            if settle(
+                &mut settling,
+                &consumer,
+                &self.topic,
+                partitions,
+                &self.store,
+            ) {
                 readiness.set(true);
             }
             let now = Utc::now();
