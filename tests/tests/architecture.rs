@@ -151,8 +151,8 @@ const FORMAT_MODULES: &[&str] = &[
     "shared/src/links.rs",
 ];
 
-/// Modules the formats build on that are not formats themselves: the contract, the
-/// settings' types, a feed's selection. They may not name an I/O crate either, but what
+/// Modules the formats build on that are not formats themselves (the contract, the
+/// settings' types, a feed's selection), and the enricher's pure `enrich()`. They may not name an I/O crate either, but what
 /// they use in turn is not followed: the settings' types use `shared::access` and
 /// `shared::keys`, whose pure parts (entitlements, key digests) still share files with
 /// axum code — until those are split, following them would fail on a known coupling.
@@ -160,6 +160,7 @@ const PURE_SUPPORT: &[&str] = &[
     "shared/src/article.rs",
     "shared/src/config",
     "services/feeds/src/selector.rs",
+    "services/enricher/src/enrich.rs",
 ];
 
 /// Crates whose use makes a module depend on Kafka, HTTP or the async runtime.

@@ -1,5 +1,6 @@
-//! [`enrich`], the pure function from an article to its enriched version, and the stage's
-//! Kafka side (`articles.published` → `articles.enriched`) that calls it.
+//! [`enrich`]: the pure function from an article to its enriched version (language,
+//! dateline, entities, subjects, keywords), and [`enrich_json`] for one JSON event. No
+//! Kafka here: the stage that calls it is `stage.rs`.
 
 use crate::dateline;
 use crate::entities::{self, fold::fold, KnownNames};
@@ -7,12 +8,9 @@ use crate::language::{close_relatives, identify, primary, Identified};
 use crate::letters::{is_alphabetic, is_lowercase};
 use crate::subjects::SubjectRules;
 use newswire_shared::article::{Enrichment, ParsedDateline};
-use newswire_shared::cloudevents::{types, CloudEvent};
-use newswire_shared::kafka::{decode_keyed_article, OutputRecord, Rejection, Transform};
 use newswire_shared::text::{hashtag, plain_text};
 use newswire_shared::validate::{decode_article, ContractError, Stage};
-use newswire_shared::{Article, Settings};
-use rdkafka::message::BorrowedMessage;
+use newswire_shared::Article;
 
 /// Adds the enrichment object. Pure: the same article always gives the same result.
 pub fn enrich(mut article: Article) -> Article {
@@ -178,39 +176,6 @@ fn keywords(article: &Article) -> Vec<String> {
 pub fn enrich_json(bytes: &[u8]) -> Result<Vec<u8>, ContractError> {
     let article = decode_article(bytes, Stage::Published)?;
     Ok(serde_json::to_vec(&enrich(article)).expect("an Article always serialises"))
-}
-
-pub struct EnrichTransform {
-    output_topic: String,
-    source: String,
-}
-
-impl EnrichTransform {
-    pub fn new(settings: &Settings) -> Self {
-        // Build the gazetteer and the subject rules now (about a second), not while the
-        // first article waits.
-        let _ = KnownNames::get();
-        let _ = SubjectRules::get();
-        crate::common_words::load();
-        Self {
-            output_topic: settings.topics.enriched.clone(),
-            source: settings.enricher.source.clone(),
-        }
-    }
-}
-
-impl Transform for EnrichTransform {
-    fn apply(&mut self, message: &BorrowedMessage<'_>) -> Result<Vec<OutputRecord>, Rejection> {
-        let article = decode_keyed_article(message, Stage::Published)?;
-        let enriched = enrich(article);
-        let event = CloudEvent::for_article(&enriched, &self.source, types::ENRICHED);
-        Ok(vec![OutputRecord {
-            topic: self.output_topic.clone(),
-            key: Some(enriched.id.clone().into_bytes()),
-            payload: Some(serde_json::to_vec(&enriched).expect("an Article always serialises")),
-            headers: event.to_headers(),
-        }])
-    }
 }
 
 #[cfg(test)]
