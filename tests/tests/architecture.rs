@@ -126,8 +126,8 @@ fn services_depend_only_on_shared() {
 /// map; a moved or renamed format file fails [`formats_know_neither_kafka_nor_http`] until
 /// both are updated.
 const FORMAT_MODULES: &[&str] = &[
-    "services/feeds/src/render",
-    "services/feeds/src/names.rs",
+    "services/feeds/src/render/format",
+    "services/feeds/src/render/names.rs",
     "shared/src/formats/mod.rs",
     "shared/src/formats/g2.rs",
     "shared/src/formats/ninjs.rs",
@@ -164,7 +164,7 @@ const PURE_SUPPORT: &[&str] = &[
     "shared/src/config",
     "shared/src/access/selection.rs",
     "shared/src/access/entitlement.rs",
-    "services/feeds/src/selector.rs",
+    "services/feeds/src/store/selector.rs",
     "services/enricher/src/enrich.rs",
 ];
 
@@ -259,7 +259,7 @@ fn module_of(root: &Path, file: &Path, word: &str) -> Option<PathBuf> {
 ///
 /// Shown to fail (by hand, then undone): `use tokio::time::Instant;` added to
 /// `social/src/x.rs`; `use crate::stage::SocialTransform;` added to `social/src/plan.rs`;
-/// `use newswire_shared::kafka::OutputState;` added to `feeds/src/render/rss.rs`.
+/// `use newswire_shared::kafka::OutputState;` added to `feeds/src/render/format/rss.rs`.
 #[test]
 fn formats_know_neither_kafka_nor_http() {
     let root = root();

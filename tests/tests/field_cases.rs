@@ -5,7 +5,7 @@
 //! seconds: `timestamps.rs`.)
 
 use newswire_enricher::enrich;
-use newswire_feeds::render::{FeedContent, FeedInfo, FeedItem, Format};
+use newswire_feeds::{FeedContent, FeedInfo, FeedItem, Format};
 use newswire_newsml::{ninjs, version_document, Provider};
 use newswire_shared::testing::xmllint_errors;
 use newswire_shared::Article;

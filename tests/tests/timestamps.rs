@@ -9,7 +9,7 @@
 //! same instant.
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use newswire_feeds::render::{FeedContent, FeedInfo, FeedItem, Format};
+use newswire_feeds::{FeedContent, FeedInfo, FeedItem, Format};
 use newswire_newsml::{news_item, ninjs, Provider};
 use newswire_shared::testing::{conformance_dir, have, skip, xmllint_errors};
 use newswire_shared::validate::{decode_article, Stage};

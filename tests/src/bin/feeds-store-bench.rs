@@ -8,7 +8,7 @@
 //!
 //! No broker is needed: the service restores and serves before its consumer connects.
 
-use newswire_feeds::persist::FeedDb;
+use newswire_feeds::FeedDb;
 use newswire_feeds::FeedStore;
 use newswire_shared::Article;
 use newswire_tests::copy::{LANGUAGES, SECTIONS, WORDS};

@@ -4,7 +4,7 @@
 //! replay, no loss, no double. A restart reads only the index entries (about a hundred
 //! bytes a story); texts are read when a feed needs them.
 
-use crate::entry::Entry;
+use crate::store::entry::Entry;
 use newswire_shared::Article;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use std::collections::BTreeMap;

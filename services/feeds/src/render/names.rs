@@ -4,8 +4,8 @@
 //! (`entity/Aleksandr%20Lukashenko`, `section/ECONOMY`, filters in any order) gets the
 //! same self link, id and title.
 
-use crate::render::feed_urn;
-use crate::selector::Selector;
+use super::format::feed_urn;
+use crate::store::selector::Selector;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
 /// Bytes a path segment carries percent-encoded: everything but RFC 3986's
@@ -89,8 +89,8 @@ fn subject(s: &Selector) -> Option<String> {
     }
     if let Some(entity) = &s.entity {
         parts.push(match entity {
-            crate::selector::Entity::Id(id) => id.clone(),
-            crate::selector::Entity::Name(slug) => slug.replace('-', " "),
+            crate::store::selector::Entity::Id(id) => id.clone(),
+            crate::store::selector::Entity::Name(slug) => slug.replace('-', " "),
         });
     }
     if s.urgent {
@@ -102,7 +102,7 @@ fn subject(s: &Selector) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::selector::Params;
+    use crate::store::selector::Params;
 
     fn names(path: &str, query: &str) -> FeedNames {
         FeedNames::of(&Selector::parse(path, &Params::parse(Some(query)).unwrap()).unwrap())

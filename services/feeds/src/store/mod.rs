@@ -9,13 +9,19 @@
 //! of a story is in [`Bodies`]: all of it without a database, the recently used part
 //! with one (the rest is read from disk when a feed needs it).
 
-use crate::changes::{At, ChangeLog};
-use crate::entry::Entry;
-use crate::facets::Resolve;
-use crate::facets::{Counts, Facets, Resolved, Symbols};
-use crate::persist::FeedDb;
-use crate::render::Tombstone;
-use crate::selector::Selector;
+pub mod changes;
+pub mod entry;
+pub mod filters;
+pub mod persist;
+pub mod selector;
+
+use self::changes::{At, ChangeLog};
+use self::entry::Entry;
+use self::filters::Resolve;
+use self::filters::{Counts, Facets, Resolved, Symbols};
+use self::persist::FeedDb;
+use self::selector::Selector;
+use crate::render::format::Tombstone;
 use chrono::{DateTime, Utc};
 use newswire_shared::article::Status;
 use newswire_shared::Article;
@@ -321,7 +327,7 @@ impl FeedStore {
     }
 
     /// When the story `id` first became visible to subscribers (see
-    /// [`crate::render::FeedItem::published`]); `None` for a story never released.
+    /// [`crate::render::format::FeedItem::published`]); `None` for a story never released.
     pub fn published(&self, id: &str) -> Option<DateTime<Utc>> {
         let e = self.entries.get(id)?;
         e.released_at

@@ -1,7 +1,7 @@
 //! The gzip and brotli bodies of rendered feeds, made after a change is served by a
 //! thread of their own (see `Rendered::compressed`).
 
-use crate::cache::Rendered;
+use super::cache::Rendered;
 use axum::body::Bytes;
 use newswire_shared::server::file_backed;
 use std::io::Write;

@@ -1,6 +1,6 @@
 //! Rendered story elements, kept per story version and format.
 
-use crate::render::{FeedItem, Format};
+use super::format::{FeedItem, Format};
 use axum::body::Bytes;
 use chrono::{DateTime, Utc};
 use newswire_shared::Article;

@@ -3,7 +3,7 @@
 //! then fit in memory without their bodies, and a selector is matched without touching
 //! an article.
 
-use crate::selector::{slug, Entity, Selector, URGENT_MAX};
+use crate::store::selector::{slug, Entity, Selector, URGENT_MAX};
 use newswire_shared::Article;
 use std::collections::HashMap;
 
@@ -326,7 +326,7 @@ mod tests {
             ("all", vec![("urgent", "1"), ("section", "sport")]),
         ];
         for (name, query) in names {
-            let query = crate::selector::Params::from_pairs(query);
+            let query = crate::store::selector::Params::from_pairs(query);
             let selector = Selector::parse(name, &query).unwrap();
             let resolved = selector.resolve(&symbols);
             for (a, f) in stories.iter().zip(&facets) {

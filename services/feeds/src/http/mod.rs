@@ -1,9 +1,13 @@
 //! The subscriber-facing HTTP endpoints: the feeds and an index page.
 
-use crate::cache::{http_date, FeedCache, FeedKey, Rendered};
-use crate::compress::Compressed;
-use crate::render::Format;
-use crate::selector::{Params, SelectionError, Selector};
+pub mod items;
+pub mod serve;
+pub mod websub;
+
+use crate::render::cache::{http_date, FeedCache, FeedKey, Rendered};
+use crate::render::compress::Compressed;
+use crate::render::format::Format;
+use crate::store::selector::{Params, SelectionError, Selector};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -36,8 +40,8 @@ pub fn router(state: FeedsState) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/feeds/{*path}", get(feed))
-        .route("/v1/items", get(crate::items::items))
-        .route("/v1/items/stream", get(crate::items::stream))
+        .route("/v1/items", get(crate::http::items::items))
+        .route("/v1/items/stream", get(crate::http::items::stream))
         .with_state(state)
 }
 
@@ -127,7 +131,7 @@ async fn feed(
 
 /// `GET /feeds/{path}` with `path` percent-decoded, the query and the whole request
 /// target (path and query) as sent: shared by the router and by the serving loop's
-/// direct path (crate::serve), which skips the router's extractors.
+/// direct path (crate::http::serve), which skips the router's extractors.
 ///
 /// Order: the selection is read first (400 for a malformed query, 404 for no such
 /// feed, 403 for filters that contradict the path — all the same for every caller),
@@ -287,8 +291,12 @@ fn negotiate_identity_refused(accept: Option<&str>) -> bool {
 
 /// RFC 9110 §13.1.2–3: If-None-Match wins over If-Modified-Since; the tag of any
 /// encoding of the same content matches (weak comparison, as 304 allows); a date
-/// matches only as [`crate::cache::Validator`] allows.
-fn not_modified(request: &HeaderMap, tag: &str, validator: &crate::cache::Validator) -> bool {
+/// matches only as [`crate::render::cache::Validator`] allows.
+fn not_modified(
+    request: &HeaderMap,
+    tag: &str,
+    validator: &crate::render::cache::Validator,
+) -> bool {
     if let Some(inm) = request.get(header::IF_NONE_MATCH) {
         let Ok(inm) = inm.to_str() else {
             return false;

@@ -1,20 +1,20 @@
-//! Feeds are rendered when their content changes, not per request: each document
-//! (feed, format, archive page) is kept as bytes, precompressed, with its validators. A
-//! change in the store or an embargo lifting re-renders the cached documents it
-//! touches; a request only copies bytes.
+//! The rendered-document cache. Feeds are rendered when their content changes, not per
+//! request: each document (feed, format, archive page) is kept as bytes, precompressed,
+//! with its validators. A change in the store or an embargo lifting re-renders the
+//! cached documents it touches (the loop that wakes for both is `renderer.rs`); a
+//! request only copies bytes.
 
-use crate::compress::{spawn_compressor, Compressed};
-use crate::facets::Resolve;
-use crate::fragments::Fragments;
-use crate::names::FeedNames;
-use crate::render::{CorrectionNotes, FeedContent, FeedInfo, FeedItem, Format, History};
-use crate::selector::Selector;
+use super::compress::{spawn_compressor, Compressed};
+use super::format::{CorrectionNotes, FeedContent, FeedInfo, FeedItem, Format, History};
+use super::fragments::Fragments;
+use super::names::FeedNames;
+use crate::store::filters::Resolve;
+use crate::store::selector::Selector;
 use crate::store::{FeedStore, Touch};
 use axum::body::Bytes;
 use axum::http::HeaderValue;
 use chrono::{DateTime, Utc};
 use newswire_shared::server::file_backed;
-use newswire_shared::shutdown::Shutdown;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, OnceLock, RwLock, Weak};
@@ -155,6 +155,8 @@ pub struct FeedCache {
     fragments: Fragments,
     /// Bumped after every round of re-rendering: the WebSub hub looks then.
     refreshed: watch::Sender<u64>,
+    /// Threads a round of re-rendering uses: one per core of the machine.
+    render_threads: usize,
 }
 
 impl FeedCache {
@@ -177,12 +179,18 @@ impl FeedCache {
             to_compress: spawn_compressor(),
             fragments: Fragments::default(),
             refreshed: watch::channel(0).0,
+            render_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         }
     }
 
     /// Wakes after every round of re-rendering.
     pub fn subscribe_refreshed(&self) -> watch::Receiver<u64> {
         self.refreshed.subscribe()
+    }
+
+    /// A round of re-rendering is done: wakes [`FeedCache::subscribe_refreshed`].
+    pub fn mark_refreshed(&self) {
+        self.refreshed.send_modify(|round| *round += 1);
     }
 
     pub fn store(&self) -> Arc<RwLock<FeedStore>> {
@@ -263,6 +271,7 @@ impl FeedCache {
             // Each document is served as soon as it is rendered, not when all are.
             render_all(
                 &touched,
+                self.render_threads,
                 |key, previous| self.render_from(&store, key, now, Some(previous)),
                 |key, rendered| self.publish(key, rendered),
             );
@@ -434,39 +443,15 @@ impl FeedCache {
             canonical_target,
         })
     }
-
-    /// Re-renders on every store change and at every embargo's instant, until shutdown.
-    pub async fn run(self: Arc<Self>, mut changes: watch::Receiver<u64>, shutdown: Shutdown) {
-        let stop = shutdown.wait();
-        tokio::pin!(stop);
-        loop {
-            let next_release = self.store.read().expect("store lock").next_release();
-            let release_in = next_release
-                .map(|t| (t - Utc::now()).to_std().unwrap_or(Duration::ZERO))
-                .unwrap_or(Duration::from_secs(3600));
-            tokio::select! {
-                _ = &mut stop => return,
-                changed = changes.changed() => if changed.is_err() { return },
-                // The embargo lifts now: publish it without waiting for the next request.
-                _ = tokio::time::sleep(release_in) => {}
-            }
-            let touches = {
-                let mut store = self.store.write().expect("store lock");
-                store.release_due(Utc::now());
-                store.take_touched()
-            };
-            let cache = self.clone();
-            let _ = tokio::task::spawn_blocking(move || cache.refresh(&touches)).await;
-            self.refreshed.send_modify(|round| *round += 1);
-        }
-    }
 }
 
-/// Renders the touched documents on two threads (this machine class has two cores),
-/// handing each to `publish` when done; `None` for a document that no longer exists
-/// (an archive page emptied by a kill before its release).
+/// Renders the touched documents on up to `threads` threads (one per core: a change
+/// is served once its documents are rendered, and rendering is CPU-bound), handing
+/// each to `publish` when done; `None` for a document that no longer exists (an
+/// archive page emptied by a kill before its release).
 fn render_all(
     touched: &[(FeedKey, Arc<Rendered>)],
+    threads: usize,
     render: impl Fn(&FeedKey, &Rendered) -> Option<Rendered> + Sync,
     publish: impl Fn(&FeedKey, Option<Rendered>) + Sync,
 ) {
@@ -478,11 +463,14 @@ fn render_all(
         };
         publish(key, render(key, previous));
     };
-    if touched.len() < 2 {
+    let threads = threads.min(touched.len());
+    if threads < 2 {
         return work();
     }
     std::thread::scope(|s| {
-        s.spawn(work);
+        for _ in 1..threads {
+            s.spawn(work);
+        }
         work();
     });
 }

@@ -1,7 +1,7 @@
 //! What the feed store keeps in memory per story: its latest version's facts, not its
 //! text. Bodies are loaded when a feed is rendered (see `store::Bodies`).
 
-use crate::facets::{take_u32, Facets, Symbols};
+use crate::store::filters::{take_u32, Facets, Symbols};
 use chrono::{DateTime, Utc};
 use newswire_shared::article::{self, Status};
 use newswire_shared::Article;

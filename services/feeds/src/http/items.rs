@@ -3,9 +3,9 @@
 //! subscriber hears of a change the moment subscribers may see it — and
 //! `GET /v1/items/stream`, the same changes as server-sent events.
 
-use crate::changes::{Change, Cursor, Since};
 use crate::http::FeedsState;
-use crate::selector::{Params, Selector};
+use crate::store::changes::{Change, Cursor, Since};
+use crate::store::selector::{Params, Selector};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
