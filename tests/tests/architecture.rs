@@ -89,7 +89,7 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Invariant 1: a service depends on no other service, only on `shared` (`newswire`, the
-/// command that runs them all in one process, and `tests` link them together). Invariant
+/// command that runs them all in one process, `tests` and `bench` link them together). Invariant
 /// 2: `shared` depends on no workspace crate.
 #[test]
 fn services_depend_only_on_shared() {

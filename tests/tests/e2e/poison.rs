@@ -4,10 +4,8 @@
 //! order per key; `/readyz` tells the truth throughout; dead letters can be replayed once
 //! their cause is fixed, and a poison event cannot loop.
 
-mod common;
-
-use common::{article, header, post_article as post, read_topic, Broker, RunningPipeline};
 use newswire_shared::health::Health;
+use newswire_shared::kafka::deadletter::headers;
 use newswire_shared::kafka::deadletter::operator::{self, ReplayOutcome, Selection};
 use newswire_shared::kafka::{
     decode_keyed_article, spawn_stage, DeadLetterKind, OutputRecord, Rejection, StageSpec,
@@ -16,6 +14,9 @@ use newswire_shared::kafka::{
 use newswire_shared::shutdown;
 use newswire_shared::validate::Stage;
 use newswire_shared::Settings;
+use newswire_tests::common::{
+    article, header, post_article as post, read_topic, Broker, RunningPipeline,
+};
 use rdkafka::message::{BorrowedMessage, Message, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
@@ -124,7 +125,7 @@ fn dead_letters(
         );
         let found: Vec<_> = all
             .into_iter()
-            .filter(|m| header(m, "dlq_stage") == Some(stage))
+            .filter(|m| header(m, headers::STAGE) == Some(stage))
             .collect();
         if found.len() >= at_least || Instant::now() > deadline {
             return found;
@@ -173,8 +174,8 @@ async fn an_enriched_event_too_large_for_its_topic_is_dead_lettered_and_every_la
     let dead = dead_letters(&broker, &settings, "enricher", 1);
     assert_eq!(dead.len(), 1, "exactly the poison event is set aside");
     let d = &dead[0];
-    assert_eq!(header(d, "dlq_kind"), Some("too_large"));
-    let reason = header(d, "dlq_reason").unwrap();
+    assert_eq!(header(d, headers::KIND), Some("too_large"));
+    let reason = header(d, headers::REASON).unwrap();
     assert!(
         reason.starts_with("output too large: ")
             && reason.contains(&format!("bytes for {}, limit ", settings.topics.enriched)),
@@ -233,8 +234,8 @@ async fn a_newsml_item_or_social_record_too_large_for_its_topic_is_dead_lettered
     let social_dead = dead_letters(&broker, &settings, "social", 1);
     assert_eq!(newsml_dead.len(), 1, "one NewsML item too large");
     assert_eq!(newsml_dead[0].key(), Some(&b"crowded"[..]));
-    assert_eq!(header(&newsml_dead[0], "dlq_kind"), Some("too_large"));
-    assert!(header(&newsml_dead[0], "dlq_reason")
+    assert_eq!(header(&newsml_dead[0], headers::KIND), Some("too_large"));
+    assert!(header(&newsml_dead[0], headers::REASON)
         .unwrap()
         .contains(&format!(
             "bytes for {}, limit 5,000",
@@ -242,7 +243,7 @@ async fn a_newsml_item_or_social_record_too_large_for_its_topic_is_dead_lettered
         )));
     assert_eq!(social_dead.len(), 1, "one story's posts too large");
     assert_eq!(social_dead[0].key(), Some(&b"long"[..]));
-    assert!(header(&social_dead[0], "dlq_reason")
+    assert!(header(&social_dead[0], headers::REASON)
         .unwrap()
         .contains(&format!(
             "bytes for {}, limit 1,500",
@@ -432,9 +433,9 @@ async fn a_transform_that_panics_on_one_event_sets_it_aside_and_goes_on() {
         Duration::from_secs(10),
     );
     assert_eq!(dead.len(), 1);
-    assert_eq!(header(&dead[0], "dlq_kind"), Some("transform_panic"));
+    assert_eq!(header(&dead[0], headers::KIND), Some("transform_panic"));
     assert_eq!(dead[0].key(), Some(&b"s2"[..]));
-    let reason = header(&dead[0], "dlq_reason").unwrap();
+    let reason = header(&dead[0], headers::REASON).unwrap();
     assert!(
         reason.contains("panicked") && reason.contains("cannot handle s2"),
         "{reason}"
@@ -536,8 +537,8 @@ async fn a_batch_that_keeps_aborting_is_taken_apart_and_only_the_failing_event_s
     let key =
         |m: &rdkafka::message::OwnedMessage| String::from_utf8(m.key().unwrap().to_vec()).unwrap();
     assert_eq!(dead.len(), 1, "the one event that fails alone is set aside");
-    assert_eq!(header(&dead[0], "dlq_kind"), Some("unclassified"));
-    let reason = header(&dead[0], "dlq_reason").unwrap();
+    assert_eq!(header(&dead[0], headers::KIND), Some("unclassified"));
+    let reason = header(&dead[0], headers::REASON).unwrap();
     assert!(
         reason.contains("only this event") && reason.contains("broker answered"),
         "{reason}"

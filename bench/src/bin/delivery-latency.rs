@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use newswire_tests::{
+use newswire_bench::{
     article_json, create_run_topics, free_port, latency_summary, quantile, service_env, wait_ready,
     Run, Service,
 };

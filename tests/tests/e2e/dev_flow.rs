@@ -2,10 +2,8 @@
 //! appears in the feed within a second, bad requests get JSON 4xx errors naming the
 //! problem, and re-posting a version does not duplicate it.
 
-mod common;
-
-use common::{article, Broker, RunningPipeline};
 use newswire::samples::{sample_articles, seed_headline};
+use newswire_tests::common::{article, Broker, RunningPipeline};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -297,10 +295,10 @@ async fn push_delivery_runs_in_the_dev_pipeline() {
     sport["section"] = "sport".into();
     let mut economy = serde_json::to_value(article("dev-push-econ", 1, "Rates held")).unwrap();
     economy["section"] = "economy".into();
-    common::post_article(&p.base, &economy).await;
+    newswire_tests::common::post_article(&p.base, &economy).await;
     p.feed_until(Duration::from_secs(20), |f| f.contains("Rates held"))
         .await;
-    common::post_article(&p.base, &sport).await;
+    newswire_tests::common::post_article(&p.base, &sport).await;
 
     let expected = folder.join("dev-push-sport_v1.json");
     let deadline = std::time::Instant::now() + Duration::from_secs(20);

@@ -5,9 +5,7 @@
 //! a dead letter appears with its kind, reason and origin. (What the page makes of this
 //! in a browser is tests/browser.)
 
-mod common;
-
-use common::{article, Broker, RunningPipeline};
+use newswire_tests::common::{article, Broker, RunningPipeline};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
 use reqwest::StatusCode;

@@ -8,11 +8,11 @@
 //!
 //! No broker is needed: the service restores and serves before its consumer connects.
 
+use newswire_bench::copy::{LANGUAGES, SECTIONS, WORDS};
+use newswire_bench::{free_port, Service};
 use newswire_feeds::FeedDb;
 use newswire_feeds::FeedStore;
 use newswire_shared::Article;
-use newswire_tests::copy::{LANGUAGES, SECTIONS, WORDS};
-use newswire_tests::{free_port, Service};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -2,8 +2,6 @@
 //! `NEWSWIRE_TEST_BROKERS`, else the embedded mock cluster), fresh topics per test, a
 //! running pipeline, and readers for topics and feeds.
 
-#![allow(dead_code)]
-
 use newswire::pipeline::Pipeline;
 use newswire_shared::kafka::{ensure_topics, EmbeddedBroker, TopicSpec};
 use newswire_shared::shutdown::{self, ShutdownTrigger};

@@ -1,9 +1,10 @@
 //! The social service on Kafka: newsroom API → enricher → social → `social.posts`,
 //! with redelivery, restarts, kills and bad events, as a social desk would see them.
 
-mod common;
-
-use common::{article, header, post_article, produce, read_topic, Broker, RunningPipeline};
+use newswire_shared::kafka::deadletter::headers;
+use newswire_tests::common::{
+    article, header, post_article, produce, read_topic, Broker, RunningPipeline,
+};
 use rdkafka::message::OwnedMessage;
 use rdkafka::Message;
 use serde_json::Value;
@@ -159,7 +160,7 @@ async fn a_bad_enriched_event_is_dead_lettered_and_the_rest_still_posted() {
     );
     let social_dead: Vec<_> = dead
         .iter()
-        .filter(|m| header(m, "dlq_stage") == Some("social"))
+        .filter(|m| header(m, headers::STAGE) == Some("social"))
         .collect();
     assert_eq!(social_dead.len(), 1);
     assert_eq!(
@@ -167,7 +168,7 @@ async fn a_bad_enriched_event_is_dead_lettered_and_the_rest_still_posted() {
         Some(&b"{\"id\":\"bad\"}"[..]),
         "original bytes kept"
     );
-    let reason = header(social_dead[0], "dlq_reason").unwrap();
+    let reason = header(social_dead[0], headers::REASON).unwrap();
     assert!(
         reason.contains("version"),
         "the reason names the field: {reason}"

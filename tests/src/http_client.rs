@@ -2,8 +2,6 @@
 //! request line byte for byte as given — so tests control percent-encoding and case
 //! exactly, which a general client would normalise.
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;

@@ -12,10 +12,10 @@
 //! the first output record to the last, so start-up (the enricher builds its gazetteer)
 //! is left out and reported on its own.
 
+use newswire_bench::{create_run_topics, free_port, service_env, BenchArgs, Run, Service};
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::kafka::{ensure_topics, TopicSpec};
 use newswire_shared::testing::samples;
-use newswire_tests::{create_run_topics, free_port, service_env, BenchArgs, Run, Service};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{ClientConfig, Message};

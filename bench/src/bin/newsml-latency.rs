@@ -5,12 +5,12 @@
 //!
 //! `newsml-latency --brokers 127.0.0.1:9092 [--bin-dir target/release] [--count 1000] [--rate 50]`
 
-use newswire_shared::config::KafkaSettings;
-use newswire_shared::kafka::producer_config;
-use newswire_tests::{
+use newswire_bench::{
     article_json, create_run_topics, free_port, latencies, latency_summary, service_env,
     wait_ready, BenchArgs, Run, Service,
 };
+use newswire_shared::config::KafkaSettings;
+use newswire_shared::kafka::producer_config;
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -8,13 +8,13 @@
 //! megabyte); `--feeds` holds that many more feeds rendered (sections, languages and
 //! entities in three formats, each requested once first), as a busy service would.
 
-use newswire_shared::config::KafkaSettings;
-use newswire_shared::kafka::producer_config;
-use newswire_tests::copy::{LANGUAGES, SECTIONS, WORDS};
-use newswire_tests::{
+use newswire_bench::copy::{LANGUAGES, SECTIONS, WORDS};
+use newswire_bench::{
     create_run_topics, free_port, latencies, latency_summary, service_env, wait_ready, BenchArgs,
     FeedWatcher, Run, Service,
 };
+use newswire_shared::config::KafkaSettings;
+use newswire_shared::kafka::producer_config;
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -4,11 +4,9 @@
 //! closed at their timeouts, an oversized head gets 431, and responses carry
 //! `X-Content-Type-Options: nosniff`.
 
-mod common;
-
-use common::{Broker, RunningPipeline};
 use newswire_shared::shutdown;
 use newswire_shared::Settings;
+use newswire_tests::common::{Broker, RunningPipeline};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

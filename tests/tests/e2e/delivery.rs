@@ -1,10 +1,9 @@
 //! Delivery guarantees end to end: order per key, bad events dead-lettered while the
 //! partition keeps flowing, and an outage that delays but loses nothing.
 
-mod common;
-
-use common::{article, header, read_topic, Broker, RunningPipeline};
+use newswire_shared::kafka::deadletter::headers;
 use newswire_shared::validate::{decode_article, Stage};
+use newswire_tests::common::{article, header, read_topic, Broker, RunningPipeline};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
@@ -136,7 +135,7 @@ async fn malformed_events_reach_deadletter_with_their_reason_and_the_partition_k
         "every bad event is dead-lettered exactly once"
     );
     let mut dead: Vec<_> = dead.iter().collect();
-    dead.sort_by_key(|m| header(m, "dlq_offset").unwrap().parse::<i64>().unwrap());
+    dead.sort_by_key(|m| header(m, headers::OFFSET).unwrap().parse::<i64>().unwrap());
     for (m, (payload, mention, offset)) in dead.iter().zip(&expected_dead) {
         assert_eq!(
             m.payload().map(<[u8]>::to_vec),
@@ -149,24 +148,27 @@ async fn malformed_events_reach_deadletter_with_their_reason_and_the_partition_k
             Some("original-header"),
             "original headers kept"
         );
-        assert_eq!(header(m, "dlq_topic"), Some(topic.as_str()));
-        assert_eq!(header(m, "dlq_partition"), Some("0"));
-        assert_eq!(header(m, "dlq_offset"), Some(offset.to_string().as_str()));
-        assert_eq!(header(m, "dlq_stage"), Some("enricher"));
-        let reason = header(m, "dlq_reason").unwrap();
+        assert_eq!(header(m, headers::TOPIC), Some(topic.as_str()));
+        assert_eq!(header(m, headers::PARTITION), Some("0"));
+        assert_eq!(
+            header(m, headers::OFFSET),
+            Some(offset.to_string().as_str())
+        );
+        assert_eq!(header(m, headers::STAGE), Some("enricher"));
+        let reason = header(m, headers::REASON).unwrap();
         assert!(
             reason.contains(mention),
             "reason {reason:?} should mention {mention:?}"
         );
         // Bytes that are no article at all are undecodable; an article that breaks the
         // contract is invalid, and the field at fault is named on its own.
-        let kind = header(m, "dlq_kind").unwrap();
+        let kind = header(m, headers::KIND).unwrap();
         if *mention == "$" || *mention == "UTF-8" || *mention == "empty payload" {
             assert_eq!(kind, "undecodable", "{reason}");
-            assert_eq!(header(m, "dlq_field"), None);
+            assert_eq!(header(m, headers::FIELD), None);
         } else {
             assert_eq!(kind, "invalid", "{reason}");
-            let field = header(m, "dlq_field").unwrap();
+            let field = header(m, headers::FIELD).unwrap();
             assert!(
                 *mention == "key" && field == "id" || field == *mention,
                 "field {field:?} for {mention:?}"

@@ -3,11 +3,12 @@
 //! (released by the clock), kills to everyone who had the story and no one else, the
 //! pull API, restarts that deliver nothing twice, and bad events dead-lettered.
 
-mod common;
-
-use common::{article, header, post_article, produce, read_topic, Broker, RunningPipeline};
 use newswire_shared::config::NewsmlSubscriber;
+use newswire_shared::kafka::deadletter::headers;
 use newswire_shared::testing::xmllint_errors;
+use newswire_tests::common::{
+    article, header, post_article, produce, read_topic, Broker, RunningPipeline,
+};
 use rdkafka::Message;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -293,7 +294,7 @@ async fn a_bad_event_is_dead_lettered_by_the_newsml_stage() {
     );
     let newsml_dead: Vec<_> = dead
         .iter()
-        .filter(|m| header(m, "dlq_stage") == Some("newsml"))
+        .filter(|m| header(m, headers::STAGE) == Some("newsml"))
         .collect();
     assert_eq!(newsml_dead.len(), 1);
     assert_eq!(newsml_dead[0].payload(), Some(&b"not json"[..]));

@@ -2,9 +2,7 @@
 //! once and resumes from the saved offsets — no replay of the topic, nothing lost or
 //! doubled.
 
-mod common;
-
-use common::{article, Broker, RunningPipeline};
+use newswire_tests::common::{article, Broker, RunningPipeline};
 use std::time::Duration;
 
 fn counter(metrics: &str, outcome: &str) -> u64 {
@@ -78,7 +76,7 @@ async fn restart_resumes_from_the_store_without_replaying() {
     // Feeds read only what was appended to the topic after the restart. (On Apache
     // Kafka that is the one new story; the embedded broker does not keep the enricher's
     // transactional offsets, so its enricher re-enriches, and feeds skips those copies.)
-    let enriched = common::read_topic(
+    let enriched = newswire_tests::common::read_topic(
         &broker.bootstrap(),
         &settings.topics.enriched,
         1000,

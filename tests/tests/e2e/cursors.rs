@@ -2,10 +2,8 @@
 //! another replica and on a replica started after it was given — nothing missed,
 //! nothing twice — and the event stream resumes from one the same way.
 
-mod common;
-
-use common::{article, Broker, RunningPipeline};
 use newswire_shared::shutdown;
+use newswire_tests::common::{article, Broker, RunningPipeline};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 

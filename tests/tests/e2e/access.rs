@@ -15,15 +15,13 @@
 //! selection, and released to it. Then every story the model lets a caller read is
 //! fetched through a request the model says is granted.
 
-mod http_client;
-
 use chrono::{DateTime, Duration as ChronoDuration, SubsecRound, Utc};
-use http_client::{Client, Response};
 use newswire_feeds::Feeds;
 use newswire_newsml::delivery::ItemVersion;
 use newswire_shared::config::{NewsmlSubscriber, Settings, Subscriber};
 use newswire_shared::keys::{ConfiguredKey, KeyDigest};
 use newswire_shared::shutdown;
+use newswire_tests::http_client::{Client, Response};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use std::collections::{BTreeMap, BTreeSet};

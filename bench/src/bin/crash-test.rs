@@ -6,10 +6,10 @@
 //! Usually run through `deploy/e2e/crash-test.sh`. Ends with one summary line:
 //! `crash-test seed=… published=… delivered=… lost=… duplicated=… regressed=…`.
 
-use newswire_shared::validate::{decode_article, Stage};
-use newswire_tests::{
+use newswire_bench::{
     article_json, create_run_topics, free_port, read_all, service_env, wait_ready, Run, Service,
 };
+use newswire_shared::validate::{decode_article, Stage};
 use rdkafka::Message;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -267,7 +267,7 @@ async fn main() {
     }
     let versions_by_id = |topic: &str, stage: Stage| {
         let mut seen: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-        for m in read_all(&o.brokers, topic, PARTITIONS) {
+        for m in read_all(&o.brokers, topic) {
             let a = decode_article(m.payload().unwrap_or_default(), stage).expect("valid event");
             seen.entry(a.id).or_default().push(a.version);
         }
@@ -297,7 +297,7 @@ async fn main() {
 
     // Nothing is dead-lettered because a broker was down or a process was killed: those
     // failures are transient.
-    let deadlettered = read_all(&o.brokers, &topics.deadletter, PARTITIONS).len();
+    let deadlettered = read_all(&o.brokers, &topics.deadletter).len();
     let lost = published.lost + enriched.lost + feed_tally.lost;
     let duplicated = published.duplicated + enriched.duplicated + feed_tally.duplicated;
     let regressed = published.regressed + enriched.regressed + feed_tally.regressed;

@@ -1,9 +1,7 @@
 //! 10,000 events through the ingest API land on `articles.published` exactly once
 //! each, in order per key.
 
-mod common;
-
-use common::{article, read_topic, Broker, RunningPipeline};
+use newswire_tests::common::{article, read_topic, Broker, RunningPipeline};
 use rdkafka::Message;
 use std::collections::HashMap;
 use std::time::Duration;

@@ -9,11 +9,9 @@
 //! is not oversubscribed, see below). Screenshots of the list and of a story's view are
 //! saved (`NEWSWIRE_SCREENSHOTS=docs` writes the ones committed in docs/).
 
-mod common;
-
 use base64::Engine;
-use common::{article, Broker, RunningPipeline};
 use newswire_shared::testing::skip;
+use newswire_tests::common::{article, Broker, RunningPipeline};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::os::unix::process::CommandExt;

@@ -6,12 +6,12 @@
 //! `cargo run --release -p newswire-tests --bin pipeline-bench -- --brokers 127.0.0.1:9092`
 //! Prints Markdown for BENCHMARKS.md.
 
-use newswire_shared::config::KafkaSettings;
-use newswire_shared::kafka::{ensure_topics, producer_config, TopicSpec};
-use newswire_tests::{
+use newswire_bench::{
     article_json, create_run_topics, free_port, quantile, service_env, wait_ready, BenchArgs,
     FeedWatcher, Run, Service,
 };
+use newswire_shared::config::KafkaSettings;
+use newswire_shared::kafka::{ensure_topics, producer_config, TopicSpec};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
