@@ -13,13 +13,16 @@ TARGET=${CARGO_TARGET_DIR:-target}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
-cargo build --release -q -p newswire -p newswire-tests --bins
+cargo build --release -q -p newswire -p newswire-bench --bins
 # The base in a directory of its own, built in a target dir seeded with this one's
 # dependencies (only the workspace's crates are rebuilt).
 mkdir -p "$work/base" "$work/target"
 git archive "$BASE" | tar -x -C "$work/base"
 cp -r "$TARGET/release" "$work/target/"
-(cd "$work/base" && CARGO_TARGET_DIR="$work/target" cargo build --release -q -p newswire-tests --bin feeds-bench-server)
+# The server binary's package: newswire-bench, or newswire-tests before bench/ existed.
+base_pkg=newswire-bench
+[ -d "$work/base/bench" ] || base_pkg=newswire-tests
+(cd "$work/base" && CARGO_TARGET_DIR="$work/target" cargo build --release -q -p "$base_pkg" --bin feeds-bench-server)
 
 sed -n '/^python3 - "\$work\/articles.jsonl" <<.PY.$/,/^PY$/p' deploy/bench/feeds-serving.sh > "$work/gen.sh"
 work="$work" bash "$work/gen.sh"

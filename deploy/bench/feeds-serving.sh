@@ -24,7 +24,7 @@ chmod 755 "$work"   # nginx's workers run unprivileged
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; sleep 0.5; rm -rf "$work"' EXIT
 
 if [ -z "${BIN:-}" ]; then
-  cargo build --release -q -p newswire -p newswire-tests --bins
+  cargo build --release -q -p newswire -p newswire-bench --bins
   BIN=${CARGO_TARGET_DIR:-target}/release
 fi
 

@@ -18,7 +18,7 @@ command -v go >/dev/null || need+=(golang-go)
 # Node runs the networks' own counting code the social tests recount posts with.
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
-# The wire monitor's browser test (tests/tests/browser.rs) drives Debian's Chromium
+# The wire monitor's browser test (tests/tests/e2e/browser.rs) drives Debian's Chromium
 # through its WebDriver server.
 command -v chromium >/dev/null || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 
 SEEDS=${SEEDS:-1 2 3}
 KAFKA=deploy/kafka/kafka.sh
-cargo build --release -q -p newswire-ingest -p newswire-enricher -p newswire-feeds -p newswire-tests --bins
+cargo build --release -q -p newswire-ingest -p newswire-enricher -p newswire-feeds -p newswire-bench --bins
 BIN_DIR=${CARGO_TARGET_DIR:-target}/release
 
 started_here=false

@@ -3,13 +3,10 @@
 //! oversized heads — whichever way the key was presented, and not in configuration
 //! errors or the settings' debug output.
 
-mod common;
-mod http_client;
-
-use common::{Broker, RunningPipeline};
-use http_client::Client;
 use newswire_shared::config::{NewsmlSubscriber, Settings, Subscriber};
 use newswire_shared::keys::{ConfiguredKey, KeyDigest};
+use newswire_tests::common::{Broker, RunningPipeline};
+use newswire_tests::http_client::Client;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

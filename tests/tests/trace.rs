@@ -4,10 +4,8 @@
 //! and the logs of ingest, enricher, feeds, newsml, social and delivery each hold a line about the
 //! story with that trace id.
 
-mod common;
-
-use common::{article, read_topic, Broker, RunningPipeline};
 use newswire_shared::trace::TraceParent;
+use newswire_tests::common::{article, read_topic, Broker, RunningPipeline};
 use rdkafka::message::{Headers, Message};
 use reqwest::StatusCode;
 use serde_json::Value;

@@ -16,7 +16,8 @@
 //!   passed is seen first (see `queue::TargetQueue::release`).
 
 use chrono::{DateTime, Utc};
-use newswire_shared::access::{Entitlement, Selector, StoryFacts};
+use newswire_shared::access::entitlement::Entitlement;
+use newswire_shared::access::selection::{Selector, StoryFacts};
 use newswire_shared::article::Status;
 
 /// One story version as delivery sees it.

@@ -9,13 +9,14 @@
 
 mod common_words;
 pub mod dateline;
+pub mod enrich;
 pub mod entities;
 pub mod hanzi;
 pub mod language;
 mod letters;
 pub mod mediatopics;
+pub mod stage;
 pub mod subjects;
-pub mod transform;
 
 use newswire_shared::health::Health;
 use newswire_shared::kafka::StageSpec;
@@ -24,7 +25,8 @@ use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
 use tokio::net::TcpListener;
 
-pub use transform::{enrich, enrich_json, EnrichTransform};
+pub use enrich::{enrich, enrich_json};
+pub use stage::EnrichTransform;
 
 pub fn stage_spec(settings: &Settings) -> StageSpec {
     StageSpec::new(

@@ -5,7 +5,7 @@
 //! the beginning (the store is idempotent on (id, version), so that replay is safe);
 //! with one, it restores its stories and resumes from the offsets saved with them.
 
-use crate::persist::FeedDb;
+use crate::store::persist::FeedDb;
 use crate::FeedWriter;
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::health::Readiness;
@@ -125,7 +125,7 @@ impl FeedConsumer {
                         let trace = received.map_or_else(TraceParent::new_root, |t| t.child());
                         let _story = story_span("feeds", &id, &trace).entered();
                         let version = article.version;
-                        let at = crate::changes::At {
+                        let at = crate::store::changes::At {
                             partition: message.partition(),
                             offset: message.offset(),
                             written: message.timestamp().to_millis().map_or_else(

@@ -2,22 +2,10 @@
 //! subscriber outlets poll — RSS 2.0, Atom 1.0 and JSON Feed 1.1, by name and filter,
 //! pre-rendered on change, with conditional GET and compression.
 
-pub mod cache;
-pub mod changes;
-pub mod compress;
-pub mod consumer;
-pub mod entry;
-pub mod facets;
-mod fragments;
-pub mod http;
-pub mod items;
-pub mod names;
-pub mod persist;
-pub mod render;
-pub mod selector;
-mod serve;
-pub mod store;
-pub mod websub;
+mod consumer;
+mod http;
+mod render;
+mod store;
 
 use axum::Router;
 use newswire_shared::health::Health;
@@ -28,7 +16,13 @@ use std::sync::{Arc, RwLock};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use serve::serve_per_core;
+pub use http::items::HEARTBEAT;
+pub use http::serve::serve_per_core;
+pub use http::{negotiate, Encoding};
+pub use render::format::{
+    feed_urn, CorrectionNotes, FeedContent, FeedInfo, FeedItem, Format, Tombstone,
+};
+pub use store::persist::FeedDb;
 pub use store::FeedStore;
 
 /// The feeds service's parts, built once and mounted by `run` or `newswire dev`.
@@ -38,13 +32,13 @@ pub struct Feeds {
     changed: watch::Sender<u64>,
     closing: Arc<watch::Sender<bool>>,
     /// Our WebSub hub, when `feeds.websub` is on.
-    pub hub: Option<Arc<websub::Hub>>,
+    pub hub: Option<Arc<http::websub::Hub>>,
 }
 
 impl Feeds {
     pub fn build(settings: &Settings) -> Self {
         let store = Arc::new(RwLock::new(FeedStore::default()));
-        let cache = Arc::new(cache::FeedCache::new(
+        let cache = Arc::new(render::cache::FeedCache::new(
             store.clone(),
             &settings.feeds.base_url,
             &settings.feeds.title,
@@ -55,7 +49,7 @@ impl Feeds {
                     .then(|| format!("{}/websub", settings.feeds.base_url.trim_end_matches('/')))
             }),
             settings.feeds.items_per_feed,
-            render::CorrectionNotes::with(&settings.feeds.correction_notes),
+            CorrectionNotes::with(&settings.feeds.correction_notes),
         ));
         let closing = watch::channel(false).0;
         let state = http::FeedsState {
@@ -74,7 +68,7 @@ impl Feeds {
             closing: closing.subscribe(),
         };
         let hub = settings.feeds.websub.then(|| {
-            websub::Hub::new(
+            http::websub::Hub::new(
                 state.clone(),
                 &settings.feeds.base_url,
                 std::time::Duration::from_secs(10),
@@ -125,12 +119,11 @@ impl Feeds {
             stop.wait().await;
             closing.send_replace(true);
         });
-        tokio::spawn(
-            self.state
-                .cache
-                .clone()
-                .run(self.changed.subscribe(), shutdown),
-        )
+        tokio::spawn(render::renderer::run(
+            self.state.cache.clone(),
+            self.changed.subscribe(),
+            shutdown,
+        ))
     }
 
     pub fn spawn_consumer(
@@ -169,7 +162,7 @@ impl FeedWriter {
     pub fn apply_from(
         &self,
         article: newswire_shared::Article,
-        at: Option<changes::At>,
+        at: Option<store::changes::At>,
     ) -> store::Applied {
         let outcome =
             self.store
@@ -188,8 +181,8 @@ impl FeedWriter {
     /// another.
     pub fn restore(
         &self,
-        db: Arc<persist::FeedDb>,
-    ) -> Result<persist::Loaded, persist::PersistError> {
+        db: Arc<FeedDb>,
+    ) -> Result<store::persist::Loaded, store::persist::PersistError> {
         let now = chrono::Utc::now();
         let mut store = self.store.write().expect("store lock");
         store.attach_db(db.clone());
@@ -206,7 +199,7 @@ impl FeedWriter {
             }
             let mut loaded = reader.join().expect("store reader thread")?;
             store.restore_finish(std::mem::take(&mut loaded.symbols), restoring, now);
-            Ok::<_, persist::PersistError>(loaded)
+            Ok::<_, store::persist::PersistError>(loaded)
         })?;
         drop(store);
         self.restored.store(true, Ordering::Release);

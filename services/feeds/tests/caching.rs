@@ -6,7 +6,7 @@
 mod support;
 
 use chrono::{DateTime, Utc};
-use newswire_feeds::http::{negotiate, Encoding};
+use newswire_feeds::{negotiate, Encoding};
 use proptest::prelude::*;
 use std::io::Read;
 use std::time::{Duration, Instant};

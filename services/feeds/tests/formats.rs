@@ -3,7 +3,7 @@
 
 mod support;
 
-use newswire_feeds::render::{FeedContent, FeedInfo, FeedItem, Format, Tombstone};
+use newswire_feeds::{FeedContent, FeedInfo, FeedItem, Format, Tombstone};
 use newswire_shared::Article;
 use proptest::prelude::*;
 use support::{

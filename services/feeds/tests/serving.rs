@@ -974,9 +974,9 @@ async fn event_stream_resumes_with_last_event_id_missing_nothing_and_repeating_n
     assert!(idle.backlog().await.is_empty());
     let started = Instant::now();
     assert_eq!(
-        idle.next(newswire_feeds::items::HEARTBEAT + Duration::from_secs(5))
+        idle.next(newswire_feeds::HEARTBEAT + Duration::from_secs(5))
             .await,
         Some(Sse::Comment("heartbeat".into()))
     );
-    assert!(started.elapsed() >= newswire_feeds::items::HEARTBEAT - Duration::from_secs(1));
+    assert!(started.elapsed() >= newswire_feeds::HEARTBEAT - Duration::from_secs(1));
 }

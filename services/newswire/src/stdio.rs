@@ -2,8 +2,8 @@
 //! input line naming the line and the reason.
 
 use chrono::{DateTime, Utc};
-use newswire_feeds::render::{CorrectionNotes, FeedContent, FeedInfo, FeedItem, Format};
 use newswire_feeds::FeedStore;
+use newswire_feeds::{CorrectionNotes, FeedContent, FeedInfo, FeedItem, Format};
 use newswire_shared::config::{FeedsSettings, SocialAccount};
 use newswire_shared::validate::{decode_article, Stage};
 use std::io::{BufRead, Write};
@@ -172,7 +172,7 @@ pub fn render(
         link: format!("{base}/"),
         self_url: format!("{base}/feeds/all.{}", format.extension()),
         description: format!("{}: every story, newest first", feeds.title),
-        id: newswire_feeds::render::feed_urn(&["all"]),
+        id: newswire_feeds::feed_urn(&["all"]),
         hub: feeds.hub.clone(),
         history: Default::default(),
         language: None,

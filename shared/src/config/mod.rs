@@ -224,7 +224,7 @@ pub struct FeedsSettings {
     pub rate_limit_per_minute: u32,
     /// The note put before a corrected version's body, by the story's BCP 47 language
     /// tag (`ru = "Исправлено: …"`): added to, or replacing, the built-in notes
-    /// (`newswire_feeds::render::notes`); `""` turns a language's note off. A story in a
+    /// (`services/feeds/src/render/format/notes.rs`); `""` turns a language's note off. A story in a
     /// language without a note gets none — only the structured `correction` category —
     /// never a note in another language.
     #[serde(default)]
