@@ -9,7 +9,7 @@ use crate::store::persist::FeedDb;
 use crate::FeedWriter;
 use newswire_shared::config::KafkaSettings;
 use newswire_shared::health::Readiness;
-use newswire_shared::kafka::{partition_count, reader_config};
+use newswire_shared::kafka::{partition_count, reader_config, Settling};
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::telemetry::{catalog, Metrics};
 use newswire_shared::trace::{story_span, TraceParent};
@@ -83,13 +83,15 @@ impl FeedConsumer {
         consumer.assign(&assignment)?;
         tracing::info!(topic = %self.topic, partitions, resumed = !offsets.is_empty(), "feeds consumer assigned");
 
+        let mut settling = Settling::new(&self.kafka, "newswire-feeds-watermarks", &self.topic)?;
         let stop = shutdown.wait();
         tokio::pin!(stop);
         loop {
+            self.settle(&consumer, &mut settling, partitions);
             let first = tokio::select! {
                 _ = &mut stop => break,
                 // No message for a moment means we have read what is there: serve.
-                _ = tokio::time::sleep(Duration::from_millis(200)) => {
+                _ = tokio::time::sleep(Duration::from_millis(50)) => {
                     readiness.set(true);
                     continue;
                 }
@@ -125,7 +127,7 @@ impl FeedConsumer {
                         let trace = received.map_or_else(TraceParent::new_root, |t| t.child());
                         let _story = story_span("feeds", &id, &trace).entered();
                         let version = article.version;
-                        let at = crate::store::changes::At {
+                        let at = newswire_shared::kafka::change_log::At {
                             partition: message.partition(),
                             offset: message.offset(),
                             written: message.timestamp().to_millis().map_or_else(
@@ -163,6 +165,32 @@ impl FeedConsumer {
             }
         }
         Ok(())
+    }
+
+    /// Tells the store how far every partition has been read (at most every
+    /// `Settling::EVERY`), so versions held for an embargo enter the change log only once
+    /// everything written before their release was read.
+    fn settle(&self, consumer: &StreamConsumer, settling: &mut Settling, partitions: i32) {
+        let Ok(positions) = consumer.position() else {
+            return;
+        };
+        let positions: Vec<(i32, i64)> = (0..partitions)
+            .map(|p| {
+                let at = positions
+                    .find_partition(&self.topic, p)
+                    .and_then(|e| match e.offset() {
+                        Offset::Offset(o) => Some(o),
+                        _ => None,
+                    });
+                (p, at.unwrap_or(0))
+            })
+            .collect();
+        let moved = tokio::task::block_in_place(|| settling.update(positions));
+        if !moved.is_empty() {
+            if let Some(until) = settling.settled_everywhere(0..partitions) {
+                self.writer.settled(until);
+            }
+        }
     }
 
     async fn wait_for_partitions(

@@ -162,7 +162,7 @@ impl FeedWriter {
     pub fn apply_from(
         &self,
         article: newswire_shared::Article,
-        at: Option<store::changes::At>,
+        at: Option<newswire_shared::kafka::change_log::At>,
     ) -> store::Applied {
         let outcome =
             self.store
@@ -215,6 +215,15 @@ impl FeedWriter {
             .expect("store lock")
             .changes
             .start_partition(partition, offset);
+    }
+
+    /// Every record of every partition written before `until` was read (see
+    /// `FeedStore::settle_reads`).
+    pub fn settled(&self, until: chrono::DateTime<chrono::Utc>) {
+        self.store
+            .write()
+            .expect("store lock")
+            .settle_reads(until, chrono::Utc::now());
     }
 
     /// Everything of `partition` before `next` was read (a record that was no change,

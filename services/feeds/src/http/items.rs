@@ -4,14 +4,16 @@
 //! `GET /v1/items/stream`, the same changes as server-sent events.
 
 use crate::http::FeedsState;
-use crate::store::changes::{Change, Cursor, Since};
 use crate::store::selector::{Params, Selector};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use newswire_shared::access::{refusal_response, selection_error_response};
+use newswire_shared::kafka::change_log::{Change, Cursor, Since};
+use newswire_shared::Article;
 use serde::Serialize;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub const MAX_WAIT_SECS: u64 = 30;
@@ -28,13 +30,13 @@ struct Item<'a> {
 }
 
 impl<'a> Item<'a> {
-    fn of(c: &'a Change, after: &Cursor) -> Self {
+    fn of(c: &'a Change<Arc<Article>>, after: &Cursor) -> Self {
         Item {
             cursor: after.text(),
-            id: &c.article.id,
-            version: c.article.version,
-            status: c.article.status,
-            article: &c.article,
+            id: &c.item.id,
+            version: c.item.version,
+            status: c.item.status,
+            article: &c.item,
         }
     }
 }
@@ -111,8 +113,9 @@ pub async fn items(
         {
             let store = store.read().expect("store lock");
             let log = &store.changes;
-            let Some(since) = log.parse_cursor(&since_text) else {
-                return gone();
+            let since = match log.parse_cursor(&since_text) {
+                Ok(since) => since,
+                Err(e) => return bad_request(format!("since: {e}")),
             };
             match log.after(&since, limit, |a| selector.matches_article(a)) {
                 Since::Gone => return gone(),
@@ -181,8 +184,16 @@ pub async fn stream(
         let cursor = match resume.as_deref().or(params.get("since")) {
             None => log.end(),
             Some(text) => match log.parse_cursor(text) {
-                Some(c) if log.holds(&c) => c,
-                _ => return gone(),
+                Ok(c) if log.holds(&c) => c,
+                Ok(_) => return gone(),
+                Err(e) => {
+                    let field = if resume.is_some() {
+                        "Last-Event-ID"
+                    } else {
+                        "since"
+                    };
+                    return bad_request(format!("{field}: {e}"));
+                }
             },
         };
         (cursor, log.subscribe())
@@ -260,7 +271,7 @@ impl Tail {
                     }
                     Since::Changes { changes, next } => {
                         for (c, after) in &changes {
-                            let kind = match c.article.status {
+                            let kind = match c.item.status {
                                 newswire_shared::article::Status::Usable => "version",
                                 newswire_shared::article::Status::Withheld => "withhold",
                                 newswire_shared::article::Status::Canceled => "kill",

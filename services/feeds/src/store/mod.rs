@@ -9,13 +9,11 @@
 //! of a story is in [`Bodies`]: all of it without a database, the recently used part
 //! with one (the rest is read from disk when a feed needs it).
 
-pub mod changes;
 pub mod entry;
 pub mod filters;
 pub mod persist;
 pub mod selector;
 
-use self::changes::{At, ChangeLog};
 use self::entry::Entry;
 use self::filters::Resolve;
 use self::filters::{Counts, Facets, Resolved, Symbols};
@@ -24,6 +22,7 @@ use self::selector::Selector;
 use crate::render::format::Tombstone;
 use chrono::{DateTime, Utc};
 use newswire_shared::article::Status;
+use newswire_shared::kafka::change_log::{At, ChangeLog};
 use newswire_shared::Article;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
@@ -79,7 +78,13 @@ pub struct FeedStore {
     symbols_saved: usize,
     bodies: Bodies,
     /// What subscribers polling `/v1/items` see, in order.
-    pub changes: ChangeLog,
+    pub changes: ChangeLog<Arc<Article>>,
+    /// The instant before which the consumer has read every record of every partition
+    /// (`shared::kafka::Settling`); `None` while no consumer reports one (a store fed
+    /// without Kafka: everything it will get, it has). Versions held for an embargo go
+    /// into the change log no later than this, so a cursor's mark never passes a version
+    /// this replica has not read yet while another replica has.
+    settled: Option<DateTime<Utc>>,
     touched: Vec<Touch>,
 }
 
@@ -239,9 +244,19 @@ impl FeedStore {
 
         let entry = &self.entries[&id];
         match entry.status {
-            Status::Usable if entry.is_released_at(now) => self.changes.record(article, at),
-            Status::Usable => self.changes.hold_until_embargo(article, at),
-            _ if entry.released_at.is_some() => self.changes.record(article, at),
+            Status::Usable if entry.is_released_at(now) => {
+                let embargo = article.embargo_until;
+                self.changes.record(article, at, embargo)
+            }
+            // Not released yet, so it has an embargo still ahead.
+            Status::Usable => {
+                let until = article.embargo_until.unwrap_or(now);
+                self.changes.hold(article, at, until)
+            }
+            _ if entry.released_at.is_some() => {
+                let embargo = article.embargo_until;
+                self.changes.record(article, at, embargo)
+            }
             _ => self.changes.consumed(at.partition, at.offset + 1),
         }
         self.touched.push(Touch {
@@ -305,11 +320,19 @@ impl FeedStore {
             }
         }
         let entries = &self.entries;
-        self.changes.release_due(now, |a| {
+        let until = self.settled.map_or(now, |s| s.min(now));
+        self.changes.release_due(until, |a| {
             entries
                 .get(a.id.as_str())
                 .is_some_and(|l| l.version == a.version && l.status == Status::Usable)
         });
+    }
+
+    /// Every record written before `until` has been read: held versions up to it may
+    /// enter the change log (see the `settled` field).
+    pub fn settle_reads(&mut self, until: DateTime<Utc>, now: DateTime<Utc>) {
+        self.settled = Some(self.settled.map_or(until, |s| s.max(until)));
+        self.release_due(now);
     }
 
     /// The next embargo instant still waiting (possibly already due).
