@@ -80,6 +80,7 @@ struct Story {
     posts: Vec<serde_json::Value>,
     dead: Vec<DeadLetter>,
     first_seen_ms: i64,
+    arrival: u64,
 }
 
 /// An entity as a chip on the list.
@@ -104,7 +105,11 @@ pub struct Summary {
     pub id: String,
     pub version: u64,
     pub versions: usize,
+    /// The Kafka timestamp of the story's first record, in milliseconds since the epoch.
     pub first_seen_ms: i64,
+    /// The order in which this monitor first read the story (stories written in the
+    /// same millisecond — a newsroom's batch — keep the order they were read in).
+    pub arrival: u64,
     pub version_created: DateTime<Utc>,
     pub urgency: u8,
     pub language: Option<String>,
@@ -169,6 +174,7 @@ impl Story {
             version,
             versions: self.versions.len(),
             first_seen_ms: self.first_seen_ms,
+            arrival: self.arrival,
             version_created: latest.version_created,
             urgency: latest.urgency,
             language: enrichment
@@ -245,6 +251,8 @@ struct Inner {
     /// Every dead letter, newest last (bounded like the stories).
     dead: VecDeque<DeadLetter>,
     max: usize,
+    /// Stories first read so far.
+    arrivals: u64,
 }
 
 /// A story changed: its id and its summary as JSON.
@@ -272,6 +280,7 @@ impl Store {
                 order: VecDeque::new(),
                 dead: VecDeque::new(),
                 max: max_stories.max(1),
+                arrivals: 0,
             })),
             changes: Arc::new(Mutex::new(Some(changes))),
         }
@@ -401,10 +410,12 @@ impl Inner {
                     self.stories.remove(&old);
                 }
             }
+            self.arrivals += 1;
             self.stories.insert(
                 id.to_string(),
                 Story {
                     first_seen_ms: at_ms,
+                    arrival: self.arrivals,
                     ..Story::default()
                 },
             );

@@ -172,10 +172,11 @@ function cachedRow(s) {
   return tr;
 }
 
-// Where `s` goes in `order`: after every story that arrived before it (same instant:
-// the greater id first, so the list, read backwards, has ids in ascending order).
+// Where `s` goes in `order`: after every story first written before it, and among
+// those written in the same millisecond (a newsroom's batch), after those the monitor
+// read before it.
 function compareArrival(a, b) {
-  return a.first_seen_ms - b.first_seen_ms || (a.id > b.id ? -1 : a.id < b.id ? 1 : 0);
+  return a.first_seen_ms - b.first_seen_ms || a.arrival - b.arrival || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 function insertOrdered(s) {
