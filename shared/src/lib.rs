@@ -12,6 +12,7 @@ pub mod kafka;
 pub mod keys;
 pub mod ledger;
 pub mod links;
+pub mod random;
 pub mod server;
 pub mod service;
 pub mod shutdown;

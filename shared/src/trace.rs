@@ -95,8 +95,7 @@ impl fmt::Display for SpanId {
 
 fn random<const N: usize>() -> [u8; N] {
     loop {
-        let mut bytes = [0u8; N];
-        getrandom::fill(&mut bytes).expect("the operating system's random source");
+        let bytes = crate::random::bytes::<N>();
         // All zeros is the one invalid value (§3.2.2.3, §3.2.2.4).
         if bytes != [0u8; N] {
             return bytes;

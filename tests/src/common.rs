@@ -246,3 +246,41 @@ pub async fn produce(brokers: &str, topic: &str, key: &str, payload: &[u8]) {
         .await
         .unwrap();
 }
+
+/// A drop folder in a fresh temporary directory, removed when this is dropped.
+pub struct Inbox(pub std::path::PathBuf);
+
+impl Drop for Inbox {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A push-delivery subscriber `name` entitled to `items`, whose one destination is a
+/// drop folder of ninjs files: the quickest real delivery a test can watch.
+pub fn drop_folder_subscriber(
+    name: &str,
+    items: &[&str],
+) -> (newswire_shared::config::DeliverySubscriber, Inbox) {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "newswire-inbox-{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let subscriber = newswire_shared::config::DeliverySubscriber {
+        name: name.into(),
+        items: items.iter().map(|i| i.to_string()).collect(),
+        trust_embargo: false,
+        destinations: vec![newswire_shared::config::Destination::DropFolder(
+            newswire_shared::config::DropFolderDestination {
+                name: None,
+                path: dir.clone(),
+                format: newswire_shared::config::Format::Ninjs,
+            },
+        )],
+    };
+    (subscriber, Inbox(dir))
+}

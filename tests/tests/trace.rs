@@ -67,21 +67,9 @@ async fn one_trace_follows_a_story_through_every_service() {
     let broker = Broker::start();
     let mut settings = broker.settings("trace").await;
     // A subscriber with a drop folder: delivery is one more service on the trace.
-    let inbox = std::env::temp_dir().join(format!("newswire-trace-inbox-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&inbox);
-    std::fs::create_dir_all(&inbox).unwrap();
-    settings.delivery.subscribers = vec![newswire_shared::config::DeliverySubscriber {
-        name: "archive-desk".into(),
-        items: vec!["*".into()],
-        trust_embargo: false,
-        destinations: vec![newswire_shared::config::Destination::DropFolder(
-            newswire_shared::config::DropFolderDestination {
-                name: None,
-                path: inbox.clone(),
-                format: newswire_shared::config::Format::Ninjs,
-            },
-        )],
-    }];
+    let (subscriber, _inbox) =
+        newswire_tests::common::drop_folder_subscriber("archive-desk", &["*"]);
+    settings.delivery.subscribers = vec![subscriber];
     let p = RunningPipeline::start(&settings).await;
     let client = reqwest::Client::new();
     let post = |id: &str, headline: &str, traceparent: Option<&str>| {
@@ -193,5 +181,4 @@ async fn one_trace_follows_a_story_through_every_service() {
     // And the other stories' lines carry their own traces, not this one.
     assert!(logs.stages_logging(&second_trace).is_superset(&want));
     p.stop().await;
-    let _ = std::fs::remove_dir_all(&inbox);
 }

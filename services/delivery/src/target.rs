@@ -13,7 +13,6 @@ use newswire_shared::shutdown::Shutdown;
 use newswire_shared::telemetry::events::{DeliveryFailed, DestinationSuspended, VersionDelivered};
 use newswire_shared::telemetry::Metrics;
 use newswire_shared::trace::{story_span, TraceParent};
-use std::hash::{BuildHasher, Hasher};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 use tracing::Instrument;
@@ -146,7 +145,12 @@ impl Target {
                 Err(e) => {
                     let (id, version) = (item.id.clone(), item.version);
                     let failing_since = queue.failing_since().unwrap_or(now);
-                    let given_up = queue.failed(item, now, e.message.clone(), jitter());
+                    let given_up = queue.failed(
+                        item,
+                        now,
+                        e.message.clone(),
+                        newswire_shared::random::unit(),
+                    );
                     if let Some(wait) = e.retry_after {
                         queue.hold_off_until(
                             now + chrono::Duration::from_std(wait).unwrap_or_default(),
@@ -175,17 +179,4 @@ impl Target {
         }
         self.wake.notify_one();
     }
-}
-
-/// A random number in [0, 1) for backoff jitter (std's per-process random hash keys;
-/// jitter needs spread, not cryptographic quality).
-fn jitter() -> f64 {
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos(),
-    );
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
 }

@@ -227,21 +227,9 @@ async fn an_operator_watches_the_wire_in_a_browser() {
     let mut settings = broker.settings("browser").await;
     settings.monitor.operator_keys = vec![newswire_shared::keys::ConfiguredKey::new(KEY)];
     // A subscriber to politics with a drop folder: its delivery is a step of the journey.
-    let inbox = std::env::temp_dir().join(format!("newswire-browser-inbox-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&inbox);
-    std::fs::create_dir_all(&inbox).unwrap();
-    settings.delivery.subscribers = vec![newswire_shared::config::DeliverySubscriber {
-        name: "politics-desk".into(),
-        items: vec!["section/politics".into()],
-        trust_embargo: false,
-        destinations: vec![newswire_shared::config::Destination::DropFolder(
-            newswire_shared::config::DropFolderDestination {
-                name: None,
-                path: inbox.clone(),
-                format: newswire_shared::config::Format::Ninjs,
-            },
-        )],
-    }];
+    let (subscriber, _inbox) =
+        newswire_tests::common::drop_folder_subscriber("politics-desk", &["section/politics"]);
+    settings.delivery.subscribers = vec![subscriber];
     let p = RunningPipeline::start(&settings).await;
     let client = reqwest::Client::new();
     let post = |a: Value| {
@@ -609,7 +597,6 @@ async fn an_operator_watches_the_wire_in_a_browser() {
     );
     browser.quit().await;
     p.stop().await;
-    let _ = std::fs::remove_dir_all(&inbox);
     // No task over 200 ms (issue 23). The browser shares the cores with the whole
     // pipeline (a debug build publishing and enriching the same 1,000 stories a second)
     // and a task's length is wall-clock time, so the bound is judged while the machine

@@ -87,21 +87,9 @@ async fn an_operator_watches_stories_travel() {
     let mut settings = broker.settings("monitor").await;
     settings.monitor.operator_keys = vec![newswire_shared::keys::ConfiguredKey::new(KEY)];
     // One subscriber with a drop folder: its deliveries are steps of the journeys.
-    let inbox = std::env::temp_dir().join(format!("newswire-monitor-inbox-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&inbox);
-    std::fs::create_dir_all(&inbox).unwrap();
-    settings.delivery.subscribers = vec![newswire_shared::config::DeliverySubscriber {
-        name: "archive-desk".into(),
-        items: vec!["*".into()],
-        trust_embargo: false,
-        destinations: vec![newswire_shared::config::Destination::DropFolder(
-            newswire_shared::config::DropFolderDestination {
-                name: None,
-                path: inbox.clone(),
-                format: newswire_shared::config::Format::Ninjs,
-            },
-        )],
-    }];
+    let (subscriber, _inbox) =
+        newswire_tests::common::drop_folder_subscriber("archive-desk", &["*"]);
+    settings.delivery.subscribers = vec![subscriber];
     let p = RunningPipeline::start(&settings).await;
     let client = reqwest::Client::new();
     let post = |a: Value| {
@@ -245,7 +233,6 @@ async fn an_operator_watches_stories_travel() {
             .unwrap();
         assert!(d["at_ms"].as_i64() >= enriched["at_ms"].as_i64(), "{d}");
     }
-    let _ = std::fs::remove_dir_all(&inbox);
 
     // A dead letter: bytes that are no article, written straight to the input topic.
     let producer: FutureProducer = ClientConfig::new()

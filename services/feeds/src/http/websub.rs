@@ -82,21 +82,9 @@ fn bad_request(field: &str, message: &str) -> Response {
         .into_response()
 }
 
-/// 128 unguessable bits for `hub.challenge` (std's randomly keyed hasher).
+/// 128 unguessable bits for `hub.challenge`, from the operating system.
 fn challenge() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut out = String::new();
-    for _ in 0..2 {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_nanos(),
-        );
-        out.push_str(&format!("{:016x}", h.finish()));
-    }
-    out
+    newswire_shared::random::hex::<16>()
 }
 
 /// `sha256=` and the hex HMAC-SHA256 of `body` with `secret` (WebSub §8).
