@@ -126,6 +126,8 @@ pub struct Summary {
     pub newsml_items: usize,
     pub posts: usize,
     pub dead_letters: usize,
+    /// Steps of its journey so far (a delivery to a subscriber adds one).
+    pub steps: usize,
 }
 
 /// Everything about one story, for its own view.
@@ -212,6 +214,7 @@ impl Story {
             newsml_items: self.newsml.len(),
             posts: self.posts.len(),
             dead_letters: self.dead.len(),
+            steps: self.journey.len(),
         })
     }
 }

@@ -402,7 +402,7 @@ async fn an_operator_watches_the_wire_in_a_browser() {
         .await;
     browser.call("POST", "/actions", enter).await;
     let roles = browser
-        .until(Duration::from_secs(5), "the journey", "const a = document.getElementById('story'); if (a.hidden) return null; const r = [...a.querySelectorAll('ol.journey li')].map(l => l.dataset.role); return r.includes('social') && r.includes('delivery') ? r : null;", json!([]))
+        .until(Duration::from_secs(15), "the journey", "const a = document.getElementById('story'); if (a.hidden) return null; const r = [...a.querySelectorAll('ol.journey li')].map(l => l.dataset.role); return r.includes('social') && r.includes('delivery') ? r : null;", json!([]))
         .await;
     for role in ["published", "enriched", "newsml", "social", "delivery"] {
         assert!(

@@ -289,7 +289,7 @@ function upsert(s, live) {
   stories.set(s.id, s);
   if (!before) insertOrdered(s);
   if (live && s.urgency <= 2 && s.status === 'usable' && (!before || before.version !== s.version) && !embargoed(s)) flash(s);
-  if (openId === s.id && (!before || before.version !== s.version || before.newsml_items !== s.newsml_items || before.posts !== s.posts || before.dead_letters !== s.dead_letters)) openStory(s.id, false);
+  if (openId === s.id && (!before || before.version !== s.version || before.newsml_items !== s.newsml_items || before.posts !== s.posts || before.dead_letters !== s.dead_letters || before.steps !== s.steps)) openStory(s.id, false);
 }
 
 async function api(path) {
