@@ -383,3 +383,16 @@ fn latin_names_in_cyrillic_copy_are_organisations() {
     has(&found, ORG, "Maire Tecnimont");
     no_entity_named(&found, "Италияның Maire Tecnimont компаниясы");
 }
+
+// Issue 21, round 3: the kinds of error the third blind set listed.
+
+#[test]
+fn districts_in_a_belarusian_coordination() {
+    let be = entities(
+        "Ураджай",
+        &["Найбольшы ўраджай сабралі ў Лепельскім і Ушацкім раёнах, паведамілі ў аблвыканкаме. У Лагойскім раёне ўборка працягваецца."],
+    );
+    for m in ["Лепельскім", "Ушацкім раёнах", "Лагойскім раёне"] {
+        assert!(mentioned(&be, PLACE, m), "{m}: {:?}", summary(&be));
+    }
+}

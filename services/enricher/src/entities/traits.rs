@@ -94,8 +94,9 @@ fn lexicon() -> &'static Lexicon {
     LEXICON.get_or_init(|| {
         let mut words: HashMap<Box<str>, u32> = HashMap::default();
         let mut add = |list: &[&str], bits: u32| {
+            // Matched against folded text (`раёне` is read as `раене`): stored folded.
             for w in list {
-                *words.entry((*w).into()).or_default() |= bits;
+                *words.entry(super::fold::fold(w).into()).or_default() |= bits;
             }
         };
         add(OFFICES, OFFICE);
@@ -165,7 +166,7 @@ fn lexicon() -> &'static Lexicon {
         let mut add_stems = |list: &mut dyn Iterator<Item = String>, bits: u32| {
             for s in list {
                 assert!(starts_cyrillic(&s), "stem {s:?} is not Cyrillic");
-                *stems.entry(s.into()).or_default() |= bits;
+                *stems.entry(super::fold::fold(&s).into()).or_default() |= bits;
             }
         };
         add_stems(
