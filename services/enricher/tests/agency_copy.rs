@@ -387,6 +387,43 @@ fn latin_names_in_cyrillic_copy_are_organisations() {
 // Issue 21, round 3: the kinds of error the third blind set listed.
 
 #[test]
+fn a_body_s_name_runs_on_through_its_genitives_and_adjectives() {
+    // A genitive plural after the head ("наук", "художеств") and the place the body
+    // belongs to; a level adjective ("районный") is not a district.
+    let ru = entities(
+        "Суд арестовал бизнесмена",
+        &["МОСКВА, 2 декабря. /ТАСС/. Мещанский районный суд Москвы арестовал бизнесмена. Академия художеств Армении провела выставку в Ереване."],
+    );
+    assert!(
+        mentioned(&ru, ORG, "Мещанский районный суд Москвы"),
+        "{:?}",
+        summary(&ru)
+    );
+    assert!(!mentioned(&ru, PLACE, "Мещанский район"), "{:?}", summary(&ru));
+    assert!(
+        mentioned(&ru, ORG, "Академия художеств Армении"),
+        "{:?}",
+        summary(&ru)
+    );
+    // An office word before a body's head is the name's first word.
+    let en = entities(
+        "Migration figures",
+        &["Arrivals rose by a fifth, the General Directorate of Migration said on Tuesday."],
+    );
+    assert!(
+        mentioned(&en, ORG, "General Directorate of Migration"),
+        "{:?}",
+        summary(&en)
+    );
+    // Two acronyms written together are one name.
+    let fr = entities(
+        "Audiences",
+        &["La chaîne privée belge a été reprise par le groupe DPG, a indiqué mardi la direction de RTL TVI à Bruxelles."],
+    );
+    assert!(mentioned(&fr, ORG, "RTL TVI"), "{:?}", summary(&fr));
+}
+
+#[test]
 fn districts_in_a_belarusian_coordination() {
     let be = entities(
         "Ураджай",

@@ -138,12 +138,16 @@ pub const NOT_ACRONYM_NAMES: &[&str] = &[
 pub const CONNECTORS: &[&str] = &[
     "of", "the", "for", "and", "de", "del", "la", "las", "los", "des", "du", "d", "l", "für",
     "der", "die", "des", "und", "y", "et", "и", "і", "та", "по", "при", "о", "аб", "про",
+    "zu", "e",
 ];
 
 /// Words an organisation's name is built around (folded; Cyrillic ones as stems).
 #[rustfmt::skip]
 pub const ORG_HEADS: &[&str] = &[
     "ministry", "council", "committee", "organization", "organisation", "bank", "agency",
+    // the heads above in every language we read, as "chamber" and "service" were
+    "directorate", "secretariat", "inspectorate", "cámara", "chambre", "kammer",
+    "handelskammer", "servicio", "congrès", "congreso", "aduana", "douane",
     "company", "corporation", "association", "party", "parliament", "assembly", "commission",
     "fund", "institute", "university", "court", "service", "forum", "group", "authority",
     "administration", "department", "police", "army", "railways", "airlines", "academy",

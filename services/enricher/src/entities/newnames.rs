@@ -30,6 +30,8 @@ struct Story<'s, 't> {
     /// Quoted names are organisations' names (`«Белсат»`, `ОАО "Беларуськалий"`):
     /// the custom of Russian, Belarusian, Ukrainian and Kazakh copy.
     quotes_name_organisations: bool,
+    /// Russian, Belarusian or Ukrainian: a body's name runs on in the genitive.
+    east_slavic: bool,
     /// The story's word frequencies (`common_words::language_index`).
     words: Option<usize>,
 }
@@ -99,6 +101,7 @@ pub fn find(
         traits: traits::of_tokens(tokens),
         kazakh_latin,
         quotes_name_organisations: matches!(primary, "ru" | "be" | "uk" | "kk" | "ky"),
+        east_slavic: matches!(primary, "ru" | "be" | "uk"),
         words: crate::common_words::language_index(language),
     };
     let mut found = Vec::new();
@@ -432,8 +435,9 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             && t.start > dateline_end
             && !all_caps_sentence(tokens, i)
         {
-            // "die IG Metall", "DB InfraGO": one capitalised word more, not a name's
-            // or title's start, and nothing capitalised after it, is the name's end.
+            // "die IG Metall", "DB InfraGO", "CMA CGM": one capitalised word more (an
+            // acronym too), not a name's or title's start, and nothing capitalised after
+            // it, is the name's end.
             let next = i + 1;
             let one_more = story.name_follows_at(next)
                 && !known[next]
@@ -441,7 +445,6 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                     next,
                     GIVEN | OFFICE | ORG_KIND_AFTER | PLACE_KIND_AFTER | LEGAL_FORM,
                 )
-                && !is_acronym(tokens[next].text)
                 && !story.name_follows_at(next + 1);
             out.push(Found {
                 start: t.start,
@@ -782,9 +785,17 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             || t.after_break && text_between(text, tokens, i).contains(['.', '!', '?', '\n']);
         let opens_before_known =
             sentence_start && known.get(i + 1).copied().unwrap_or(false) && !known[i];
+        // "General Administration of Customs": an office word before a body's
+        // capitalised head is the name's first word.
+        let office_opens_body = story.is(i, OFFICE)
+            && tokens
+                .get(i + 1)
+                .is_some_and(|n| n.capitalised && !n.after_break && story.is(i + 1, ORG_WORD))
+            && !story.is(i + 1, OFFICE);
         if !usable[i]
             || !story.is(i, NAME_LIKE)
-            || story.is(i, CONNECTOR | OFFICE | POSSESSIVE)
+            || story.is(i, CONNECTOR | POSSESSIVE)
+            || story.is(i, OFFICE) && !office_opens_body
             || opens_before_known
         {
             i += 1;
@@ -860,6 +871,14 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 && k < i + 6
             {
                 k += 1;
+            } else if let Some(last) = (story.east_slavic
+                && (story.is(k - 1, ORG_WORD)
+                    || !tokens[k - 1].capitalised && story.is(k - 1, CYRILLIC_NAME_WORD)))
+                .then(|| genitive_run(story, k, i + 8))
+                .flatten()
+            {
+                e = last;
+                k = last + 1;
             } else {
                 break;
             }
@@ -875,8 +894,16 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         let place = (i..=e).any(|w| story.is(w, PLACE_WORD));
         // "Брэсцкай вобласці", "Минской области": the name is the word before a
         // lower-case head, whatever capitalised word opened the sentence.
-        let lower_head = (i + 1..=e).find(|&h| !tokens[h].capitalised && story.is(h, PLACE_STEM));
-        if let Some(h) = lower_head.filter(|_| cyrillic) {
+        // "Кировский районный суд", "Гомельскі абласны суд": a place's stem in the
+        // adjective before a body's head names the body's level, not a region.
+        let lower_head = (i + 1..=e).find(|&h| {
+            !tokens[h].capitalised
+                && story.is(h, PLACE_STEM)
+                && !(h < e && !tokens[h + 1].capitalised && story.is(h + 1, ORG_WORD))
+        });
+        // "Суд Цэнтральнага раёна Гомеля": a district inside a body's name is the body's.
+        let body_first = lower_head.is_some_and(|h| (i..h).any(|w| story.is(w, ORG_WORD)));
+        if let Some(h) = lower_head.filter(|_| cyrillic && !body_first) {
             // A region may carry its city's name (Түркістан облысы), and a name of
             // several words (Солтүстік Қазақстан облысы, Ғабит Мүсірепов ауданы): the
             // capitalised words before the head, but not an ordinary word that only
@@ -918,7 +945,12 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         }
         // Something besides known names and the head word: "Компания Түркістан" is a
         // company in Turkistan, not a company called so.
-        let all_known = (i..=e).all(|x| known[x] || story.is(x, ORG_WORD | PLACE_WORD));
+        // ("Кировский районный суд Екатеринбурга": words in lower case describe the
+        // body, so it is one whatever its capitalised words are.)
+        let all_known = (i..=e).all(|x| {
+            (known[x] || story.is(x, ORG_WORD | PLACE_WORD))
+                && (tokens[x].capitalised || !cyrillic_adjective(tokens[x].folded))
+        });
         let a_single_word = e == i;
         if (org || place) && !all_known && !a_single_word {
             // Drop a sentence-initial article ("The Ministry of …") or another word that
@@ -946,6 +978,49 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         }
         i = e + 1;
     }
+}
+
+/// "акадэмія навук Беларусі", "Міністерство розвитку громад та територій України":
+/// after a Cyrillic body's lower-case head, nouns in the genitive (joined by "and" at
+/// most) run on, when what follows them ends the name — the capitalised place the body
+/// belongs to, a verb it governs, or punctuation. The index of the last such noun.
+fn genitive_run(story: &Story<'_, '_>, k: usize, limit: usize) -> Option<usize> {
+    let tokens = story.tokens;
+    let mut j = k;
+    let mut last = None;
+    let mut nouns = 0;
+    while j < limit.min(tokens.len()) && !(j > k && tokens[j].after_break) && nouns < 2 {
+        let t = &tokens[j];
+        if t.capitalised {
+            break;
+        }
+        // After "and", another body ("банк и правительство") is not its genitive.
+        let after_and = j > k && story.is(j - 1, CONNECTOR);
+        if genitive_noun(t.folded)
+            && !story.is(j, CONNECTOR | OFFICE)
+            && !(after_and && story.is(j, ORG_WORD))
+        {
+            last = Some(j);
+            nouns += 1;
+        } else if !((last.is_some() || j == k) && story.is(j, CONNECTOR)) {
+            break;
+        }
+        j += 1;
+    }
+    let last = last?;
+    let next = last + 1;
+    let ends = tokens.get(next).is_some_and(|n| {
+        !n.after_break && (n.capitalised && story.known[next] || !n.capitalised && verb_like(n.folded))
+    });
+    ends.then_some(last)
+}
+
+/// A Cyrillic adjective by its ending (`районный`, `абласны`, `морський`).
+fn cyrillic_adjective(f: &str) -> bool {
+    f.chars().count() > 4
+        && ["ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ыя", "ны", "ні", "ська", "ське"]
+            .iter()
+            .any(|e| f.ends_with(e))
 }
 
 /// A Zipf frequency from which a word is an ordinary word of its language.

@@ -387,6 +387,30 @@ fn cyrillic_name_word(f: &str, has_stem: bool) -> bool {
             && !["ла", "ло", "ли", "лі"].iter().any(|v| f.ends_with(v))
 }
 
+/// A Cyrillic word that ends as a finite verb does (`падпісалі`, `сообщило`, `заявил`,
+/// `повысит`): what a body's name is the subject of, never part of the name.
+pub fn verb_like(f: &str) -> bool {
+    [
+        "ла", "ло", "ли", "ет", "ит", "ют", "ят", "ть", "лі", "ць", "ся", "сь", "іў", "ыў",
+    ]
+    .iter()
+    .any(|v| f.ends_with(v))
+        || f.ends_with('л') && f.chars().count() > 4
+}
+
+/// A lower-case Cyrillic noun that can stand in the genitive after a body's head
+/// (`навук`, `громад`, `територій`, `розвитку`): four letters or more, not a verb, ending
+/// bare (the genitive plural of most nouns) or in a genitive ending.
+pub fn genitive_noun(f: &str) -> bool {
+    f.chars().count() >= 4
+        && !verb_like(f)
+        && (genitive_like(f)
+            || ["ій", "ів", "ей", "ов", "ев", "аў", "оў", "у", "ю"].iter().any(|e| f.ends_with(e))
+            || f.chars().last().is_some_and(|c| {
+                "бвгджзклмнпрстфхцчшщ".contains(c)
+            }))
+}
+
 fn genitive_like(f: &str) -> bool {
     if ["дел", "справ", "спраў"].contains(&f) {
         return true;
