@@ -433,3 +433,26 @@ fn districts_in_a_belarusian_coordination() {
         assert!(mentioned(&be, PLACE, m), "{m}: {:?}", summary(&be));
     }
 }
+
+#[test]
+fn people_by_their_office_whatever_their_given_name() {
+    let en = entities(
+        "Talks",
+        &["Rasmus Kivirähk, an adviser to the prime minister, met the blogger Oskar Tamm, who was released on Friday."],
+    );
+    has(&en, PERSON, "Rasmus Kivirähk");
+    has(&en, PERSON, "Oskar Tamm");
+    // An office word written into a German compound is not part of the name.
+    let de = entities(
+        "Neue Stellen",
+        &["Betriebsleiter Jannik Oberhuber kündigte 80 neue Stellen an."],
+    );
+    has(&de, PERSON, "Jannik Oberhuber");
+    no_entity_named(&de, "Betriebsleiter Jannik Oberhuber");
+    // A company's form is never a person's name.
+    let ru = entities(
+        "Назначение",
+        &["Генеральным директором АО «Томскнефтепродукт» назначен Сергей Волков."],
+    );
+    no_entity_named(&ru, "АО");
+}

@@ -15,7 +15,8 @@ pub const OFFICES: &[&str] = &[
     "deputy", "judge", "prosecutor", "professor", "dr", "mr", "mrs", "ms", "striker",
     "midfielder", "goalkeeper", "captain", "manager", "economist", "analyst", "ceo", "founder",
     "chief", "executive", "officer", "minister-counsellor", "patriarch", "pope", "rector",
-    "spokesman", "correspondent", "colonel", "lieutenant",
+    "spokesman", "correspondent", "colonel", "lieutenant", "adviser", "advisor",
+    "journalist", "reporter", "activist", "blogger", "lawyer", "titular", "conseller",
     // ru / be / uk
     "президент", "министр", "міністр", "премьер-министр", "прем'єр-міністр", "прэм'ер-міністр",
     "госсекретарь", "секретарь", "сакратар", "секретар", "председатель", "старшыня", "голова",
@@ -47,7 +48,9 @@ pub const OFFICES: &[&str] = &[
 pub const SAID: &[&str] = &[
     "said", "says", "told", "added", "stressed", "noted", "announced", "explained", "warned",
     "sagte", "erklärte", "betonte", "kündigte", "sagt", "dijo", "afirmó", "explicó", "declaró",
-    "señaló", "destacó", "marcó", "anunció", "заявил", "заявила", "сказал", "сказала",
+    "señaló", "destacó", "marcó", "anunció", "lamentó", "aseguró", "indicó", "añadió",
+    "subrayó", "precisó", "insistió", "admitió", "reconoció", "advirtió", "afirma", "déclare",
+    "estime", "souligne", "explique", "reconnaît", "warnte", "betont", "erklärt", "заявил", "заявила", "сказал", "сказала",
     "отметил", "отметила", "сообщил", "сообщила", "подчеркнул", "подчеркнула", "заявіў",
     "заявіла", "сказаў", "адзначыў", "паведаміў", "заявив", "сказав", "зазначив", "повідомив",
     "повідомила", "деді", "мәлімдеді",

@@ -135,6 +135,10 @@ pub fn find(
     // a name, whatever follows it ("Central bank data showed…").
     found.retain(|f| {
         let i = tokens.partition_point(|t| t.end <= f.start);
+        // A company's form (`АО`, `GmbH`) never opens a person's name.
+        if f.entity_type == EntityType::Person && i < tokens.len() && story.is(i, LEGAL_FORM) {
+            return false;
+        }
         !(i < tokens.len()
             && tokens[i].start == f.start
             && tokens[i].end == f.end
@@ -407,7 +411,11 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                     end: tokens[e - 1].end,
                     entity_type: EntityType::Person,
                 });
-            } else if e > k && !quoted && (k == i + 1 || !tokens[k].after_break) {
+            } else if e > k
+                && !quoted
+                && (k == i + 1 && !text_between(text, tokens, k).contains(',')
+                    || !tokens[k].after_break)
+            {
                 let place = story.is(i, PLACE_KIND_BEFORE);
                 // "la région de Karaganda": an administrative unit is named with its kind.
                 let start = if story.is(i, ADMINISTRATIVE) { i } else { k };
@@ -756,8 +764,20 @@ fn people_by_given_name(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 e += 1;
             }
             if e > i {
+                // "Josu Jon Imaz": a capitalised word right before the given name that
+                // only a town's name covers is the person's first given name.
+                let s = if i > 0
+                    && story.minor_place[i - 1]
+                    && story.is(i - 1, NAME_LIKE)
+                    && !t.after_break
+                    && !story.opens_sentence(i - 1)
+                {
+                    i - 1
+                } else {
+                    i
+                };
                 out.push(Found {
-                    start: t.start,
+                    start: tokens[s].start,
                     end: tokens[e].end,
                     entity_type: EntityType::Person,
                 });

@@ -202,6 +202,8 @@ fn kazakh_forms(stem: &str, ending: &str) -> Vec<String> {
 
 /// Offices that also end longer words (`außenminister`, `госсекретарь`).
 const OFFICE_ENDINGS: &[&str] = &[
+    "leiter",
+    "leiterin",
     "minister",
     "ministerin",
     "министр",
