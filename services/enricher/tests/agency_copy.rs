@@ -456,3 +456,21 @@ fn people_by_their_office_whatever_their_given_name() {
     );
     no_entity_named(&ru, "АО");
 }
+
+#[test]
+fn chinese_ports_airlines_and_companies_after_a_known_place() {
+    let zh = entities(
+        "青岛港货物吞吐量增长",
+        &["新华社北京12月1日电 今年青岛港货物吞吐量增长8%。海南航空将开通新航线。中国石油天然气（集团）有限公司和中国铁路北京局集团有限公司签署协议。上海和广州的港口也在扩建。"],
+    );
+    for (t, n) in [
+        (PLACE, "青岛港"),
+        (ORG, "海南航空"),
+        (ORG, "中国石油天然气（集团）有限公司"),
+        (ORG, "中国铁路北京局集团有限公司"),
+        (PLACE, "上海"),
+        (PLACE, "广州"),
+    ] {
+        assert!(mentioned(&zh, t, n), "{n}: {:?}", summary(&zh));
+    }
+}

@@ -119,6 +119,10 @@ const ORDINARY_PER_DECADE: f32 = 0.3;
 /// Chinese has no capitals to tell a name by: a Han place name is an ordinary word from
 /// a lower frequency (`胜利`, "victory", for Dongying; `东方`, "east").
 const ORDINARY_BASE_HAN: f32 = 2.8;
+/// A big Chinese city is named far more often than the line above allows (wordfreq:
+/// 上海, 25 million people, Zipf 5.5; 广州 5.1): past about 140,000 people the line
+/// rises faster — still below 胜利 (a town of a million, 5.0 as "victory").
+const ORDINARY_BIG_HAN: (f32, f32) = (1.0, 0.65);
 /// A word whose stem is this common is an inflected ordinary word (`seuls`, `seul`).
 const ORDINARY_FAMILY: f32 = 4.0;
 
@@ -446,7 +450,8 @@ impl Gazetteer {
         if zipf == 0.0 {
             return false;
         }
-        let base = if is_cjk(folded_word) {
+        let han = is_cjk(folded_word);
+        let base = if han {
             ORDINARY_BASE_HAN
         } else {
             ORDINARY_BASE
@@ -458,7 +463,11 @@ impl Gazetteer {
             // than the story's own places (Warsaw's district Wola as `Воля`, "will").
             let foreign =
                 !own_name && !is_cjk(folded_word) && !home_country(&story.language, &entry.country);
-            let limit = base + ORDINARY_PER_DECADE * size - if foreign { 1.0 } else { 0.0 };
+            let mut limit = base + ORDINARY_PER_DECADE * size;
+            if han {
+                limit = limit.max(ORDINARY_BIG_HAN.0 + ORDINARY_BIG_HAN.1 * size);
+            }
+            limit -= if foreign { 1.0 } else { 0.0 };
             return zipf >= limit;
         }
         // A capital's own name never is; a spelling from another language is when it

@@ -590,6 +590,22 @@ pub fn chinese_people(text: &str) -> Vec<Found> {
                     end,
                     entity_type: EntityType::Person,
                 });
+                // "亚历山大·图尔钦 … 图尔钦表示": a foreign name's last part, met again,
+                // is the same person (and not a known name it starts with, 图尔).
+                if let Some((_, last)) = text[start..end].rsplit_once('·') {
+                    if last.chars().count() >= 2 {
+                        for (again, _) in text[end..].match_indices(last) {
+                            let a = end + again;
+                            if !text[..a].ends_with('·') {
+                                out.push(Found {
+                                    start: a,
+                                    end: a + last.len(),
+                                    entity_type: EntityType::Person,
+                                });
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -598,11 +614,11 @@ pub fn chinese_people(text: &str) -> Vec<Found> {
 
 /// Function words and verbs that end a Chinese name (the text is folded: simplified).
 const HAN_STOPS: &str =
-    "也和出在表说会对于与及等是的了将已就向同为从到被把称指并今前后时以上下中签访抵宣强发透举介率认参主据今日电";
+    "也和出在表说会对于与及等是的了将已就向同为从到被把称指并今前后时以上下中签访抵宣强发透举介率认参主据今日电先";
 
 /// Function words before a Chinese organisation's or place's name: fewer than end a
 /// person's (选举, 发展, 中央 are inside names).
-const NAME_STOPS: &str = "也和在于与及等是的了将已就向同为从到被把并以对据今日电从由自至";
+const NAME_STOPS: &str = "也和在于与及等是的了将已就向同为从到被把并以对据今日电从由自至签";
 
 /// A known name in Chinese text: its byte span and whether it is a country's.
 #[derive(Debug, Clone, Copy)]
@@ -623,6 +639,10 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
     // Head words, the kind they make, whether the head is part of the name, and what
     // must not follow them (`局长` is an office, not a bureau).
     const HEADS: &[(&str, EntityType, bool, &str)] = &[
+        ("航空", EntityType::Organization, true, "公港业局站器母运展物天"),
+        ("港", EntityType::Place, true, "口元股澳人府币台资深务湾"),
+        ("园区", EntityType::Place, true, ""),
+        ("工业园", EntityType::Place, true, ""),
         ("有限公司", EntityType::Organization, true, ""),
         ("公司", EntityType::Organization, true, ""),
         ("集团", EntityType::Organization, true, ""),
@@ -657,16 +677,46 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
                 continue;
             }
             let org = entity_type == EntityType::Organization;
-            let longest = if org { 14 } else { 6 };
+            // An airline's or a park's own name is short (国泰航空, 楠梓园区).
+            let longest = match head {
+                "航空" => 4,
+                "园区" | "工业园" => 2,
+                _ if org => 14,
+                _ => 6,
+            };
+            // A port is named by its city, or a city-state (新加坡港).
+            let port = head == "港";
             let mut start = at;
             let mut chars = 0;
+            let mut cut = false;
+            let mut known_reached = false;
             for (i, c) in folded[..at].char_indices().rev() {
                 if i >= start {
                     continue; // inside a known name already taken
                 }
+                // "上海国际港务（集团）股份有限公司": a company's name may hold its kind in
+                // brackets.
+                if org && c == '）' && i + c.len_utf8() == start {
+                    let inner = folded[..i].rfind('（').filter(|&o| {
+                        let inside = &folded[o + '（'.len_utf8()..i];
+                        (1..=4).contains(&inside.chars().count()) && inside.chars().all(is_cjk_char)
+                    });
+                    if let Some(o) = inner {
+                        start = o;
+                        continue;
+                    }
+                }
                 if let Some(h) = hits.iter().find(|h| h.start <= i && i < h.end) {
-                    if org || !h.country {
+                    known_reached = true;
+                    if org || port || !h.country {
                         start = h.start;
+                    }
+                    // "中国铁路乌鲁木齐局集团有限公司": a known name, a few characters and
+                    // another known name before it are the organisation's too.
+                    if org {
+                        if let Some(g) = known_before(folded, hits, h.start) {
+                            start = g;
+                        }
                     }
                     // An organisation's name begins with the known name; a place's may
                     // be made of several written together (阿拉山口).
@@ -677,10 +727,17 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
                 }
                 let han = ('\u{4e00}'..='\u{9fff}').contains(&c);
                 if !han || NAME_STOPS.contains(c) || chars >= longest {
+                    cut = han && !NAME_STOPS.contains(c);
                     break;
                 }
                 start = i;
                 chars += 1;
+            }
+            // A port's name of its own stands after punctuation or a function word
+            // (洋山深水港); cut off by length it is a phrase ending in 港, Hong Kong
+            // (率领代表团访港, "visit Hong Kong").
+            if port && cut && !known_reached {
+                continue;
             }
             // A name has two characters or more before its head; an organisation's head
             // of one character needs two of its own before it (`当局` is "the
@@ -735,6 +792,27 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
         }
     }
     out
+}
+
+fn is_cjk_char(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Where a known name starts that ends at most four Han characters (none a function
+/// word) before byte `at`: "中国" before "铁路" before "乌鲁木齐".
+fn known_before(folded: &str, hits: &[HanHit], at: usize) -> Option<usize> {
+    let mut pos = at;
+    for (n, (i, c)) in folded[..at].char_indices().rev().enumerate() {
+        if let Some(g) = hits.iter().find(|g| g.end == pos && g.start <= i) {
+            return (n >= 1).then_some(g.start);
+        }
+        let han = ('\u{4e00}'..='\u{9fff}').contains(&c);
+        if !han || NAME_STOPS.contains(c) || n >= 4 {
+            return None;
+        }
+        pos = i;
+    }
+    None
 }
 
 fn text_between<'t>(text: &'t str, tokens: &[Token<'_>], j: usize) -> &'t str {
