@@ -474,3 +474,21 @@ fn chinese_ports_airlines_and_companies_after_a_known_place() {
         assert!(mentioned(&zh, t, n), "{n}: {:?}", summary(&zh));
     }
 }
+
+#[test]
+fn ordinary_words_around_names_are_not_entities() {
+    // A month's abbreviation in a dateline; an adjective of nationality before
+    // "company"; a counted German kind; a Land's office without its Land.
+    let en = entities(
+        "Gas storage",
+        &["WARSAW, Nov 4 (Reuters) - Gas stocks rose, the Polish company said on Monday."],
+    );
+    no_entity_named(&en, "Nov");
+    no_entity_named(&en, "Polish");
+    let de = entities(
+        "Kurzarbeit",
+        &["Im Oktober meldeten 310 Unternehmen Kurzarbeit an, wie das Statistische Landesamt am Montag mitteilte."],
+    );
+    no_entity_named(&de, "Kurzarbeit");
+    no_entity_named(&de, "Landesamt");
+}

@@ -399,6 +399,9 @@ impl Gazetteer {
                 return None;
             }
         }
+        if month_before_day(&folded[start..end], &text[end..]) {
+            return None;
+        }
         let best = self.senses[pattern].iter().max_by(|a, b| {
             let pa = self.entries[a.entry as usize].prior;
             let pb = self.entries[b.entry as usize].prior;
@@ -773,6 +776,20 @@ impl Builder {
             lower_case: self.lower_case,
         }
     }
+}
+
+/// A month's abbreviation before a day ("ASTANA, Nov 28", "le 3 déc." read the other
+/// way, "Okt. 12"): a date in a dateline, not a town called Nov.
+fn month_before_day(folded_word: &str, after: &str) -> bool {
+    const MONTHS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "janv", "févr", "fevr", "avr", "juil", "déc", "ene", "abr", "ago", "dic", "okt", "dez",
+        "mär", "mai",
+    ];
+    let after = after.strip_prefix('.').unwrap_or(after);
+    MONTHS.contains(&folded_word)
+        && after.starts_with(' ')
+        && after[1..].starts_with(|c: char| c.is_ascii_digit())
 }
 
 #[cfg(test)]

@@ -380,7 +380,9 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         }
         let t = &tokens[i];
         // The kind before the name.
-        if story.is(i, ORG_KIND_BEFORE | PLACE_KIND_BEFORE) {
+        // "1.540 Unternehmen Insolvenz": a kind counted is a plural, not one named.
+        let counted = i > 0 && tokens[i - 1].text.starts_with(|c: char| c.is_ascii_digit());
+        if story.is(i, ORG_KIND_BEFORE | PLACE_KIND_BEFORE) && !counted {
             let mut k = i + 1;
             while k < tokens.len() && story.is(k, CONNECTOR) && k <= i + 2 {
                 k += 1;
@@ -480,7 +482,11 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             });
         }
         // German federal institutions written as one word.
-        if story.is(i, GERMAN_BODY) {
+        // A Land's office without its Land ("das Statistische Landesamt") is every
+        // Land's: a common noun.
+        let lands_own = t.folded.starts_with("landes")
+            && !tokens.get(i + 1).is_some_and(|n| known[i + 1] && !n.after_break);
+        if story.is(i, GERMAN_BODY) && !lands_own {
             out.push(Found {
                 start: t.start,
                 end: t.end,
@@ -505,7 +511,15 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             {
                 s -= 1;
             }
-            if s <= e {
+            // "the Ukrainian company": an adjective of nationality, an ordinary word of
+            // the language, says whose the company is, not its name.
+            let demonym = s == e
+                && tokens[s].ascii_alphanumeric
+                && ["ian", "ean", "ese", "ish", "an", "ic", "i"]
+                    .iter()
+                    .any(|x| tokens[s].folded.ends_with(x))
+                && crate::common_words::zipf(story.words, tokens[s].folded) >= 3.5;
+            if s <= e && !demonym {
                 out.push(Found {
                     start: tokens[s].start,
                     end: if region { t.end } else { tokens[e].end },
