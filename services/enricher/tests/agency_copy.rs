@@ -492,3 +492,26 @@ fn ordinary_words_around_names_are_not_entities() {
     no_entity_named(&de, "Kurzarbeit");
     no_entity_named(&de, "Landesamt");
 }
+
+#[test]
+fn regions_are_not_judged_as_villages() {
+    // A region's name is common in its own language (Bayern, Zipf 5.2 in German):
+    // without a population it was taken for an ordinary word.
+    let de = entities(
+        "Arbeitsmarkt",
+        &["Die Arbeitslosigkeit ist in Sachsen gestiegen und in Bayern gesunken, in der Steiermark blieb sie gleich. Bei den Bayern feierten die Fans."],
+    );
+    for m in ["Sachsen", "Bayern", "Steiermark"] {
+        assert!(mentioned(&de, PLACE, m), "{m}: {:?}", summary(&de));
+    }
+    assert_eq!(
+        de.iter()
+            .filter(|e| e.entity_type == PLACE)
+            .flat_map(|e| &e.mentions)
+            .filter(|m| m.text == "Bayern")
+            .count(),
+        1,
+        "{:?}",
+        summary(&de)
+    );
+}

@@ -123,6 +123,8 @@ const ORDINARY_BASE_HAN: f32 = 2.8;
 /// 上海, 25 million people, Zipf 5.5; 广州 5.1): past about 140,000 people the line
 /// rises faster — still below 胜利 (a town of a million, 5.0 as "victory").
 const ORDINARY_BIG_HAN: (f32, f32) = (1.0, 0.65);
+/// log10 of the population a region without one is judged by.
+const REGION_SIZE: f32 = 6.0;
 /// A word whose stem is this common is an inflected ordinary word (`seuls`, `seul`).
 const ORDINARY_FAMILY: f32 = 4.0;
 
@@ -243,6 +245,14 @@ impl Gazetteer {
             };
             let size = population.max(1.0).log10();
             let prior = base + size / 10.0;
+            // ISO 3166-2 gives a region no population: judged as a village its name
+            // was an ordinary word (Bayern, Zipf 5.2 in German; Kärnten 4.0). A first-
+            // level division is home to about a million people.
+            let size = if kind == Kind::Region && population == 0.0 {
+                REGION_SIZE
+            } else {
+                size
+            };
             let ordinary =
                 matches!(kind, Kind::City | Kind::Capital | Kind::Region).then_some(size);
             builder.add(
@@ -408,6 +418,14 @@ impl Gazetteer {
             pa.total_cmp(&pb)
         })?;
         if self.ordinary_word(text, &folded[start..end], start, best, story) {
+            return None;
+        }
+        // German names a Land without an article: "bei den Bayern" are its people or
+        // its club.
+        if story.german
+            && self.entries[best.entry as usize].kind == Kind::Region
+            && text[..start].ends_with(" den ")
+        {
             return None;
         }
         Some((
