@@ -515,3 +515,21 @@ fn regions_are_not_judged_as_villages() {
         summary(&de)
     );
 }
+
+#[test]
+fn towns_below_a_hundred_thousand_people_are_places() {
+    // GeoNames' towns of 15,000+ anywhere, of 5,000+ in Western Europe and Latin
+    // America (a Bolivian and a German town here).
+    let es = entities(
+        "Bloqueos",
+        &["Los transportistas bloquearon la carretera cerca de Uyuni y de Rurrenabaque, informó la policía."],
+    );
+    for m in ["Uyuni", "Rurrenabaque"] {
+        assert!(mentioned(&es, PLACE, m), "{m}: {:?}", summary(&es));
+    }
+    let de = entities(
+        "Werk",
+        &["Das neue Werk in Hagenow soll 2027 in Betrieb gehen, teilte der Landkreis mit."],
+    );
+    assert!(mentioned(&de, PLACE, "Hagenow"), "{:?}", summary(&de));
+}
