@@ -399,7 +399,11 @@ fn a_body_s_name_runs_on_through_its_genitives_and_adjectives() {
         "{:?}",
         summary(&ru)
     );
-    assert!(!mentioned(&ru, PLACE, "Мещанский район"), "{:?}", summary(&ru));
+    assert!(
+        !mentioned(&ru, PLACE, "Мещанский район"),
+        "{:?}",
+        summary(&ru)
+    );
     assert!(
         mentioned(&ru, ORG, "Академия художеств Армении"),
         "{:?}",
@@ -429,7 +433,8 @@ fn districts_in_a_belarusian_coordination() {
         "Ураджай",
         &["Найбольшы ўраджай сабралі ў Лепельскім і Ушацкім раёнах, паведамілі ў аблвыканкаме. У Лагойскім раёне ўборка працягваецца."],
     );
-    for m in ["Лепельскім", "Ушацкім раёнах", "Лагойскім раёне"] {
+    for m in ["Лепельскім", "Ушацкім раёнах", "Лагойскім раёне"]
+    {
         assert!(mentioned(&be, PLACE, m), "{m}: {:?}", summary(&be));
     }
 }

@@ -485,7 +485,9 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         // A Land's office without its Land ("das Statistische Landesamt") is every
         // Land's: a common noun.
         let lands_own = t.folded.starts_with("landes")
-            && !tokens.get(i + 1).is_some_and(|n| known[i + 1] && !n.after_break);
+            && !tokens
+                .get(i + 1)
+                .is_some_and(|n| known[i + 1] && !n.after_break);
         if story.is(i, GERMAN_BODY) && !lands_own {
             out.push(Found {
                 start: t.start,
@@ -653,7 +655,12 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
     // Head words, the kind they make, whether the head is part of the name, and what
     // must not follow them (`局长` is an office, not a bureau).
     const HEADS: &[(&str, EntityType, bool, &str)] = &[
-        ("航空", EntityType::Organization, true, "公港业局站器母运展物天"),
+        (
+            "航空",
+            EntityType::Organization,
+            true,
+            "公港业局站器母运展物天",
+        ),
         ("港", EntityType::Place, true, "口元股澳人府币台资深务湾"),
         ("园区", EntityType::Place, true, ""),
         ("工业园", EntityType::Place, true, ""),
@@ -986,8 +993,8 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             } else if let Some(last) = (story.east_slavic
                 && (story.is(k - 1, ORG_WORD)
                     || !tokens[k - 1].capitalised && story.is(k - 1, CYRILLIC_NAME_WORD)))
-                .then(|| genitive_run(story, k, i + 8))
-                .flatten()
+            .then(|| genitive_run(story, k, i + 8))
+            .flatten()
             {
                 e = last;
                 k = last + 1;
@@ -1122,7 +1129,8 @@ fn genitive_run(story: &Story<'_, '_>, k: usize, limit: usize) -> Option<usize> 
     let last = last?;
     let next = last + 1;
     let ends = tokens.get(next).is_some_and(|n| {
-        !n.after_break && (n.capitalised && story.known[next] || !n.capitalised && verb_like(n.folded))
+        !n.after_break
+            && (n.capitalised && story.known[next] || !n.capitalised && verb_like(n.folded))
     });
     ends.then_some(last)
 }
@@ -1130,9 +1138,11 @@ fn genitive_run(story: &Story<'_, '_>, k: usize, limit: usize) -> Option<usize> 
 /// A Cyrillic adjective by its ending (`районный`, `абласны`, `морський`).
 fn cyrillic_adjective(f: &str) -> bool {
     f.chars().count() > 4
-        && ["ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ыя", "ны", "ні", "ська", "ське"]
-            .iter()
-            .any(|e| f.ends_with(e))
+        && [
+            "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ыя", "ны", "ні", "ська", "ське",
+        ]
+        .iter()
+        .any(|e| f.ends_with(e))
 }
 
 /// A Zipf frequency from which a word is an ordinary word of its language.

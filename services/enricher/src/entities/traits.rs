@@ -407,10 +407,12 @@ pub fn genitive_noun(f: &str) -> bool {
     f.chars().count() >= 4
         && !verb_like(f)
         && (genitive_like(f)
-            || ["ій", "ів", "ей", "ов", "ев", "аў", "оў", "у", "ю"].iter().any(|e| f.ends_with(e))
-            || f.chars().last().is_some_and(|c| {
-                "бвгджзклмнпрстфхцчшщ".contains(c)
-            }))
+            || ["ій", "ів", "ей", "ов", "ев", "аў", "оў", "у", "ю"]
+                .iter()
+                .any(|e| f.ends_with(e))
+            || f.chars()
+                .last()
+                .is_some_and(|c| "бвгджзклмнпрстфхцчшщ".contains(c)))
 }
 
 fn genitive_like(f: &str) -> bool {
