@@ -538,3 +538,15 @@ fn towns_below_a_hundred_thousand_people_are_places() {
     );
     assert!(mentioned(&de, PLACE, "Hagenow"), "{:?}", summary(&de));
 }
+
+#[test]
+fn a_name_before_an_office_with_its_article_and_words_is_a_person() {
+    // "…, a port spokesman": the office may have an article and words of its own; the
+    // name may end in a town's name (Jiangmen, a Chinese city).
+    let en = entities(
+        "Port traffic",
+        &["Container traffic rose by a tenth, said Wen Jiangmen, a port spokesman. Ilmars Dzenis, an adviser to the mayor, welcomed the figures."],
+    );
+    has(&en, PERSON, "Wen Jiangmen");
+    has(&en, PERSON, "Ilmars Dzenis");
+}

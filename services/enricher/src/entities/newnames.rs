@@ -321,22 +321,38 @@ fn people_by_apposition(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         if !usable[o] || !story.is(o, OFFICE) || tokens[o].capitalised {
             continue;
         }
-        // The comma, right before the office or before its article.
-        let c = if story.is(o - 1, ARTICLE) && !tokens[o - 1].capitalised {
-            o - 1
-        } else {
+        // The comma, right before the office or before its article, which may have
+        // up to two words of its own before the office ("…, a customs spokesman").
+        let mut a = o;
+        while o - a < 2
+            && a > 1
+            && !tokens[a].after_break
+            && !tokens[a - 1].capitalised
+            && !story.is(a - 1, ARTICLE | CONNECTOR)
+            && tokens[a - 1].text.chars().all(char::is_alphabetic)
+        {
+            a -= 1;
+        }
+        let c = if story.is(a - 1, ARTICLE) && !tokens[a - 1].capitalised && !tokens[a].after_break
+        {
+            a - 1
+        } else if a == o {
             o
+        } else {
+            continue;
         };
         if c < 2 || text_between(text, tokens, c).trim() != "," {
             continue;
         }
         let e = c - 1;
         let mut s = e;
+        // A word only a town's name covers may be a surname (Lyu Daliang).
+        let free = |k: usize| !known[k] || story.minor_place[k];
         while s > 0
             && e - s < 2
             && !tokens[s].after_break
             && story.is(s - 1, NAME_LIKE)
-            && !known[s - 1]
+            && free(s - 1)
         {
             s -= 1;
         }
@@ -345,7 +361,7 @@ fn people_by_apposition(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         if e == s
             || in_title
             || (s..=e).any(|k| {
-                known[k]
+                !free(k)
                     || !usable[k]
                     || !story.is(k, NAME_LIKE)
                     || story.is(k, OFFICE | ORG_WORD | PLACE_WORD | CONNECTOR)

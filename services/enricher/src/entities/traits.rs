@@ -221,7 +221,9 @@ const PARTICLES: &[&str] = &[
     "de", "da", "di", "von", "van", "der", "del", "dos", "du", "le", "al", "bin", "ibn", "el",
 ];
 
-const ARTICLES: &[&str] = &["the", "die", "der", "le", "la", "el", "los", "les"];
+const ARTICLES: &[&str] = &[
+    "the", "a", "an", "die", "der", "le", "la", "el", "los", "les",
+];
 
 /// The answers for each token, in order.
 pub fn of_tokens(tokens: &[Token<'_>]) -> Vec<Traits> {
