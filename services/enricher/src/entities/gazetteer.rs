@@ -119,6 +119,12 @@ const ORDINARY_PER_DECADE: f32 = 0.3;
 /// Chinese has no capitals to tell a name by: a Han place name is an ordinary word from
 /// a lower frequency (`胜利`, "victory", for Dongying; `东方`, "east").
 const ORDINARY_BASE_HAN: f32 = 2.8;
+/// A big Chinese city is named far more often than the line above allows (wordfreq:
+/// 上海, 25 million people, Zipf 5.5; 广州 5.1): past about 140,000 people the line
+/// rises faster — still below 胜利 (a town of a million, 5.0 as "victory").
+const ORDINARY_BIG_HAN: (f32, f32) = (1.0, 0.65);
+/// log10 of the population a region without one is judged by.
+const REGION_SIZE: f32 = 6.0;
 /// A word whose stem is this common is an inflected ordinary word (`seuls`, `seul`).
 const ORDINARY_FAMILY: f32 = 4.0;
 
@@ -239,6 +245,14 @@ impl Gazetteer {
             };
             let size = population.max(1.0).log10();
             let prior = base + size / 10.0;
+            // ISO 3166-2 gives a region no population: judged as a village its name
+            // was an ordinary word (Bayern, Zipf 5.2 in German; Kärnten 4.0). A first-
+            // level division is home to about a million people.
+            let size = if kind == Kind::Region && population == 0.0 {
+                REGION_SIZE
+            } else {
+                size
+            };
             let ordinary =
                 matches!(kind, Kind::City | Kind::Capital | Kind::Region).then_some(size);
             builder.add(
@@ -395,12 +409,23 @@ impl Gazetteer {
                 return None;
             }
         }
+        if month_before_day(&folded[start..end], &text[end..]) {
+            return None;
+        }
         let best = self.senses[pattern].iter().max_by(|a, b| {
             let pa = self.entries[a.entry as usize].prior;
             let pb = self.entries[b.entry as usize].prior;
             pa.total_cmp(&pb)
         })?;
         if self.ordinary_word(text, &folded[start..end], start, best, story) {
+            return None;
+        }
+        // German names a Land without an article: "bei den Bayern" are its people or
+        // its club.
+        if story.german
+            && self.entries[best.entry as usize].kind == Kind::Region
+            && text[..start].ends_with(" den ")
+        {
             return None;
         }
         Some((
@@ -446,7 +471,8 @@ impl Gazetteer {
         if zipf == 0.0 {
             return false;
         }
-        let base = if is_cjk(folded_word) {
+        let han = is_cjk(folded_word);
+        let base = if han {
             ORDINARY_BASE_HAN
         } else {
             ORDINARY_BASE
@@ -458,7 +484,11 @@ impl Gazetteer {
             // than the story's own places (Warsaw's district Wola as `Воля`, "will").
             let foreign =
                 !own_name && !is_cjk(folded_word) && !home_country(&story.language, &entry.country);
-            let limit = base + ORDINARY_PER_DECADE * size - if foreign { 1.0 } else { 0.0 };
+            let mut limit = base + ORDINARY_PER_DECADE * size;
+            if han {
+                limit = limit.max(ORDINARY_BIG_HAN.0 + ORDINARY_BIG_HAN.1 * size);
+            }
+            limit -= if foreign { 1.0 } else { 0.0 };
             return zipf >= limit;
         }
         // A capital's own name never is; a spelling from another language is when it
@@ -764,6 +794,20 @@ impl Builder {
             lower_case: self.lower_case,
         }
     }
+}
+
+/// A month's abbreviation before a day ("ASTANA, Nov 28", "le 3 déc." read the other
+/// way, "Okt. 12"): a date in a dateline, not a town called Nov.
+fn month_before_day(folded_word: &str, after: &str) -> bool {
+    const MONTHS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "janv", "févr", "fevr", "avr", "juil", "déc", "ene", "abr", "ago", "dic", "okt", "dez",
+        "mär", "mai",
+    ];
+    let after = after.strip_prefix('.').unwrap_or(after);
+    MONTHS.contains(&folded_word)
+        && after.starts_with(' ')
+        && after[1..].starts_with(|c: char| c.is_ascii_digit())
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ pub const OFFICES: &[&str] = &[
     "deputy", "judge", "prosecutor", "professor", "dr", "mr", "mrs", "ms", "striker",
     "midfielder", "goalkeeper", "captain", "manager", "economist", "analyst", "ceo", "founder",
     "chief", "executive", "officer", "minister-counsellor", "patriarch", "pope", "rector",
-    "spokesman", "correspondent", "colonel", "lieutenant",
+    "spokesman", "correspondent", "colonel", "lieutenant", "adviser", "advisor",
+    "journalist", "reporter", "activist", "blogger", "lawyer", "titular", "conseller",
     // ru / be / uk
     "президент", "министр", "міністр", "премьер-министр", "прем'єр-міністр", "прэм'ер-міністр",
     "госсекретарь", "секретарь", "сакратар", "секретар", "председатель", "старшыня", "голова",
@@ -47,7 +48,9 @@ pub const OFFICES: &[&str] = &[
 pub const SAID: &[&str] = &[
     "said", "says", "told", "added", "stressed", "noted", "announced", "explained", "warned",
     "sagte", "erklärte", "betonte", "kündigte", "sagt", "dijo", "afirmó", "explicó", "declaró",
-    "señaló", "destacó", "marcó", "anunció", "заявил", "заявила", "сказал", "сказала",
+    "señaló", "destacó", "marcó", "anunció", "lamentó", "aseguró", "indicó", "añadió",
+    "subrayó", "precisó", "insistió", "admitió", "reconoció", "advirtió", "afirma", "déclare",
+    "estime", "souligne", "explique", "reconnaît", "warnte", "betont", "erklärt", "заявил", "заявила", "сказал", "сказала",
     "отметил", "отметила", "сообщил", "сообщила", "подчеркнул", "подчеркнула", "заявіў",
     "заявіла", "сказаў", "адзначыў", "паведаміў", "заявив", "сказав", "зазначив", "повідомив",
     "повідомила", "деді", "мәлімдеді",
@@ -138,12 +141,16 @@ pub const NOT_ACRONYM_NAMES: &[&str] = &[
 pub const CONNECTORS: &[&str] = &[
     "of", "the", "for", "and", "de", "del", "la", "las", "los", "des", "du", "d", "l", "für",
     "der", "die", "des", "und", "y", "et", "и", "і", "та", "по", "при", "о", "аб", "про",
+    "zu", "e",
 ];
 
 /// Words an organisation's name is built around (folded; Cyrillic ones as stems).
 #[rustfmt::skip]
 pub const ORG_HEADS: &[&str] = &[
     "ministry", "council", "committee", "organization", "organisation", "bank", "agency",
+    // the heads above in every language we read, as "chamber" and "service" were
+    "directorate", "secretariat", "inspectorate", "cámara", "chambre", "kammer",
+    "handelskammer", "servicio", "congrès", "congreso", "aduana", "douane",
     "company", "corporation", "association", "party", "parliament", "assembly", "commission",
     "fund", "institute", "university", "court", "service", "forum", "group", "authority",
     "administration", "department", "police", "army", "railways", "airlines", "academy",

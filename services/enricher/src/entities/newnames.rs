@@ -30,6 +30,8 @@ struct Story<'s, 't> {
     /// Quoted names are organisations' names (`«Белсат»`, `ОАО "Беларуськалий"`):
     /// the custom of Russian, Belarusian, Ukrainian and Kazakh copy.
     quotes_name_organisations: bool,
+    /// Russian, Belarusian or Ukrainian: a body's name runs on in the genitive.
+    east_slavic: bool,
     /// The story's word frequencies (`common_words::language_index`).
     words: Option<usize>,
 }
@@ -99,6 +101,7 @@ pub fn find(
         traits: traits::of_tokens(tokens),
         kazakh_latin,
         quotes_name_organisations: matches!(primary, "ru" | "be" | "uk" | "kk" | "ky"),
+        east_slavic: matches!(primary, "ru" | "be" | "uk"),
         words: crate::common_words::language_index(language),
     };
     let mut found = Vec::new();
@@ -132,6 +135,10 @@ pub fn find(
     // a name, whatever follows it ("Central bank data showed…").
     found.retain(|f| {
         let i = tokens.partition_point(|t| t.end <= f.start);
+        // A company's form (`АО`, `GmbH`) never opens a person's name.
+        if f.entity_type == EntityType::Person && i < tokens.len() && story.is(i, LEGAL_FORM) {
+            return false;
+        }
         !(i < tokens.len()
             && tokens[i].start == f.start
             && tokens[i].end == f.end
@@ -314,22 +321,38 @@ fn people_by_apposition(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         if !usable[o] || !story.is(o, OFFICE) || tokens[o].capitalised {
             continue;
         }
-        // The comma, right before the office or before its article.
-        let c = if story.is(o - 1, ARTICLE) && !tokens[o - 1].capitalised {
-            o - 1
-        } else {
+        // The comma, right before the office or before its article, which may have
+        // up to two words of its own before the office ("…, a customs spokesman").
+        let mut a = o;
+        while o - a < 2
+            && a > 1
+            && !tokens[a].after_break
+            && !tokens[a - 1].capitalised
+            && !story.is(a - 1, ARTICLE | CONNECTOR)
+            && tokens[a - 1].text.chars().all(char::is_alphabetic)
+        {
+            a -= 1;
+        }
+        let c = if story.is(a - 1, ARTICLE) && !tokens[a - 1].capitalised && !tokens[a].after_break
+        {
+            a - 1
+        } else if a == o {
             o
+        } else {
+            continue;
         };
         if c < 2 || text_between(text, tokens, c).trim() != "," {
             continue;
         }
         let e = c - 1;
         let mut s = e;
+        // A word only a town's name covers may be a surname (Lyu Daliang).
+        let free = |k: usize| !known[k] || story.minor_place[k];
         while s > 0
             && e - s < 2
             && !tokens[s].after_break
             && story.is(s - 1, NAME_LIKE)
-            && !known[s - 1]
+            && free(s - 1)
         {
             s -= 1;
         }
@@ -338,7 +361,7 @@ fn people_by_apposition(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         if e == s
             || in_title
             || (s..=e).any(|k| {
-                known[k]
+                !free(k)
                     || !usable[k]
                     || !story.is(k, NAME_LIKE)
                     || story.is(k, OFFICE | ORG_WORD | PLACE_WORD | CONNECTOR)
@@ -373,7 +396,9 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         }
         let t = &tokens[i];
         // The kind before the name.
-        if story.is(i, ORG_KIND_BEFORE | PLACE_KIND_BEFORE) {
+        // "1.540 Unternehmen Insolvenz": a kind counted is a plural, not one named.
+        let counted = i > 0 && tokens[i - 1].text.starts_with(|c: char| c.is_ascii_digit());
+        if story.is(i, ORG_KIND_BEFORE | PLACE_KIND_BEFORE) && !counted {
             let mut k = i + 1;
             while k < tokens.len() && story.is(k, CONNECTOR) && k <= i + 2 {
                 k += 1;
@@ -404,7 +429,11 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                     end: tokens[e - 1].end,
                     entity_type: EntityType::Person,
                 });
-            } else if e > k && !quoted && (k == i + 1 || !tokens[k].after_break) {
+            } else if e > k
+                && !quoted
+                && (k == i + 1 && !text_between(text, tokens, k).contains(',')
+                    || !tokens[k].after_break)
+            {
                 let place = story.is(i, PLACE_KIND_BEFORE);
                 // "la région de Karaganda": an administrative unit is named with its kind.
                 let start = if story.is(i, ADMINISTRATIVE) { i } else { k };
@@ -432,8 +461,9 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             && t.start > dateline_end
             && !all_caps_sentence(tokens, i)
         {
-            // "die IG Metall", "DB InfraGO": one capitalised word more, not a name's
-            // or title's start, and nothing capitalised after it, is the name's end.
+            // "die IG Metall", "DB InfraGO", "CMA CGM": one capitalised word more (an
+            // acronym too), not a name's or title's start, and nothing capitalised after
+            // it, is the name's end.
             let next = i + 1;
             let one_more = story.name_follows_at(next)
                 && !known[next]
@@ -441,7 +471,6 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                     next,
                     GIVEN | OFFICE | ORG_KIND_AFTER | PLACE_KIND_AFTER | LEGAL_FORM,
                 )
-                && !is_acronym(tokens[next].text)
                 && !story.name_follows_at(next + 1);
             out.push(Found {
                 start: t.start,
@@ -469,7 +498,13 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             });
         }
         // German federal institutions written as one word.
-        if story.is(i, GERMAN_BODY) {
+        // A Land's office without its Land ("das Statistische Landesamt") is every
+        // Land's: a common noun.
+        let lands_own = t.folded.starts_with("landes")
+            && !tokens
+                .get(i + 1)
+                .is_some_and(|n| known[i + 1] && !n.after_break);
+        if story.is(i, GERMAN_BODY) && !lands_own {
             out.push(Found {
                 start: t.start,
                 end: t.end,
@@ -494,7 +529,15 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             {
                 s -= 1;
             }
-            if s <= e {
+            // "the Ukrainian company": an adjective of nationality, an ordinary word of
+            // the language, says whose the company is, not its name.
+            let demonym = s == e
+                && tokens[s].ascii_alphanumeric
+                && ["ian", "ean", "ese", "ish", "an", "ic", "i"]
+                    .iter()
+                    .any(|x| tokens[s].folded.ends_with(x))
+                && crate::common_words::zipf(story.words, tokens[s].folded) >= 3.5;
+            if s <= e && !demonym {
                 out.push(Found {
                     start: tokens[s].start,
                     end: if region { t.end } else { tokens[e].end },
@@ -579,6 +622,22 @@ pub fn chinese_people(text: &str) -> Vec<Found> {
                     end,
                     entity_type: EntityType::Person,
                 });
+                // "亚历山大·图尔钦 … 图尔钦表示": a foreign name's last part, met again,
+                // is the same person (and not a known name it starts with, 图尔).
+                if let Some((_, last)) = text[start..end].rsplit_once('·') {
+                    if last.chars().count() >= 2 {
+                        for (again, _) in text[end..].match_indices(last) {
+                            let a = end + again;
+                            if !text[..a].ends_with('·') {
+                                out.push(Found {
+                                    start: a,
+                                    end: a + last.len(),
+                                    entity_type: EntityType::Person,
+                                });
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -587,11 +646,11 @@ pub fn chinese_people(text: &str) -> Vec<Found> {
 
 /// Function words and verbs that end a Chinese name (the text is folded: simplified).
 const HAN_STOPS: &str =
-    "也和出在表说会对于与及等是的了将已就向同为从到被把称指并今前后时以上下中签访抵宣强发透举介率认参主据今日电";
+    "也和出在表说会对于与及等是的了将已就向同为从到被把称指并今前后时以上下中签访抵宣强发透举介率认参主据今日电先";
 
 /// Function words before a Chinese organisation's or place's name: fewer than end a
 /// person's (选举, 发展, 中央 are inside names).
-const NAME_STOPS: &str = "也和在于与及等是的了将已就向同为从到被把并以对据今日电从由自至";
+const NAME_STOPS: &str = "也和在于与及等是的了将已就向同为从到被把并以对据今日电从由自至签";
 
 /// A known name in Chinese text: its byte span and whether it is a country's.
 #[derive(Debug, Clone, Copy)]
@@ -612,6 +671,15 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
     // Head words, the kind they make, whether the head is part of the name, and what
     // must not follow them (`局长` is an office, not a bureau).
     const HEADS: &[(&str, EntityType, bool, &str)] = &[
+        (
+            "航空",
+            EntityType::Organization,
+            true,
+            "公港业局站器母运展物天",
+        ),
+        ("港", EntityType::Place, true, "口元股澳人府币台资深务湾"),
+        ("园区", EntityType::Place, true, ""),
+        ("工业园", EntityType::Place, true, ""),
         ("有限公司", EntityType::Organization, true, ""),
         ("公司", EntityType::Organization, true, ""),
         ("集团", EntityType::Organization, true, ""),
@@ -646,16 +714,46 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
                 continue;
             }
             let org = entity_type == EntityType::Organization;
-            let longest = if org { 14 } else { 6 };
+            // An airline's or a park's own name is short (国泰航空, 楠梓园区).
+            let longest = match head {
+                "航空" => 4,
+                "园区" | "工业园" => 2,
+                _ if org => 14,
+                _ => 6,
+            };
+            // A port is named by its city, or a city-state (新加坡港).
+            let port = head == "港";
             let mut start = at;
             let mut chars = 0;
+            let mut cut = false;
+            let mut known_reached = false;
             for (i, c) in folded[..at].char_indices().rev() {
                 if i >= start {
                     continue; // inside a known name already taken
                 }
+                // "上海国际港务（集团）股份有限公司": a company's name may hold its kind in
+                // brackets.
+                if org && c == '）' && i + c.len_utf8() == start {
+                    let inner = folded[..i].rfind('（').filter(|&o| {
+                        let inside = &folded[o + '（'.len_utf8()..i];
+                        (1..=4).contains(&inside.chars().count()) && inside.chars().all(is_cjk_char)
+                    });
+                    if let Some(o) = inner {
+                        start = o;
+                        continue;
+                    }
+                }
                 if let Some(h) = hits.iter().find(|h| h.start <= i && i < h.end) {
-                    if org || !h.country {
+                    known_reached = true;
+                    if org || port || !h.country {
                         start = h.start;
+                    }
+                    // "中国铁路乌鲁木齐局集团有限公司": a known name, a few characters and
+                    // another known name before it are the organisation's too.
+                    if org {
+                        if let Some(g) = known_before(folded, hits, h.start) {
+                            start = g;
+                        }
                     }
                     // An organisation's name begins with the known name; a place's may
                     // be made of several written together (阿拉山口).
@@ -666,10 +764,17 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
                 }
                 let han = ('\u{4e00}'..='\u{9fff}').contains(&c);
                 if !han || NAME_STOPS.contains(c) || chars >= longest {
+                    cut = han && !NAME_STOPS.contains(c);
                     break;
                 }
                 start = i;
                 chars += 1;
+            }
+            // A port's name of its own stands after punctuation or a function word
+            // (洋山深水港); cut off by length it is a phrase ending in 港, Hong Kong
+            // (率领代表团访港, "visit Hong Kong").
+            if port && cut && !known_reached {
+                continue;
             }
             // A name has two characters or more before its head; an organisation's head
             // of one character needs two of its own before it (`当局` is "the
@@ -726,6 +831,27 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
     out
 }
 
+fn is_cjk_char(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Where a known name starts that ends at most four Han characters (none a function
+/// word) before byte `at`: "中国" before "铁路" before "乌鲁木齐".
+fn known_before(folded: &str, hits: &[HanHit], at: usize) -> Option<usize> {
+    let mut pos = at;
+    for (n, (i, c)) in folded[..at].char_indices().rev().enumerate() {
+        if let Some(g) = hits.iter().find(|g| g.end == pos && g.start <= i) {
+            return (n >= 1).then_some(g.start);
+        }
+        let han = ('\u{4e00}'..='\u{9fff}').contains(&c);
+        if !han || NAME_STOPS.contains(c) || n >= 4 {
+            return None;
+        }
+        pos = i;
+    }
+    None
+}
+
 fn text_between<'t>(text: &'t str, tokens: &[Token<'_>], j: usize) -> &'t str {
     &text[tokens[j - 1].end..tokens[j].start]
 }
@@ -753,8 +879,20 @@ fn people_by_given_name(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 e += 1;
             }
             if e > i {
+                // "Josu Jon Imaz": a capitalised word right before the given name that
+                // only a town's name covers is the person's first given name.
+                let s = if i > 0
+                    && story.minor_place[i - 1]
+                    && story.is(i - 1, NAME_LIKE)
+                    && !t.after_break
+                    && !story.opens_sentence(i - 1)
+                {
+                    i - 1
+                } else {
+                    i
+                };
                 out.push(Found {
-                    start: t.start,
+                    start: tokens[s].start,
                     end: tokens[e].end,
                     entity_type: EntityType::Person,
                 });
@@ -782,9 +920,17 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
             || t.after_break && text_between(text, tokens, i).contains(['.', '!', '?', '\n']);
         let opens_before_known =
             sentence_start && known.get(i + 1).copied().unwrap_or(false) && !known[i];
+        // "General Administration of Customs": an office word before a body's
+        // capitalised head is the name's first word.
+        let office_opens_body = story.is(i, OFFICE)
+            && tokens
+                .get(i + 1)
+                .is_some_and(|n| n.capitalised && !n.after_break && story.is(i + 1, ORG_WORD))
+            && !story.is(i + 1, OFFICE);
         if !usable[i]
             || !story.is(i, NAME_LIKE)
-            || story.is(i, CONNECTOR | OFFICE | POSSESSIVE)
+            || story.is(i, CONNECTOR | POSSESSIVE)
+            || story.is(i, OFFICE) && !office_opens_body
             || opens_before_known
         {
             i += 1;
@@ -860,6 +1006,14 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 && k < i + 6
             {
                 k += 1;
+            } else if let Some(last) = (story.east_slavic
+                && (story.is(k - 1, ORG_WORD)
+                    || !tokens[k - 1].capitalised && story.is(k - 1, CYRILLIC_NAME_WORD)))
+            .then(|| genitive_run(story, k, i + 8))
+            .flatten()
+            {
+                e = last;
+                k = last + 1;
             } else {
                 break;
             }
@@ -875,8 +1029,16 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         let place = (i..=e).any(|w| story.is(w, PLACE_WORD));
         // "Брэсцкай вобласці", "Минской области": the name is the word before a
         // lower-case head, whatever capitalised word opened the sentence.
-        let lower_head = (i + 1..=e).find(|&h| !tokens[h].capitalised && story.is(h, PLACE_STEM));
-        if let Some(h) = lower_head.filter(|_| cyrillic) {
+        // "Кировский районный суд", "Гомельскі абласны суд": a place's stem in the
+        // adjective before a body's head names the body's level, not a region.
+        let lower_head = (i + 1..=e).find(|&h| {
+            !tokens[h].capitalised
+                && story.is(h, PLACE_STEM)
+                && !(h < e && !tokens[h + 1].capitalised && story.is(h + 1, ORG_WORD))
+        });
+        // "Суд Цэнтральнага раёна Гомеля": a district inside a body's name is the body's.
+        let body_first = lower_head.is_some_and(|h| (i..h).any(|w| story.is(w, ORG_WORD)));
+        if let Some(h) = lower_head.filter(|_| cyrillic && !body_first) {
             // A region may carry its city's name (Түркістан облысы), and a name of
             // several words (Солтүстік Қазақстан облысы, Ғабит Мүсірепов ауданы): the
             // capitalised words before the head, but not an ordinary word that only
@@ -918,7 +1080,12 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         }
         // Something besides known names and the head word: "Компания Түркістан" is a
         // company in Turkistan, not a company called so.
-        let all_known = (i..=e).all(|x| known[x] || story.is(x, ORG_WORD | PLACE_WORD));
+        // ("Кировский районный суд Екатеринбурга": words in lower case describe the
+        // body, so it is one whatever its capitalised words are.)
+        let all_known = (i..=e).all(|x| {
+            (known[x] || story.is(x, ORG_WORD | PLACE_WORD))
+                && (tokens[x].capitalised || !cyrillic_adjective(tokens[x].folded))
+        });
         let a_single_word = e == i;
         if (org || place) && !all_known && !a_single_word {
             // Drop a sentence-initial article ("The Ministry of …") or another word that
@@ -946,6 +1113,52 @@ fn organisations_and_places(story: &Story<'_, '_>, out: &mut Vec<Found>) {
         }
         i = e + 1;
     }
+}
+
+/// "акадэмія навук Беларусі", "Міністерство розвитку громад та територій України":
+/// after a Cyrillic body's lower-case head, nouns in the genitive (joined by "and" at
+/// most) run on, when what follows them ends the name — the capitalised place the body
+/// belongs to, a verb it governs, or punctuation. The index of the last such noun.
+fn genitive_run(story: &Story<'_, '_>, k: usize, limit: usize) -> Option<usize> {
+    let tokens = story.tokens;
+    let mut j = k;
+    let mut last = None;
+    let mut nouns = 0;
+    while j < limit.min(tokens.len()) && !(j > k && tokens[j].after_break) && nouns < 2 {
+        let t = &tokens[j];
+        if t.capitalised {
+            break;
+        }
+        // After "and", another body ("банк и правительство") is not its genitive.
+        let after_and = j > k && story.is(j - 1, CONNECTOR);
+        if genitive_noun(t.folded)
+            && !story.is(j, CONNECTOR | OFFICE)
+            && !(after_and && story.is(j, ORG_WORD))
+        {
+            last = Some(j);
+            nouns += 1;
+        } else if !((last.is_some() || j == k) && story.is(j, CONNECTOR)) {
+            break;
+        }
+        j += 1;
+    }
+    let last = last?;
+    let next = last + 1;
+    let ends = tokens.get(next).is_some_and(|n| {
+        !n.after_break
+            && (n.capitalised && story.known[next] || !n.capitalised && verb_like(n.folded))
+    });
+    ends.then_some(last)
+}
+
+/// A Cyrillic adjective by its ending (`районный`, `абласны`, `морський`).
+fn cyrillic_adjective(f: &str) -> bool {
+    f.chars().count() > 4
+        && [
+            "ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие", "ыя", "ны", "ні", "ська", "ське",
+        ]
+        .iter()
+        .any(|e| f.ends_with(e))
 }
 
 /// A Zipf frequency from which a word is an ordinary word of its language.

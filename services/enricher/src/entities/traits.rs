@@ -94,8 +94,9 @@ fn lexicon() -> &'static Lexicon {
     LEXICON.get_or_init(|| {
         let mut words: HashMap<Box<str>, u32> = HashMap::default();
         let mut add = |list: &[&str], bits: u32| {
+            // Matched against folded text (`раёне` is read as `раене`): stored folded.
             for w in list {
-                *words.entry((*w).into()).or_default() |= bits;
+                *words.entry(super::fold::fold(w).into()).or_default() |= bits;
             }
         };
         add(OFFICES, OFFICE);
@@ -165,7 +166,7 @@ fn lexicon() -> &'static Lexicon {
         let mut add_stems = |list: &mut dyn Iterator<Item = String>, bits: u32| {
             for s in list {
                 assert!(starts_cyrillic(&s), "stem {s:?} is not Cyrillic");
-                *stems.entry(s.into()).or_default() |= bits;
+                *stems.entry(super::fold::fold(&s).into()).or_default() |= bits;
             }
         };
         add_stems(
@@ -201,6 +202,8 @@ fn kazakh_forms(stem: &str, ending: &str) -> Vec<String> {
 
 /// Offices that also end longer words (`außenminister`, `госсекретарь`).
 const OFFICE_ENDINGS: &[&str] = &[
+    "leiter",
+    "leiterin",
     "minister",
     "ministerin",
     "министр",
@@ -218,7 +221,9 @@ const PARTICLES: &[&str] = &[
     "de", "da", "di", "von", "van", "der", "del", "dos", "du", "le", "al", "bin", "ibn", "el",
 ];
 
-const ARTICLES: &[&str] = &["the", "die", "der", "le", "la", "el", "los", "les"];
+const ARTICLES: &[&str] = &[
+    "the", "a", "an", "die", "der", "le", "la", "el", "los", "les",
+];
 
 /// The answers for each token, in order.
 pub fn of_tokens(tokens: &[Token<'_>]) -> Vec<Traits> {
@@ -384,6 +389,32 @@ fn cyrillic_name_word(f: &str, has_stem: bool) -> bool {
         .iter()
         .any(|e| f.ends_with(e) && f.chars().count() > 4)
             && !["ла", "ло", "ли", "лі"].iter().any(|v| f.ends_with(v))
+}
+
+/// A Cyrillic word that ends as a finite verb does (`падпісалі`, `сообщило`, `заявил`,
+/// `повысит`): what a body's name is the subject of, never part of the name.
+pub fn verb_like(f: &str) -> bool {
+    [
+        "ла", "ло", "ли", "ет", "ит", "ют", "ят", "ть", "лі", "ць", "ся", "сь", "іў", "ыў",
+    ]
+    .iter()
+    .any(|v| f.ends_with(v))
+        || f.ends_with('л') && f.chars().count() > 4
+}
+
+/// A lower-case Cyrillic noun that can stand in the genitive after a body's head
+/// (`навук`, `громад`, `територій`, `розвитку`): four letters or more, not a verb, ending
+/// bare (the genitive plural of most nouns) or in a genitive ending.
+pub fn genitive_noun(f: &str) -> bool {
+    f.chars().count() >= 4
+        && !verb_like(f)
+        && (genitive_like(f)
+            || ["ій", "ів", "ей", "ов", "ев", "аў", "оў", "у", "ю"]
+                .iter()
+                .any(|e| f.ends_with(e))
+            || f.chars()
+                .last()
+                .is_some_and(|c| "бвгджзклмнпрстфхцчшщ".contains(c)))
 }
 
 fn genitive_like(f: &str) -> bool {
