@@ -225,7 +225,9 @@ pub fn minutes(store: &Store, now_ms: i64) -> Vec<Minute> {
             let e = versions.entry(v).or_insert((None, i64::MIN));
             if step.role == Role::Published {
                 e.0 = Some(e.0.map_or(step.at_ms, |t: i64| t.min(step.at_ms)));
-            } else if step.role != Role::Deadletter {
+            } else if step.role != Role::Deadletter && step.role != Role::Delivery {
+                // The pipeline's own latency: a subscriber's delivery waits for embargoes,
+                // retries and outages of its own.
                 e.1 = e.1.max(step.at_ms);
             }
         }

@@ -332,8 +332,12 @@ impl Store {
                 inner.story(&id, step.at_ms).posts.push(post);
                 (id, step)
             }
+            // Only for a story read from its own topics: the ledger is compacted and
+            // keeps keys of stories long gone, which must not become stories here.
             Arrival::Delivery { id, step } => {
-                inner.story(&id, step.at_ms);
+                if !inner.stories.contains_key(&id) {
+                    return;
+                }
                 (id, step)
             }
             Arrival::Dead { letter, step } => {

@@ -243,12 +243,25 @@ impl FeedStore {
         self.settle(&id, now);
 
         let entry = &self.entries[&id];
+        // The change log's own clock: embargoes up to it are accounted for in every
+        // cursor it gives out. A version whose embargo is past `now` but not past this
+        // (the consumer has not read everything written before it yet) waits as held,
+        // so it enters the log once, by its embargo mark, never first by offset and
+        // then again by mark. So does a version written before its embargo and read
+        // after it (a replica replaying the topic): a kill written before the embargo
+        // may still follow, and then the version never enters the log at all.
+        let log_until = self.settled.map_or(now, |s| s.min(now));
         match entry.status {
-            Status::Usable if entry.is_released_at(now) => {
+            Status::Usable
+                if entry.is_released_at(now)
+                    && article
+                        .embargo_until
+                        .is_none_or(|e| e <= log_until && e.timestamp_micros() <= at.written) =>
+            {
                 let embargo = article.embargo_until;
                 self.changes.record(article, at, embargo)
             }
-            // Not released yet, so it has an embargo still ahead.
+            // Not released yet (or not yet for the log): its embargo is still ahead.
             Status::Usable => {
                 let until = article.embargo_until.unwrap_or(now);
                 self.changes.hold(article, at, until)
@@ -320,8 +333,8 @@ impl FeedStore {
             }
         }
         let entries = &self.entries;
-        let until = self.settled.map_or(now, |s| s.min(now));
-        self.changes.release_due(until, |a| {
+        let log_until = self.settled.map_or(now, |s| s.min(now));
+        self.changes.release_due(log_until, |a| {
             entries
                 .get(a.id.as_str())
                 .is_some_and(|l| l.version == a.version && l.status == Status::Usable)

@@ -207,7 +207,19 @@ function render() {
     else if (!filtering) { shown = order.length; break; }
   }
   building = { visible, shown, next: 0, spent: 0 };
-  buildRows(building);
+  guarded(buildRows, building);
+}
+
+// Runs a step of a rendering; if it throws, the rendering is given up and the next one
+// starts, so one bad summary never leaves the list frozen.
+function guarded(step, job) {
+  try {
+    step(job);
+  } catch (e) {
+    if (building === job) building = null;
+    console.error('rendering the list', e);
+    scheduleRender();
+  }
 }
 
 // Builds the rows of `job` (reusing the unchanged ones) for at most SLICE_MS, then
@@ -218,7 +230,7 @@ function buildRows(job) {
     cachedRow(job.visible[job.next++]);
     if (performance.now() - began > SLICE_MS) {
       job.spent += performance.now() - began;
-      setTimeout(() => buildRows(job), 0);
+      setTimeout(() => guarded(buildRows, job), 0);
       return;
     }
   }
@@ -248,7 +260,7 @@ function placeRows(job) {
       // Old rows below the ones still to be looked at, beyond MAX_ROWS, go now.
       while (job.at && body.childElementCount > MAX_ROWS && body.lastChild !== job.at) body.lastChild.remove();
       job.spent += performance.now() - began;
-      requestAnimationFrame(() => placeRows(job));
+      requestAnimationFrame(() => guarded(placeRows, job));
       return;
     }
   }
