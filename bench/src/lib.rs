@@ -231,6 +231,112 @@ pub fn article_json(id: &str, version: u64, body_bytes: usize) -> serde_json::Va
     })
 }
 
+/// The JSON of story `id` (version 1, a 1,000-byte body) stamped now, so that it sorts to
+/// the top of a feed as live news does.
+pub fn live_article(id: &str) -> Vec<u8> {
+    let mut article = article_json(id, 1, 1000);
+    let now = chrono::Utc::now().to_rfc3339();
+    article["first_created"] = now.clone().into();
+    article["version_created"] = now.into();
+    serde_json::to_vec(&article).unwrap()
+}
+
+/// A producer with the services' own settings on `brokers`, named `client_id`.
+pub fn producer(brokers: &str, client_id: &str) -> rdkafka::producer::FutureProducer {
+    let kafka = KafkaSettings {
+        brokers: brokers.to_string(),
+        ..Default::default()
+    };
+    newswire_shared::kafka::producer_config(&kafka, client_id)
+        .create()
+        .expect("a producer")
+}
+
+/// Events at a steady rate from the moment it is made.
+pub struct Pace {
+    started: Instant,
+    per_second: u64,
+}
+
+impl Pace {
+    pub fn new(per_second: u64) -> Self {
+        Self {
+            started: Instant::now(),
+            per_second,
+        }
+    }
+
+    /// Sleeps until event `i` is due.
+    pub async fn wait(&self, i: usize) {
+        let due = self.started + Duration::from_micros(1_000_000 * i as u64 / self.per_second);
+        tokio::time::sleep_until(due.into()).await;
+    }
+}
+
+/// POSTs `total` live stories ([`live_article`]) named `{run}-r{rate}-{i}` to the
+/// newsroom API at `ingest`, `rate` a second, each from a task of its own so that a slow
+/// answer delays no later story; panics unless each is accepted. When each was sent,
+/// by id.
+pub async fn post_paced(
+    http: &reqwest::Client,
+    ingest: &str,
+    run: &str,
+    rate: u64,
+    total: usize,
+) -> std::collections::HashMap<String, Instant> {
+    let sent: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Instant>>> =
+        Default::default();
+    let url = format!("{ingest}/v1/articles");
+    let pace = Pace::new(rate);
+    let mut posts = Vec::with_capacity(total);
+    for i in 0..total {
+        pace.wait(i).await;
+        let id = format!("{run}-r{rate}-{i}");
+        let body = live_article(&id);
+        let (http, url, sent) = (http.clone(), url.clone(), sent.clone());
+        posts.push(tokio::spawn(async move {
+            sent.lock().unwrap().insert(id, Instant::now());
+            let r = http
+                .post(&url)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 202);
+        }));
+    }
+    for p in posts {
+        p.await.unwrap();
+    }
+    let sent = std::mem::take(&mut *sent.lock().unwrap());
+    sent
+}
+
+/// Gives `service` (`INGEST`, `FEEDS`…) a free port to listen on among `env`; the port.
+pub fn listen_env(env: &mut Vec<(String, String)>, service: &str) -> u16 {
+    let port = free_port();
+    env.push((
+        format!("NEWSWIRE__{service}__LISTEN"),
+        format!("127.0.0.1:{port}"),
+    ));
+    port
+}
+
+/// What a benchmark starts with: its arguments (over the defaults `count` and `rate`),
+/// a run named after `kind`, and the run's topics of `partitions` partitions each.
+pub async fn start_run(
+    kind: &str,
+    count: usize,
+    rate: u64,
+    partitions: i32,
+) -> (BenchArgs, Run, Topics) {
+    let args = BenchArgs::parse(count, rate);
+    let run = Run::new(kind);
+    let topics = create_run_topics(&args.brokers, &run.name, partitions).await;
+    (args, run, topics)
+}
+
 /// A benchmark or test run: a unique name (prefix of its topics and groups) and a
 /// folder for its processes' logs.
 pub struct Run {

@@ -22,11 +22,27 @@ command -v npm >/dev/null || need+=(npm)
 # through its WebDriver server.
 command -v chromium >/dev/null || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)
+# The SFTP destination's test (services/delivery/tests/sftp.rs) starts Debian's OpenSSH
+# server on loopback.
+{ [ -x /usr/sbin/sshd ] && command -v ssh-keygen >/dev/null; } || need+=(openssh-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "install-deps: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null
-  apt-get install -y -q "${need[@]}" >/dev/null
+  # Install without starting services: the tests start their own OpenSSH server on
+  # loopback, and a machine-wide one on port 22 is not ours to open (policy-rc.d, as
+  # Debian's invoke-rc.d reads it; systemd hosts: the unit is disabled after).
+  made_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+  fi
+  installed=0
+  apt-get install -y -q "${need[@]}" >/dev/null || installed=$?
+  [ -z "$made_policy" ] || rm -f /usr/sbin/policy-rc.d
+  [ "$installed" -eq 0 ] || exit "$installed"
+  if printf '%s\n' "${need[@]}" | grep -qx openssh-server && command -v systemctl >/dev/null; then
+    systemctl disable --now ssh >/dev/null 2>&1 || true
+  fi
 fi
 # Independent checkers the feeds tests run.
 python3 -c "import feedparser" 2>/dev/null || python3 -m pip install -q feedparser
@@ -45,6 +61,13 @@ otel="$HOME/.cache/newswire/otel-venv"
 "$otel/bin/python" -c "import opentelemetry.trace.propagation.tracecontext" 2>/dev/null || {
   python3 -m venv "$otel"
   "$otel/bin/pip" install -q opentelemetry-api==1.45.2
+}
+# The Standard Webhooks reference library (Python), which the webhook tests' receiver
+# (services/delivery/tests/reference/webhook_receiver.py) verifies every signature with.
+hooks="$HOME/.cache/newswire/webhooks-venv"
+"$hooks/bin/python" -c "import standardwebhooks" 2>/dev/null || {
+  python3 -m venv "$hooks"
+  "$hooks/bin/pip" install -q standardwebhooks==1.1.0
 }
 # X's official twitter-text 3.1.0 (and the data the build script reads), pinned by the
 # lockfile, into the git-ignored services/social/tests/reference/node_modules.

@@ -154,7 +154,7 @@ pub struct Entity {
     pub name: String,
     #[serde(rename = "type")]
     pub entity_type: EntityType,
-    /// `wikidata:Q…` or `geonames:…` when known.
+    /// `wikidata:Q…`, `geonames:…` or `iso3166-2:CC-XXX` when known ([`crate::entity_id`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub mentions: Vec<Mention>,

@@ -6,6 +6,7 @@ pub mod access;
 pub mod article;
 pub mod cloudevents;
 pub mod config;
+pub mod entity_id;
 pub mod formats;
 pub mod health;
 pub mod kafka;

@@ -30,6 +30,7 @@ use axum::body::Bytes;
 use axum::http::{header, HeaderValue, Request, Response};
 use axum::Router;
 use hyper::body::Incoming;
+use hyper::service::Service as HyperService;
 use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
 use std::future::Future;
@@ -150,25 +151,56 @@ pub async fn serve(
     accept(listener, RouterService(app), policy, limit, shutdown).await
 }
 
+/// What the servers here serve: a hyper service that answers every request (its errors
+/// are responses), cloned into each connection's task. Spelled once, for every function
+/// that takes one; any such service is one.
+pub trait HttpService<B>: Answers<B> + Clone + Send + 'static {}
+
+impl<S: Answers<B> + Clone + Send + 'static, B> HttpService<B> for S {}
+
+/// A hyper service whose every call ends in a response, on any thread.
+pub trait Answers<B>:
+    HyperService<Request<Incoming>, Response = Response<B>, Error = Infallible, Future: Send + 'static>
+{
+}
+
+impl<S, B> Answers<B> for S where
+    S: HyperService<
+        Request<Incoming>,
+        Response = Response<B>,
+        Error = Infallible,
+        Future: Send + 'static,
+    >
+{
+}
+
+/// The body of a response an [`HttpService`] gives, as hyper writes it.
+pub trait ResponseBody:
+    http_body::Body<Data = Bytes, Error: Into<Box<dyn std::error::Error + Send + Sync>>>
+    + Send
+    + Unpin
+    + 'static
+{
+}
+
+impl<B> ResponseBody for B where
+    B: http_body::Body<Data = Bytes, Error: Into<Box<dyn std::error::Error + Send + Sync>>>
+        + Send
+        + Unpin
+        + 'static
+{
+}
+
 /// Serves `service` with one single-threaded runtime per core, each accepting from the
 /// same listening socket (as nginx runs one event loop per worker): a request never
 /// crosses threads. Blocks until `shutdown` and every connection is closed. The
 /// connection bound is shared by all loops.
-pub fn serve_per_core<S, B>(
+pub fn serve_per_core<S: HttpService<B>, B: ResponseBody>(
     listener: std::net::TcpListener,
     service: S,
     http: &HttpSettings,
     shutdown: Shutdown,
-) -> anyhow::Result<()>
-where
-    S: hyper::service::Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-    B: http_body::Body<Data = Bytes> + Send + Unpin + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
+) -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let policy = Arc::new(Policy::new(http));
     let limit = Arc::new(Semaphore::new(policy.max_connections));
@@ -204,22 +236,13 @@ where
     Ok(())
 }
 
-async fn accept<S, B>(
+async fn accept<S: HttpService<B>, B: ResponseBody>(
     listener: TcpListener,
     service: S,
     policy: Arc<Policy>,
     limit: Arc<Semaphore>,
     shutdown: Shutdown,
-) -> std::io::Result<()>
-where
-    S: hyper::service::Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-    B: http_body::Body<Data = Bytes> + Send + Unpin + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
+) -> std::io::Result<()> {
     let http = Arc::new(policy.http1());
     // Each connection's task holds a sender; all dropped = all closed (as mini-redis).
     let (open, mut closed) = tokio::sync::mpsc::channel::<()>(1);
@@ -324,20 +347,13 @@ impl Clock {
     }
 }
 
-async fn connection<S, B>(
+async fn connection<S: HttpService<B>, B: ResponseBody>(
     stream: TcpStream,
     http: &hyper::server::conn::http1::Builder,
     service: S,
     policy: &Policy,
     shutdown: Shutdown,
-) where
-    S: hyper::service::Service<Request<Incoming>, Response = Response<B>, Error = Infallible>
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-    B: http_body::Body<Data = Bytes> + Send + Unpin + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
+) {
     let clock = Arc::new(Clock::new());
     let io = TokioIo::new(Watched {
         stream,

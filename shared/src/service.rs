@@ -54,28 +54,39 @@ pub async fn serve_until_stopped(
     Ok(served?)
 }
 
-/// A Kafka-to-Kafka stage service on its own (enricher, social): `transform` run as the
-/// stage described by `spec` on a thread of its own, and `/healthz`, `/readyz` and
-/// `/metrics` on `listener`, until `shutdown`. Every stage service's `serve` is this, so
-/// tests bind port 0 the same way for each.
+/// A service's worker thread (a stage, a consumer, an engine): joined once its server
+/// stopped.
+pub type Worker = std::thread::JoinHandle<anyhow::Result<()>>;
+
+/// Starts `work` on a thread of its own as the component `component` of `health`
+/// (`delivery.engine`; the thread is named `delivery-engine`): every worker thread of a
+/// service starts so, given the process's metrics and its own readiness.
+pub fn spawn_worker<F>(health: &crate::health::Health, component: &str, work: F) -> Worker
+where
+    F: FnOnce(crate::telemetry::Metrics, crate::health::Readiness) -> anyhow::Result<()>,
+    F: Send + 'static,
+{
+    let metrics = health.metrics.clone();
+    let readiness = health.component(component);
+    std::thread::Builder::new()
+        .name(component.replace('.', "-"))
+        .spawn(move || work(metrics, readiness))
+        .unwrap_or_else(|e| panic!("spawning the {component} thread: {e}"))
+}
+
+/// A Kafka-to-Kafka stage service on its own (enricher, social): `stage` run on a thread
+/// of its own, and `/healthz`, `/readyz` and `/metrics` on `listener`, until `shutdown`.
+/// Every stage service's `serve` is this, so tests bind port 0 the same way for each.
 pub async fn serve_stage<T: crate::kafka::Transform + 'static>(
-    settings: &Settings,
-    spec: crate::kafka::StageSpec,
-    transform: T,
+    stage: &crate::kafka::Stage<T>,
+    settings: Settings,
     listener: tokio::net::TcpListener,
     shutdown: Shutdown,
 ) -> anyhow::Result<()> {
     let health = crate::health::Health::default();
-    let name = format!("{} stage", spec.name);
+    let name = format!("{} stage", stage.name);
     tracing::info!(address = %listener.local_addr()?, stage = %name, "listening");
-    let stage =
-        crate::kafka::spawn_stage(spec, &settings.kafka, transform, &health, shutdown.clone());
-    serve_until_stopped(
-        listener,
-        health.router(),
-        &settings.http,
-        vec![(name, stage)],
-        shutdown,
-    )
-    .await
+    let worker = stage.spawn(&settings, &health, shutdown.clone());
+    let workers = vec![(name, worker)];
+    serve_until_stopped(listener, health.router(), &settings.http, workers, shutdown).await
 }

@@ -1,6 +1,7 @@
 //! Decoding and validating article events, with errors that name the field.
 
 use crate::article::{Article, Enrichment};
+use crate::entity_id;
 use serde::Serialize;
 use std::fmt;
 
@@ -115,8 +116,8 @@ pub fn validate(a: &Article, stage: Stage) -> Result<(), ContractError> {
             format!("must be 1 to {MAX_SAFE_INTEGER}, got {}", a.version),
         ));
     }
-    if a.headline.trim().is_empty() {
-        return Err(ContractError::new("headline", "must not be empty"));
+    if is_blank(&a.headline) {
+        return Err(ContractError::new("headline", BLANK));
     }
     if a.version_created < a.first_created {
         return Err(ContractError::new(
@@ -142,11 +143,8 @@ pub fn validate(a: &Article, stage: Stage) -> Result<(), ContractError> {
         check_url("url", url)?;
     }
     for (i, k) in a.keywords.iter().enumerate() {
-        if k.trim().is_empty() {
-            return Err(ContractError::new(
-                format!("keywords[{i}]"),
-                "must not be empty",
-            ));
+        if is_blank(k) {
+            return Err(ContractError::new(format!("keywords[{i}]"), BLANK));
         }
     }
     for (i, m) in a.media.iter().enumerate() {
@@ -209,17 +207,15 @@ fn validate_enrichment(e: &Enrichment) -> Result<(), ContractError> {
     )?;
     for (i, entity) in e.entities.iter().enumerate() {
         if let Some(id) = &entity.id {
-            if !is_entity_id(id) {
-                return Err(ContractError::new(
-                    format!("enrichment.entities[{i}].id"),
-                    format!("{id:?} is neither wikidata:Q… nor geonames:…"),
-                ));
-            }
+            entity_id(format!("enrichment.entities[{i}].id"), id)?;
         }
         unit(
             format!("enrichment.entities[{i}].salience"),
             entity.salience,
         )?;
+    }
+    if let Some(id) = e.dateline.as_ref().and_then(|d| d.place_id.as_deref()) {
+        entity_id("enrichment.dateline.place_id".into(), id)?;
     }
     for (i, subject) in e.subjects.iter().enumerate() {
         let digits = subject.code.strip_prefix("medtop:").unwrap_or("");
@@ -240,10 +236,32 @@ fn validate_enrichment(e: &Enrichment) -> Result<(), ContractError> {
     Ok(())
 }
 
-fn is_entity_id(id: &str) -> bool {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    id.strip_prefix("wikidata:Q").is_some_and(digits)
-        || id.strip_prefix("geonames:").is_some_and(digits)
+/// An entity or place id: one of [`crate::entity_id`]'s schemes, spelt canonically.
+fn entity_id(field: String, id: &str) -> Result<(), ContractError> {
+    if entity_id::is_canonical(id) {
+        return Ok(());
+    }
+    let hint = match entity_id::canonical(id) {
+        Some(c) => format!(" (write {c:?})"),
+        None => String::new(),
+    };
+    Err(ContractError::new(
+        field,
+        format!("{id:?} is none of wikidata:Q…, geonames:…, iso3166-2:CC-XXX{hint}"),
+    ))
+}
+
+const BLANK: &str = "must have text once tags and control characters are removed";
+
+/// The contract's "not blank": nothing but white space (Unicode's, and U+FEFF, as JSON
+/// Schema's `\S` reads it) once [`crate::xml::plain`] has run — the feeds' plain-text
+/// rule, the strictest any format writes headlines and keywords by (NewsML-G2 and
+/// ninjs keep tags as text). A headline of `<b></b>` or U+0001 alone would otherwise be
+/// an empty title in every feed (RSS 2.0 wants a title or a description).
+pub fn is_blank(text: &str) -> bool {
+    crate::xml::plain(text)
+        .chars()
+        .all(|c| c.is_whitespace() || c == '\u{FEFF}')
 }
 
 fn check_url(field: &str, url: &str) -> Result<(), ContractError> {

@@ -39,6 +39,7 @@ fn the_readme_lists_every_metric_and_nothing_else() {
         let expected = match def.kind {
             Kind::Counter => "counter",
             Kind::Gauge => "gauge",
+            Kind::Histogram => "histogram",
         };
         assert_eq!(kind, expected, "{}: type", def.name);
         assert_eq!(labels, &def.labels.to_vec(), "{}: labels", def.name);

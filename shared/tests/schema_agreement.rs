@@ -128,6 +128,20 @@ fn cases() -> Vec<(&'static str, Value)> {
             edited(minimal(), |v| v["headline"] = " \t".into()),
         ),
         (
+            "headline of a byte order mark",
+            edited(minimal(), |v| v["headline"] = "\u{FEFF} \u{3000}".into()),
+        ),
+        (
+            "headline of no-break and ideographic spaces",
+            edited(minimal(), |v| {
+                v["headline"] = "\u{A0}\u{3000}\u{2028}".into()
+            }),
+        ),
+        (
+            "headline with a tag and text",
+            edited(minimal(), |v| v["headline"] = "<b>Minsk</b>".into()),
+        ),
+        (
             "bad timestamp",
             edited(minimal(), |v| v["first_created"] = "28 Nov 2024".into()),
         ),
@@ -245,7 +259,7 @@ fn cases() -> Vec<(&'static str, Value)> {
 
 fn enriched_cases() -> Vec<(&'static str, Value)> {
     let with = |e: Value| edited(full(), |v| v["enrichment"] = e);
-    vec![
+    let mut cases = vec![
         ("enriched full", with(enrichment())),
         (
             "enriched minimal",
@@ -287,6 +301,41 @@ fn enriched_cases() -> Vec<(&'static str, Value)> {
         (
             "unknown enrichment field",
             with(edited(enrichment(), |e| e["sentiment"] = 1.into())),
+        ),
+    ];
+    // Every spelling of an entity id, in an entity and as the dateline's place: the
+    // enricher names regions by ISO 3166-2 code, and a stage that refused one would set
+    // a valid story aside.
+    for (name, id) in [
+        ("iso 3166-2 region", "iso3166-2:BY-BR"),
+        ("iso 3166-2 numeric", "iso3166-2:KZ-10"),
+        ("iso 3166-2 lower case", "iso3166-2:by-br"),
+        ("iso 3166-2 long subdivision", "iso3166-2:BY-BRES"),
+        ("iso 3166-1 code", "iso3166-1:BY"),
+        ("wikidata lower-case q", "wikidata:q184"),
+        ("wikidata leading zero", "wikidata:Q0184"),
+        ("geonames leading zero", "geonames:0625144"),
+        ("geonames signed", "geonames:+625144"),
+        ("geonames", "geonames:625144"),
+    ] {
+        cases.extend(id_cases(name, id));
+    }
+    cases
+}
+
+/// Two events: `id` as the first entity's id, and as the dateline's place id.
+fn id_cases(name: &'static str, id: &str) -> [(&'static str, Value); 2] {
+    let with = |e: Value| edited(full(), |v| v["enrichment"] = e);
+    [
+        (
+            name,
+            with(edited(enrichment(), |e| e["entities"][0]["id"] = id.into())),
+        ),
+        (
+            name,
+            with(edited(enrichment(), |e| {
+                e["dateline"]["place_id"] = id.into()
+            })),
         ),
     ]
 }
@@ -347,6 +396,26 @@ fn the_rules_json_schema_cannot_express_are_documented() {
         "first_created"
     );
     assert!(ARTICLE_SCHEMA.contains("must be 1900-9999"));
+    // Text that every format writes as nothing: tags and control characters removed.
+    for (field, text) in [
+        ("headline", "<b></b>"),
+        ("headline", "\u{1}"),
+        ("headline", " <br/> \u{85}"),
+        ("keywords[0]", "<i>"),
+    ] {
+        let blank = edited(minimal(), |v| match field {
+            "headline" => v["headline"] = text.into(),
+            _ => v["keywords"] = json!([text]),
+        });
+        assert!(published.is_valid(&blank), "{text:?}");
+        assert_eq!(
+            decode_article(blank.to_string().as_bytes(), Stage::Published)
+                .unwrap_err()
+                .field,
+            field
+        );
+    }
+    assert!(ARTICLE_SCHEMA.contains("once tags and control characters are removed"));
 }
 
 /// Every field the Rust type writes is in the schema, and every schema property is a

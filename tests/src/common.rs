@@ -3,101 +3,22 @@
 //! running pipeline, and readers for topics and feeds.
 
 use newswire::pipeline::Pipeline;
-use newswire_shared::kafka::{ensure_topics, EmbeddedBroker, TopicSpec};
 use newswire_shared::shutdown::{self, ShutdownTrigger};
-use newswire_shared::{Article, Settings};
+use newswire_shared::{testing, Article, Settings};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::OwnedMessage;
 use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
-use tokio::net::TcpListener;
 
-pub const PARTITIONS: i32 = 3;
+/// How long a test waits for a state it claims will come (a story in a feed, a file in
+/// a folder) before it fails. Generous because CI runs many pipelines at once on two
+/// cores against Apache Kafka; it is never the claim itself — a test that claims a
+/// latency measures it and asserts on the figure.
+pub const EVENTUALLY: Duration = Duration::from_secs(60);
 
-/// Picks one topic's name out of the settings' topics.
-pub type TopicOf = fn(&newswire_shared::config::Topics) -> &String;
-
-pub enum Broker {
-    Embedded(EmbeddedBroker),
-    External(String),
-}
-
-impl Broker {
-    pub fn start() -> Self {
-        match std::env::var("NEWSWIRE_TEST_BROKERS") {
-            Ok(b) if !b.trim().is_empty() => Broker::External(b),
-            _ => Broker::Embedded(EmbeddedBroker::start(1).expect("embedded broker")),
-        }
-    }
-
-    pub fn bootstrap(&self) -> String {
-        match self {
-            Broker::Embedded(b) => b.bootstrap_servers().to_string(),
-            Broker::External(b) => b.clone(),
-        }
-    }
-
-    pub fn embedded(&self) -> Option<&EmbeddedBroker> {
-        match self {
-            Broker::Embedded(b) => Some(b),
-            Broker::External(_) => None,
-        }
-    }
-
-    /// Settings with topics, group and transactional ids of their own, so tests run in
-    /// parallel on one broker without meeting.
-    pub async fn settings(&self, test: &str) -> Settings {
-        self.settings_with_limits(test, &[]).await
-    }
-
-    /// As [`Broker::settings`], with `max.message.bytes` set on some topics (chosen by
-    /// a function of the topic names). The embedded broker has no topic configuration:
-    /// there the smallest limit becomes every producer's `kafka.message_max_bytes`,
-    /// which the stages check in the same way.
-    pub async fn settings_with_limits(&self, test: &str, limits: &[(TopicOf, usize)]) -> Settings {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let unique = format!(
-            "{test}-{}-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed),
-            chrono::Utc::now().timestamp_micros()
-        );
-        let mut s = Settings::default();
-        s.kafka.brokers = self.bootstrap();
-        s.kafka.instance_id = Some(unique.clone());
-        s.kafka.publish_timeout_ms = 60_000;
-        s.topics.published = format!("{unique}.articles.published");
-        s.topics.enriched = format!("{unique}.articles.enriched");
-        s.topics.newsml = format!("{unique}.newsml.items");
-        s.topics.social = format!("{unique}.social.posts");
-        s.topics.deadletter = format!("{unique}.deadletter");
-        s.enricher.group_id = format!("{unique}.enricher");
-        s.social.group_id = format!("{unique}.social");
-        s.newsml.group_id = format!("{unique}.newsml");
-        s.topics.ledger = format!("{unique}.delivery.ledger");
-        s.delivery.group_id = format!("{unique}.delivery");
-        let mut topics = TopicSpec::all(&s.topics, PARTITIONS);
-        for (which, bytes) in limits {
-            let name = which(&s.topics).clone();
-            for t in topics.iter_mut().filter(|t| t.name == name) {
-                t.config
-                    .push(("max.message.bytes".into(), bytes.to_string()));
-            }
-        }
-        if let (Broker::Embedded(_), Some(smallest)) = (self, limits.iter().map(|(_, b)| *b).min())
-        {
-            s.kafka.message_max_bytes = smallest;
-        }
-        match self {
-            Broker::Embedded(b) => b.create_topics(&topics).expect("create topics"),
-            Broker::External(_) => ensure_topics(&s.kafka, &topics, 1)
-                .await
-                .expect("create topics"),
-        }
-        s
-    }
-}
+/// The broker, and settings with topics of a test's own, are every crate's tests' (in
+/// `shared::testing`).
+pub use newswire_shared::testing::{Broker, TopicOf, PARTITIONS};
 
 pub struct RunningPipeline {
     pub base: String,
@@ -107,21 +28,16 @@ pub struct RunningPipeline {
 
 impl RunningPipeline {
     pub async fn start(settings: &Settings) -> Self {
-        newswire_shared::telemetry::init_tracing(&newswire_shared::config::TelemetrySettings {
-            log_level: "warn".into(),
-            ..Default::default()
-        });
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        testing::quiet_tracing();
+        let (listener, base) = testing::local_listener().await;
         let mut settings = settings.clone();
         settings.feeds.base_url = base.clone();
         let (trigger, stop) = shutdown::channel();
         let pipeline = Pipeline::start(&settings, listener, stop).expect("pipeline starts");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !pipeline.health.is_ready() {
-            assert!(Instant::now() < deadline, "pipeline not ready within 30 s");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        testing::until_ready(EVENTUALLY, "pipeline", || {
+            std::future::ready(pipeline.health.is_ready())
+        })
+        .await;
         Self {
             base,
             pipeline,
@@ -137,6 +53,28 @@ impl RunningPipeline {
             .expect("pipeline stops cleanly");
     }
 
+    /// Publishes `article` through the ingest stage's publisher, past the HTTP API, once
+    /// Kafka has it.
+    pub async fn publish(&self, article: &Article) {
+        self.pipeline
+            .ingest
+            .state
+            .publisher
+            .publish(article)
+            .await
+            .unwrap();
+    }
+
+    /// POSTs `article` to the newsroom API; its answer, unchecked.
+    pub async fn post(&self, article: &serde_json::Value) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(format!("{}/v1/articles", self.base))
+            .json(article)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn feed(&self) -> String {
         reqwest::get(format!("{}/feeds/all.rss", self.base))
             .await
@@ -146,12 +84,10 @@ impl RunningPipeline {
             .unwrap()
     }
 
-    /// Polls the feed until `check` holds; panics after `within`.
-    pub async fn feed_until(
-        &self,
-        within: Duration,
-        check: impl Fn(&str) -> bool,
-    ) -> (String, Duration) {
+    /// Polls the feed until `check` holds; panics after [`EVENTUALLY`]. Returns the
+    /// feed and how long it took: a test that claims a latency asserts on that.
+    pub async fn feed_until(&self, check: impl Fn(&str) -> bool) -> (String, Duration) {
+        let within = EVENTUALLY;
         let started = Instant::now();
         loop {
             let feed = self.feed().await;
@@ -201,6 +137,29 @@ pub fn read_topic(brokers: &str, topic: &str, count: usize, within: Duration) ->
         }
     }
     out
+}
+
+/// Polls `list` every 50 ms until it has `count` entries or more, and returns them;
+/// panics after `within`, naming `what` and showing the last list.
+pub async fn until_count<T: std::fmt::Debug, F: std::future::Future<Output = Vec<T>>>(
+    within: Duration,
+    what: &str,
+    count: usize,
+    mut list: impl FnMut() -> F,
+) -> Vec<T> {
+    let deadline = Instant::now() + within;
+    loop {
+        let all = list().await;
+        if all.len() >= count {
+            return all;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: {} of {count}: {all:?}",
+            all.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 pub fn header<'m>(m: &'m OwnedMessage, name: &str) -> Option<&'m str> {
@@ -256,20 +215,23 @@ impl Drop for Inbox {
     }
 }
 
+/// Lets an operator watch the pipeline with `key` in the wire monitor, and gives it one
+/// subscriber, `desk`, entitled to `items` with a drop folder: its deliveries are steps
+/// of the journeys. The folder lasts as long as what this returns.
+pub fn watched_with(settings: &mut Settings, key: &str, desk: &str, items: &[&str]) -> Inbox {
+    settings.monitor.operator_keys = vec![newswire_shared::keys::ConfiguredKey::new(key)];
+    let (subscriber, inbox) = drop_folder_subscriber(desk, items);
+    settings.delivery.subscribers = vec![subscriber];
+    inbox
+}
+
 /// A push-delivery subscriber `name` entitled to `items`, whose one destination is a
 /// drop folder of ninjs files: the quickest real delivery a test can watch.
 pub fn drop_folder_subscriber(
     name: &str,
     items: &[&str],
 ) -> (newswire_shared::config::DeliverySubscriber, Inbox) {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "newswire-inbox-{name}-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = testing::scratch_dir(&format!("inbox-{name}"));
     let subscriber = newswire_shared::config::DeliverySubscriber {
         name: name.into(),
         items: items.iter().map(|i| i.to_string()).collect(),
@@ -283,4 +245,20 @@ pub fn drop_folder_subscriber(
         )],
     };
     (subscriber, Inbox(dir))
+}
+
+/// The metadata of the `all` feed of a service at `base` (no trailing slash), for tests
+/// that render feeds without running one.
+pub fn feed_info(base: &str) -> newswire_feeds::FeedInfo {
+    newswire_feeds::FeedInfo {
+        title: "Newswire".into(),
+        link: format!("{base}/"),
+        self_url: format!("{base}/feeds/all.rss"),
+        description: "Every story".into(),
+        id: "urn:newswire:feed:all".into(),
+        hub: None,
+        history: Default::default(),
+        language: None,
+        empty_updated: "2024-11-28T12:00:00Z".parse().unwrap(),
+    }
 }

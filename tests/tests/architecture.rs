@@ -157,6 +157,7 @@ const FORMAT_MODULES: &[&str] = &[
 /// coupling.
 const PURE_SUPPORT: &[&str] = &[
     "shared/src/article.rs",
+    "shared/src/entity_id.rs",
     "shared/src/config",
     "shared/src/access/selection.rs",
     "shared/src/access/entitlement.rs",

@@ -5,25 +5,10 @@
 
 use newswire_shared::config::{NewsmlSubscriber, Settings, Subscriber};
 use newswire_shared::keys::{ConfiguredKey, KeyDigest};
+use newswire_tests::captured_logs::Captured;
 use newswire_tests::common::{Broker, RunningPipeline};
 use newswire_tests::http_client::Client;
-use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-
-/// Every log line of the process.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 const FEEDS_SECRET: &str = "feeds-secret-key-7c1e0d22";
 /// Configured by its digest only; presented as the secret.
@@ -150,7 +135,7 @@ async fn keys_appear_in_no_log_metric_or_response() {
     assert_eq!(leaked(&metrics), None, "metrics");
     pipeline.stop().await;
 
-    let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    let logs = logs.text();
     assert!(
         logs.lines().count() > 10,
         "the capture holds the process's logs: {logs}"

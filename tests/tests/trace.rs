@@ -5,39 +5,22 @@
 //! story with that trace id.
 
 use newswire_shared::trace::TraceParent;
+use newswire_tests::captured_logs::Captured;
 use newswire_tests::common::{article, read_topic, Broker, RunningPipeline};
 use rdkafka::message::{Headers, Message};
 use reqwest::StatusCode;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Every log line of the process.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    /// The `stage` of every JSON log line whose span carries `trace_id`.
-    fn stages_logging(&self, trace_id: &str) -> BTreeSet<String> {
-        let text = String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned();
-        text.lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .filter(|l| l["span"]["trace_id"] == trace_id)
-            .filter_map(|l| l["span"]["stage"].as_str().map(String::from))
-            .collect()
-    }
+/// The `stage` of every JSON log line whose span carries `trace_id`.
+fn stages_logging(logs: &Captured, trace_id: &str) -> BTreeSet<String> {
+    logs.text()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["span"]["trace_id"] == trace_id)
+        .filter_map(|l| l["span"]["stage"].as_str().map(String::from))
+        .collect()
 }
 
 const NEWSROOM: &str = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
@@ -110,10 +93,8 @@ async fn one_trace_follows_a_story_through_every_service() {
     let third: Value = r.json().await.unwrap();
     assert_ne!(third["trace_id"], second["trace_id"]);
 
-    p.feed_until(Duration::from_secs(10), |f| {
-        f.contains("Untraced story") && f.contains("Traced through the wire")
-    })
-    .await;
+    p.feed_until(|f| f.contains("Untraced story") && f.contains("Traced through the wire"))
+        .await;
 
     // Every record of the story carries its trace; each stage writes its own span,
     // whose parent is the span that wrote the record it read.
@@ -168,7 +149,7 @@ async fn one_trace_follows_a_story_through_every_service() {
     let trace_id = newsroom.trace_id.to_string();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let found = logs.stages_logging(&trace_id);
+        let found = stages_logging(&logs, &trace_id);
         if found.is_superset(&want) {
             break;
         }
@@ -179,6 +160,6 @@ async fn one_trace_follows_a_story_through_every_service() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // And the other stories' lines carry their own traces, not this one.
-    assert!(logs.stages_logging(&second_trace).is_superset(&want));
+    assert!(stages_logging(&logs, &second_trace).is_superset(&want));
     p.stop().await;
 }

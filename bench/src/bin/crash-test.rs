@@ -7,7 +7,7 @@
 //! `crash-test seed=… published=… delivered=… lost=… duplicated=… regressed=…`.
 
 use newswire_bench::{
-    article_json, create_run_topics, free_port, read_all, service_env, wait_ready, Run, Service,
+    article_json, create_run_topics, listen_env, read_all, service_env, wait_ready, Run, Service,
 };
 use newswire_shared::validate::{decode_article, Stage};
 use rdkafka::Message;
@@ -126,16 +126,9 @@ async fn main() {
     let Run { name: run, logs } = Run::new(&format!("crash-{}", o.seed));
     let topics = create_run_topics(&o.brokers, &run, PARTITIONS).await;
 
-    let (ingest_port, feeds_port) = (free_port(), free_port());
     let mut env = service_env(&o.brokers, &run, &topics);
-    env.push((
-        "NEWSWIRE__INGEST__LISTEN".into(),
-        format!("127.0.0.1:{ingest_port}"),
-    ));
-    env.push((
-        "NEWSWIRE__FEEDS__LISTEN".into(),
-        format!("127.0.0.1:{feeds_port}"),
-    ));
+    let ingest_port = listen_env(&mut env, "INGEST");
+    let feeds_port = listen_env(&mut env, "FEEDS");
     env.push((
         "NEWSWIRE__FEEDS__ITEMS_PER_FEED".into(),
         (o.stories + 100).to_string(),
@@ -143,10 +136,7 @@ async fn main() {
     let enricher_env = |n: u32| {
         let mut e = env.clone();
         e.push(("NEWSWIRE__KAFKA__INSTANCE_ID".into(), format!("{run}-{n}")));
-        e.push((
-            "NEWSWIRE__ENRICHER__LISTEN".into(),
-            format!("127.0.0.1:{}", free_port()),
-        ));
+        listen_env(&mut e, "ENRICHER");
         e
     };
     let bin = |name: &str| o.bin_dir.join(name);

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use newswire_bench::{
-    article_json, create_run_topics, free_port, latency_summary, quantile, service_env, wait_ready,
+    create_run_topics, free_port, latency_summary, post_paced, quantile, service_env, wait_ready,
     Run, Service,
 };
 use std::collections::HashMap;
@@ -202,36 +202,11 @@ async fn main() {
     println!("|---:|---:|---:|---:|---:|---:|---:|");
     for &rate in &a.rates {
         let total = (rate * a.seconds) as usize;
-        let sent: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
-        let started = Instant::now();
-        let mut posts = Vec::with_capacity(total);
-        for i in 0..total {
-            let due = started + Duration::from_micros(1_000_000 * i as u64 / rate);
-            tokio::time::sleep_until(due.into()).await;
-            let id = format!("{run}-r{rate}-{i}");
-            let mut article = article_json(&id, 1, 1000);
-            let now = chrono::Utc::now().to_rfc3339();
-            article["first_created"] = now.clone().into();
-            article["version_created"] = now.into();
-            let body = serde_json::to_vec(&article).unwrap();
-            let (http, url, sent) = (http.clone(), format!("{ingest}/v1/articles"), sent.clone());
-            posts.push(tokio::spawn(async move {
-                sent.lock()
-                    .unwrap()
-                    .insert(format!("{id}:1"), Instant::now());
-                let r = http
-                    .post(&url)
-                    .header("content-type", "application/json")
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(r.status().as_u16(), 202);
-            }));
-        }
-        for p in posts {
-            p.await.unwrap();
-        }
+        let sent: HashMap<String, Instant> = post_paced(&http, &ingest, &run, rate, total)
+            .await
+            .into_iter()
+            .map(|(id, at)| (format!("{id}:1"), at))
+            .collect();
         // Drain: until nothing new arrives for 3 s (at most 60 s).
         let drain = Instant::now();
         let mut last = 0;
@@ -243,7 +218,6 @@ async fn main() {
             }
             last = now;
         }
-        let sent = sent.lock().unwrap();
         let got = received.lock().unwrap();
         let mut latencies = Vec::new();
         for n in a.down..a.subscribers {
@@ -273,6 +247,18 @@ async fn main() {
             ms(quantile(&to_enriched, 0.99)),
         );
         eprintln!("rate {rate}: {}", latency_summary(&latencies));
+    }
+    // Delivery's own account (transaction times, per-destination figures), for
+    // finding where the time went.
+    if let Ok(r) = http
+        .get(format!("http://127.0.0.1:{delivery_port}/metrics"))
+        .send()
+        .await
+    {
+        let _ = std::fs::write(
+            logs.join("delivery-metrics.txt"),
+            r.text().await.unwrap_or_default(),
+        );
     }
     for s in &mut services {
         s.kill();

@@ -10,35 +10,22 @@
 
 use newswire_bench::copy::{LANGUAGES, SECTIONS, WORDS};
 use newswire_bench::{
-    create_run_topics, free_port, latencies, latency_summary, service_env, wait_ready, BenchArgs,
-    FeedWatcher, Run, Service,
+    latencies, latency_summary, listen_env, producer, service_env, start_run, wait_ready,
+    FeedWatcher, Pace, Run, Service,
 };
-use newswire_shared::config::KafkaSettings;
-use newswire_shared::kafka::producer_config;
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::producer::FutureRecord;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[tokio::main]
 async fn main() {
-    let BenchArgs {
-        brokers,
-        bin_dir,
-        count,
-        rate,
-        body_bytes,
-        feeds: warm_feeds,
-    } = BenchArgs::parse(1000, 50);
-    let Run { name: run, logs } = Run::new("fresh");
-    let topics = create_run_topics(&brokers, &run, 6).await;
-    let port = free_port();
-    let mut env = service_env(&brokers, &run, &topics);
-    env.push((
-        "NEWSWIRE__FEEDS__LISTEN".into(),
-        format!("127.0.0.1:{port}"),
-    ));
-    let mut feeds = Service::new("feeds", bin_dir.join("newswire-feeds"), env, &logs);
+    let (args, Run { name: run, logs }, topics) = start_run("fresh", 1000, 50, 6).await;
+    let (brokers, count, rate) = (&args.brokers, args.count, args.rate);
+    let (body_bytes, warm_feeds) = (args.body_bytes, args.feeds);
+    let mut env = service_env(brokers, &run, &topics);
+    let port = listen_env(&mut env, "FEEDS");
+    let mut feeds = Service::new("feeds", args.bin_dir.join("newswire-feeds"), env, &logs);
     feeds.start();
     let http = reqwest::Client::new();
     wait_ready(&http, &format!("http://127.0.0.1:{port}/readyz")).await;
@@ -65,17 +52,10 @@ async fn main() {
             format!("http://127.0.0.1:{port}/feeds/section/{}.rss", SECTIONS[0]),
         )
     });
-    let kafka = KafkaSettings {
-        brokers: brokers.clone(),
-        ..Default::default()
-    };
-    let producer: FutureProducer = producer_config(&kafka, "freshness").create().unwrap();
-    let started = Instant::now();
+    let producer = producer(brokers, "freshness");
+    let pace = Pace::new(rate);
     for i in 0..count {
-        tokio::time::sleep_until(
-            (started + Duration::from_micros(1_000_000 * i as u64 / rate)).into(),
-        )
-        .await;
+        pace.wait(i).await;
         let id = format!("{run}-{i}");
         let now = chrono::Utc::now().to_rfc3339();
         let event = serde_json::json!({

@@ -6,12 +6,10 @@
 //! `newsml-latency --brokers 127.0.0.1:9092 [--bin-dir target/release] [--count 1000] [--rate 50]`
 
 use newswire_bench::{
-    article_json, create_run_topics, free_port, latencies, latency_summary, service_env,
-    wait_ready, BenchArgs, Run, Service,
+    article_json, latencies, latency_summary, listen_env, producer, service_env, start_run,
+    wait_ready, Pace, Run, Service,
 };
-use newswire_shared::config::KafkaSettings;
-use newswire_shared::kafka::producer_config;
-use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::producer::FutureRecord;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -19,15 +17,8 @@ use std::time::{Duration, Instant};
 
 #[tokio::main]
 async fn main() {
-    let BenchArgs {
-        brokers,
-        bin_dir,
-        count,
-        rate,
-        ..
-    } = BenchArgs::parse(1000, 50);
-    let Run { name: run, logs } = Run::new("newsml");
-    let topics = create_run_topics(&brokers, &run, 6).await;
+    let (args, Run { name: run, logs }, topics) = start_run("newsml", 1000, 50, 6).await;
+    let (brokers, bin_dir, count, rate) = (&args.brokers, &args.bin_dir, args.count, args.rate);
     let drop = logs.join("drop");
     let config = logs.join("newswire.toml");
     std::fs::write(
@@ -38,13 +29,9 @@ async fn main() {
         ),
     )
     .unwrap();
-    let port = free_port();
-    let mut env = service_env(&brokers, &run, &topics);
+    let mut env = service_env(brokers, &run, &topics);
     env.push(("NEWSWIRE_CONFIG".into(), config.display().to_string()));
-    env.push((
-        "NEWSWIRE__NEWSML__LISTEN".into(),
-        format!("127.0.0.1:{port}"),
-    ));
+    let port = listen_env(&mut env, "NEWSML");
     env.push(("NEWSWIRE__NEWSML__GROUP_ID".into(), format!("{run}.newsml")));
     let mut newsml = Service::new("newsml", bin_dir.join("newswire-newsml"), env, &logs);
     newsml.start();
@@ -73,18 +60,11 @@ async fn main() {
         })
     };
 
-    let kafka = KafkaSettings {
-        brokers: brokers.clone(),
-        ..Default::default()
-    };
-    let producer: FutureProducer = producer_config(&kafka, "newsml-latency").create().unwrap();
+    let producer = producer(brokers, "newsml-latency");
     let mut acked: HashMap<String, Instant> = HashMap::new();
-    let started = Instant::now();
+    let pace = Pace::new(rate);
     for i in 0..count {
-        tokio::time::sleep_until(
-            (started + Duration::from_micros(1_000_000 * i as u64 / rate)).into(),
-        )
-        .await;
+        pace.wait(i).await;
         let id = format!("{run}-{i}");
         let mut event = article_json(&id, 1, 3000);
         event["enrichment"] = serde_json::json!({"language": "en", "language_confidence": 1.0});

@@ -7,14 +7,13 @@
 //! Prints Markdown for BENCHMARKS.md.
 
 use newswire_bench::{
-    article_json, create_run_topics, free_port, quantile, service_env, wait_ready, BenchArgs,
+    article_json, listen_env, post_paced, producer, quantile, service_env, start_run, wait_ready,
     FeedWatcher, Run, Service,
 };
 use newswire_shared::config::KafkaSettings;
-use newswire_shared::kafka::{ensure_topics, producer_config, TopicSpec};
-use rdkafka::producer::{FutureProducer, FutureRecord};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use newswire_shared::kafka::{ensure_topics, TopicSpec};
+use rdkafka::producer::FutureRecord;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const PARTITIONS: i32 = 6;
@@ -43,11 +42,7 @@ fn ms(d: Duration) -> String {
 }
 
 async fn bare_producer(brokers: &str, topic: &str, events: &[Vec<u8>], window: usize) -> Figures {
-    let kafka = KafkaSettings {
-        brokers: brokers.to_string(),
-        ..Default::default()
-    };
-    let producer: FutureProducer = producer_config(&kafka, "bench-bare").create().unwrap();
+    let producer = producer(brokers, "bench-bare");
     let started = Instant::now();
     let mut in_flight = std::collections::VecDeque::new();
     let mut latencies = Vec::with_capacity(events.len());
@@ -121,44 +116,12 @@ async fn post_to_feed(
 ) -> (Figures, usize) {
     let http = reqwest::Client::new();
     let total = (rate * seconds) as usize;
-    let sent_at: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let watcher = FeedWatcher::start(http.clone(), feed.to_string());
     let started = Instant::now();
-    let mut posts = Vec::with_capacity(total);
-    for i in 0..total {
-        let due = started + Duration::from_micros(1_000_000 * i as u64 / rate);
-        tokio::time::sleep_until(due.into()).await;
-        let id = format!("{run}-r{rate}-{i}");
-        // Stamped now, so the story sorts to the top of the feed as live news does.
-        let mut article = article_json(&id, 1, 1000);
-        let now = chrono::Utc::now().to_rfc3339();
-        article["first_created"] = now.clone().into();
-        article["version_created"] = now.into();
-        let body = serde_json::to_vec(&article).unwrap();
-        let (http, url, sent_at) = (
-            http.clone(),
-            format!("{ingest}/v1/articles"),
-            sent_at.clone(),
-        );
-        posts.push(tokio::spawn(async move {
-            sent_at.lock().unwrap().insert(id, Instant::now());
-            let r = http
-                .post(&url)
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status().as_u16(), 202);
-        }));
-    }
-    for p in posts {
-        p.await.unwrap();
-    }
+    let sent = post_paced(&http, ingest, run, rate, total).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let seen = watcher.stop().await;
     let elapsed = started.elapsed();
-    let sent = sent_at.lock().unwrap();
     let latencies: Vec<Duration> = sent
         .iter()
         .filter_map(|(id, s)| seen.get(id).map(|t| t.saturating_duration_since(*s)))
@@ -176,14 +139,8 @@ async fn post_to_feed(
 
 #[tokio::main]
 async fn main() {
-    let BenchArgs {
-        brokers,
-        bin_dir,
-        count,
-        ..
-    } = BenchArgs::parse(20_000, 0);
-    let Run { name: run, logs } = Run::new("bench");
-    let topics = create_run_topics(&brokers, &run, PARTITIONS).await;
+    let (args, Run { name: run, logs }, topics) = start_run("bench", 20_000, 0, PARTITIONS).await;
+    let (brokers, bin_dir) = (&args.brokers, &args.bin_dir);
     let bare_topic = format!("{run}.bare");
     let kafka = KafkaSettings {
         brokers: brokers.clone(),
@@ -201,21 +158,11 @@ async fn main() {
     .await
     .unwrap();
 
-    let (ingest_port, feeds_port) = (free_port(), free_port());
-    let mut env = service_env(&brokers, &run, &topics);
-    env.push((
-        "NEWSWIRE__INGEST__LISTEN".into(),
-        format!("127.0.0.1:{ingest_port}"),
-    ));
-    env.push((
-        "NEWSWIRE__FEEDS__LISTEN".into(),
-        format!("127.0.0.1:{feeds_port}"),
-    ));
+    let mut env = service_env(brokers, &run, &topics);
+    let ingest_port = listen_env(&mut env, "INGEST");
+    let feeds_port = listen_env(&mut env, "FEEDS");
     env.push(("NEWSWIRE__KAFKA__INSTANCE_ID".into(), run.clone()));
-    env.push((
-        "NEWSWIRE__ENRICHER__LISTEN".into(),
-        format!("127.0.0.1:{}", free_port()),
-    ));
+    listen_env(&mut env, "ENRICHER");
     let mut ingest = Service::new(
         "ingest",
         bin_dir.join("newswire-ingest"),
@@ -228,10 +175,10 @@ async fn main() {
     wait_ready(&http, &format!("{ingest_url}/readyz")).await;
 
     // 1. Publish path, side by side: ~3 KB articles, the same bytes both ways.
-    let events: Vec<Vec<u8>> = (0..count)
+    let events: Vec<Vec<u8>> = (0..args.count)
         .map(|i| serde_json::to_vec(&article_json(&format!("{run}-p{i}"), 1, 3000)).unwrap())
         .collect();
-    let bare = bare_producer(&brokers, &bare_topic, &events, 64).await;
+    let bare = bare_producer(brokers, &bare_topic, &events, 64).await;
     let ingested = through_ingest(&format!("{ingest_url}/v1/articles"), events.clone(), 64).await;
 
     // 2. Freshness: enricher and feeds join; POST → feed at two rates.

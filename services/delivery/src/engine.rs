@@ -14,7 +14,7 @@
 
 use crate::ledger::{self, Entry, Record};
 use crate::policy::{decide, StoryVersion};
-use crate::queue::{Item, Received};
+use crate::queue::{Item, Received, TargetQueue};
 use crate::render::{render, Rendered};
 use crate::target::{Ack, Target};
 use chrono::{DateTime, Utc};
@@ -25,7 +25,7 @@ use newswire_shared::health::Readiness;
 use newswire_shared::kafka::failure::{classify, FailureClass};
 use newswire_shared::kafka::{
     consumer_config, decode_keyed_article, partition_count, reader_config, replay_partitions,
-    transactional_producer_config, Settling,
+    transactional_producer_config, wait_delivered, Settling,
 };
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::telemetry::events::{TransactionAborted, TransactionCommitted};
@@ -93,17 +93,7 @@ impl ConsumerContext for EngineContext {
         let input = &self.settings.topics.enriched;
         match rebalance {
             Rebalance::Assign(tpl) => {
-                let partitions: Vec<i32> = tpl
-                    .elements_for_topic(input)
-                    .iter()
-                    .map(|e| e.partition())
-                    .collect();
-                for t in self.targets.iter() {
-                    let mut q = t.queue();
-                    for &p in &partitions {
-                        q.assign(p);
-                    }
-                }
+                let partitions = self.to_queues(tpl, input, TargetQueue::assign);
                 // Before any record of these partitions is decided: what each
                 // destination already received.
                 let loaded = self.load_ledger(&partitions);
@@ -112,17 +102,7 @@ impl ConsumerContext for EngineContext {
                 a.loaded = loaded;
             }
             Rebalance::Revoke(tpl) => {
-                let partitions: Vec<i32> = tpl
-                    .elements_for_topic(input)
-                    .iter()
-                    .map(|e| e.partition())
-                    .collect();
-                for t in self.targets.iter() {
-                    let mut q = t.queue();
-                    for &p in &partitions {
-                        q.revoke(p);
-                    }
-                }
+                let partitions = self.to_queues(tpl, input, TargetQueue::revoke);
                 let mut a = self.assignment.lock().expect("assignment lock");
                 a.owned.retain(|p| !partitions.contains(p));
                 a.revoked.extend(partitions);
@@ -135,6 +115,28 @@ impl ConsumerContext for EngineContext {
 }
 
 impl EngineContext {
+    /// The partitions of `input` in `tpl`, each handed to every destination's queue by
+    /// `change` (assigned or revoked), so the queues own what the consumer owns.
+    fn to_queues(
+        &self,
+        tpl: &TopicPartitionList,
+        input: &str,
+        change: fn(&mut TargetQueue, i32),
+    ) -> Vec<i32> {
+        let partitions: Vec<i32> = tpl
+            .elements_for_topic(input)
+            .iter()
+            .map(|e| e.partition())
+            .collect();
+        for t in self.targets.iter() {
+            let mut q = t.queue();
+            for &p in &partitions {
+                change(&mut q, p);
+            }
+        }
+        partitions
+    }
+
     fn load_ledger(&self, partitions: &[i32]) -> bool {
         if partitions.is_empty() {
             return true;
@@ -314,6 +316,15 @@ impl Engine {
 }
 
 impl Run<'_> {
+    /// The partitions this instance owns now.
+    fn owned(&self) -> Vec<i32> {
+        self.assignment
+            .lock()
+            .expect("assignment lock")
+            .owned
+            .clone()
+    }
+
     fn go(
         &mut self,
         readiness: &Readiness,
@@ -481,7 +492,7 @@ impl Run<'_> {
                 extension: r.extension,
                 only_if_received: false,
                 due: None,
-                written,
+                owed_since: written,
                 forced: resend_to.is_some(),
                 // Each destination's delivery is a span of its own in the story's trace.
                 trace: trace.map(|t| t.child()),
@@ -528,12 +539,7 @@ impl Run<'_> {
     /// Commits the ledger records of what was delivered and, for each partition, the
     /// offset before which no destination is owed anything.
     fn commit(&mut self, timeout: Duration) -> Result<(), KafkaError> {
-        let owned: Vec<i32> = self
-            .assignment
-            .lock()
-            .expect("assignment lock")
-            .owned
-            .clone();
+        let owned = self.owned();
         let mut offsets = BTreeMap::new();
         for &p in &owned {
             let Some(&read) = self.read_to.get(&p) else {
@@ -643,6 +649,7 @@ impl Run<'_> {
             ))?;
         self.producer
             .send_offsets_to_transaction(&tpl, &group, timeout)?;
+        wait_delivered(&self.producer, timeout);
         self.producer.commit_transaction(timeout)
     }
 
@@ -667,12 +674,7 @@ impl Run<'_> {
     }
 
     fn resend(&mut self, r: Resend) {
-        let owned: Vec<i32> = self
-            .assignment
-            .lock()
-            .expect("assignment lock")
-            .owned
-            .clone();
+        let owned = self.owned();
         let mut report = ResendReport {
             partitions: owned.clone(),
             ..ResendReport::default()

@@ -22,11 +22,11 @@ pub mod render;
 pub mod sinks;
 pub mod target;
 
-use anyhow::Context;
+use anyhow::{Context, Result};
 use axum::Router;
 use newswire_shared::health::Health;
 use newswire_shared::keys::KeyRing;
-use newswire_shared::service::serve_until_stopped;
+use newswire_shared::service::{serve_until_stopped, spawn_worker, Worker};
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
 use std::sync::{mpsc, Arc, Mutex};
@@ -79,11 +79,7 @@ impl Delivery {
 
     /// Starts the destinations' tasks (on the current tokio runtime) and the Kafka
     /// engine on its own thread; all stop when `shutdown` fires.
-    pub fn spawn(
-        self,
-        health: &Health,
-        shutdown: Shutdown,
-    ) -> std::thread::JoinHandle<anyhow::Result<()>> {
+    pub fn spawn(self, health: &Health, shutdown: Shutdown) -> Worker {
         let (ack_tx, acks) = self.acks;
         for t in self.targets.iter() {
             tokio::spawn(
@@ -101,32 +97,19 @@ impl Delivery {
             acks,
             resends: self.resends,
         };
-        let metrics = health.metrics.clone();
-        let readiness = health.component("delivery.engine");
-        std::thread::Builder::new()
-            .name("delivery-engine".into())
-            .spawn(move || engine.run(metrics, readiness, shutdown))
-            .expect("spawning the delivery engine thread")
+        spawn_worker(health, "delivery.engine", move |metrics, readiness| {
+            engine.run(metrics, readiness, shutdown)
+        })
     }
 }
 
 /// Serves delivery on `listener` (admin API, /healthz, /readyz, /metrics) until
 /// `shutdown` (the binary binds `delivery.listen`; tests bind port 0).
-pub async fn serve(
-    settings: Settings,
-    listener: TcpListener,
-    shutdown: Shutdown,
-) -> anyhow::Result<()> {
+pub async fn serve(settings: Settings, listener: TcpListener, shutdown: Shutdown) -> Result<()> {
     let health = Health::default();
     let delivery = Delivery::build(&settings)?;
     let app = delivery.router().merge(health.router());
     let engine = delivery.spawn(&health, shutdown.clone());
-    serve_until_stopped(
-        listener,
-        app,
-        &settings.http,
-        vec![("delivery engine".to_string(), engine)],
-        shutdown,
-    )
-    .await
+    let workers = vec![("delivery engine".to_string(), engine)];
+    serve_until_stopped(listener, app, &settings.http, workers, shutdown).await
 }

@@ -38,8 +38,10 @@ pub struct Item {
     pub only_if_received: bool,
     /// Held until this instant (and until every record written before it was read).
     pub due: Option<DateTime<Utc>>,
-    /// When the version was written to Kafka (for lag).
-    pub written: DateTime<Utc>,
+    /// Since when the destination is owed the version: when it was written to Kafka,
+    /// or its release instant when it is held for an embargo. Lag and delivery latency
+    /// count from here, so an embargo kept is not counted as a delay.
+    pub owed_since: DateTime<Utc>,
     /// A resend: sent even if the ledger says the destination has it.
     pub forced: bool,
     /// Delivery's span in the version's trace: sent to the destination (a webhook's
@@ -54,7 +56,10 @@ impl Item {
         match decision {
             Decision::Skip => return None,
             Decision::Now => {}
-            Decision::At(at) => self.due = Some(at),
+            Decision::At(at) => {
+                self.due = Some(at);
+                self.owed_since = self.owed_since.max(at);
+            }
             Decision::IfReceived => self.only_if_received = true,
         }
         Some(self)
@@ -196,11 +201,12 @@ impl TargetQueue {
         self.slots.values().filter(|s| s.next.is_some()).count()
     }
 
-    /// When the oldest version still owed (waiting or in flight) was written.
+    /// Since when the oldest version still owed (waiting or in flight) is owed; a held
+    /// version from its release instant.
     pub fn oldest_owed(&self) -> Option<DateTime<Utc>> {
         self.slots
             .values()
-            .filter_map(|s| s.next.as_ref().map(|n| n.written))
+            .filter_map(|s| s.next.as_ref().map(|n| n.owed_since))
             .min()
     }
 
@@ -553,7 +559,7 @@ mod tests {
             extension: "json",
             only_if_received: false,
             due: None,
-            written: t0(),
+            owed_since: t0(),
             forced: false,
             trace: None,
         }
@@ -649,6 +655,25 @@ mod tests {
         assert!(q.take(noon).is_none(), "not read up to noon yet");
         q.release(noon, |_| Some(noon));
         assert_eq!(q.take(noon).unwrap().version, 1);
+    }
+
+    #[test]
+    fn an_embargo_kept_is_not_lag() {
+        let noon = at("2024-11-28T12:00:00Z");
+        assert!(t0() < noon);
+        let held = item("a", 1, Status::Usable, 1)
+            .decided(Decision::At(noon))
+            .unwrap();
+        assert_eq!(held.owed_since, noon, "owed from its release instant");
+        let now = item("b", 1, Status::Usable, 2)
+            .decided(Decision::Now)
+            .unwrap();
+        assert_eq!(now.owed_since, t0(), "owed from when it was written");
+        let mut q = queue();
+        q.put(held);
+        assert_eq!(q.oldest_owed(), Some(noon));
+        q.put(now);
+        assert_eq!(q.oldest_owed(), Some(t0()));
     }
 
     #[test]

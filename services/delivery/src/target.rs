@@ -138,7 +138,7 @@ impl Target {
                         destination: &self.destination,
                         id: &item.id,
                         version: item.version,
-                        latency: (now - item.written).to_std().unwrap_or_default(),
+                        latency: (now - item.owed_since).to_std().unwrap_or_default(),
                     }
                     .emit(metrics);
                 }

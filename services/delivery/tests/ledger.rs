@@ -6,7 +6,6 @@ mod support;
 
 use newswire_shared::config::Format;
 use newswire_shared::kafka::replay_topic;
-use serde_json::json;
 use std::collections::BTreeSet;
 use std::time::Duration;
 use support::*;
@@ -40,30 +39,22 @@ async fn kills_after_a_restart_and_on_another_replica_reach_exactly_who_had_the_
     ) {
         return;
     }
-    let mut settings = broker.settings("ledger").await;
+    let mut settings = delivery_settings(&broker, "ledger").await;
     let (s_sport, s_econ) = (secret(11), secret(12));
-    let Some(sport) = Receiver::start(&s_sport, None) else {
+    let Some([sport, econ]) = webhook_desks(
+        &mut settings,
+        [
+            ("sport-desk", &["section/sport"], Format::Ninjs, &[&s_sport]),
+            (
+                "economy-desk",
+                &["section/economy"],
+                Format::Ninjs,
+                &[&s_econ],
+            ),
+        ],
+    ) else {
         return;
     };
-    let Some(econ) = Receiver::start(&s_econ, None) else {
-        return;
-    };
-    settings.delivery.subscribers = vec![
-        webhook_subscriber(
-            "sport-desk",
-            &["section/sport"],
-            &sport.url,
-            Format::Ninjs,
-            &[&s_sport],
-        ),
-        webhook_subscriber(
-            "economy-desk",
-            &["section/economy"],
-            &econ.url,
-            Format::Ninjs,
-            &[&s_econ],
-        ),
-    ];
     let kafka = Producer::new(&settings);
     let first = Running::start(&settings).await;
     for (id, section) in [
@@ -72,9 +63,7 @@ async fn kills_after_a_restart_and_on_another_replica_reach_exactly_who_had_the_
         ("rates", "economy"),
         ("tariffs", "economy"),
     ] {
-        kafka
-            .send(&enriched(id, 1, "usable", section, json!({})))
-            .await;
+        kafka.send_version(id, 1, "usable", section).await;
     }
     sport
         .until(Duration::from_secs(30), "sport v1s", |r| r.len() >= 2)
@@ -85,12 +74,8 @@ async fn kills_after_a_restart_and_on_another_replica_reach_exactly_who_had_the_
 
     // The same instance again: reads its ledger, resends nothing, kills go to who had.
     let second = Running::start(&settings).await;
-    kafka
-        .send(&enriched("final", 2, "canceled", "economy", json!({})))
-        .await;
-    kafka
-        .send(&enriched("rates", 2, "canceled", "sport", json!({})))
-        .await;
+    kafka.send_version("final", 2, "canceled", "economy").await;
+    kafka.send_version("rates", 2, "canceled", "sport").await;
     sport
         .until(Duration::from_secs(30), "the kill of final", |r| {
             r.len() >= 3
@@ -105,15 +90,13 @@ async fn kills_after_a_restart_and_on_another_replica_reach_exactly_who_had_the_
     // Another replica (another instance id) takes the partitions over.
     settings.kafka.instance_id = Some(format!("{}-b", settings.kafka.instance_id.clone().unwrap()));
     let replica = Running::start(&settings).await;
+    kafka.send_version("derby", 2, "withheld", "sport").await;
     kafka
-        .send(&enriched("derby", 2, "withheld", "sport", json!({})))
-        .await;
-    kafka
-        .send(&enriched("tariffs", 2, "canceled", "economy", json!({})))
+        .send_version("tariffs", 2, "canceled", "economy")
         .await;
     // A story neither had: its kill goes to no one.
     kafka
-        .send(&enriched("never-sent", 1, "canceled", "sport", json!({})))
+        .send_version("never-sent", 1, "canceled", "sport")
         .await;
     sport
         .until(Duration::from_secs(60), "the withholding of derby", |r| {

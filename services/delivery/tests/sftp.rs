@@ -6,6 +6,7 @@
 mod support;
 
 use newswire_shared::config::{DeliverySubscriber, Destination, Format, SftpDestination};
+use newswire_shared::testing::json_as;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
@@ -149,7 +150,7 @@ fn files(dir: &Path) -> BTreeMap<String, (u64, u64, i64)> {
 async fn versions_appear_whole_and_once_on_a_real_openssh_server() {
     let Some(sshd) = Sshd::start() else { return };
     let broker = Broker::start();
-    let mut settings = broker.settings("sftp").await;
+    let mut settings = delivery_settings(&broker, "sftp").await;
     settings.delivery.admin_keys = vec!["operator-key-0123456789".into()];
     settings.delivery.subscribers = vec![
         DeliverySubscriber {
@@ -189,18 +190,11 @@ async fn versions_appear_whole_and_once_on_a_real_openssh_server() {
     let delivery = Running::start(&settings).await;
     let kafka = Producer::new(&settings);
     let big = "<p>".to_string() + &"Long paragraph of the story. ".repeat(4000) + "</p>";
+    let long_body = json!({ "body": big });
     kafka
-        .send(&enriched(
-            "flood",
-            1,
-            "usable",
-            "world",
-            json!({"body": big}),
-        ))
+        .send(&enriched("flood", 1, "usable", "world", long_body))
         .await;
-    kafka
-        .send(&enriched("vote", 1, "usable", "politics", json!({})))
-        .await;
+    kafka.send_version("vote", 1, "usable", "politics").await;
     // The first versions are on the server before the correction and the kill: a kill
     // read while its story's first version still waits replaces it in the queue (then
     // nothing goes at all, `isolation.rs` shows that rule); this test is about files.
@@ -222,9 +216,7 @@ async fn versions_appear_whole_and_once_on_a_real_openssh_server() {
             json!({"signals": ["correction"], "body": big}),
         ))
         .await;
-    kafka
-        .send(&enriched("vote", 2, "canceled", "politics", json!({})))
-        .await;
+    kafka.send_version("vote", 2, "canceled", "politics").await;
     let want = [
         "flood_v1.json",
         "flood_v2.json",
@@ -247,15 +239,11 @@ async fn versions_appear_whole_and_once_on_a_real_openssh_server() {
     assert_eq!(v2["pubStatus"], "canceled");
 
     // The impostor check never got in, and says why.
-    let view: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/v1/subscribers", delivery.base))
-        .bearer_auth("operator-key-0123456789")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view = json_as(
+        reqwest::Client::new().get(format!("{}/v1/subscribers", delivery.base)),
+        "operator-key-0123456789",
+    )
+    .await;
     let impostor = view["subscribers"]
         .as_array()
         .unwrap()
@@ -279,9 +267,7 @@ async fn versions_appear_whole_and_once_on_a_real_openssh_server() {
     if broker.is_real() {
         settings.delivery.subscribers.truncate(1);
         let again = Running::start(&settings).await;
-        kafka
-            .send(&enriched("storm", 1, "usable", "world", json!({})))
-            .await;
+        kafka.send_version("storm", 1, "usable", "world").await;
         let deadline = Instant::now() + Duration::from_secs(30);
         while !files(&sshd.inbox()).contains_key("storm_v1.json") {
             assert!(Instant::now() < deadline);

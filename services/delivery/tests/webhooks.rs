@@ -4,6 +4,7 @@
 mod support;
 
 use newswire_shared::config::Format;
+use newswire_shared::testing::json_as;
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -61,42 +62,25 @@ fn set(items: &[(&str, u64, &str)]) -> BTreeSet<(String, u64, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn signed_versions_corrections_and_kills_reach_exactly_whom_they_should() {
     let broker = Broker::start();
-    let mut settings = broker.settings("webhooks").await;
+    let mut settings = delivery_settings(&broker, "webhooks").await;
     let (s_sport, s_all, s_econ) = (secret(1), secret(2), secret(3));
     let old_all = secret(4);
-    let Some(sport) = Receiver::start(&s_sport, None) else {
+    let Some([sport, all, econ]) = webhook_desks(
+        &mut settings,
+        [
+            ("sport-desk", &["section/sport"], Format::Ninjs, &[&s_sport]),
+            // Rotation: the old secret and the new both sign; the receiver knows only the new.
+            ("everything", &["*"], Format::Newsml, &[&old_all, &s_all]),
+            (
+                "economy-desk",
+                &["section/economy"],
+                Format::Article,
+                &[&s_econ],
+            ),
+        ],
+    ) else {
         return;
     };
-    let Some(all) = Receiver::start(&s_all, None) else {
-        return;
-    };
-    let Some(econ) = Receiver::start(&s_econ, None) else {
-        return;
-    };
-    settings.delivery.subscribers = vec![
-        webhook_subscriber(
-            "sport-desk",
-            &["section/sport"],
-            &sport.url,
-            Format::Ninjs,
-            &[&s_sport],
-        ),
-        // Rotation: the old secret and the new both sign; the receiver knows only the new.
-        webhook_subscriber(
-            "everything",
-            &["*"],
-            &all.url,
-            Format::Newsml,
-            &[&old_all, &s_all],
-        ),
-        webhook_subscriber(
-            "economy-desk",
-            &["section/economy"],
-            &econ.url,
-            Format::Article,
-            &[&s_econ],
-        ),
-    ];
     settings.delivery.admin_keys = vec!["operator-key-0123456789".into()];
     let delivery = Running::start(&settings).await;
     let kafka = Producer::new(&settings);
@@ -108,21 +92,12 @@ async fn signed_versions_corrections_and_kills_reach_exactly_whom_they_should() 
             Some(match_trace),
         )
         .await;
+    kafka.send_version("budget", 1, "usable", "economy").await;
+    let embargoed = json!({ "embargo_until": embargo });
     kafka
-        .send(&enriched("budget", 1, "usable", "economy", json!({})))
+        .send(&enriched("cup-draw", 1, "usable", "sport", embargoed))
         .await;
-    kafka
-        .send(&enriched(
-            "cup-draw",
-            1,
-            "usable",
-            "sport",
-            json!({"embargo_until": embargo}),
-        ))
-        .await;
-    kafka
-        .send(&enriched("scandal", 1, "usable", "politics", json!({})))
-        .await;
+    kafka.send_version("scandal", 1, "usable", "politics").await;
     // Everyone has had what was theirs before anything is corrected or killed.
     sport
         .until(Duration::from_secs(30), "sport v1", |r| {
@@ -167,14 +142,10 @@ async fn signed_versions_corrections_and_kills_reach_exactly_whom_they_should() 
         )
         .await;
     }
+    kafka.send_version("match", 3, "canceled", "economy").await;
+    kafka.send_version("budget", 2, "canceled", "economy").await;
     kafka
-        .send(&enriched("match", 3, "canceled", "economy", json!({})))
-        .await;
-    kafka
-        .send(&enriched("budget", 2, "canceled", "economy", json!({})))
-        .await;
-    kafka
-        .send(&enriched("scandal", 2, "withheld", "politics", json!({})))
+        .send_version("scandal", 2, "withheld", "politics")
         .await;
 
     let want_sport = set(&[
@@ -274,15 +245,11 @@ async fn signed_versions_corrections_and_kills_reach_exactly_whom_they_should() 
         .await
         .unwrap();
     assert_eq!(unauthorised.status(), 401);
-    let view: serde_json::Value = http
-        .get(format!("{}/v1/subscribers?story=match", delivery.base))
-        .bearer_auth("operator-key-0123456789")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let view = json_as(
+        http.get(format!("{}/v1/subscribers?story=match", delivery.base)),
+        "operator-key-0123456789",
+    )
+    .await;
     let got = |name: &str| {
         let s = view["subscribers"]
             .as_array()
@@ -298,5 +265,27 @@ async fn signed_versions_corrections_and_kills_reach_exactly_whom_they_should() 
     assert_eq!(got("sport-desk"), Some(3));
     assert_eq!(got("economy-desk"), Some(3));
     assert_eq!(got("everything"), Some(3));
+
+    // And as /metrics tells it: every accepted version was timed, per destination.
+    let scrape = reqwest::get(format!("{}/metrics", delivery.base)).await;
+    let metrics = scrape.unwrap().text().await.unwrap();
+    let has = |line: &str| metrics.contains(line);
+    let delivered: Vec<(&str, &str)> = metrics
+        .lines()
+        .filter_map(|l| l.strip_prefix("newswire_delivery_delivered_total"))
+        .filter_map(|l| l.rsplit_once(' '))
+        .collect();
+    assert_eq!(delivered.len(), 3, "{metrics}");
+    for (labels, n) in delivered {
+        assert!(n.parse::<u64>().unwrap() > 0, "{labels}");
+        let count = format!("newswire_delivery_latency_seconds_count{labels} {n}\n");
+        let open = labels.trim_end_matches('}');
+        let inf = format!("newswire_delivery_latency_seconds_bucket{open},le=\"+Inf\"}} {n}\n");
+        assert!(has(&count) && has(&inf), "{count}{inf} in {metrics}");
+    }
+    assert!(
+        has("# TYPE newswire_transaction_seconds histogram"),
+        "{metrics}"
+    );
     delivery.stop().await;
 }

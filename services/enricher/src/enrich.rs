@@ -9,7 +9,7 @@ use crate::letters::{is_alphabetic, is_lowercase};
 use crate::subjects::SubjectRules;
 use newswire_shared::article::{Enrichment, ParsedDateline};
 use newswire_shared::text::{hashtag, plain_text};
-use newswire_shared::validate::{decode_article, ContractError, Stage};
+use newswire_shared::validate::{decode_article, validate, ContractError, Stage};
 use newswire_shared::Article;
 
 /// Adds the enrichment object. Pure: the same article always gives the same result.
@@ -146,7 +146,7 @@ fn has_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// The GeoNames id of a dateline's place, when the gazetteer knows it as a place.
+/// The id of a dateline's place (GeoNames, or ISO 3166-2 for a region), when the gazetteer knows it as a place.
 fn place_id(place: &str) -> Option<String> {
     let known = KnownNames::get();
     let entry = &known.entries[known.lookup(place)? as usize];
@@ -175,7 +175,9 @@ fn keywords(article: &Article) -> Vec<String> {
 /// One JSON article event in, one enriched JSON event out (`newswire enrich`).
 pub fn enrich_json(bytes: &[u8]) -> Result<Vec<u8>, ContractError> {
     let article = decode_article(bytes, Stage::Published)?;
-    Ok(serde_json::to_vec(&enrich(article)).expect("an Article always serialises"))
+    let enriched = enrich(article);
+    validate(&enriched, Stage::Enriched)?;
+    Ok(serde_json::to_vec(&enriched).expect("an Article always serialises"))
 }
 
 #[cfg(test)]

@@ -18,8 +18,8 @@ pub mod mediatopics;
 pub mod stage;
 pub mod subjects;
 
-use newswire_shared::health::Health;
-use newswire_shared::kafka::StageSpec;
+use anyhow::Result;
+use newswire_shared::kafka::Stage;
 use newswire_shared::service::serve_stage;
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
@@ -28,45 +28,21 @@ use tokio::net::TcpListener;
 pub use enrich::{enrich, enrich_json};
 pub use stage::EnrichTransform;
 
-pub fn stage_spec(settings: &Settings) -> StageSpec {
-    StageSpec::new(
-        "enricher",
-        &settings.topics.published,
-        &[&settings.topics.enriched],
-        &settings.enricher.group_id,
-        settings,
-    )
-}
-
-/// Starts the Kafka stage on its own thread; it stops when `shutdown` fires.
-pub fn spawn_stage(
-    settings: &Settings,
-    health: &Health,
-    shutdown: Shutdown,
-) -> std::thread::JoinHandle<anyhow::Result<()>> {
-    newswire_shared::kafka::spawn_stage(
-        stage_spec(settings),
-        &settings.kafka,
-        EnrichTransform::new(settings),
-        health,
-        shutdown,
-    )
-}
+/// The enricher's stage: `articles.published` in, `articles.enriched` out.
+pub const STAGE: Stage<EnrichTransform> = Stage {
+    name: "enricher",
+    wiring: |s| {
+        [
+            &s.topics.published,
+            &s.topics.enriched,
+            &s.enricher.group_id,
+        ]
+    },
+    transform: EnrichTransform::new,
+};
 
 /// Runs the enricher alone: the stage plus /healthz, /readyz, /metrics on `listener` (the
 /// binary binds `enricher.listen`; tests bind port 0).
-pub async fn serve(
-    settings: Settings,
-    listener: TcpListener,
-    shutdown: Shutdown,
-) -> anyhow::Result<()> {
-    let transform = EnrichTransform::new(&settings);
-    serve_stage(
-        &settings,
-        stage_spec(&settings),
-        transform,
-        listener,
-        shutdown,
-    )
-    .await
+pub async fn serve(settings: Settings, listener: TcpListener, shutdown: Shutdown) -> Result<()> {
+    serve_stage(&STAGE, settings, listener, shutdown).await
 }

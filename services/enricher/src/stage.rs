@@ -6,7 +6,7 @@ use crate::entities::KnownNames;
 use crate::subjects::SubjectRules;
 use newswire_shared::cloudevents::{types, CloudEvent};
 use newswire_shared::kafka::{decode_keyed_article, OutputRecord, Rejection, Transform};
-use newswire_shared::validate::Stage;
+use newswire_shared::validate::{validate, Stage};
 use newswire_shared::Settings;
 use rdkafka::message::BorrowedMessage;
 
@@ -33,6 +33,9 @@ impl Transform for EnrichTransform {
     fn apply(&mut self, message: &BorrowedMessage<'_>) -> Result<Vec<OutputRecord>, Rejection> {
         let article = decode_keyed_article(message, Stage::Published)?;
         let enriched = enrich(article);
+        // What we write, every later stage decodes by the contract: a version it would
+        // refuse is set aside here, with the field, not lost further down.
+        validate(&enriched, Stage::Enriched).map_err(|e| Rejection::contract(&e))?;
         let event = CloudEvent::for_article(&enriched, &self.source, types::ENRICHED);
         Ok(vec![OutputRecord {
             topic: self.output_topic.clone(),

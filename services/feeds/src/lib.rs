@@ -7,6 +7,7 @@ mod http;
 mod render;
 mod store;
 
+use anyhow::Result;
 use axum::Router;
 use newswire_shared::health::Health;
 use newswire_shared::shutdown::Shutdown;
@@ -256,11 +257,7 @@ impl FeedWriter {
 }
 
 /// Runs feeds alone on `listener` (the binary binds `feeds.listen`; tests bind port 0).
-pub async fn serve(
-    settings: Settings,
-    listener: TcpListener,
-    shutdown: Shutdown,
-) -> anyhow::Result<()> {
+pub async fn serve(settings: Settings, listener: TcpListener, shutdown: Shutdown) -> Result<()> {
     let health = Health::default();
     let feeds = Feeds::build(&settings);
     let consumer = feeds.spawn_consumer(&settings, &health, shutdown.clone());

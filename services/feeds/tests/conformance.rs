@@ -545,6 +545,9 @@ async fn independent_readers_agree_on_every_kind_of_feed() {
     if readers.is_empty() {
         return;
     }
+    // Some fields only one reader reports (JSON Feed item languages: the Node reader);
+    // with a reader skipped, that field's coverage cannot be asked for.
+    let all_readers = readers.len() == 3;
     let w = world().await;
     let dir = std::env::temp_dir().join(format!("newswire-readers-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -683,6 +686,9 @@ async fn independent_readers_agree_on_every_kind_of_feed() {
         "{compared} comparisons; values checked: {checked:?}; reader limits: {READER_LIMITS:?}"
     );
     // Every format's dates and languages reach a reader that checks them.
+    if !all_readers {
+        return;
+    }
     for ext in ["rss", "atom", "json"] {
         for what in ["published", "updated", "language", "feed language"] {
             let readers = checked

@@ -11,42 +11,20 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use axum::Router;
-use newswire_feeds::Feeds;
 use newswire_shared::article::Status;
-use newswire_shared::shutdown;
 use newswire_shared::Settings;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use support::article;
+use support::{article, Server};
 
-struct Server {
-    base: String,
-    feeds: Feeds,
-    _stop: shutdown::ShutdownTrigger,
-}
-
+/// A feeds service with its WebSub hub on.
 async fn start_with(edit: impl FnOnce(&mut Settings)) -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let mut settings = Settings::default();
-    settings.feeds.base_url = base.clone();
-    settings.feeds.websub = true;
-    edit(&mut settings);
-    let settings = settings.validated().unwrap();
-    let feeds = Feeds::build(&settings);
-    let (trigger, stop) = shutdown::channel();
-    feeds.spawn_renderer(stop.clone());
-    let (app, state) = (feeds.router(), feeds.state.clone());
-    let listener = listener.into_std().unwrap();
-    std::thread::spawn(move || {
-        newswire_feeds::serve_per_core(listener, app, state, &settings.http, stop)
-    });
-    Server {
-        base,
-        feeds,
-        _stop: trigger,
-    }
+    support::start_with(|settings| {
+        settings.feeds.websub = true;
+        edit(settings);
+    })
+    .await
 }
 
 /// What one callback saw.

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod publisher;
 
+use anyhow::Result;
 use axum::Router;
 use newswire_shared::health::{Health, Readiness};
 use newswire_shared::shutdown::Shutdown;
@@ -74,11 +75,7 @@ impl Ingest {
 
 /// Runs ingest alone: the API and health endpoints on `listener` until shutdown (the binary
 /// binds `ingest.listen`; tests bind port 0).
-pub async fn serve(
-    settings: Settings,
-    listener: TcpListener,
-    shutdown: Shutdown,
-) -> anyhow::Result<()> {
+pub async fn serve(settings: Settings, listener: TcpListener, shutdown: Shutdown) -> Result<()> {
     let health = Health::default();
     let ingest = Ingest::build(&settings, &health)?;
     let watcher = ingest.watch_broker(health.component("ingest.kafka"), shutdown.clone());

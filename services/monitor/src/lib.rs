@@ -11,8 +11,10 @@ pub mod http;
 pub mod operations;
 pub mod store;
 
+use anyhow::Result;
 use axum::Router;
 use newswire_shared::health::Health;
+use newswire_shared::service::{serve_until_stopped, spawn_worker, Worker};
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
 use std::sync::Arc;
@@ -58,38 +60,26 @@ impl Monitor {
         settings: &Settings,
         health: &Health,
         shutdown: Shutdown,
-    ) -> std::thread::JoinHandle<anyhow::Result<()>> {
+    ) -> Worker {
         let consumer = consumer::MonitorConsumer {
             settings: settings.clone(),
             store: self.state.store.clone(),
             lag: self.state.lag.clone(),
         };
-        let readiness = health.component("monitor.consumer");
-        std::thread::Builder::new()
-            .name("monitor-consumer".into())
-            .spawn(move || consumer.run(readiness, shutdown))
-            .expect("spawning the monitor's consumer")
+        spawn_worker(health, "monitor.consumer", move |_, readiness| {
+            consumer.run(readiness, shutdown)
+        })
     }
 }
 
 /// Runs the monitor alone on `listener` until shutdown (the binary binds `monitor.listen`;
 /// tests bind port 0).
-pub async fn serve(
-    settings: Settings,
-    listener: TcpListener,
-    shutdown: Shutdown,
-) -> anyhow::Result<()> {
+pub async fn serve(settings: Settings, listener: TcpListener, shutdown: Shutdown) -> Result<()> {
     let health = Health::default();
     let monitor = Monitor::build(&settings)?;
     let consumer = monitor.spawn_consumer(&settings, &health, shutdown.clone());
     let app = monitor.router().merge(health.router());
     tracing::info!(address = %listener.local_addr()?, "monitor listening");
-    newswire_shared::service::serve_until_stopped(
-        listener,
-        app,
-        &settings.http,
-        vec![("monitor consumer".to_string(), consumer)],
-        shutdown,
-    )
-    .await
+    let workers = vec![("monitor consumer".to_string(), consumer)];
+    serve_until_stopped(listener, app, &settings.http, workers, shutdown).await
 }

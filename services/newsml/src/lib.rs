@@ -9,49 +9,33 @@
 pub mod delivery;
 pub mod stage;
 
+pub use stage::NewsmlTransform;
+
 // The formats moved to `newswire_shared::formats` (push delivery renders them too);
 // their old paths stay valid.
 pub use newswire_shared::formats::{files, g2, ninjs, vocab, xhtml};
 pub use newswire_shared::formats::{news_item, news_message, version_document, Provider};
 
-use anyhow::Context;
+use anyhow::{Context, Result};
 use axum::Router;
 use delivery::consumer::DeliveryConsumer;
 use delivery::dropfolder::DropFolder;
 use delivery::http::PullApi;
 use delivery::ItemStore;
 use newswire_shared::health::Health;
-use newswire_shared::kafka::StageSpec;
-use newswire_shared::service::serve_until_stopped;
+use newswire_shared::kafka::Stage;
+use newswire_shared::service::{serve_until_stopped, spawn_worker, Worker};
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
 use std::sync::{Arc, RwLock};
 use tokio::net::TcpListener;
 
-pub fn stage_spec(settings: &Settings) -> StageSpec {
-    StageSpec::new(
-        "newsml",
-        &settings.topics.enriched,
-        &[&settings.topics.newsml],
-        &settings.newsml.group_id,
-        settings,
-    )
-}
-
-/// Starts the rendering stage on its own thread; it stops when `shutdown` fires.
-pub fn spawn_stage(
-    settings: &Settings,
-    health: &Health,
-    shutdown: Shutdown,
-) -> std::thread::JoinHandle<anyhow::Result<()>> {
-    newswire_shared::kafka::spawn_stage(
-        stage_spec(settings),
-        &settings.kafka,
-        stage::NewsmlTransform::new(settings),
-        health,
-        shutdown,
-    )
-}
+/// The rendering stage: `articles.enriched` in, `newsml.items` out.
+pub const STAGE: Stage<NewsmlTransform> = Stage {
+    name: "newsml",
+    wiring: |s| [&s.topics.enriched, &s.topics.newsml, &s.newsml.group_id],
+    transform: NewsmlTransform::new,
+};
 
 /// Delivery: the item store shared by the drop folders and the pull API.
 pub struct Delivery {
@@ -95,38 +79,36 @@ impl Delivery {
         settings: &Settings,
         health: &Health,
         shutdown: Shutdown,
-    ) -> std::thread::JoinHandle<anyhow::Result<()>> {
+    ) -> Worker {
         let consumer = DeliveryConsumer {
             kafka: settings.kafka.clone(),
             topic: settings.topics.newsml.clone(),
             store: self.store,
             folders: self.folders,
         };
-        let metrics = health.metrics.clone();
-        let readiness = health.component("newsml.delivery");
-        std::thread::Builder::new()
-            .name("newsml-delivery".into())
-            .spawn(move || consumer.run(metrics, readiness, shutdown))
-            .expect("spawning the newsml delivery thread")
+        spawn_worker(health, "newsml.delivery", move |metrics, readiness| {
+            consumer.run(metrics, readiness, shutdown)
+        })
     }
 }
 
 /// Runs the newsml service alone: rendering stage, delivery, and the pull API with
 /// /healthz, /readyz, /metrics on `listener` (the binary binds `newsml.listen`; tests bind
 /// port 0).
-pub async fn serve(
-    settings: Settings,
-    listener: TcpListener,
-    shutdown: Shutdown,
-) -> anyhow::Result<()> {
-    let health = Health::default();
+pub async fn serve(settings: Settings, listener: TcpListener, shutdown: Shutdown) -> Result<()> {
+    // What can fail (opening the drop folders) first, before any part starts.
     let delivery = Delivery::build(&settings)?;
+    let health = Health::default();
     let app = delivery.router().merge(health.router());
-    let stage = spawn_stage(&settings, &health, shutdown.clone());
-    let consumer = delivery.spawn_consumer(&settings, &health, shutdown.clone());
-    let threads = vec![
-        ("newsml stage".to_string(), stage),
-        ("newsml delivery".to_string(), consumer),
+    let workers = vec![
+        (
+            "newsml stage".to_string(),
+            STAGE.spawn(&settings, &health, shutdown.clone()),
+        ),
+        (
+            "newsml delivery".to_string(),
+            delivery.spawn_consumer(&settings, &health, shutdown.clone()),
+        ),
     ];
-    serve_until_stopped(listener, app, &settings.http, threads, shutdown).await
+    serve_until_stopped(listener, app, &settings.http, workers, shutdown).await
 }

@@ -2,7 +2,6 @@
 //! what the end-to-end tests start.
 
 use axum::Router;
-use newswire_enricher::spawn_stage;
 use newswire_feeds::Feeds;
 use newswire_ingest::Ingest;
 use newswire_monitor::Monitor;
@@ -40,9 +39,9 @@ impl Pipeline {
         let health = Health::default();
         let ingest = Ingest::build(settings, &health)?;
         let feeds = Feeds::build(settings);
-        let enricher = spawn_stage(settings, &health, shutdown.clone());
-        let social = newswire_social::spawn_stage(settings, &health, shutdown.clone());
-        let newsml = newswire_newsml::spawn_stage(settings, &health, shutdown.clone());
+        let enricher = newswire_enricher::STAGE.spawn(settings, &health, shutdown.clone());
+        let social = newswire_social::STAGE.spawn(settings, &health, shutdown.clone());
+        let newsml = newswire_newsml::STAGE.spawn(settings, &health, shutdown.clone());
         let delivery = newswire_newsml::Delivery::build(settings)?;
         let newsml_router = delivery.router();
         let newsml_delivery = delivery.spawn_consumer(settings, &health, shutdown.clone());

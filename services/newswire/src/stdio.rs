@@ -34,20 +34,21 @@ fn for_each_line(
     Ok(report)
 }
 
-/// `newswire enrich`: article events in, enriched events out.
-pub fn enrich(
+/// [`for_each_line`] where each good line gives lines of output (`convert`): they are
+/// written to `output`, each ended by a newline. Every input line is read even after a
+/// write failed (so the report counts them all); the first write error is then returned.
+fn lines_to_lines(
     input: impl BufRead,
     output: &mut impl Write,
     errors: &mut impl Write,
+    mut convert: impl FnMut(&[u8]) -> Result<Vec<Vec<u8>>, String>,
 ) -> std::io::Result<Report> {
     let mut io_error = None;
     let report = for_each_line(input, errors, |line| {
-        let enriched = newswire_enricher::enrich_json(line).map_err(|e| e.to_string())?;
-        if let Err(e) = output
-            .write_all(&enriched)
-            .and_then(|_| output.write_all(b"\n"))
-        {
-            io_error.get_or_insert(e);
+        for out in convert(line)? {
+            if let Err(e) = output.write_all(&out).and_then(|_| output.write_all(b"\n")) {
+                io_error.get_or_insert(e);
+            }
         }
         Ok(())
     })?;
@@ -55,6 +56,18 @@ pub fn enrich(
         Some(e) => Err(e),
         None => Ok(report),
     }
+}
+
+/// `newswire enrich`: article events in, enriched events out.
+pub fn enrich(
+    input: impl BufRead,
+    output: &mut impl Write,
+    errors: &mut impl Write,
+) -> std::io::Result<Report> {
+    lines_to_lines(input, output, errors, |line| {
+        let enriched = newswire_enricher::enrich_json(line).map_err(|e| e.to_string())?;
+        Ok(vec![enriched])
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -90,24 +103,14 @@ pub fn render_social(
     errors: &mut impl Write,
 ) -> std::io::Result<Report> {
     let mut planner = newswire_social::Planner::new(accounts);
-    let mut io_error = None;
-    let report = for_each_line(input, errors, |line| {
+    lines_to_lines(input, output, errors, |line| {
         let article = decode_article(line, Stage::Enriched).map_err(|e| e.to_string())?;
-        for post in planner.plan(&article) {
-            let json = serde_json::to_vec(&post).expect("a post always serialises");
-            if let Err(e) = output
-                .write_all(&json)
-                .and_then(|_| output.write_all(b"\n"))
-            {
-                io_error.get_or_insert(e);
-            }
-        }
-        Ok(())
-    })?;
-    match io_error {
-        Some(e) => Err(e),
-        None => Ok(report),
-    }
+        Ok(planner
+            .plan(&article)
+            .iter()
+            .map(|post| serde_json::to_vec(post).expect("a post always serialises"))
+            .collect())
+    })
 }
 
 /// `newswire render --format newsml|ninjs --out DIR`: enriched events in, one file per

@@ -22,8 +22,8 @@ pub mod richtext;
 pub mod stage;
 pub mod x;
 
-use newswire_shared::health::Health;
-use newswire_shared::kafka::StageSpec;
+use anyhow::Result;
+use newswire_shared::kafka::Stage;
 use newswire_shared::service::serve_stage;
 use newswire_shared::shutdown::Shutdown;
 use newswire_shared::Settings;
@@ -34,45 +34,15 @@ pub use plan::{plan, story_post, StoryState};
 pub use post::{Action, Kind, PostEvent};
 pub use stage::SocialTransform;
 
-pub fn stage_spec(settings: &Settings) -> StageSpec {
-    StageSpec::new(
-        "social",
-        &settings.topics.enriched,
-        &[&settings.topics.social],
-        &settings.social.group_id,
-        settings,
-    )
-}
-
-/// Starts the Kafka stage on its own thread; it stops when `shutdown` fires.
-pub fn spawn_stage(
-    settings: &Settings,
-    health: &Health,
-    shutdown: Shutdown,
-) -> std::thread::JoinHandle<anyhow::Result<()>> {
-    newswire_shared::kafka::spawn_stage(
-        stage_spec(settings),
-        &settings.kafka,
-        SocialTransform::new(settings),
-        health,
-        shutdown,
-    )
-}
+/// The social stage: `articles.enriched` in, `social.posts` out.
+pub const STAGE: Stage<SocialTransform> = Stage {
+    name: "social",
+    wiring: |s| [&s.topics.enriched, &s.topics.social, &s.social.group_id],
+    transform: SocialTransform::new,
+};
 
 /// Runs the social service alone: the stage plus /healthz, /readyz, /metrics on `listener`
 /// (the binary binds `social.listen`; tests bind port 0).
-pub async fn serve(
-    settings: Settings,
-    listener: TcpListener,
-    shutdown: Shutdown,
-) -> anyhow::Result<()> {
-    let transform = SocialTransform::new(&settings);
-    serve_stage(
-        &settings,
-        stage_spec(&settings),
-        transform,
-        listener,
-        shutdown,
-    )
-    .await
+pub async fn serve(settings: Settings, listener: TcpListener, shutdown: Shutdown) -> Result<()> {
+    serve_stage(&STAGE, settings, listener, shutdown).await
 }

@@ -9,7 +9,8 @@
 //! pattern selects.
 
 use super::selection::URGENT_MAX;
-use super::selection::{lang_within, slug, Entity, Params, Selector, StoryFacts};
+use super::selection::{lang_within, slug, Params, Selector, StoryFacts};
+use crate::entity_id;
 
 /// One value a pattern asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,11 +65,12 @@ impl Pattern {
             let want = Some(Want::StartsWith(match dimension {
                 "section" => slug_prefix(prefix),
                 "lang" => prefix.to_ascii_lowercase(),
-                "entity" => match Entity::parse(prefix) {
-                    // `entity/wikidata:*`: the scheme itself is the prefix.
-                    _ if prefix.ends_with(':') => prefix.to_ascii_lowercase(),
-                    Some(Entity::Id(id)) => id,
-                    _ => slug_prefix(prefix),
+                // `entity/wikidata:*`, `entity/iso3166-2:BY-*`: ids are matched in
+                // their canonical spelling; anything else is the beginning of a name.
+                "entity" => match entity_id::canonical_prefix(prefix) {
+                    Some(id_prefix) => id_prefix,
+                    None if prefix.ends_with(':') => prefix.to_ascii_lowercase(),
+                    None => slug_prefix(prefix),
                 },
                 _ => return Err(bad()),
             }));
@@ -242,6 +244,13 @@ mod tests {
         assert!(!wild.grants(&feed("lang/z", ""), None));
         assert!(wild.grants(&feed("urgent", "lang=de"), None));
         assert!(wild.grants(&feed("entity/WikiData:q1", ""), None));
+        // Id prefixes are read as ids, in any spelling.
+        let regions = ent(&["entity/iso3166-2:by-*", "entity/Wikidata:q18*"]);
+        assert!(regions.grants(&feed("entity/iso3166-2:BY-BR", ""), None));
+        assert!(regions.grants(&feed("entity/ISO3166-2:by-hm", ""), None));
+        assert!(!regions.grants(&feed("entity/iso3166-2:KZ-10", ""), None));
+        assert!(regions.grants(&feed("entity/wikidata:Q184", ""), None));
+        assert!(!regions.grants(&feed("entity/wikidata:Q2", ""), None));
         assert!(!wild.grants(&feed("entity/belarus", ""), None));
         assert!(!wild.grants(&feed("all", "urgent=0"), None));
 

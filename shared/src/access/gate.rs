@@ -22,7 +22,7 @@ pub struct Grantee {
 /// Who a request comes from, once admitted.
 #[derive(Debug, Clone, Copy)]
 pub enum Caller<'a> {
-    /// No key needed (and any key presented was not looked at).
+    /// No key needed; a key presented is one some subscriber has, and is not used.
     Public,
     Subscriber(&'a Grantee),
 }
@@ -135,8 +135,11 @@ impl Gate {
     }
 
     /// A named document (a feed, an archive page, a `/v1/items` stream): public when a
-    /// public pattern grants the whole selection (no key looked at), else the key's
-    /// entitlement must grant it — [`Entitlement::grants`] with no pinned story.
+    /// public pattern grants the whole selection, else the key's entitlement must grant
+    /// it — [`Entitlement::grants`] with no pinned story. A key nobody has is 401 even
+    /// where none is needed (RFC 6750 §3.1): a subscriber whose key was
+    /// mistyped or revoked learns it from the first request, not when a private feed
+    /// stops, and the answer does not depend on what the public may read.
     pub fn admit(
         &self,
         filters: &Selector,
@@ -144,7 +147,10 @@ impl Gate {
         params: &Params,
     ) -> Result<Caller<'_>, Refusal> {
         if self.public.grants(filters, None) {
-            return Ok(Caller::Public);
+            return match presented_key(headers, params.get("key")) {
+                Some(key) if self.keys.owner(key).is_none() => Err(Refusal::Unauthorized),
+                _ => Ok(Caller::Public),
+            };
         }
         let grantee = self
             .subscriber(headers, params)?
@@ -267,5 +273,22 @@ mod tests {
                 .unwrap_err(),
             Refusal::Unauthorized
         );
+        // Where the public may read without a key, a key nobody has is still refused,
+        // and a subscriber's key is still read as public.
+        assert_eq!(
+            gate.admit(&sel("urgent", ""), &wrong, &none).unwrap_err(),
+            Refusal::Unauthorized
+        );
+        let wrong_in_query = Params::parse(Some("key=sport-key-012345678")).unwrap();
+        assert_eq!(
+            gate.admit(&sel("urgent", ""), &HeaderMap::new(), &wrong_in_query)
+                .unwrap_err(),
+            Refusal::Unauthorized
+        );
+        let right = headers(&[("x-api-key", "sport-key-0123456789")]);
+        assert!(gate
+            .admit(&sel("urgent", ""), &right, &none)
+            .unwrap()
+            .is_public());
     }
 }

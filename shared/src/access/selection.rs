@@ -12,7 +12,7 @@
 //!   (`section/sport?section=economy`) is [`SelectionError::Conflict`] — no story
 //!   matches both, and no entitlement grants such a selection.
 //! - Values are compared in one canonical form: sections as slugs, language tags in
-//!   lower case, entity ids as `wikidata:Q…`/`geonames:…`, entity names as slugs.
+//!   lower case, entity ids as `wikidata:Q…`/`geonames:…`/`iso3166-2:…`, entity names as slugs.
 
 use crate::Article;
 use std::collections::BTreeMap;
@@ -71,7 +71,7 @@ impl Params {
 /// An entity as a filter names it: by id, or by name (any spelling with the same slug).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Entity {
-    /// `wikidata:Q184`, `geonames:625144`.
+    /// `wikidata:Q184`, `geonames:625144`, `iso3166-2:BY-BR` ([`crate::entity_id`]).
     Id(String),
     /// The slug of a name: `alexander-lukashenko`.
     Name(String),
@@ -80,18 +80,8 @@ pub enum Entity {
 impl Entity {
     /// `None` when nothing of the text is left (`entity=%20`).
     pub fn parse(text: &str) -> Option<Self> {
-        if let Some((scheme, rest)) = text.split_once(':') {
-            let scheme = scheme.to_ascii_lowercase();
-            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-            match scheme.as_str() {
-                "wikidata" => {
-                    if let Some(n) = rest.strip_prefix(['Q', 'q']).filter(|n| digits(n)) {
-                        return Some(Entity::Id(format!("wikidata:Q{n}")));
-                    }
-                }
-                "geonames" if digits(rest) => return Some(Entity::Id(format!("geonames:{rest}"))),
-                _ => {}
-            }
+        if let Some(id) = crate::entity_id::canonical(text) {
+            return Some(Entity::Id(id));
         }
         let s = slug(text);
         (!s.is_empty()).then_some(Entity::Name(s))

@@ -211,17 +211,6 @@ pub fn valid_language(tag: &str) -> Option<&str> {
     ok.then_some(tag)
 }
 
-/// The identifier the enricher found as a URI: Wikidata entity or GeoNames feature.
-pub fn entity_uri(id: &str) -> Option<String> {
-    if let Some(q) = id.strip_prefix("wikidata:") {
-        return Some(format!("http://www.wikidata.org/entity/{q}"));
-    }
-    if let Some(g) = id.strip_prefix("geonames:") {
-        return Some(format!("https://sws.geonames.org/{g}/"));
-    }
-    None
-}
-
 /// `url` with every character a URI may not hold percent-encoded (`<`, `>`, spaces,
 /// non-ASCII…), so strict parsers accept it.
 pub fn uri_escape(url: &str) -> String {
@@ -398,7 +387,7 @@ fn write_content_meta<W: io::Write>(
             for en in &e.entities {
                 let nature = vocab::concept_nature(en.entity_type);
                 let relevance = percent(en.salience);
-                let uri = en.id.as_deref().and_then(entity_uri);
+                let uri = en.id.as_deref().and_then(crate::entity_id::uri);
                 let mut attrs = vec![("type", nature), ("relevance", relevance.as_str())];
                 if let Some(uri) = &uri {
                     attrs.push(("uri", uri.as_str()));
@@ -435,7 +424,7 @@ fn write_located<W: io::Write>(w: &mut Writer<W>, a: &Article) -> io::Result<()>
     };
     let uri = parsed
         .and_then(|d| d.place_id.as_deref())
-        .and_then(entity_uri);
+        .and_then(crate::entity_id::uri);
     let mut attrs = vec![("type", vocab::concept_nature(EntityType::Place))];
     if let Some(uri) = &uri {
         attrs.push(("uri", uri.as_str()));
@@ -451,21 +440,24 @@ fn write_content_set<W: io::Write>(w: &mut Writer<W>, a: &Article) -> io::Result
         w.create_element("inlineXML")
             .with_attribute(("contenttype", "application/xhtml+xml"))
             .with_attribute(("wordcount", words.as_str()))
-            .write_inner_content(|w| {
-                w.create_element("html")
-                    .with_attribute(("xmlns", XHTML_NAMESPACE))
-                    .write_inner_content(|w| {
-                        w.create_element("head")
-                            .write_inner_content(|w| text(w, "title", &headline))?;
-                        w.create_element("body").write_inner_content(|w| {
-                            w.write_event(Event::Text(BytesText::from_escaped(body.as_str())))
-                        })?;
-                        Ok(())
-                    })?;
-                Ok(())
-            })?;
+            .write_inner_content(|w| write_xhtml(w, &headline, &body))?;
         Ok(())
     })?;
+    Ok(())
+}
+
+/// The story's XHTML document: `title` in the head, `body` (escaped already) as the body.
+fn write_xhtml<W: io::Write>(w: &mut Writer<W>, title: &str, body: &str) -> io::Result<()> {
+    w.create_element("html")
+        .with_attribute(("xmlns", XHTML_NAMESPACE))
+        .write_inner_content(|w| {
+            w.create_element("head")
+                .write_inner_content(|w| text(w, "title", title))?;
+            w.create_element("body").write_inner_content(|w| {
+                w.write_event(Event::Text(BytesText::from_escaped(body)))
+            })?;
+            Ok(())
+        })?;
     Ok(())
 }
 
@@ -601,30 +593,17 @@ pub fn package_item(a: &Article, provider: &Provider) -> Vec<u8> {
                         .with_attribute(("id", group.as_str()))
                         .with_attribute(("role", vocab::GROUP_MAIN))
                         .write_inner_content(|w| {
-                            let summary = a.summary.as_deref().map(xml_safe);
-                            write_item_ref(
-                                w,
-                                a,
-                                &guid_text(a),
-                                vocab::ITEM_CLASS_TEXT,
-                                provider,
-                                &headline,
-                                summary.as_deref().map(|s| (vocab::DESCRIPTION_SUMMARY, s)),
-                            )?;
-                            for (i, m) in a.media.iter().enumerate() {
-                                let caption = m
-                                    .caption
-                                    .as_deref()
-                                    .filter(|c| !c.trim().is_empty())
-                                    .map(xml_safe);
+                            for (guid, class, description) in group_refs(a) {
+                                let description =
+                                    description.as_ref().map(|(role, d)| (*role, d.as_str()));
                                 write_item_ref(
                                     w,
                                     a,
-                                    &media_guid(&a.id, i + 1),
-                                    vocab::media_nature(&m.media_type),
+                                    &guid,
+                                    class,
                                     provider,
                                     &headline,
-                                    caption.as_deref().map(|c| (vocab::DESCRIPTION_CAPTION, c)),
+                                    description,
                                 )?;
                             }
                             Ok(())
@@ -635,6 +614,30 @@ pub fn package_item(a: &Article, provider: &Provider) -> Vec<u8> {
         })?;
         Ok(())
     })
+}
+
+/// One `itemRef` of a package: guid, item class, and description (role, text).
+type Reference = (String, &'static str, Option<(&'static str, String)>);
+
+/// A package group's references, in order: the story's text (with its summary), then
+/// each media item (with its caption, when it has one).
+fn group_refs(a: &Article) -> impl Iterator<Item = Reference> + '_ {
+    let text = (
+        guid_text(a),
+        vocab::ITEM_CLASS_TEXT,
+        a.summary
+            .as_deref()
+            .map(|s| (vocab::DESCRIPTION_SUMMARY, xml_safe(s))),
+    );
+    let media = a.media.iter().enumerate().map(|(i, m)| {
+        let caption = m.caption.as_deref().filter(|c| !c.trim().is_empty());
+        (
+            media_guid(&a.id, i + 1),
+            vocab::media_nature(&m.media_type),
+            caption.map(|c| (vocab::DESCRIPTION_CAPTION, xml_safe(c))),
+        )
+    });
+    std::iter::once(text).chain(media)
 }
 
 /// The package's group `id`: an `xs:ID`, unique in any document that carries several

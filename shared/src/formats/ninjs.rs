@@ -2,7 +2,7 @@
 
 use crate::article::{EntityType, Media, Status};
 use crate::formats::g2::{
-    dateline_text, editorial_note, entity_uri, guid, media_guid, uri_escape, valid_language,
+    dateline_text, editorial_note, guid, media_guid, uri_escape, valid_language,
 };
 use crate::formats::xhtml::{body_xhtml, word_count};
 use crate::links::Base;
@@ -105,7 +105,7 @@ pub fn ninjs_value(a: &Article) -> Value {
                 .map(|en| {
                     // ninjs allows relevance and confidence on subjects only.
                     let mut v = json!({"name": en.name, "rel": "mentioned"});
-                    if let Some(uri) = en.id.as_deref().and_then(entity_uri) {
+                    if let Some(uri) = en.id.as_deref().and_then(crate::entity_id::uri) {
                         v["uri"] = uri.into();
                     }
                     v

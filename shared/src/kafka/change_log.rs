@@ -342,6 +342,14 @@ impl<T: Clone> ChangeLog<T> {
         }
         let mut changes = Vec::new();
         let mut running = cursor.clone();
+        // A change `keep` accepts goes in with the cursor just past it; true when that
+        // filled the page.
+        let take = |changes: &mut Vec<_>, c: &Change<T>, running: &Cursor| {
+            keep(&c.item) && {
+                changes.push((c.clone(), running.clone()));
+                changes.len() >= limit
+            }
+        };
         // Held changes released after the cursor's mark at offsets it had passed.
         for (mark, c) in self.held.range((
             std::ops::Bound::Excluded(cursor.mark),
@@ -351,14 +359,11 @@ impl<T: Clone> ChangeLog<T> {
                 continue;
             }
             running.mark = *mark;
-            if keep(&c.item) {
-                changes.push((c.clone(), running.clone()));
-                if changes.len() >= limit {
-                    return Since::Changes {
-                        changes,
-                        next: running,
-                    };
-                }
+            if take(&mut changes, c, &running) {
+                return Since::Changes {
+                    changes,
+                    next: running,
+                };
             }
         }
         running.mark = running.mark.max((self.watermark, WHOLE.0, WHOLE.1));
@@ -397,14 +402,11 @@ impl<T: Clone> ChangeLog<T> {
             let c = &self.partitions[p][heads[p]];
             heads[p] += 1;
             running.next[p] = running.next[p].max(c.at.offset + 1);
-            if keep(&c.item) {
-                changes.push((c.clone(), running.clone()));
-                if changes.len() >= limit {
-                    return Since::Changes {
-                        changes,
-                        next: running,
-                    };
-                }
+            if take(&mut changes, c, &running) {
+                return Since::Changes {
+                    changes,
+                    next: running,
+                };
             }
         }
         for (p, decided) in stop.iter().enumerate() {
@@ -445,6 +447,22 @@ mod tests {
         }
     }
 
+    /// A log of two partitions that read `records` (item, position, embargo) in order:
+    /// an embargoed one held, the others recorded.
+    fn replica(records: &[(&'static str, At, Option<DateTime<Utc>>)]) -> ChangeLog<&'static str> {
+        let mut log = ChangeLog::default();
+        for p in 0..2 {
+            log.start_partition(p, 0);
+        }
+        for &(item, pos, e) in records {
+            match e {
+                Some(e) => log.hold(item, pos, e),
+                None => log.record(item, pos, None),
+            }
+        }
+        log
+    }
+
     fn ids(since: &Since<&'static str>) -> Vec<&'static str> {
         match since {
             Since::Changes { changes, .. } => changes.iter().map(|(c, _)| c.item).collect(),
@@ -465,16 +483,7 @@ mod tests {
             ("c", at(0, 1, 4), None),
         ];
         // Replica A reads everything before the embargo passes.
-        let mut a = ChangeLog::default();
-        for p in 0..2 {
-            a.start_partition(p, 0);
-        }
-        for (item, pos, e) in records {
-            match e {
-                Some(e) => a.hold(item, pos, e),
-                None => a.record(item, pos, None),
-            }
-        }
+        let mut a = replica(&records);
         a.release_due(instant(5), |_| true);
         let first = a.after(&a.start(), 2, |_| true);
         assert_eq!(ids(&first), ["a", "b"]);
@@ -483,16 +492,7 @@ mod tests {
         };
         // Replica B reads the same records after the embargo passed: held, and released
         // at once.
-        let mut b = ChangeLog::default();
-        for p in 0..2 {
-            b.start_partition(p, 0);
-        }
-        for (item, pos, e) in records {
-            match e {
-                Some(e) => b.hold(item, pos, e),
-                None => b.record(item, pos, None),
-            }
-        }
+        let mut b = replica(&records);
         b.release_due(instant(embargo), |_| true);
         let text = next.text();
         let on_b = b.after(&b.parse_cursor(&text).unwrap(), 10, |_| true);

@@ -16,7 +16,8 @@ mod stage;
 mod topics;
 
 pub use clients::{
-    consumer_config, partition_count, producer_config, reader_config, transactional_producer_config,
+    consumer_config, partition_count, producer_config, reader_config,
+    transactional_producer_config, wait_delivered,
 };
 pub use deadletter::{dead_letter_record, DeadLetterKind, Rejection};
 pub use embedded::EmbeddedBroker;
@@ -24,6 +25,7 @@ pub use output_state::{Fold, KeptState, OutputState};
 pub use replay::{replay_partitions, replay_topic};
 pub use settling::Settling;
 pub use stage::{
-    decode_keyed_article, run_stage, spawn_stage, OutputRecord, StageError, StageSpec, Transform,
+    decode_keyed_article, run_stage, spawn_stage, OutputRecord, Stage, StageError, StageSpec,
+    Transform,
 };
 pub use topics::{ensure_topics, TopicSpec};

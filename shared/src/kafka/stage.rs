@@ -29,7 +29,7 @@ use crate::kafka::deadletter::{dead_letter_record, dead_letter_stub, DeadLetterK
 use crate::kafka::failure::{classify, FailureClass};
 use crate::kafka::limits::{record_size, RecordLimits};
 use crate::kafka::progress::{spawn_watchdog, StageProgress};
-use crate::kafka::{consumer_config, transactional_producer_config, KeptState};
+use crate::kafka::{consumer_config, transactional_producer_config, wait_delivered, KeptState};
 use crate::shutdown::Shutdown;
 use crate::telemetry::events::{
     BatchIsolated, BatchRead, DeadLetterPayloadDropped, EventDeadLettered, PartitionsAssigned,
@@ -130,18 +130,52 @@ pub fn spawn_stage<T: Transform + 'static>(
     transform: T,
     health: &crate::health::Health,
     shutdown: Shutdown,
-) -> std::thread::JoinHandle<anyhow::Result<()>> {
+) -> crate::service::Worker {
     let kafka = kafka.clone();
-    let metrics = health.metrics.clone();
-    let readiness = health.component(&format!("{}.stage", spec.name));
-    std::thread::Builder::new()
-        .name(format!("{}-stage", spec.name))
-        .spawn(move || {
-            Ok(run_stage(
-                &spec, &kafka, transform, &metrics, readiness, shutdown,
-            )?)
-        })
-        .expect("spawning a stage thread")
+    let component = format!("{}.stage", spec.name);
+    crate::service::spawn_worker(health, &component, move |metrics, readiness| {
+        Ok(run_stage(
+            &spec, &kafka, transform, &metrics, readiness, shutdown,
+        )?)
+    })
+}
+
+/// One Kafka-to-Kafka stage of the pipeline as its service declares it: its name, what
+/// it reads and writes under the settings, and how its transform is built. The one
+/// description both `newswire dev` and the service alone start the stage from.
+pub struct Stage<T> {
+    /// Short name for logs, metrics and the transactional id (`enricher`).
+    pub name: &'static str,
+    /// The input topic, the output topic and the consumer group.
+    pub wiring: fn(&crate::Settings) -> [&str; 3],
+    pub transform: fn(&crate::Settings) -> T,
+}
+
+impl<T: Transform + 'static> Stage<T> {
+    /// The stage under `settings`: its topics, group, dead-letter topic and
+    /// transactional id.
+    pub fn spec(&self, settings: &crate::Settings) -> StageSpec {
+        let [input, output, group] = (self.wiring)(settings);
+        StageSpec::new(self.name, input, &[output], group, settings)
+    }
+
+    /// Starts the stage on its own thread (see [`spawn_stage`]); it stops when
+    /// `shutdown` fires.
+    pub fn spawn(
+        &self,
+        settings: &crate::Settings,
+        health: &crate::health::Health,
+        shutdown: Shutdown,
+    ) -> crate::service::Worker {
+        let transform = (self.transform)(settings);
+        spawn_stage(
+            self.spec(settings),
+            &settings.kafka,
+            transform,
+            health,
+            shutdown,
+        )
+    }
 }
 
 /// What distinguishes one stage from another.
@@ -1299,17 +1333,6 @@ fn send(
             }
             Err((e, _)) => return Err(e),
         }
-    }
-}
-
-/// Waits until the broker acknowledged (or refused) every record of the transaction.
-/// rdkafka's `commit_transaction` flushes by polling in 100 ms steps while our
-/// producer's own thread takes the acknowledgements, which would add ~100 ms to every
-/// commit; after this wait its flush returns at once.
-fn wait_delivered(producer: &StageProducer, timeout: Duration) {
-    let started = Instant::now();
-    while producer.in_flight_count() > 0 && started.elapsed() < timeout {
-        std::thread::sleep(Duration::from_micros(200));
     }
 }
 

@@ -9,6 +9,8 @@
 pub enum Kind {
     Counter,
     Gauge,
+    /// Durations, in seconds, over `registry::SECONDS_BUCKETS`.
+    Histogram,
 }
 
 /// One metric: its name, type, help text and label names (in the order values are
@@ -21,30 +23,28 @@ pub struct MetricDef {
     pub labels: &'static [&'static str],
 }
 
-const fn counter(
-    name: &'static str,
-    labels: &'static [&'static str],
-    help: &'static str,
-) -> MetricDef {
+/// Label names, in the order values are given at registration.
+type Labels = &'static [&'static str];
+
+const fn def(kind: Kind, name: &'static str, labels: Labels, help: &'static str) -> MetricDef {
     MetricDef {
         name,
-        kind: Kind::Counter,
+        kind,
         help,
         labels,
     }
 }
 
-const fn gauge(
-    name: &'static str,
-    labels: &'static [&'static str],
-    help: &'static str,
-) -> MetricDef {
-    MetricDef {
-        name,
-        kind: Kind::Gauge,
-        help,
-        labels,
-    }
+const fn counter(name: &'static str, labels: Labels, help: &'static str) -> MetricDef {
+    def(Kind::Counter, name, labels, help)
+}
+
+const fn gauge(name: &'static str, labels: Labels, help: &'static str) -> MetricDef {
+    def(Kind::Gauge, name, labels, help)
+}
+
+const fn histogram(name: &'static str, labels: Labels, help: &'static str) -> MetricDef {
+    def(Kind::Histogram, name, labels, help)
 }
 
 // Kafka-to-Kafka stages (enricher, newsml, social).
@@ -72,6 +72,11 @@ pub const TRANSACTIONS_COMMITTED: MetricDef = counter(
     "newswire_transactions_committed_total",
     &["stage"],
     "Transactions committed.",
+);
+pub const TRANSACTION_SECONDS: MetricDef = histogram(
+    "newswire_transaction_seconds",
+    &["stage"],
+    "Time to commit a transaction (records acknowledged, offsets sent, commit), seconds.",
 );
 pub const TRANSACTIONS_ABORTED: MetricDef = counter(
     "newswire_transactions_aborted_total",
@@ -148,6 +153,11 @@ pub const DELIVERY_DELIVERED: MetricDef = counter(
     &["subscriber", "destination"],
     "Story versions a destination accepted (webhook 2xx, file renamed into place).",
 );
+pub const DELIVERY_LATENCY: MetricDef = histogram(
+    "newswire_delivery_latency_seconds",
+    &["subscriber", "destination"],
+    "From when a destination is owed a version (its record on articles.enriched, or its embargo's release) to the destination accepting it, seconds; retries included.",
+);
 pub const DELIVERY_FAILED_ATTEMPTS: MetricDef = counter(
     "newswire_delivery_failed_attempts_total",
     &["subscriber", "destination"],
@@ -186,6 +196,7 @@ pub const ALL: &[&MetricDef] = &[
     &EVENTS_DEADLETTERED,
     &DEADLETTER_PAYLOAD_DROPPED,
     &TRANSACTIONS_COMMITTED,
+    &TRANSACTION_SECONDS,
     &TRANSACTIONS_ABORTED,
     &BATCHES_ISOLATED,
     &PARTITIONS_ASSIGNED,
@@ -200,6 +211,7 @@ pub const ALL: &[&MetricDef] = &[
     &NEWSML_DELIVERED,
     &NEWSML_INVALID_RECORDS,
     &DELIVERY_DELIVERED,
+    &DELIVERY_LATENCY,
     &DELIVERY_FAILED_ATTEMPTS,
     &DELIVERY_GIVEN_UP,
     &DELIVERY_SUSPENDED,

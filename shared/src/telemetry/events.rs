@@ -41,6 +41,9 @@ impl TransactionCommitted<'_> {
             .counter(&catalog::TRANSACTIONS_COMMITTED, &[self.stage])
             .inc();
         metrics
+            .histogram(&catalog::TRANSACTION_SECONDS, &[self.stage])
+            .observe(self.elapsed);
+        metrics
             .counter(&catalog::EVENTS_PRODUCED, &[self.stage])
             .add(self.produced);
     }
@@ -297,12 +300,11 @@ impl VersionDelivered<'_> {
             ms = self.latency.as_secs_f64() * 1e3,
             "delivered"
         );
+        let labels = [self.subscriber, self.destination];
+        metrics.counter(&catalog::DELIVERY_DELIVERED, &labels).inc();
         metrics
-            .counter(
-                &catalog::DELIVERY_DELIVERED,
-                &[self.subscriber, self.destination],
-            )
-            .inc();
+            .histogram(&catalog::DELIVERY_LATENCY, &labels)
+            .observe(self.latency);
     }
 }
 

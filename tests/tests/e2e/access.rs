@@ -37,8 +37,9 @@ const SECTIONS: [&str; 3] = ["Sport", "Economy", "Politics"];
 /// Language tags as the enricher writes them.
 const LANGS: [&str; 4] = ["en", "ru", "zh-Hans", "de"];
 /// Entities: name and id.
-const ENTITIES: [(&str, Option<&str>); 4] = [
+const ENTITIES: [(&str, Option<&str>); 5] = [
     ("Belarus", Some("wikidata:Q184")),
+    ("Brest Region", Some("iso3166-2:BY-BR")),
     ("Minsk", Some("geonames:625144")),
     ("Aleksandr Lukashenko", None),
     ("Kazakhstan", Some("geonames:1522867")),
@@ -46,7 +47,7 @@ const ENTITIES: [(&str, Option<&str>); 4] = [
 
 /// Entitlement patterns the worlds draw from: every form (all, wildcards, prefixes,
 /// combined) and every dimension.
-const POOL: [&str; 18] = [
+const POOL: [&str; 20] = [
     "*",
     "all",
     "urgent",
@@ -61,6 +62,8 @@ const POOL: [&str; 18] = [
     "entity/belarus",
     "entity/aleksandr-lukashenko",
     "entity/geonames:*",
+    "entity/iso3166-2:BY-*",
+    "entity/wikidata:Q1*",
     "section/sport?lang=ru",
     "lang/en?urgent=1",
     "section/politics?entity=minsk",
@@ -475,6 +478,13 @@ struct Request {
     sel: Sel,
 }
 
+impl Request {
+    /// Its headers as the client takes them.
+    fn header_pairs(&self) -> Vec<(&str, &str)> {
+        self.headers.iter().map(|(k, v)| (*k, v.as_str())).collect()
+    }
+}
+
 /// Who a request presents itself as, and the patterns that caller reads by (the
 /// requests are drawn towards them, so that granted requests are common too).
 fn choose_caller(
@@ -530,8 +540,10 @@ fn inside(rng: &mut Rng, pattern: &str) -> Vec<(&'static str, String)> {
                     "wikidata:Q184",
                     "geonames:625144",
                     "geonames:1522867",
+                    "iso3166-2:BY-BR",
                     "belarus",
                     "minsk",
+                    "brest-region",
                 ]
                 .into_iter()
                 .filter(|s| s.starts_with(p.as_str()))
@@ -559,6 +571,9 @@ fn spell(rng: &mut Rng, dim: &str, canonical: &str) -> String {
         ("entity", "geonames:625144") => rng
             .pick(&["geonames:625144", "GeoNames:625144"])
             .to_string(),
+        ("entity", "iso3166-2:BY-BR") => rng
+            .pick(&["iso3166-2:BY-BR", "ISO3166-2:by-br", "iso3166-2:By-bR"])
+            .to_string(),
         ("entity", id) if id.contains(':') => id.to_string(),
         _ => respell(rng, canonical),
     }
@@ -583,28 +598,27 @@ fn any_value(rng: &mut Rng, dim: &str) -> String {
                 "geonames:625144",
                 "geonames:1522867",
                 "kazakhstan",
+                "iso3166-2:BY-BR",
+                "brest-region",
+                "iso3166-2:KZ-10",
                 "atlantis",
             ])
             .to_string(),
     }
 }
 
-/// The query: filters (each may narrow `sel`, contradict the path's `fixed`, or be
-/// invalid), junk, the key when it travels there, and now and then a repeat.
-#[allow(clippy::type_complexity)]
+/// The request for `path` with its query: filters (each may narrow `sel`, contradict the
+/// path's `fixed`, or be invalid), junk, the key of the caller it `presents` when it
+/// travels there, now and then a repeat, and last the `extra` parameters.
 fn query(
     rng: &mut Rng,
     filters: Vec<(&'static str, String)>,
     fixed: &Sel,
-    key: Option<String>,
-) -> (
-    Vec<String>,
-    Vec<(&'static str, String)>,
-    Sel,
-    bool,
-    bool,
-    bool,
-) {
+    (keys, presents): (&[Vec<String>], Presents),
+    path: String,
+    extra: &[&str],
+) -> Request {
+    let key = key_of(keys, &presents);
     let mut sel = fixed.clone();
     let mut params: Vec<(String, String)> = Vec::new();
     let (mut invalid, mut conflict) = (false, false);
@@ -667,11 +681,21 @@ fn query(
     for i in (1..params.len()).rev() {
         params.swap(i, rng.below(i + 1));
     }
-    let encoded = params
+    let mut encoded: Vec<String> = params
         .iter()
         .map(|(k, v)| format!("{}={}", encode(rng, k, true), encode(rng, v, true)))
         .collect();
-    (encoded, headers, sel, repeated, invalid, conflict)
+    encoded.extend(extra.iter().map(|e| e.to_string()));
+    Request {
+        target: join_query(path, &encoded),
+        headers,
+        presents,
+        repeated,
+        invalid,
+        unknown: false,
+        conflict,
+        sel,
+    }
 }
 
 fn key_of(keys: &[Vec<String>], presents: &Presents) -> Option<String> {
@@ -775,22 +799,8 @@ fn feed_request(
     }
     path.push('.');
     path.push_str(ext);
-    let key = key_of(keys, &presents);
-    let (params, headers, sel, repeated, invalid, conflict) = query(rng, filters, &fixed, key);
-    (
-        Request {
-            target: join_query(path, &params),
-            headers,
-            presents,
-            repeated,
-            invalid,
-            unknown,
-            conflict,
-            sel,
-        },
-        page,
-        ext,
-    )
+    let request = query(rng, filters, &fixed, (keys, presents), path, &[]);
+    (Request { unknown, ..request }, page, ext)
 }
 
 /// `/v1/items` or a NewsML endpoint: the selection is `all` narrowed by the query.
@@ -804,21 +814,9 @@ fn stream_request(
 ) -> Request {
     let (presents, patterns) = choose_caller(rng, keys, public, subs);
     let filters = draw_filters(rng, &patterns);
-    let key = key_of(keys, &presents);
-    let (mut params, headers, sel, repeated, invalid, conflict) =
-        query(rng, filters, &Sel::default(), key);
-    assert!(!conflict);
-    params.extend(extra.iter().map(|e| e.to_string()));
-    Request {
-        target: join_query(path, &params),
-        headers,
-        presents,
-        repeated,
-        invalid,
-        unknown: false,
-        conflict: false,
-        sel,
-    }
+    let request = query(rng, filters, &Sel::default(), (keys, presents), path, extra);
+    assert!(!request.conflict);
+    request
 }
 
 // ---------------------------------------------------------------------------------
@@ -894,6 +892,16 @@ fn check(cond: bool, what: impl FnOnce() -> String) -> Result<(), TestCaseError>
     }
 }
 
+/// The answer's status is `expected`, the model's.
+fn status_as_modelled(r: &Request, resp: &Response, expected: u16) -> Result<(), TestCaseError> {
+    check(resp.status == expected, || {
+        format!(
+            "{} {:?}: {} where the model says {expected}",
+            r.target, r.presents, resp.status
+        )
+    })
+}
+
 // ---------------------------------------------------------------------------------
 // Running a world.
 
@@ -945,17 +953,21 @@ fn article(story: &Story, version: u64, now: DateTime<Utc>) -> newswire_shared::
     .unwrap()
 }
 
-fn configured(keys: &[String], as_digest: &[bool]) -> Vec<ConfiguredKey> {
-    keys.iter()
-        .zip(as_digest)
-        .map(|(k, d)| {
-            if *d {
-                ConfiguredKey::new(KeyDigest::of(k).to_config())
-            } else {
-                ConfiguredKey::new(k.as_str())
-            }
-        })
-        .collect()
+/// A subscriber's secrets, configured as given or as digests: the first as its `key`,
+/// the others as its `keys`.
+fn configured(keys: &[String], as_digest: &[bool]) -> (Option<ConfiguredKey>, Vec<ConfiguredKey>) {
+    let mut configured = keys.iter().zip(as_digest).map(|(k, d)| {
+        if *d {
+            ConfiguredKey::new(KeyDigest::of(k).to_config())
+        } else {
+            ConfiguredKey::new(k.as_str())
+        }
+    });
+    (configured.next(), configured.collect())
+}
+
+fn strings(patterns: &[&str]) -> Vec<String> {
+    patterns.iter().map(|p| p.to_string()).collect()
 }
 
 fn settings_of(w: &World) -> Settings {
@@ -963,41 +975,28 @@ fn settings_of(w: &World) -> Settings {
     // Small pages, so that archive pages exist for narrow selections too.
     s.feeds.items_per_feed = 2;
     s.feeds.rate_limit_per_minute = 1_000_000;
-    s.feeds.public = w.feeds_public.iter().map(|p| p.to_string()).collect();
-    s.feeds.subscribers = w
-        .feeds_subs
-        .iter()
-        .enumerate()
-        .map(|(i, sub)| {
-            let mut keys = configured(&sub.keys, &sub.as_digest).into_iter();
-            Subscriber {
-                name: format!("feeds-{i}"),
-                key: keys.next(),
-                keys: keys.collect(),
-                feeds: sub.patterns.iter().map(|p| p.to_string()).collect(),
-            }
-        })
-        .collect();
-    s.newsml.public = w
-        .newsml_public
-        .as_ref()
-        .map(|p| p.iter().map(|p| p.to_string()).collect());
+    s.feeds.public = strings(&w.feeds_public);
+    for (i, sub) in w.feeds_subs.iter().enumerate() {
+        let (key, keys) = configured(&sub.keys, &sub.as_digest);
+        s.feeds.subscribers.push(Subscriber {
+            name: format!("feeds-{i}"),
+            key,
+            keys,
+            feeds: strings(&sub.patterns),
+        });
+    }
+    s.newsml.public = w.newsml_public.as_deref().map(strings);
     s.newsml.rate_limit_per_minute = 1_000_000;
-    s.newsml.subscribers = w
-        .newsml_subs
-        .iter()
-        .enumerate()
-        .map(|(i, sub)| {
-            let mut keys = configured(&sub.keys, &sub.as_digest).into_iter();
-            NewsmlSubscriber {
-                key: keys.next(),
-                keys: keys.collect(),
-                items: sub.patterns.iter().map(|p| p.to_string()).collect(),
-                trust_embargo: sub.trusted,
-                ..NewsmlSubscriber::new(&format!("newsml-{i}"), None)
-            }
-        })
-        .collect();
+    for (i, sub) in w.newsml_subs.iter().enumerate() {
+        let (key, keys) = configured(&sub.keys, &sub.as_digest);
+        s.newsml.subscribers.push(NewsmlSubscriber {
+            key,
+            keys,
+            items: strings(&sub.patterns),
+            trust_embargo: sub.trusted,
+            ..NewsmlSubscriber::new(&format!("newsml-{i}"), None)
+        });
+    }
     s.validated().expect("generated settings are valid")
 }
 
@@ -1072,7 +1071,8 @@ fn start_with(rt: &tokio::runtime::Runtime, w: &World, settings: Settings) -> Ru
 }
 
 /// The model's verdict on a feed or `/v1/items` request before any story is looked
-/// at: `Ok(public)` when granted, `Err(status)` otherwise.
+/// at: `Ok(public)` when granted (`public`: the answer may be cached publicly),
+/// `Err(status)` otherwise.
 fn feed_verdict(w: &World, r: &Request) -> Result<bool, u16> {
     if r.repeated {
         return Err(400);
@@ -1086,8 +1086,13 @@ fn feed_verdict(w: &World, r: &Request) -> Result<bool, u16> {
     if r.invalid {
         return Err(400);
     }
+    // A key nobody has is refused wherever it is presented, public selections too.
+    if let Presents::Wrong = r.presents {
+        return Err(401);
+    }
     if r.sel.granted_by(&w.feeds_public) {
-        return Ok(true);
+        // Served as public; cached publicly only when no key was presented.
+        return Ok(matches!(r.presents, Presents::Nobody));
     }
     match r.presents {
         Presents::Nobody | Presents::Wrong => Err(401),
@@ -1179,19 +1184,13 @@ fn run_world(rt: &tokio::runtime::Runtime, w: &World) -> Result<(), TestCaseErro
                 } else {
                     &mut combined
                 };
-                let headers: Vec<(&str, &str)> =
-                    r.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let headers = r.header_pairs();
                 let resp = client.get(&r.target, &headers);
                 tally(if page.is_some() { "archive" } else { "feed" }, resp.status);
                 common_checks(&r, &resp)?;
                 let verdict = feed_verdict(w, &r);
                 match verdict {
-                    Err(status) => check(resp.status == status, || {
-                        format!(
-                            "{} {:?}: {} where the model says {status}",
-                            r.target, r.presents, resp.status
-                        )
-                    })?,
+                    Err(status) => status_as_modelled(&r, &resp, status)?,
                     Ok(public) => {
                         let ok = resp.status == 200 || (page.is_some() && resp.status == 404);
                         check(ok, || {
@@ -1250,8 +1249,7 @@ fn run_world(rt: &tokio::runtime::Runtime, w: &World) -> Result<(), TestCaseErro
                 } else {
                     &mut combined
                 };
-                let headers: Vec<(&str, &str)> =
-                    r.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let headers = r.header_pairs();
                 let resp = if events {
                     client.get_event_stream(&r.target, &headers)
                 } else {
@@ -1267,12 +1265,7 @@ fn run_world(rt: &tokio::runtime::Runtime, w: &World) -> Result<(), TestCaseErro
                 );
                 common_checks(&r, &resp)?;
                 let expected = feed_verdict(w, &r).map(|_| 200).unwrap_or_else(|s| s);
-                check(resp.status == expected, || {
-                    format!(
-                        "{} {:?}: {} where the model says {expected}",
-                        r.target, r.presents, resp.status
-                    )
-                })?;
+                status_as_modelled(&r, &resp, expected)?;
                 if resp.status == 200 {
                     let page: serde_json::Value = if events {
                         check(
@@ -1342,8 +1335,7 @@ fn run_world(rt: &tokio::runtime::Runtime, w: &World) -> Result<(), TestCaseErro
                         &[],
                     ),
                 };
-                let headers: Vec<(&str, &str)> =
-                    r.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let headers = r.header_pairs();
                 let resp = combined.get(&r.target, &headers);
                 tally(
                     ["newsml batch", "newsml item", "newsml version"][which],
@@ -1352,12 +1344,7 @@ fn run_world(rt: &tokio::runtime::Runtime, w: &World) -> Result<(), TestCaseErro
                 common_checks(&r, &resp)?;
                 let (patterns, trusted) = match newsml_verdict(w, &r) {
                     Err(status) => {
-                        check(resp.status == status, || {
-                            format!(
-                                "{} {:?}: {} where the model says {status}",
-                                r.target, r.presents, resp.status
-                            )
-                        })?;
+                        status_as_modelled(&r, &resp, status)?;
                         continue;
                     }
                     Ok(v) => v,
@@ -1372,12 +1359,7 @@ fn run_world(rt: &tokio::runtime::Runtime, w: &World) -> Result<(), TestCaseErro
                         } else {
                             200
                         };
-                        check(resp.status == expected, || {
-                            format!(
-                                "{} {:?}: {} where the model says {expected}",
-                                r.target, r.presents, resp.status
-                            )
-                        })?;
+                        status_as_modelled(&r, &resp, expected)?;
                         if resp.status == 200 {
                             check(
                                 resp.header("cache-control")

@@ -10,8 +10,8 @@
 //! saved (`NEWSWIRE_SCREENSHOTS=docs` writes the ones committed in docs/).
 
 use base64::Engine;
-use newswire_shared::testing::skip;
-use newswire_tests::common::{article, Broker, RunningPipeline};
+use newswire_shared::testing::{json_as, skip};
+use newswire_tests::common::{article, watched_with, Broker, RunningPipeline, EVENTUALLY};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::os::unix::process::CommandExt;
@@ -225,19 +225,10 @@ async fn an_operator_watches_the_wire_in_a_browser() {
     };
     let broker = Broker::start();
     let mut settings = broker.settings("browser").await;
-    settings.monitor.operator_keys = vec![newswire_shared::keys::ConfiguredKey::new(KEY)];
-    // A subscriber to politics with a drop folder: its delivery is a step of the journey.
-    let (subscriber, _inbox) =
-        newswire_tests::common::drop_folder_subscriber("politics-desk", &["section/politics"]);
-    settings.delivery.subscribers = vec![subscriber];
+    // A subscriber to politics: its delivery is a step of the journey.
+    let _inbox = watched_with(&mut settings, KEY, "politics-desk", &["section/politics"]);
     let p = RunningPipeline::start(&settings).await;
     let client = reqwest::Client::new();
-    let post = |a: Value| {
-        client
-            .post(format!("{}/v1/articles", p.base))
-            .json(&a)
-            .send()
-    };
 
     // Without the key the page shows only the sign-in form.
     browser.open(&format!("{}/monitor/", p.base)).await;
@@ -276,10 +267,7 @@ async fn an_operator_watches_the_wire_in_a_browser() {
     flash["body"] =
         json!("<p>LONDON — An earthquake shook London on Tuesday, the Met Office said.</p>");
     let sent = Instant::now();
-    assert_eq!(
-        post(flash.clone()).await.unwrap().status(),
-        StatusCode::ACCEPTED
-    );
+    assert_eq!(p.post(&flash).await.status(), StatusCode::ACCEPTED);
     browser
         .until(
             Duration::from_secs(5),
@@ -326,7 +314,7 @@ async fn an_operator_watches_the_wire_in_a_browser() {
     embargoed["embargo_until"] =
         json!(release.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
     embargoed["section"] = json!("economy");
-    post(embargoed).await.unwrap();
+    p.post(&embargoed).await;
     let counting = browser
         .until(Duration::from_secs(3), "the countdown", "const r = document.getElementById('row-embargoed-1'); const m = r && r.querySelector('.mark.embargo'); return m ? m.textContent : null;", json!([]))
         .await;
@@ -346,7 +334,7 @@ async fn an_operator_watches_the_wire_in_a_browser() {
     killed["version"] = json!(2);
     killed["status"] = json!("canceled");
     killed["version_created"] = json!("2024-11-28T09:00:02Z");
-    post(killed).await.unwrap();
+    p.post(&killed).await;
     let text = browser.until(Duration::from_secs(5), "the kill banner", "const r = document.getElementById('row-flash-1'); return r && r.querySelector('.banner') ? r.innerText : null;", json!([])).await;
     assert!(text.as_str().unwrap().contains("KILLED"), "{text}");
 
@@ -357,7 +345,7 @@ async fn an_operator_watches_the_wire_in_a_browser() {
     story["body"] = json!(
         "<p>The parliament in Berlin passed the budget on Friday, Chancellor Olaf Scholz said.</p>"
     );
-    post(story).await.unwrap();
+    p.post(&story).await;
     browser
         .until(
             Duration::from_secs(5),
@@ -367,17 +355,13 @@ async fn an_operator_watches_the_wire_in_a_browser() {
         )
         .await;
     // Wait for social and newsml to have written, then open the story with the keyboard.
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + EVENTUALLY;
     loop {
-        let s: Value = client
-            .get(format!("{}/monitor/api/stories/story-1", p.base))
-            .bearer_auth(KEY)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let s = json_as(
+            client.get(format!("{}/monitor/api/stories/story-1", p.base)),
+            KEY,
+        )
+        .await;
         if s["summary"]["posts"].as_u64() > Some(0)
             && s["summary"]["newsml_items"].as_u64() > Some(0)
         {
@@ -454,7 +438,7 @@ async fn an_operator_watches_the_wire_in_a_browser() {
     russian["body"] = json!(
         "<p>Депутаты проголосовали за бюджет в пятницу, сообщили в министерстве финансов.</p>"
     );
-    post(russian).await.unwrap();
+    p.post(&russian).await;
     browser
         .until(
             Duration::from_secs(5),

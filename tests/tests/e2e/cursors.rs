@@ -3,9 +3,10 @@
 //! nothing twice — and the event stream resumes from one the same way.
 
 use newswire_shared::shutdown;
-use newswire_tests::common::{article, Broker, RunningPipeline};
+use newswire_shared::testing::items_listed;
+use newswire_tests::common::{article, until_count, Broker, RunningPipeline};
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A feeds replica of its own (every replica reads every partition from the start).
 struct Replica {
@@ -45,37 +46,12 @@ async fn items(base: &str, query: &str) -> Value {
     r.json().await.unwrap()
 }
 
-/// (id, version, status) of a page's items.
-fn changes(page: &Value) -> Vec<(String, u64, String)> {
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                i["id"].as_str().unwrap().to_string(),
-                i["version"].as_u64().unwrap(),
-                i["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
 /// Waits until `base` lists `count` changes from the start.
 async fn until_listed(base: &str, count: usize) -> Vec<(String, u64, String)> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let all = changes(&items(base, "since=0&limit=1000").await);
-        if all.len() >= count {
-            return all;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{base}: {} of {count} changes",
-            all.len()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_count(Duration::from_secs(30), base, count, || async {
+        items_listed(&items(base, "since=0&limit=1000").await)
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -89,15 +65,7 @@ async fn a_cursor_from_one_replica_works_on_another_and_after_a_restart() {
             article.status = newswire_shared::article::Status::Canceled;
         }
         let a = &a;
-        async move {
-            a.pipeline
-                .ingest
-                .state
-                .publisher
-                .publish(&article)
-                .await
-                .unwrap()
-        }
+        async move { a.publish(&article).await }
     };
     for i in 0..12 {
         publish(format!("cur-{i}"), 1, false).await;
@@ -107,14 +75,14 @@ async fn a_cursor_from_one_replica_works_on_another_and_after_a_restart() {
     // A subscriber reads five changes from replica A…
     let first = items(&a.base, "since=0&limit=5").await;
     let cursor = first["next"].as_str().unwrap().to_string();
-    let rest_on_a = changes(&items(&a.base, &format!("since={cursor}&limit=1000")).await);
+    let rest_on_a = items_listed(&items(&a.base, &format!("since={cursor}&limit=1000")).await);
 
     // …and the load balancer sends it to replica B, which read the topic on its own.
     let b = Replica::start(&settings).await;
     until_listed(&b.base, 12).await;
-    let rest_on_b = changes(&items(&b.base, &format!("since={cursor}&limit=1000")).await);
+    let rest_on_b = items_listed(&items(&b.base, &format!("since={cursor}&limit=1000")).await);
     assert_eq!(rest_on_b, rest_on_a, "cursor {cursor} on B");
-    let mut seen = changes(&first);
+    let mut seen = items_listed(&first);
     seen.extend(rest_on_b.clone());
     assert_eq!(seen.len(), 12);
     let mut sorted = seen.clone();
@@ -134,7 +102,7 @@ async fn a_cursor_from_one_replica_works_on_another_and_after_a_restart() {
     publish("cur-3".into(), 2, false).await;
     publish("cur-4".into(), 2, true).await;
     until_listed(&a.base, 15).await;
-    let new_on_a = changes(&items(&a.base, &format!("since={end_on_b}&limit=1000")).await);
+    let new_on_a = items_listed(&items(&a.base, &format!("since={end_on_b}&limit=1000")).await);
     let mut new_sorted = new_on_a.clone();
     new_sorted.sort();
     assert_eq!(
@@ -152,12 +120,12 @@ async fn a_cursor_from_one_replica_works_on_another_and_after_a_restart() {
     let b = Replica::start(&settings).await;
     until_listed(&b.base, 15).await;
     assert_eq!(
-        changes(&items(&b.base, &format!("since={end_on_b}&limit=1000")).await),
+        items_listed(&items(&b.base, &format!("since={end_on_b}&limit=1000")).await),
         new_on_a,
         "B's own cursor after its restart"
     );
-    let mut again = changes(&items(&b.base, &format!("since={cursor}&limit=1000")).await);
-    let mut on_a = changes(&items(&a.base, &format!("since={cursor}&limit=1000")).await);
+    let mut again = items_listed(&items(&b.base, &format!("since={cursor}&limit=1000")).await);
+    let mut on_a = items_listed(&items(&a.base, &format!("since={cursor}&limit=1000")).await);
     again.sort();
     on_a.sort();
     assert_eq!(again, on_a, "A's cursor on the restarted B");

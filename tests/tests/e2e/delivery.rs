@@ -193,8 +193,7 @@ async fn malformed_events_reach_deadletter_with_their_reason_and_the_partition_k
         .collect();
     assert_eq!(versions, (1..=version).collect::<Vec<_>>());
     let last_headline = format!("k version {version}");
-    p.feed_until(Duration::from_secs(5), |f| f.contains(&last_headline))
-        .await;
+    p.feed_until(|f| f.contains(&last_headline)).await;
     let metrics = p.pipeline.health.metrics.render();
     let undecodable = bad
         .iter()
@@ -263,9 +262,7 @@ async fn events_flow_in_order_per_key_from_ingest_to_feed() {
         }
     }
     let (feed, _) = p
-        .feed_until(Duration::from_secs(5), |f| {
-            (0..keys).all(|k| f.contains(&format!("story-{k} version {versions}<")))
-        })
+        .feed_until(|f| (0..keys).all(|k| f.contains(&format!("story-{k} version {versions}<"))))
         .await;
     assert_eq!(feed.matches("<item>").count(), keys as usize);
     p.stop().await;
@@ -286,8 +283,7 @@ async fn broker_outage_and_produce_errors_delay_but_lose_nothing() {
         .publish(&article("before", 1, "Before the outage"))
         .await
         .unwrap();
-    p.feed_until(Duration::from_secs(5), |f| f.contains("Before the outage"))
-        .await;
+    p.feed_until(|f| f.contains("Before the outage")).await;
 
     embedded.broker_down(1).unwrap();
     let during: Vec<_> = (0..40)
@@ -328,7 +324,7 @@ async fn broker_outage_and_produce_errors_delay_but_lose_nothing() {
         .unwrap();
 
     let (feed, _) = p
-        .feed_until(Duration::from_secs(60), |f| {
+        .feed_until(|f| {
             f.contains("After the errors")
                 && (0..40).all(|i| f.contains(&format!("During outage {i}.")))
         })

@@ -42,10 +42,8 @@ async fn restart_resumes_from_the_store_without_replaying() {
         .publish(&article("keep-0", 2, "Kept story 0, updated."))
         .await
         .unwrap();
-    p.feed_until(Duration::from_secs(10), |f| {
-        f.matches("<item>").count() == 20 && f.contains("Kept story 0, updated.")
-    })
-    .await;
+    p.feed_until(|f| f.matches("<item>").count() == 20 && f.contains("Kept story 0, updated."))
+        .await;
     p.stop().await;
 
     let p = RunningPipeline::start(&settings).await;
@@ -63,10 +61,7 @@ async fn restart_resumes_from_the_store_without_replaying() {
         .publish(&article("after-restart", 1, "After the restart."))
         .await
         .unwrap();
-    p.feed_until(Duration::from_secs(10), |f| {
-        f.contains("After the restart.")
-    })
-    .await;
+    p.feed_until(|f| f.contains("After the restart.")).await;
     let metrics = p.pipeline.health.metrics.render();
     assert_eq!(
         counter(&metrics, "applied"),

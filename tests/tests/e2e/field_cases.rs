@@ -5,10 +5,11 @@
 //! seconds: `timestamps.rs`.)
 
 use newswire_enricher::enrich;
-use newswire_feeds::{FeedContent, FeedInfo, FeedItem, Format};
+use newswire_feeds::{FeedContent, FeedItem, Format};
 use newswire_newsml::{ninjs, version_document, Provider};
 use newswire_shared::testing::xmllint_errors;
 use newswire_shared::Article;
+use newswire_tests::common::feed_info;
 use serde_json::{json, Value};
 
 fn provider() -> Provider {
@@ -33,17 +34,7 @@ fn story(fields: Value) -> Article {
 /// Every document a subscriber can get for `a`: RSS, Atom and JSON Feed (served from
 /// our own host), the NewsML-G2 document and ninjs.
 fn outputs(a: &Article) -> Vec<(&'static str, String)> {
-    let info = FeedInfo {
-        title: "Newswire".into(),
-        link: "http://127.0.0.1:8080/".into(),
-        self_url: "http://127.0.0.1:8080/feeds/all.rss".into(),
-        description: "Every story".into(),
-        id: "urn:newswire:feed:all".into(),
-        hub: None,
-        history: Default::default(),
-        language: None,
-        empty_updated: "2024-11-28T12:00:00Z".parse().unwrap(),
-    };
+    let info = feed_info("http://127.0.0.1:8080");
     let items = [FeedItem::of(a)];
     let content = FeedContent {
         info: &info,

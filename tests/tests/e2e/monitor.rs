@@ -5,7 +5,8 @@
 //! a dead letter appears with its kind, reason and origin. (What the page makes of this
 //! in a browser is tests/browser.)
 
-use newswire_tests::common::{article, Broker, RunningPipeline};
+use newswire_shared::testing::json_as;
+use newswire_tests::common::{article, watched_with, Broker, RunningPipeline, EVENTUALLY};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
 use reqwest::StatusCode;
@@ -85,19 +86,10 @@ async fn get(base: &str, path: &str) -> Value {
 async fn an_operator_watches_stories_travel() {
     let broker = Broker::start();
     let mut settings = broker.settings("monitor").await;
-    settings.monitor.operator_keys = vec![newswire_shared::keys::ConfiguredKey::new(KEY)];
-    // One subscriber with a drop folder: its deliveries are steps of the journeys.
-    let (subscriber, _inbox) =
-        newswire_tests::common::drop_folder_subscriber("archive-desk", &["*"]);
-    settings.delivery.subscribers = vec![subscriber];
+    // One subscriber to everything: its deliveries are steps of the journeys.
+    let _inbox = watched_with(&mut settings, KEY, "archive-desk", &["*"]);
     let p = RunningPipeline::start(&settings).await;
     let client = reqwest::Client::new();
-    let post = |a: Value| {
-        client
-            .post(format!("{}/v1/articles", p.base))
-            .json(&a)
-            .send()
-    };
     let mut rx = stream(&p.base).await;
 
     // A flash story appears within a second of its POST, enriched moments later.
@@ -106,10 +98,7 @@ async fn an_operator_watches_stories_travel() {
     flash["urgency"] = json!(1);
     flash["section"] = json!("world");
     let sent = Instant::now();
-    assert_eq!(
-        post(flash.clone()).await.unwrap().status(),
-        StatusCode::ACCEPTED
-    );
+    assert_eq!(p.post(&flash).await.status(), StatusCode::ACCEPTED);
     let (at, first) = next_of(&mut rx, "flash-1", Duration::from_secs(5), |_| true).await;
     assert!(at - sent < Duration::from_secs(1), "took {:?}", at - sent);
     assert_eq!(first["urgency"], 1);
@@ -123,7 +112,7 @@ async fn an_operator_watches_stories_travel() {
     let release = chrono::Utc::now() + chrono::Duration::seconds(30);
     let mut embargoed = serde_json::to_value(article("embargoed-1", 1, "Rates decision")).unwrap();
     embargoed["embargo_until"] = json!(release.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-    post(embargoed).await.unwrap();
+    p.post(&embargoed).await;
     let (_, e) = next_of(&mut rx, "embargoed-1", Duration::from_secs(5), |_| true).await;
     assert_eq!(
         e["embargo_until"].as_str().unwrap(),
@@ -135,7 +124,7 @@ async fn an_operator_watches_stories_travel() {
     corrected["version"] = json!(2);
     corrected["headline"] = json!("Earthquake hits the capital, dozens hurt");
     corrected["version_created"] = json!("2024-11-28T09:00:02Z");
-    post(corrected).await.unwrap();
+    p.post(&corrected).await;
     let (_, c) = next_of(&mut rx, "flash-1", Duration::from_secs(5), |s| {
         s["version"] == 2
     })
@@ -148,7 +137,7 @@ async fn an_operator_watches_stories_travel() {
     killed["version"] = json!(3);
     killed["status"] = json!("canceled");
     killed["version_created"] = json!("2024-11-28T09:00:03Z");
-    post(killed).await.unwrap();
+    p.post(&killed).await;
     next_of(&mut rx, "flash-1", Duration::from_secs(5), |s| {
         s["status"] == "canceled"
     })
@@ -156,7 +145,7 @@ async fn an_operator_watches_stories_travel() {
 
     // The story's own view: versions, its NewsML items, its posts, and the journey of
     // each version through every topic in one trace.
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + EVENTUALLY;
     let detail = loop {
         let d = get(&p.base, "/monitor/api/stories/flash-1").await;
         let roles: Vec<&str> = d["journey"]
@@ -248,7 +237,7 @@ async fn an_operator_watches_stories_travel() {
         )
         .await
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + EVENTUALLY;
     loop {
         let letters = get(&p.base, "/monitor/api/deadletters").await;
         if let Some(l) = letters
@@ -267,23 +256,13 @@ async fn an_operator_watches_stories_travel() {
             assert_eq!(l["replays"], 0);
             // Replayed: back to its origin, and (still no article) set aside again, once replayed.
             let locator = format!("{}:{}", l["partition"], l["offset"]);
-            let r: Value = client
-                .post(format!(
-                    "{}/monitor/api/deadletters/{locator}/replay",
-                    p.base
-                ))
-                .bearer_auth(KEY)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let replay = format!("{}/monitor/api/deadletters/{locator}/replay", p.base);
+            let r = json_as(client.post(replay), KEY).await;
             assert_eq!(
                 r,
                 json!({"replayed": {"topic": settings.topics.published, "replays": 1}})
             );
-            let deadline = Instant::now() + Duration::from_secs(10);
+            let deadline = Instant::now() + EVENTUALLY;
             while !get(&p.base, "/monitor/api/deadletters")
                 .await
                 .as_array()
@@ -319,7 +298,7 @@ async fn an_operator_watches_stories_travel() {
     // embedded broker keeps no transactional offsets, so there it may be unknown), and
     // this minute's stories with their end-to-end latency.
     let real_kafka = std::env::var("NEWSWIRE_TEST_BROKERS").is_ok_and(|b| !b.trim().is_empty());
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + EVENTUALLY;
     loop {
         let ops = get(&p.base, "/monitor/api/operations").await;
         let stages = ops["stages"].as_array().unwrap();

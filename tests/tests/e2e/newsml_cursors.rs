@@ -7,14 +7,14 @@
 use newswire_shared::config::NewsmlSubscriber;
 use newswire_shared::health::Health;
 use newswire_shared::shutdown;
-use newswire_shared::Settings;
-use newswire_tests::common::{article, Broker, RunningPipeline};
+use newswire_shared::{testing, Settings};
+use newswire_tests::common::{article, until_count, Broker, RunningPipeline};
 use rdkafka::admin::{AdminClient, AdminOptions};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const TRUSTED_KEY: &str = "trusted-cursor-key-000001";
 
@@ -34,17 +34,15 @@ impl Replica {
         let app = delivery.router().merge(health.router());
         let (trigger, stop) = shutdown::channel();
         let consumer = delivery.spawn_consumer(settings, &health, stop.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (listener, base) = testing::local_listener().await;
         let http = settings.http.clone();
         let server = tokio::spawn(async move {
             newswire_shared::server::serve(listener, app, &http, stop).await
         });
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !health.is_ready() {
-            assert!(Instant::now() < deadline, "replica not ready within 30 s");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        testing::until_ready(newswire_tests::common::EVENTUALLY, "replica", || {
+            std::future::ready(health.is_ready())
+        })
+        .await;
         Self {
             base,
             trigger,
@@ -142,19 +140,10 @@ async fn rest(
 
 /// Waits until `base` lists `count` items from the start for `key`.
 async fn until_listed(base: &str, key: Option<&str>, count: usize) -> Vec<(String, u64)> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let (all, _) = rest(base, "0", key, 500).await;
-        if all.len() >= count {
-            return all;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{base}: {} of {count} items: {all:?}",
-            all.len()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until_count(Duration::from_secs(30), base, count, || async {
+        rest(base, "0", key, 500).await.0
+    })
+    .await
 }
 
 /// Makes the topic forget partition 0's records so far: on Apache Kafka by
@@ -233,15 +222,7 @@ async fn a_newsml_cursor_from_one_replica_works_on_another_and_after_a_restart()
     let a = RunningPipeline::start(&settings).await;
     let publish = |article: newswire_shared::Article| {
         let a = &a;
-        async move {
-            a.pipeline
-                .ingest
-                .state
-                .publisher
-                .publish(&article)
-                .await
-                .unwrap()
-        }
+        async move { a.publish(&article).await }
     };
     // Ten stories, one with an embargo 6 s ahead.
     let embargo = chrono::Utc::now() + chrono::Duration::seconds(6);

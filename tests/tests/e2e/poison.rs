@@ -155,7 +155,7 @@ async fn an_enriched_event_too_large_for_its_topic_is_dead_lettered_and_every_la
 
     let started = Instant::now();
     let (feed, _) = p
-        .feed_until(Duration::from_secs(15), |f| {
+        .feed_until(|f| {
             later
                 .iter()
                 .all(|h| f.contains(&format!("<title>{h}</title>")))
@@ -640,9 +640,7 @@ async fn a_dead_letter_replayed_after_its_cause_is_fixed_flows_once_and_a_poison
         }]
     );
     let (feed, _) = p
-        .feed_until(Duration::from_secs(20), |f| {
-            f.contains("urn:newswire:article:crowded<")
-        })
+        .feed_until(|f| f.contains("urn:newswire:article:crowded<"))
         .await;
     assert_eq!(feed.matches("urn:newswire:article:crowded<").count(), 1);
     if let Broker::External(_) = &broker {
@@ -778,10 +776,8 @@ async fn articles_near_kafkas_record_limit_are_refused_or_bounded_and_nothing_st
         )
         .await;
     }
-    p.feed_until(Duration::from_secs(30), |f| {
-        (1..=3).all(|i| f.contains(&format!("<title>After {i}</title>")))
-    })
-    .await;
+    p.feed_until(|f| (1..=3).all(|i| f.contains(&format!("<title>After {i}</title>"))))
+        .await;
     let enriched = read_topic(
         &broker.bootstrap(),
         &settings.topics.enriched,

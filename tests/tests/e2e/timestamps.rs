@@ -9,11 +9,14 @@
 //! same instant.
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use newswire_feeds::{FeedContent, FeedInfo, FeedItem, Format};
+use newswire_feeds::{FeedContent, FeedItem, Format};
 use newswire_newsml::{news_item, ninjs, Provider};
-use newswire_shared::testing::{conformance_dir, have, skip, xmllint_errors};
+use newswire_shared::testing::{
+    have, ninjs_validator, python_module, python_over, scratch_dir, write_docs, xmllint_errors,
+};
 use newswire_shared::validate::{decode_article, Stage};
 use newswire_shared::Article;
+use newswire_tests::common::feed_info;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use serde_json::{json, Value};
@@ -275,47 +278,11 @@ fn newsml_and_ninjs_are_valid(accepted: &[(Article, DateTime<Utc>)]) {
     go_reads_each_at_its_instant(&strict);
 }
 
-fn ninjs_validator() -> Option<jsonschema::Validator> {
-    let dir = conformance_dir()?.join("ninjs");
-    let read = |f: &str| -> Value {
-        serde_json::from_slice(&std::fs::read(dir.join(f)).unwrap()).unwrap()
-    };
-    let registry = jsonschema::Registry::new()
-        .add(
-            "https://geojson.org/schema/GeoJSON.json",
-            read("GeoJSON.json"),
-        )
-        .unwrap()
-        .prepare()
-        .unwrap();
-    Some(
-        jsonschema::options()
-            .should_validate_formats(true)
-            .with_registry(&registry)
-            .build(&read("ninjs-schema_3.2.json"))
-            .unwrap(),
-    )
-}
-
-fn feed_info() -> FeedInfo {
-    FeedInfo {
-        title: "Newswire".into(),
-        link: "https://newswire.example/".into(),
-        self_url: "https://newswire.example/feeds/all.rss".into(),
-        description: "Every story".into(),
-        id: "urn:newswire:feed:all".into(),
-        hub: None,
-        history: Default::default(),
-        language: None,
-        empty_updated: "2024-11-28T12:00:00Z".parse().unwrap(),
-    }
-}
-
 /// RSS and Atom through feedparser (no complaint; each entry's dates at the story's
 /// instant, to the second), then every date string they hold — RSS's RFC 5322
 /// `pubDate`, Atom's and JSON Feed's RFC 3339 — through Go's strict readers.
 fn feeds_are_read_at_the_same_instant(accepted: &[(Article, DateTime<Utc>)]) {
-    let info = feed_info();
+    let info = feed_info("https://newswire.example");
     let mut docs = Vec::new();
     for chunk in accepted.chunks(250) {
         let items: Vec<FeedItem<'_>> = chunk.iter().map(|(a, _)| FeedItem::of(a)).collect();
@@ -382,23 +349,14 @@ fn feeds_are_read_at_the_same_instant(accepted: &[(Article, DateTime<Utc>)]) {
 /// feedparser's entries of every document: id, the dates as written and as it read
 /// them (Unix seconds); panics on any document it complains about.
 fn feedparser_entries(docs: &[&Vec<u8>]) -> Option<Vec<Value>> {
-    let probe = Command::new("python3")
-        .args(["-c", "import feedparser"])
-        .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        skip("Python feedparser is not installed (deploy/ci/install-deps.sh installs it)");
+    if !python_module(
+        "feedparser",
+        "Python feedparser is not installed (deploy/ci/install-deps.sh installs it)",
+    ) {
         return None;
     }
-    let dir = scratch("feeds");
-    let paths: Vec<PathBuf> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let p = dir.join(format!("feed-{i}.xml"));
-            std::fs::write(&p, d).unwrap();
-            p
-        })
-        .collect();
+    let dir = scratch_dir("timestamps-feeds");
+    let paths = write_docs(&dir, docs, |i| format!("feed-{i}.xml"));
     let script = "import sys, json, calendar, feedparser\n\
                   for p in sys.argv[1:]:\n\
                   \x20   d = feedparser.parse(open(p, 'rb').read())\n\
@@ -407,20 +365,9 @@ fn feedparser_entries(docs: &[&Vec<u8>]) -> Option<Vec<Value>> {
                   \x20       at = lambda k: calendar.timegm(e[k]) if e.get(k) else None\n\
                   \x20       print(json.dumps({'id': e.get('id'), 'published': e.get('published'), 'updated': e.get('updated'),\n\
                   \x20                         'published_at': at('published_parsed'), 'updated_at': at('updated_parsed')}))\n";
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(&paths)
-        .output()
-        .unwrap();
+    let out = python_over(script, &paths);
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let entries: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
+    let entries: Vec<Value> = out
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -488,13 +435,6 @@ fn go_reads_each_at_its_instant(dates: &[(&str, String, DateTime<Utc>)]) {
     );
 }
 
-fn scratch(what: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("newswire-timestamps-{what}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// `../shared/cases/19-leap-second.jsonl`'s kind: a leap second, in UTC and at an
 /// offset, reaches every output as 23:59:59.999999999Z and the item is schema-valid.
 #[test]
@@ -523,7 +463,7 @@ fn a_leap_second_story_goes_out_valid_everywhere() {
         ) {
             verdict.unwrap();
         }
-        let info = feed_info();
+        let info = feed_info("https://newswire.example");
         let items = [FeedItem::of(&a)];
         let rss = Format::Rss.render(&FeedContent {
             info: &info,

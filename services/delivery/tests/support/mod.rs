@@ -8,86 +8,27 @@
 use newswire_shared::config::{
     DeliverySubscriber, Destination, Format, WebhookDestination, WebhookSecret,
 };
-use newswire_shared::kafka::{ensure_topics, EmbeddedBroker, TopicSpec};
 use newswire_shared::shutdown::{self, ShutdownTrigger};
-use newswire_shared::Settings;
+use newswire_shared::{testing, Settings};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+
 use std::time::{Duration, Instant};
-use tokio::net::TcpListener;
 
-pub const PARTITIONS: i32 = 3;
+pub use newswire_shared::testing::Broker;
 
-pub enum Broker {
-    Embedded(EmbeddedBroker),
-    External(String),
-}
-
-impl Broker {
-    pub fn start() -> Self {
-        match std::env::var("NEWSWIRE_TEST_BROKERS") {
-            Ok(b) if !b.trim().is_empty() => Broker::External(b),
-            _ => Broker::Embedded(EmbeddedBroker::start(1).expect("embedded broker")),
-        }
-    }
-
-    pub fn is_real(&self) -> bool {
-        matches!(self, Broker::External(_))
-    }
-
-    /// On the embedded broker (librdkafka's mock cluster, which neither stores
-    /// transactional offsets nor enforces read_committed) a claim about restarts
-    /// cannot hold: the test says it was skipped.
-    pub fn real_or_skip(&self, test: &str) -> bool {
-        if !self.is_real() {
-            eprintln!("skipped: {test} needs Apache Kafka (set NEWSWIRE_TEST_BROKERS): the embedded broker does not store transactional offsets");
-        }
-        self.is_real()
-    }
-
-    pub fn bootstrap(&self) -> String {
-        match self {
-            Broker::Embedded(b) => b.bootstrap_servers().to_string(),
-            Broker::External(b) => b.clone(),
-        }
-    }
-
-    /// Settings with topics and groups of their own; fast retries.
-    pub async fn settings(&self, test: &str) -> Settings {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let unique = format!(
-            "{test}-{}-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed),
-            chrono::Utc::now().timestamp_micros()
-        );
-        let mut s = Settings::default();
-        s.kafka.brokers = self.bootstrap();
-        s.kafka.instance_id = Some(format!("{unique}-a"));
-        s.topics.published = format!("{unique}.articles.published");
-        s.topics.enriched = format!("{unique}.articles.enriched");
-        s.topics.newsml = format!("{unique}.newsml.items");
-        s.topics.social = format!("{unique}.social.posts");
-        s.topics.deadletter = format!("{unique}.deadletter");
-        s.topics.ledger = format!("{unique}.delivery.ledger");
-        s.delivery.group_id = format!("{unique}.delivery");
-        s.delivery.retry_initial_ms = 100;
-        s.delivery.retry_max_ms = 2_000;
-        s.delivery.commit_interval_ms = 50;
-        s.delivery.request_timeout_ms = 5_000;
-        let topics = TopicSpec::all(&s.topics, PARTITIONS);
-        match self {
-            Broker::Embedded(b) => b.create_topics(&topics).expect("create topics"),
-            Broker::External(_) => ensure_topics(&s.kafka, &topics, 1)
-                .await
-                .expect("create topics"),
-        }
-        s
-    }
+/// Settings with topics and groups of the test's own ([`Broker::settings`]); fast
+/// retries.
+pub async fn delivery_settings(broker: &Broker, test: &str) -> Settings {
+    let mut s = broker.settings(test).await;
+    s.delivery.retry_initial_ms = 100;
+    s.delivery.retry_max_ms = 2_000;
+    s.delivery.commit_interval_ms = 50;
+    s.delivery.request_timeout_ms = 5_000;
+    s
 }
 
 /// A Standard Webhooks secret made for one test.
@@ -124,6 +65,29 @@ pub fn webhook_subscriber(
                 .collect(),
         })],
     }
+}
+
+/// A webhook subscriber per `(name, items, format, secrets)`, added to `settings`, each
+/// with a receiver of its own that verifies with the newest secret (a rotation lists the
+/// old one first). The receivers, in order; `None` (the test is skipped, or fails in CI)
+/// when one cannot start.
+pub fn webhook_desks<const N: usize>(
+    settings: &mut Settings,
+    desks: [(&str, &[&str], Format, &[&str]); N],
+) -> Option<[Receiver; N]> {
+    let mut receivers = Vec::with_capacity(N);
+    for (name, items, format, secrets) in desks {
+        let newest = secrets.last().expect("a webhook desk has a secret");
+        let receiver = Receiver::start(newest, None)?;
+        let subscriber = webhook_subscriber(name, items, &receiver.url, format, secrets);
+        settings.delivery.subscribers.push(subscriber);
+        receivers.push(receiver);
+    }
+    Some(
+        receivers
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("one receiver per desk")),
+    )
 }
 
 /// One request as the reference receiver logged it.
@@ -170,24 +134,14 @@ impl Receiver {
     pub fn start(secret: &str, fail: Option<(f64, f64)>) -> Option<Self> {
         let script =
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference/webhook_receiver.py");
-        let ok = Command::new("python3")
-            .args(["-c", "import standardwebhooks"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !ok {
-            newswire_shared::testing::skip(
-                "python3 with the standardwebhooks package is not installed (deploy/ci/install-deps.sh installs it)",
-            );
-            return None;
-        }
-        static N: AtomicU32 = AtomicU32::new(0);
-        let log = std::env::temp_dir().join(format!(
-            "newswire-webhooks-{}-{}.jsonl",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_file(&log);
-        let mut cmd = Command::new("python3");
+        let python = testing::venv_python(
+            "NEWSWIRE_WEBHOOKS_PYTHON",
+            "webhooks-venv",
+            "standardwebhooks",
+            "the Standard Webhooks reference library",
+        )?;
+        let log = testing::scratch_dir("webhooks").join("requests.jsonl");
+        let mut cmd = Command::new(python);
         cmd.arg(&script).arg(&log).arg(secret);
         if let Some((from, until)) = fail {
             cmd.args([
@@ -257,7 +211,9 @@ impl Drop for Receiver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_file(&self.log);
+        if let Some(dir) = self.log.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
 }
 
@@ -270,25 +226,16 @@ pub struct Running {
 
 impl Running {
     pub async fn start(settings: &Settings) -> Self {
-        newswire_shared::telemetry::init_tracing(&newswire_shared::config::TelemetrySettings {
-            log_level: "warn".into(),
-            ..Default::default()
-        });
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
+        testing::quiet_tracing();
+        let (listener, base) = testing::local_listener().await;
         let (trigger, stop) = shutdown::channel();
         let task = tokio::spawn(newswire_delivery::serve(settings.clone(), listener, stop));
-        let http = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(r) = http.get(format!("{base}/readyz")).send().await {
-                if r.status().is_success() {
-                    break;
-                }
-            }
-            assert!(Instant::now() < deadline, "delivery not ready within 60 s");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let (http, readyz) = (reqwest::Client::new(), format!("{base}/readyz"));
+        testing::until_ready(Duration::from_secs(60), "delivery", || async {
+            let answer = http.get(&readyz).send().await;
+            answer.is_ok_and(|r| r.status().is_success())
+        })
+        .await;
         Self {
             base,
             trigger,
@@ -346,6 +293,12 @@ impl Producer {
 
     pub async fn send(&self, article: &serde_json::Value) {
         self.send_traced(article, None).await;
+    }
+
+    /// Sends version `version` of story `id`, with no fields but the usual ones.
+    pub async fn send_version(&self, id: &str, version: u64, status: &str, section: &str) {
+        let article = enriched(id, version, status, section, serde_json::json!({}));
+        self.send(&article).await;
     }
 
     /// Sends `article` with `traceparent` as the enricher writes it.

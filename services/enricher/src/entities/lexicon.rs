@@ -136,6 +136,15 @@ pub const NOT_ACRONYM_NAMES: &[&str] = &[
     "ГЭС-1", "US", "UK", "АЕС",
 ];
 
+/// What a sports club's name starts with before its town or name ("SC Freiburg", "AS
+/// Roma", "PSV Eindhoven"), written as the clubs write it.
+#[rustfmt::skip]
+pub const CLUB_PREFIXES: &[&str] = &[
+    "FC", "SC", "SV", "VfB", "VfL", "TSG", "TSV", "AC", "AS", "SSC", "RC", "RCD", "CF", "CD",
+    "UD", "SD", "OGC", "PSV", "FK", "NK", "HNK", "GNK", "SK", "AIK", "IFK", "KRC", "ФК",
+    "ХК", "СК", "ПФК",
+];
+
 /// Words joining the parts of a title or an organisation's name.
 #[rustfmt::skip]
 pub const CONNECTORS: &[&str] = &[

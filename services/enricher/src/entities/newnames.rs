@@ -6,7 +6,7 @@
 
 use super::fold::{has_cjk, starts_cyrillic};
 use super::inflect::is_acronym;
-use super::lexicon::NOT_ACRONYM_NAMES;
+use super::lexicon::{CLUB_PREFIXES, NOT_ACRONYM_NAMES};
 use super::tokens::Token;
 use super::traits::{self, Traits, *};
 use crate::letters::{is_lowercase, is_uppercase};
@@ -63,6 +63,29 @@ impl Story<'_, '_> {
     fn name_follows_at(&self, i: usize) -> bool {
         i < self.tokens.len() && self.is(i, NAME_LIKE) && !self.tokens[i].after_break
     }
+}
+
+/// Whether `word` is a Roman numeral written with I, V and X alone (1–39: centuries,
+/// monarchs, congresses), which no organisation's abbreviation is; ones with L, C, D or
+/// M are left alone ("MDC", "DC" are names).
+///
+/// Cyrillic copy often types them with the look-alike letters Х and І ("ХІХ стагоддзя"),
+/// and ranges join two with a hyphen ("XIX-XX").
+fn is_small_roman_numeral(word: &str) -> bool {
+    const ONES: [&str; 10] = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"];
+    let latin: String = word
+        .chars()
+        .map(|c| match c {
+            'Х' => 'X',
+            'І' => 'I',
+            c => c,
+        })
+        .collect();
+    latin.len() >= 2
+        && latin.split('-').all(|part| {
+            let tens = part.bytes().take_while(|&b| b == b'X').count();
+            !part.is_empty() && tens <= 3 && ONES.contains(&&part[tens..])
+        })
 }
 
 /// A name found by its shape.
@@ -448,10 +471,35 @@ fn organisations_by_kind(story: &Story<'_, '_>, out: &mut Vec<Found>) {
                 });
             }
         }
-        // Upper-case names: an organisation unless the story's dateline or a common
-        // abbreviation.
+        // "SC Freiburg", "VfB Stuttgart", "FC Barcelona": a club's prefix and the town's
+        // or the name's words after it are one organisation, the club, not the town.
+        if CLUB_PREFIXES.contains(&t.text) && story.name_follows_at(i + 1) {
+            // The town comes last ("FC Bayern München"): a known place ends the name, and
+            // a given name, an office, a kind word, a legal form or an ordinary word
+            // after it is not part of it ("der SC Freiburg Borussia Dortmund", "FC
+            // Barcelona President Joan Laporta").
+            let stop = |k: usize| {
+                story.is(
+                    k,
+                    GIVEN | OFFICE | ORG_KIND_AFTER | PLACE_KIND_AFTER | LEGAL_FORM,
+                ) || story.ordinary(k)
+            };
+            let mut e = i + 1;
+            while e < i + 3 && !known[e] && story.name_follows_at(e + 1) && !stop(e + 1) {
+                e += 1;
+            }
+            out.push(Found {
+                start: t.start,
+                end: tokens[e].end,
+                entity_type: EntityType::Organization,
+            });
+            continue;
+        }
+        // Upper-case names: an organisation unless the story's dateline, a common
+        // abbreviation or a Roman numeral ("XVIII стагоддзя", "the XXI century").
         if t.capitalised
             && is_acronym(t.text)
+            && !is_small_roman_numeral(t.text)
             && t.text.chars().filter(|&c| is_uppercase(c)).count() >= 2
             && t.text
                 .chars()
@@ -1517,6 +1565,60 @@ mod tests {
         assert!(!names("The Minister of Health Care said.", &[])
             .iter()
             .any(|(_, t)| *t == p));
+    }
+
+    #[test]
+    fn a_club_is_its_prefix_and_town_and_a_roman_numeral_is_no_organisation() {
+        let o = EntityType::Organization;
+        let n = names(
+            "Der VfL Wolfsburg verlor am Samstag gegen den SC Paderborn mit 0:2.",
+            &["Wolfsburg", "Paderborn"],
+        );
+        assert!(n.contains(&("VfL Wolfsburg".into(), o)), "{n:?}");
+        assert!(n.contains(&("SC Paderborn".into(), o)), "{n:?}");
+        let n = names(
+            "El RCD Mallorca fichó a un portero del AS Monaco.",
+            &["Mallorca"],
+        );
+        assert!(n.contains(&("RCD Mallorca".into(), o)), "{n:?}");
+        assert!(n.contains(&("AS Monaco".into(), o)), "{n:?}");
+        for text in [
+            "Выстава ікон XVII стагоддзя адкрылася ў музеі.",
+            "The cathedral was rebuilt in the XIX century, officials said.",
+            "Las obras del siglo XX se exponen desde el lunes.",
+            "Les fresques du XVI siècle ont été restaurées, a-t-on appris mardi.",
+        ] {
+            let n = names(text, &[]);
+            assert!(
+                !n.iter().any(|(w, _)| w.starts_with(['X', 'I', 'V'])),
+                "{text}: {n:?}"
+            );
+        }
+        // Abbreviations that happen to be numerals of L, C, D or M stay names.
+        assert!(
+            names("Supporters of the MDC gathered in Harare.", &["Harare"])
+                .contains(&("MDC".into(), o))
+        );
+        assert!(is_small_roman_numeral("XXXIX") && !is_small_roman_numeral("XXXX"));
+        assert!(!is_small_roman_numeral("VX") && !is_small_roman_numeral("IIII"));
+        // Typed with Cyrillic look-alikes, and ranges.
+        assert!(is_small_roman_numeral("ХІХ") && is_small_roman_numeral("XIX-XX"));
+        assert!(!is_small_roman_numeral("XIX-") && !is_small_roman_numeral("ХІМ"));
+        let n = names("Архітэктура ХVІІІ-ХІХ стагоддзяў захавалася ў цэнтры.", &[]);
+        assert!(n.is_empty(), "{n:?}");
+        // A club's name ends at its town and before what follows it.
+        let n = names(
+            "Am Samstag empfängt der SC Freiburg Borussia Dortmund im Stadion.",
+            &["Freiburg", "Dortmund"],
+        );
+        assert!(n.contains(&("SC Freiburg".into(), o)), "{n:?}");
+        let n = names(
+            "FC Barcelona President Joan Laporta spoke on Monday.",
+            &["Barcelona"],
+        );
+        assert!(n.contains(&("FC Barcelona".into(), o)), "{n:?}");
+        let n = names("The striker joined FC Kairat Almaty in March.", &["Almaty"]);
+        assert!(n.contains(&("FC Kairat Almaty".into(), o)), "{n:?}");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 
 use crate::http::FeedsState;
 use crate::store::selector::{Params, Selector};
-use axum::extract::{RawQuery, State};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -64,32 +65,32 @@ fn bad_request(message: String) -> Response {
 
 /// The selection of `/v1/items` and `/v1/items/stream` — `all` narrowed by the query's
 /// filters (`lang`, `section`, `entity`, `urgent`) — once access to it was decided, as
-/// for a feed, by the shared gate: the one access path of both.
-#[allow(clippy::result_large_err)] // the error is the answer
-fn admitted(
-    state: &FeedsState,
-    query: Option<&str>,
-    headers: &HeaderMap,
-) -> Result<(Params, Selector), Response> {
-    let params = Params::parse(query).map_err(|e| selection_error_response(&e.into()))?;
-    let selector = Selector::parse("all", &params).map_err(|e| selection_error_response(&e))?;
-    state
-        .access
-        .admit(&selector, headers, &params)
-        .map_err(refusal_response)?;
-    Ok((params, selector))
+/// for a feed, by the shared gate: the one access path of both, taken as an extractor so
+/// a refused request never reaches either handler.
+pub struct Admitted {
+    params: Params,
+    selector: Selector,
+}
+
+impl FromRequestParts<FeedsState> for Admitted {
+    /// The answer to a bad selection or a refused caller.
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &FeedsState) -> Result<Self, Response> {
+        let query = parts.uri.query();
+        let params = Params::parse(query).map_err(|e| selection_error_response(&e.into()))?;
+        let selector = Selector::parse("all", &params).map_err(|e| selection_error_response(&e))?;
+        state
+            .access
+            .admit(&selector, &parts.headers, &params)
+            .map_err(refusal_response)?;
+        Ok(Self { params, selector })
+    }
 }
 
 /// `GET /v1/items`: a page of the changes after `since`, long-polled for `wait` seconds.
-pub async fn items(
-    State(state): State<FeedsState>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let (params, selector) = match admitted(&state, query.as_deref(), &headers) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal,
-    };
+pub async fn items(State(state): State<FeedsState>, admitted: Admitted) -> Response {
+    let Admitted { params, selector } = admitted;
     let number = |name: &str, default: u64| -> Result<u64, String> {
         match params.get(name) {
             None => Ok(default),
@@ -162,13 +163,10 @@ const STREAM_BATCH: usize = 500;
 ///   stream ends (resync from the feeds); the stream also ends when the server stops.
 pub async fn stream(
     State(state): State<FeedsState>,
-    RawQuery(query): RawQuery,
     headers: HeaderMap,
+    admitted: Admitted,
 ) -> Response {
-    let (params, selector) = match admitted(&state, query.as_deref(), &headers) {
-        Ok(admitted) => admitted,
-        Err(refusal) => return refusal,
-    };
+    let Admitted { params, selector } = admitted;
     let resume = match headers.get_all("last-event-id").iter().count() {
         0 => None,
         1 => match headers["last-event-id"].to_str() {

@@ -174,8 +174,14 @@ pub(crate) fn feed_response(
         Ok(s) => s,
         Err(e) => return selection_error_response(&e),
     };
+    // A response to a request that presents a key is private even when the public may
+    // read it: a shared cache would otherwise answer a later request with a key nobody
+    // has, which must be refused.
     let public = match state.access.admit(&selector, headers, &params) {
-        Ok(caller) => caller.is_public(),
+        Ok(caller) => {
+            caller.is_public()
+                && newswire_shared::keys::presented_key(headers, params.get("key")).is_none()
+        }
         Err(refusal) => return refusal_response(refusal),
     };
     let key = FeedKey {

@@ -1,8 +1,21 @@
-//! For the tests of every crate: where the conformance material is, and how a test
-//! that needs it (or an outside checker) behaves when it is missing.
+//! For the tests of every crate: where the conformance material is, the outside
+//! checkers, and how a test that needs them behaves when one is missing; with the broker
+//! a test runs on (`broker`), scratch files (`scratch`) and a service under test
+//! (`service`). With the `testing` feature (tests only), what needs an HTTP client or
+//! a JSON Schema validator as well.
 //!
 //! In CI (`NEWSWIRE_REQUIRE_CONFORMANCE=1`) anything missing fails the test; on a
 //! user's fresh clone the test says it was skipped and why.
+
+mod broker;
+mod scratch;
+mod service;
+
+pub use broker::{Broker, TopicOf, PARTITIONS};
+pub use scratch::{scratch_dir, write_docs};
+#[cfg(feature = "testing")]
+pub use service::json_as;
+pub use service::{items_listed, local_listener, quiet_tracing, until_ready};
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -109,22 +122,8 @@ pub fn xmllint_errors(flag: &str, schema: &str, docs: &[Vec<u8>]) -> Option<Resu
     if !have("xmllint", &["--version"]) {
         return None;
     }
-    static RUN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "newswire-xmllint-{}-{}",
-        std::process::id(),
-        RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).expect("temporary directory");
-    let files: Vec<PathBuf> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, doc)| {
-            let path = dir.join(format!("doc-{i}.xml"));
-            std::fs::write(&path, doc).expect("writing a document");
-            path
-        })
-        .collect();
+    let dir = scratch_dir("xmllint");
+    let files = write_docs(&dir, docs, |i| format!("doc-{i}.xml"));
     let out = Command::new("xmllint")
         .args(["--noout", "--nonet", flag])
         .arg(&schema)
@@ -140,4 +139,55 @@ pub fn xmllint_errors(flag: &str, schema: &str, docs: &[Vec<u8>]) -> Option<Resu
             .take(3000)
             .collect())
     })
+}
+
+/// Whether `python3` can import `module`; if not, the test is skipped (a failure in CI)
+/// saying `missing`.
+pub fn python_module(module: &str, missing: &str) -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        skip(missing);
+    }
+    ok
+}
+
+/// Runs `python3 -c script` over `paths`; its output, once it has succeeded.
+pub fn python_over(script: &str, paths: &[PathBuf]) -> String {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(paths)
+        .output()
+        .expect("running python3");
+    let complaint = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{complaint}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The ninjs 3.2 JSON Schema (with the GeoJSON one it refers to) from the conformance
+/// directory, checking formats; `None` (skipped) when the directory is missing.
+#[cfg(feature = "testing")]
+pub fn ninjs_validator() -> Option<jsonschema::Validator> {
+    let dir = conformance_dir()?.join("ninjs");
+    let read = |f: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(dir.join(f)).unwrap()).unwrap()
+    };
+    let registry = jsonschema::Registry::new()
+        .add(
+            "https://geojson.org/schema/GeoJSON.json",
+            read("GeoJSON.json"),
+        )
+        .unwrap()
+        .prepare()
+        .unwrap();
+    Some(
+        jsonschema::options()
+            .should_validate_formats(true)
+            .with_registry(&registry)
+            .build(&read("ninjs-schema_3.2.json"))
+            .unwrap(),
+    )
 }
