@@ -16,6 +16,61 @@ use std::time::{Duration, Instant};
 /// latency measures it and asserts on the figure.
 pub const EVENTUALLY: Duration = Duration::from_secs(60);
 
+/// A test's hold on the machine the end-to-end tests share (cargo runs them on as many
+/// threads as there are cores): many tests hold it shared, a test that measures
+/// wall-clock time holds it alone. Released on drop.
+pub struct MachineShare {
+    alone: bool,
+}
+
+struct Holders {
+    shared: usize,
+    alone: bool,
+}
+
+static MACHINE: std::sync::Mutex<Holders> = std::sync::Mutex::new(Holders {
+    shared: 0,
+    alone: false,
+});
+static MACHINE_CHANGED: std::sync::Condvar = std::sync::Condvar::new();
+
+impl MachineShare {
+    /// Waits (blocking the thread: a test waits for nothing else then) while a test has
+    /// the machine alone. A shared hold never waits for a test that is waiting to be
+    /// alone, so a test may hold two shares at once (a pipeline restarted beside a
+    /// running one) without deadlock.
+    pub fn shared() -> Self {
+        let mut h = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
+        while h.alone {
+            h = MACHINE_CHANGED.wait(h).unwrap_or_else(|e| e.into_inner());
+        }
+        h.shared += 1;
+        Self { alone: false }
+    }
+
+    /// Waits until no other test holds the machine, then holds it alone.
+    pub fn alone() -> Self {
+        let mut h = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
+        while h.alone || h.shared > 0 {
+            h = MACHINE_CHANGED.wait(h).unwrap_or_else(|e| e.into_inner());
+        }
+        h.alone = true;
+        Self { alone: true }
+    }
+}
+
+impl Drop for MachineShare {
+    fn drop(&mut self) {
+        let mut h = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
+        if self.alone {
+            h.alone = false;
+        } else {
+            h.shared -= 1;
+        }
+        MACHINE_CHANGED.notify_all();
+    }
+}
+
 /// The broker, and settings with topics of a test's own, are every crate's tests' (in
 /// `shared::testing`).
 pub use newswire_shared::testing::{Broker, TopicOf, PARTITIONS};
@@ -24,10 +79,24 @@ pub struct RunningPipeline {
     pub base: String,
     pub pipeline: Pipeline,
     trigger: ShutdownTrigger,
+    _machine: MachineShare,
 }
 
 impl RunningPipeline {
+    /// Starts the whole pipeline in this process, sharing the machine with the other
+    /// tests' pipelines.
     pub async fn start(settings: &Settings) -> Self {
+        Self::start_with(settings, MachineShare::shared()).await
+    }
+
+    /// Starts the whole pipeline once no other test's pipeline runs, and keeps the
+    /// machine to itself until stopped: for a test that measures wall-clock time, where
+    /// a second pipeline on the same two cores would be measured with it.
+    pub async fn start_alone(settings: &Settings) -> Self {
+        Self::start_with(settings, MachineShare::alone()).await
+    }
+
+    async fn start_with(settings: &Settings, machine: MachineShare) -> Self {
         testing::quiet_tracing();
         let (listener, base) = testing::local_listener().await;
         let mut settings = settings.clone();
@@ -42,6 +111,7 @@ impl RunningPipeline {
             base,
             pipeline,
             trigger,
+            _machine: machine,
         }
     }
 

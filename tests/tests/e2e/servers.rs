@@ -6,7 +6,7 @@
 
 use newswire_shared::shutdown;
 use newswire_shared::Settings;
-use newswire_tests::common::{Broker, RunningPipeline};
+use newswire_tests::common::{Broker, MachineShare, RunningPipeline};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -107,6 +107,7 @@ fn with_policy(mut s: Settings) -> Settings {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_server_applies_the_connection_policy() {
+    let _machine = MachineShare::shared();
     let broker = Broker::start();
     let settings = with_policy(broker.settings("servers").await);
     let (trigger, stop) = shutdown::channel();
