@@ -348,7 +348,10 @@ impl Run<'_> {
                         tracing::warn!(error = %e, "delivery consume error");
                         break;
                     }
-                    None => break,
+                    None => {
+                        self.read_past_markers();
+                        break;
+                    }
                 }
                 wait = Duration::ZERO;
             }
@@ -414,6 +417,27 @@ impl Run<'_> {
             self.index.retain(|_, (part, _, _)| *part != p);
             self.unsent.retain(|r| r.partition != p);
             self.settling.forget(p);
+        }
+    }
+
+    /// Moves each partition's `read_to` up to the consumer's position where the
+    /// consumer passed records that no version stands for: transaction markers (one
+    /// after every transaction that wrote the partition, at an offset of its own) and
+    /// aborted records, which a `read_committed` consumer skips. Without it the group
+    /// commits one short of the high watermark after the enricher's last transaction on
+    /// a partition, and lag read from the group shows an idle delivery as behind. Called
+    /// when a poll found nothing, so every record before the position has been handled.
+    /// Partitions not read yet in this assignment are left as they are.
+    fn read_past_markers(&mut self) {
+        let Ok(position) = self.consumer.position() else {
+            return;
+        };
+        for e in position.elements() {
+            if let (Offset::Offset(at), Some(read)) =
+                (e.offset(), self.read_to.get_mut(&e.partition()))
+            {
+                *read = (*read).max(at);
+            }
         }
     }
 

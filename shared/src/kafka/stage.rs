@@ -489,6 +489,9 @@ struct Session<'a> {
     reassigned: Arc<AtomicBool>,
     txn_timeout: Duration,
     last_lag_sample: Instant,
+    /// Per input partition, the offset this session last committed for the group (see
+    /// [`Session::commit_past_markers`]).
+    committed_to: HashMap<(String, i32), i64>,
 }
 
 impl<'a> Session<'a> {
@@ -538,6 +541,7 @@ impl<'a> Session<'a> {
             reassigned,
             txn_timeout,
             last_lag_sample: Instant::now(),
+            committed_to: HashMap::new(),
         };
         // Also aborts whatever a previous incarnation of this instance left open.
         session
@@ -587,6 +591,7 @@ impl<'a> Session<'a> {
             }
             if batch.is_empty() {
                 self.progress.idle(self.lags(&[]));
+                self.commit_past_markers();
                 continue;
             }
             BatchRead {
@@ -615,6 +620,7 @@ impl<'a> Session<'a> {
             };
             match end {
                 BatchEnd::Committed => {
+                    self.committed_to.extend(next_offsets_by_partition(&batch));
                     carried.consecutive = 0;
                     carried.batch_start.clear();
                     carried.isolate_until.retain(|(topic, partition), end| {
@@ -1129,15 +1135,15 @@ impl<'a> Session<'a> {
         )))
     }
 
-    /// Lag per assigned partition: the high watermark minus where the stage stands (the
-    /// first event in hand, else the consumer's position, which is past transaction
-    /// markers). Local calls only: what the last fetch told.
     /// Log lines about event `m` go in this span (see [`crate::trace`]).
     fn story_span(&self, m: &BorrowedMessage<'_>, trace: &TraceParent) -> tracing::Span {
         let id = m.key().map(String::from_utf8_lossy).unwrap_or_default();
         story_span(&self.spec.name, &id, trace)
     }
 
+    /// Lag per assigned partition: the high watermark minus where the stage stands (the
+    /// first event in hand, else the consumer's position, which is past transaction
+    /// markers). Local calls only: what the last fetch told.
     fn lags(&self, in_hand: &[BorrowedMessage<'_>]) -> Vec<(String, i32, i64)> {
         let Ok(position) = self.consumer.position() else {
             return Vec::new();
@@ -1162,6 +1168,59 @@ impl<'a> Session<'a> {
             }
         }
         out
+    }
+
+    /// Commits the group's offsets up to the consumer's position where it has passed
+    /// records that no event stands for: transaction markers (one after every
+    /// transaction that wrote a partition, at an offset of its own) and aborted records,
+    /// which a `read_committed` consumer skips. A batch commits the offset after its last
+    /// event, so without this the group stays one offset short of the high watermark
+    /// after a partition's last transaction, and lag read from the group (the wire
+    /// monitor's operations view, `kafka-consumer-groups.sh`) calls an idle stage behind,
+    /// then stalled. Called only when a poll found nothing: every event read before was
+    /// committed or rewound (a rewind moves the position back), so the position is past
+    /// nothing unhandled. An offsets-only transaction (it writes no marker to any topic
+    /// we read); if it fails, the next batch commits past the markers anyway.
+    fn commit_past_markers(&mut self) {
+        let Ok(position) = self.consumer.position() else {
+            return;
+        };
+        let mut ahead = TopicPartitionList::new();
+        for e in position.elements() {
+            let Offset::Offset(at) = e.offset() else {
+                continue;
+            };
+            let key = (e.topic().to_string(), e.partition());
+            if self.committed_to.get(&key).is_some_and(|&c| c >= at) {
+                continue;
+            }
+            if ahead
+                .add_partition_offset(e.topic(), e.partition(), Offset::Offset(at))
+                .is_ok()
+            {
+                // Asked once per position, whatever the outcome: a broker that is away
+                // is not asked again at every poll.
+                self.committed_to.insert(key, at);
+            }
+        }
+        if ahead.count() == 0 {
+            return;
+        }
+        let Some(group) = self.consumer.group_metadata() else {
+            return;
+        };
+        let committed = self
+            .producer
+            .begin_transaction()
+            .and_then(|()| {
+                self.producer
+                    .send_offsets_to_transaction(&ahead, &group, self.txn_timeout)
+            })
+            .and_then(|()| self.producer.commit_transaction(self.txn_timeout));
+        if let Err(e) = committed {
+            let _ = self.producer.abort_transaction(self.txn_timeout);
+            tracing::debug!(stage = %self.spec.name, error = %e, "committing past transaction markers failed; the next batch will");
+        }
     }
 
     /// Whether the broker answers a metadata request for our output: before an event is

@@ -10,6 +10,7 @@ mod delivery;
 mod dev_flow;
 mod feeds_restart;
 mod field_cases;
+mod groups_at_rest;
 mod monitor;
 mod newsml;
 mod newsml_cursors;
