@@ -246,3 +246,42 @@ fn acronyms_in_other_languages_and_lower_case_words_are_not_names() {
     assert_eq!(orgs, ["Nations unies"], "{orgs:?}");
     assert!(names(&found, EntityType::Place).contains(&"France".to_string()));
 }
+
+/// Chinese copy names a province or region without its kind (四川, not 四川省), and a
+/// Xinhua or China News Service dateline runs the agency into the city: the agency is
+/// an organisation, the city a place, never one place of both.
+#[test]
+fn chinese_provinces_by_their_short_names_and_an_agency_before_a_city() {
+    let found = entities(article(
+        "zh",
+        "三省茶叶出口增长",
+        &[
+            "新华社昆明3月2日电（记者周文）今年前两个月，广东、贵州、四川三省茶叶出口同比增长两成。",
+            "中新社兰州3月2日电 甘肃和宁夏的果农也开始通过中欧班列把苹果运往欧洲。",
+        ],
+    ));
+    let places: Vec<Vec<&str>> = found
+        .iter()
+        .filter(|e| e.entity_type == EntityType::Place)
+        .map(|e| e.mentions.iter().map(|m| m.text.as_str()).collect())
+        .collect();
+    for province in ["广东", "贵州", "四川", "甘肃", "宁夏"] {
+        assert!(
+            places.iter().any(|m| m.contains(&province)),
+            "{province} not a place: {places:?}"
+        );
+    }
+    for city in ["昆明", "兰州"] {
+        assert!(
+            places.iter().any(|m| m == &[city]),
+            "{city} not a place of its own: {places:?}"
+        );
+    }
+    assert!(
+        !places
+            .iter()
+            .flatten()
+            .any(|m| m.contains("新华社") || m.contains("中新社")),
+        "an agency taken into a place: {places:?}"
+    );
+}

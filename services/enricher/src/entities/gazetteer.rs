@@ -125,6 +125,8 @@ const ORDINARY_BASE_HAN: f32 = 2.8;
 const ORDINARY_BIG_HAN: (f32, f32) = (1.0, 0.65);
 /// log10 of the population a region without one is judged by.
 const REGION_SIZE: f32 = 6.0;
+/// log10 of the population a province or region of China is judged by (30 million).
+const CHINESE_PROVINCE_SIZE: f32 = 7.5;
 /// A word whose stem is this common is an inflected ordinary word (`seuls`, `seul`).
 const ORDINARY_FAMILY: f32 = 4.0;
 
@@ -210,6 +212,24 @@ const NOT_PLACES: &[&str] = &[
     "russian",
 ];
 
+/// The name Chinese copy gives a province or region of China: without its kind, as in
+/// GB/T 2260's short names (四川省 → 四川, 广西壮族自治区 → 广西, 新疆维吾尔自治区 → 新疆,
+/// 香港特别行政区 → 香港). ISO 3166-2's Chinese names carry the kind; copy mostly drops it
+/// (`重庆、四川、贵州等地`). `None` when nothing of two characters or more is left.
+fn chinese_division_short_name(name: &str) -> Option<String> {
+    let stem = match name.strip_suffix("自治区") {
+        // The people an autonomous region is named for (壮族, 回族, 维吾尔) go too.
+        Some(s) => ["壮族", "回族", "维吾尔"]
+            .iter()
+            .find_map(|people| s.strip_suffix(people))
+            .unwrap_or(s),
+        None => name
+            .strip_suffix("特别行政区")
+            .or_else(|| name.strip_suffix('省'))?,
+    };
+    (stem.chars().count() >= 2).then(|| stem.to_string())
+}
+
 impl Gazetteer {
     /// The gazetteer shipped with the enricher, built once (about 0.6 s: ~120k name forms).
     pub fn get() -> &'static Gazetteer {
@@ -248,10 +268,12 @@ impl Gazetteer {
             // ISO 3166-2 gives a region no population: judged as a village its name
             // was an ordinary word (Bayern, Zipf 5.2 in German; Kärnten 4.0). A first-
             // level division is home to about a million people.
-            let size = if kind == Kind::Region && population == 0.0 {
-                REGION_SIZE
-            } else {
-                size
+            let size = match (kind, population == 0.0, f[2]) {
+                // A province of China is home to tens of millions (广东, Zipf 5.05 in
+                // Chinese, is named far more often than a region of a million).
+                (Kind::Region, true, "CN") => CHINESE_PROVINCE_SIZE,
+                (Kind::Region, true, _) => REGION_SIZE,
+                _ => size,
             };
             let ordinary =
                 matches!(kind, Kind::City | Kind::Capital | Kind::Region).then_some(size);
@@ -626,6 +648,7 @@ impl Builder {
         let mut tagged = Vec::new();
         let mut all: Vec<&str> = Vec::new();
         let mut for_latin: Vec<&str> = Vec::new();
+        let mut short_names: Vec<String> = Vec::new();
         for part in names.split('|').filter(|p| !p.is_empty()) {
             match part.split_once('=') {
                 Some((lang, name)) if lang.len() == 2 => {
@@ -634,10 +657,14 @@ impl Builder {
                     if lang == "kk" {
                         for_latin.push(name);
                     }
+                    if lang == "zh" && kind == Kind::Region && country == "CN" {
+                        short_names.extend(chinese_division_short_name(name));
+                    }
                 }
                 _ => all.push(part),
             }
         }
+        all.extend(short_names.iter().map(String::as_str));
         // Kazakh in the Latin alphabet: the names Kazakh copy would use, transliterated.
         for name in &all {
             let cyrillic = name.chars().any(super::fold::is_cyrillic_char);

@@ -224,6 +224,10 @@ pub fn find_folded(text: &str, folded: &str, language: &str) -> Vec<Entity> {
                 start: h.start,
                 end: h.end,
                 country: gazetteer.entries[h.entry as usize].kind == Kind::Country,
+                place: !matches!(
+                    gazetteer.entries[h.entry as usize].kind,
+                    Kind::Person | Kind::Organization
+                ),
             })
             .collect()
     } else {

@@ -700,12 +700,17 @@ const HAN_STOPS: &str =
 /// person's (选举, 发展, 中央 are inside names).
 const NAME_STOPS: &str = "也和在于与及等是的了将已就向同为从到被把并以对据今日电从由自至签";
 
-/// A known name in Chinese text: its byte span and whether it is a country's.
+/// Numerals and quantifiers that count what follows them.
+const HAN_COUNTS: &str = "一二三四五六七八九十百千两几数多各";
+
+/// A known name in Chinese text: its byte span, whether it is a country's and whether a
+/// place's (not a person's or an organisation's).
 #[derive(Debug, Clone, Copy)]
 pub struct HanHit {
     pub start: usize,
     pub end: usize,
     pub country: bool,
+    pub place: bool,
 }
 
 /// Chinese organisations and places named by what they are (`…公司`, `…委员会`,
@@ -761,6 +766,15 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
             if after.chars().next().is_some_and(|c| not_before.contains(c)) {
                 continue;
             }
+            // A head after a numeral is counted, not named (三省 "three provinces",
+            // 两县, 各州).
+            if folded[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| HAN_COUNTS.contains(c))
+            {
+                continue;
+            }
             let org = entity_type == EntityType::Organization;
             // An airline's or a park's own name is short (国泰航空, 楠梓园区).
             let longest = match head {
@@ -804,8 +818,9 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
                         }
                     }
                     // An organisation's name begins with the known name; a place's may
-                    // be made of several written together (阿拉山口).
-                    if org || h.country || !hits.iter().any(|g| g.end == h.start) {
+                    // be made of several places written together (阿拉山口), never of an
+                    // organisation before one (新华社杭州: the agency, then the city).
+                    if org || h.country || !hits.iter().any(|g| g.end == h.start && g.place) {
                         break;
                     }
                     continue;
