@@ -43,28 +43,13 @@ fn standing(brokers: &str, group: &str, topic: &str) -> Vec<(Option<i64>, i64)> 
 }
 
 /// (stage, group, the topic it reads) of every consumer that commits in a transaction.
-fn groups(s: &Settings) -> Vec<(&'static str, String, String)> {
-    vec![
-        (
-            "enricher",
-            s.enricher.group_id.clone(),
-            s.topics.published.clone(),
-        ),
-        (
-            "newsml",
-            s.newsml.group_id.clone(),
-            s.topics.enriched.clone(),
-        ),
-        (
-            "social",
-            s.social.group_id.clone(),
-            s.topics.enriched.clone(),
-        ),
-        (
-            "delivery",
-            s.delivery.group_id.clone(),
-            s.topics.enriched.clone(),
-        ),
+fn groups(s: &Settings) -> [(&'static str, &str, &str); 4] {
+    let (published, enriched) = (s.topics.published.as_str(), s.topics.enriched.as_str());
+    [
+        ("enricher", &s.enricher.group_id, published),
+        ("newsml", &s.newsml.group_id, enriched),
+        ("social", &s.social.group_id, enriched),
+        ("delivery", &s.delivery.group_id, enriched),
     ]
 }
 
@@ -104,7 +89,7 @@ async fn an_idle_pipelines_groups_stand_at_the_high_watermark() {
     loop {
         let all: Vec<_> = groups(&settings)
             .into_iter()
-            .map(|(stage, group, topic)| (stage, standing(&brokers, &group, &topic)))
+            .map(|(stage, group, topic)| (stage, standing(&brokers, group, topic)))
             .collect();
         let behind: Vec<_> = all
             .iter()
