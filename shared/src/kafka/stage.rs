@@ -492,6 +492,11 @@ struct Session<'a> {
     /// Per input partition, the offset this session last committed for the group (see
     /// [`Session::commit_past_markers`]).
     committed_to: HashMap<(String, i32), i64>,
+    /// Since when polls have found nothing; `None` while events come.
+    idle_since: Option<Instant>,
+    /// A rewind failed since the last committed batch: the position may be past events
+    /// not committed, so it is not committed on its own.
+    rewind_failed: bool,
 }
 
 impl<'a> Session<'a> {
@@ -542,6 +547,8 @@ impl<'a> Session<'a> {
             txn_timeout,
             last_lag_sample: Instant::now(),
             committed_to: HashMap::new(),
+            idle_since: None,
+            rewind_failed: false,
         };
         // Also aborts whatever a previous incarnation of this instance left open.
         session
@@ -591,9 +598,22 @@ impl<'a> Session<'a> {
             }
             if batch.is_empty() {
                 self.progress.idle(self.lags(&[]));
-                self.commit_past_markers();
+                let idle_since = *self.idle_since.get_or_insert_with(Instant::now);
+                if idle_since.elapsed() >= IDLE_BEFORE_MARKER_COMMIT {
+                    if let Err(e) = self.commit_past_markers() {
+                        if classify(&e) == FailureClass::Fatal {
+                            return Err(fatal(e));
+                        }
+                        // The producer may be left mid-commit: new clients, as after
+                        // any session's failure.
+                        return Ok(SessionEnd::Reconnect(format!(
+                            "committing past transaction markers: {e}"
+                        )));
+                    }
+                }
                 continue;
             }
+            self.idle_since = None;
             BatchRead {
                 stage: &self.spec.name,
                 events: batch.len(),
@@ -621,6 +641,7 @@ impl<'a> Session<'a> {
             match end {
                 BatchEnd::Committed => {
                     self.committed_to.extend(next_offsets_by_partition(&batch));
+                    self.rewind_failed = false;
                     carried.consecutive = 0;
                     carried.batch_start.clear();
                     carried.isolate_until.retain(|(topic, partition), end| {
@@ -659,7 +680,7 @@ impl<'a> Session<'a> {
                     }
                     // Partitions lost in a rebalance cannot be rewound; their new owner
                     // starts from the last committed offset, which is the same place.
-                    rewind(&self.consumer, &batch[rewind_from..]);
+                    self.rewind_failed |= !rewind(&self.consumer, &batch[rewind_from..]);
                     if sleep_unless_shutdown(self.shutdown, backoff(carried.consecutive)) {
                         break;
                     }
@@ -1177,15 +1198,21 @@ impl<'a> Session<'a> {
     /// event, so without this the group stays one offset short of the high watermark
     /// after a partition's last transaction, and lag read from the group (the wire
     /// monitor's operations view, `kafka-consumer-groups.sh`) calls an idle stage behind,
-    /// then stalled. Called only when a poll found nothing: every event read before was
-    /// committed or rewound (a rewind moves the position back), so the position is past
-    /// nothing unhandled. An offsets-only transaction (it writes no marker to any topic
-    /// we read); if it fails, the next batch commits past the markers anyway.
-    fn commit_past_markers(&mut self) {
+    /// then stalled. Called once polls have found nothing for
+    /// [`IDLE_BEFORE_MARKER_COMMIT`]: every event read before was committed or rewound
+    /// (a rewind sets the position back; after a failed one nothing is committed here
+    /// until a batch commits). An offsets-only transaction, which writes no marker to any
+    /// topic we read. An error leaves the producer in a state only new clients undo: the
+    /// caller ends the session.
+    fn commit_past_markers(&mut self) -> KafkaResult<()> {
+        if self.rewind_failed {
+            return Ok(());
+        }
         let Ok(position) = self.consumer.position() else {
-            return;
+            return Ok(());
         };
         let mut ahead = TopicPartitionList::new();
+        let mut moved = Vec::new();
         for e in position.elements() {
             let Offset::Offset(at) = e.offset() else {
                 continue;
@@ -1194,33 +1221,22 @@ impl<'a> Session<'a> {
             if self.committed_to.get(&key).is_some_and(|&c| c >= at) {
                 continue;
             }
-            if ahead
-                .add_partition_offset(e.topic(), e.partition(), Offset::Offset(at))
-                .is_ok()
-            {
-                // Asked once per position, whatever the outcome: a broker that is away
-                // is not asked again at every poll.
-                self.committed_to.insert(key, at);
-            }
+            ahead.add_partition_offset(e.topic(), e.partition(), Offset::Offset(at))?;
+            moved.push((key, at));
         }
-        if ahead.count() == 0 {
-            return;
+        if moved.is_empty() {
+            return Ok(());
         }
-        let Some(group) = self.consumer.group_metadata() else {
-            return;
-        };
-        let committed = self
-            .producer
-            .begin_transaction()
-            .and_then(|()| {
-                self.producer
-                    .send_offsets_to_transaction(&ahead, &group, self.txn_timeout)
-            })
-            .and_then(|()| self.producer.commit_transaction(self.txn_timeout));
-        if let Err(e) = committed {
-            let _ = self.producer.abort_transaction(self.txn_timeout);
-            tracing::debug!(stage = %self.spec.name, error = %e, "committing past transaction markers failed; the next batch will");
-        }
+        let group = self
+            .consumer
+            .group_metadata()
+            .ok_or(KafkaError::ConsumerCommit(RDKafkaErrorCode::State))?;
+        self.producer.begin_transaction()?;
+        self.producer
+            .send_offsets_to_transaction(&ahead, &group, self.txn_timeout)?;
+        commit_with_retry(&self.producer, self.txn_timeout, self.shutdown)?;
+        self.committed_to.extend(moved);
+        Ok(())
     }
 
     /// Whether the broker answers a metadata request for our output: before an event is
@@ -1395,6 +1411,10 @@ fn send(
     }
 }
 
+/// How long a stage's polls find nothing before it commits past transaction markers
+/// (see `Session::commit_past_markers`): once a burst is over, not between its batches.
+const IDLE_BEFORE_MARKER_COMMIT: Duration = Duration::from_secs(1);
+
 fn commit_with_retry(
     producer: &StageProducer,
     timeout: Duration,
@@ -1471,7 +1491,9 @@ fn cached_high_watermark(
 }
 
 /// Seeks each partition back to the batch's first event so it is read again.
-fn rewind(consumer: &BaseConsumer<StageContext>, batch: &[BorrowedMessage<'_>]) {
+/// Sets each partition of `batch` back to its first event; false when a seek failed.
+fn rewind(consumer: &BaseConsumer<StageContext>, batch: &[BorrowedMessage<'_>]) -> bool {
+    let mut all = true;
     for (topic, partition, offset) in batch_start(batch) {
         if let Err(e) = consumer.seek(
             &topic,
@@ -1480,8 +1502,10 @@ fn rewind(consumer: &BaseConsumer<StageContext>, batch: &[BorrowedMessage<'_>]) 
             Duration::from_secs(5),
         ) {
             tracing::warn!(topic, partition, error = %e, "could not rewind partition");
+            all = false;
         }
     }
+    all
 }
 
 #[cfg(test)]

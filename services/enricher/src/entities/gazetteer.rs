@@ -442,6 +442,9 @@ impl Gazetteer {
         if self.ordinary_word(text, &folded[start..end], start, best, story) {
             return None;
         }
+        if self.river_or_mountain_side(folded, start, end, best) {
+            return None;
+        }
         // German names a Land without an article: "bei den Bayern" are its people or
         // its club.
         if story.german
@@ -460,6 +463,30 @@ impl Gazetteer {
             },
             self.entries[best.entry as usize].prior,
         ))
+    }
+
+    /// A Chinese province's short name read across a river's or a mountain's side:
+    /// 黄河南岸 is the south bank of the Yellow River, not 河南; 太行山东麓, 长江西岸 the same.
+    /// Chinese has no spaces to tell the words apart; a two-character short name whose
+    /// second character is a direction, followed by 岸 (bank), 麓 (foot) or 侧 (side),
+    /// is that.
+    fn river_or_mountain_side(
+        &self,
+        folded: &str,
+        start: usize,
+        end: usize,
+        sense: &Sense,
+    ) -> bool {
+        let entry = &self.entries[sense.entry as usize];
+        let name = &folded[start..end];
+        entry.kind == Kind::Region
+            && entry.country == "CN"
+            && name.chars().count() == 2
+            && name.chars().nth(1).is_some_and(|c| "东南西北".contains(c))
+            && folded[end..]
+                .chars()
+                .next()
+                .is_some_and(|c| "岸麓侧".contains(c))
     }
 
     /// The word is an ordinary word of the story's language here, not the place. Only

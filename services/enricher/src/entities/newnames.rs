@@ -701,7 +701,7 @@ const HAN_STOPS: &str =
 const NAME_STOPS: &str = "也和在于与及等是的了将已就向同为从到被把并以对据今日电从由自至签";
 
 /// Numerals and quantifiers that count what follows them.
-const HAN_COUNTS: &str = "一二三四五六七八九十百千两几数多各";
+const HAN_COUNTS: &str = "一二三四五六七八九十百千两几数各";
 
 /// A known name in Chinese text: its byte span, whether it is a country's and whether a
 /// place's (not a person's or an organisation's).
@@ -766,12 +766,14 @@ pub fn chinese_names(folded: &str, hits: &[HanHit]) -> Vec<Found> {
             if after.chars().next().is_some_and(|c| not_before.contains(c)) {
                 continue;
             }
-            // A head after a numeral is counted, not named (三省 "three provinces",
-            // 两县, 各州).
-            if folded[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|c| HAN_COUNTS.contains(c))
+            // A place's head after a numeral is counted, not named (三省 "three
+            // provinces", 两县, 各州); an organisation's may be named by one (中建三局,
+            // 三一集团).
+            if entity_type == EntityType::Place
+                && folded[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| HAN_COUNTS.contains(c))
             {
                 continue;
             }
