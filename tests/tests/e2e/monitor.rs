@@ -99,11 +99,11 @@ async fn an_operator_watches_stories_travel() {
     flash["section"] = json!("world");
     let sent = Instant::now();
     assert_eq!(p.post(&flash).await.status(), StatusCode::ACCEPTED);
-    let (at, first) = next_of(&mut rx, "flash-1", Duration::from_secs(5), |_| true).await;
+    let (at, first) = next_of(&mut rx, "flash-1", EVENTUALLY, |_| true).await;
     assert!(at - sent < Duration::from_secs(1), "took {:?}", at - sent);
     assert_eq!(first["urgency"], 1);
     assert_eq!(first["headline"], "Earthquake hits the capital");
-    next_of(&mut rx, "flash-1", Duration::from_secs(5), |s| {
+    next_of(&mut rx, "flash-1", EVENTUALLY, |s| {
         s["enriched"] == true && s["language"] == "en"
     })
     .await;
@@ -113,7 +113,7 @@ async fn an_operator_watches_stories_travel() {
     let mut embargoed = serde_json::to_value(article("embargoed-1", 1, "Rates decision")).unwrap();
     embargoed["embargo_until"] = json!(release.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     p.post(&embargoed).await;
-    let (_, e) = next_of(&mut rx, "embargoed-1", Duration::from_secs(5), |_| true).await;
+    let (_, e) = next_of(&mut rx, "embargoed-1", EVENTUALLY, |_| true).await;
     assert_eq!(
         e["embargo_until"].as_str().unwrap(),
         release.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -125,10 +125,7 @@ async fn an_operator_watches_stories_travel() {
     corrected["headline"] = json!("Earthquake hits the capital, dozens hurt");
     corrected["version_created"] = json!("2024-11-28T09:00:02Z");
     p.post(&corrected).await;
-    let (_, c) = next_of(&mut rx, "flash-1", Duration::from_secs(5), |s| {
-        s["version"] == 2
-    })
-    .await;
+    let (_, c) = next_of(&mut rx, "flash-1", EVENTUALLY, |s| s["version"] == 2).await;
     assert_eq!(
         c["correction"],
         json!({"from_version": 1, "changed": ["headline"]})
@@ -138,7 +135,7 @@ async fn an_operator_watches_stories_travel() {
     killed["status"] = json!("canceled");
     killed["version_created"] = json!("2024-11-28T09:00:03Z");
     p.post(&killed).await;
-    next_of(&mut rx, "flash-1", Duration::from_secs(5), |s| {
+    next_of(&mut rx, "flash-1", EVENTUALLY, |s| {
         s["status"] == "canceled"
     })
     .await;
